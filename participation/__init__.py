@@ -1,0 +1,60 @@
+"""My Review: a child in care takes part in their own Looked After Review."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from . import config as settings
+from .accounts import passwords
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, commands. Nothing else."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    env = "testing" if test_config is not None else os.environ.get("APP_ENV", "development")
+    app.config.update(settings.settings_for(env, app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    from .accounts.login import init_login
+    from .db import db
+    from .errors import init_errors
+    from .extensions import csrf, limiter
+    from .i18n import init_i18n
+    from .security.headers import init_headers
+    from .templating import init_templating
+
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    db.init_app(app)
+    # The principal must be known before CSRF is checked, so the timed-out page can re-render.
+    init_login(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app)
+    init_headers(app)
+    init_templating(app)
+    init_errors(app)
+
+    from .accounts.routes import bp as accounts_bp
+    from .admin.routes import bp as admin_bp
+    from .caseload.routes import bp as caseload_bp
+    from .pages.routes import bp as pages_bp
+
+    for blueprint in (pages_bp, accounts_bp, caseload_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,79 @@
+"""Connects Flask-Login and the child session cookie to the server-side sessions.
+
+Flask-Login's user id is the server session token itself, so ending the row on the server ends the
+session in the browser at its next request.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, session
+from flask_login import UserMixin, current_user
+
+from ..db import db
+from ..extensions import login_manager
+from ..models import AuthSession, SessionKind, StaffMember, utcnow
+from ..security.principal import Anonymous, ChildPrincipal, StaffPrincipal, live_session
+
+CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
+
+
+class StaffUser(UserMixin):
+    """What Flask-Login holds for a signed-in staff member."""
+
+    def __init__(self, staff: StaffMember, auth_session: AuthSession, token: str) -> None:
+        self.staff = staff
+        self.auth_session = auth_session
+        self._token = token
+
+    def get_id(self) -> str:
+        return self._token
+
+    @property
+    def is_active(self) -> bool:
+        return self.staff.active
+
+
+@login_manager.user_loader
+def _load_staff(token: str) -> StaffUser | None:
+    config = current_app.config
+    row = live_session(
+        db.session(),
+        token,
+        SessionKind.STAFF,
+        utcnow(),
+        config["STAFF_IDLE_TIMEOUT"],
+        config["STAFF_ABSOLUTE_TIMEOUT"],
+    )
+    if row is None or row.staff is None:
+        return None
+    return StaffUser(row.staff, row, token)
+
+
+def load_principal() -> None:
+    """Work out who is asking, once per request."""
+    g.principal = Anonymous()
+    if current_user.is_authenticated:
+        g.principal = StaffPrincipal(current_user.staff, current_user.auth_session)
+        return
+    token = session.get(CHILD_TOKEN_KEY)
+    if token:
+        config = current_app.config
+        row = live_session(
+            db.session(),
+            token,
+            SessionKind.CHILD,
+            utcnow(),
+            config["CHILD_SESSION_IDLE_TIMEOUT"],
+            config["CHILD_SESSION_ABSOLUTE_TIMEOUT"],
+        )
+        if row is not None and row.child is not None:
+            g.principal = ChildPrincipal(row.child, row)
+        else:
+            session.pop(CHILD_TOKEN_KEY, None)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "accounts.sign_in"
+    app.before_request(load_principal)

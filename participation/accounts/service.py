@@ -1,0 +1,149 @@
+"""Staff accounts: creating them, signing in and out. No Flask request objects here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import AuthSession, Role, SessionKind, StaffMember, utcnow
+from ..security.principal import end_sessions, new_session_token
+from .passwords import hash_password, needs_rehash, verify_password
+
+MAX_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class SignInFailed(Exception):
+    """Wrong email or password, or the account is locked or disabled: one message for all."""
+
+    def __init__(self, reason: str, staff: StaffMember | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.staff = staff
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    staff: StaffMember
+    token: str
+    auth_session: AuthSession
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> StaffMember | None:
+    return session.scalar(
+        select(StaffMember).where(func.lower(StaffMember.email) == normalise_email(email))
+    )
+
+
+def check_password_rules(password: str) -> None:
+    """NCSC-style: long enough, any characters, no composition rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
+        )
+    if len(password) > 1024:
+        raise AccountError("password", "The password must be at most 1024 characters long.")
+
+
+def create_staff(
+    session: Session, *, email: str, name: str, role: Role, password: str
+) -> StaffMember:
+    """Add a staff member. Raises AccountError for a taken email or a weak password."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 320:
+        raise AccountError(
+            "email", "Enter an email address in the right format, like name@council.gov.uk."
+        )
+    if not name.strip():
+        raise AccountError("name", "Enter the staff member's name.")
+    check_password_rules(password)
+    if find_by_email(session, email) is not None:
+        raise AccountError("email", f"There is already an account for {email}.")
+    staff = StaffMember(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        password_changed_at=utcnow(),
+    )
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def sign_in(session: Session, email: str, password: str, now: datetime | None = None) -> SignedIn:
+    """Check the password and open a server-side session. Raises SignInFailed."""
+    now = now or utcnow()
+    staff = find_by_email(session, email)
+    ok = verify_password(staff.password_hash if staff else None, password)
+    if staff is None:
+        raise SignInFailed("unknown-email")
+    if staff.locked_until is not None and staff.locked_until > now:
+        raise SignInFailed("locked", staff)
+    if not ok:
+        staff.failed_sign_ins += 1
+        reason = "wrong-password"
+        if staff.failed_sign_ins >= MAX_FAILURES:
+            staff.locked_until = now + LOCK_FOR
+            staff.failed_sign_ins = 0
+            reason = "locked-now"
+        session.commit()
+        raise SignInFailed(reason, staff)
+    if not staff.active:
+        raise SignInFailed("disabled", staff)
+    staff.failed_sign_ins = 0
+    staff.locked_until = None
+    if needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    token, token_hash = new_session_token()
+    row = AuthSession(
+        token_hash=token_hash,
+        kind=SessionKind.STAFF,
+        staff_id=staff.id,
+        created_at=now,
+        last_seen_at=now,
+    )
+    session.add(row)
+    session.commit()
+    return SignedIn(staff, token, row)
+
+
+def sign_out(session: Session, auth_session: AuthSession) -> None:
+    """End one session on the server."""
+    auth_session.ended_at = utcnow()
+    auth_session.end_reason = "signed-out"
+    session.commit()
+
+
+def set_active(session: Session, staff: StaffMember, active: bool) -> None:
+    """Enable or disable an account; disabling ends every session it has."""
+    staff.active = active
+    if not active:
+        end_sessions(session, staff_id=staff.id, reason="account-disabled")
+    session.commit()
+
+
+def change_password(session: Session, staff: StaffMember, new_password: str) -> None:
+    """Set a new password and end every session the old one opened."""
+    check_password_rules(new_password)
+    staff.password_hash = hash_password(new_password)
+    staff.password_changed_at = utcnow()
+    end_sessions(session, staff_id=staff.id, reason="password-changed")
+    session.commit()

@@ -1,0 +1,47 @@
+"""Staff landing pages: my children, the whole council, one child's record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, g, render_template
+
+from ..audit.web import audit
+from ..db import db
+from ..models import Role
+from ..security.access import staff
+from ..security.policy import can_view_child
+from . import service
+
+bp = Blueprint("caseload", __name__)
+
+
+@bp.route("/my-children")
+@staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+def my_children() -> str:
+    rows = service.caseload(db.session(), g.principal, date.today())
+    return render_template("caseload/my_children.html", rows=rows)
+
+
+@bp.route("/council")
+@staff(Role.MANAGER)
+def council() -> str:
+    rows = service.caseload(db.session(), g.principal, date.today())
+    return render_template("caseload/council.html", rows=rows)
+
+
+@bp.route("/children/<public_id>")
+@staff()
+def child_record(public_id: str) -> str:
+    session = db.session()
+    child = service.child_by_public_id(session, public_id)
+    if child is None or not can_view_child(session, g.principal, child):
+        g.denied = "child"
+        abort(404)
+    audit("view-child-record", subject_type="child", subject_id=child.public_id)
+    return render_template(
+        "caseload/child_record.html",
+        child=child,
+        age=child.age_on(date.today()),
+        reviews=service.reviews_for(session, child),
+    )

@@ -1,0 +1,136 @@
+"""Settings for each environment.
+
+Values come from the environment so that one build runs anywhere; the defaults are the embedded
+single-process set-up (an SQLite file and a media folder in the instance folder).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = {
+    # code: (name in its own language, text direction)
+    "en": ("English", "ltr"),
+    "cy": ("Cymraeg", "ltr"),
+    "ar": ("العربية", "rtl"),
+    "fa": ("فارسی", "rtl"),
+    "ps": ("پښتو", "rtl"),
+    "ti": ("ትግርኛ", "ltr"),
+    "sq": ("Shqip", "ltr"),
+}
+
+
+class ConfigError(RuntimeError):
+    """The app was started with settings it cannot safely run with."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def base_settings(instance_path: str) -> dict[str, Any]:
+    """Settings shared by every environment."""
+    instance = Path(instance_path)
+    return {
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'participation.db'}"
+        ),
+        "MEDIA_STORAGE": os.environ.get("MEDIA_STORAGE", str(instance / "media")),
+        "TASK_QUEUE": os.environ.get("TASK_QUEUE", f"sqlite:///{instance / 'tasks.db'}"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "BABEL_TRANSLATION_DIRECTORIES": "../translations",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "LANGUAGES": LANGUAGES,
+        "SERVICE_NAME": "My Review",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_NAME": "__Host-session"
+        if _bool("SESSION_COOKIE_SECURE", True)
+        else "session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # Staff sessions end after this long without a request, and after the absolute limit anyway.
+        "STAFF_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("STAFF_IDLE_MINUTES", "30"))),
+        "STAFF_ABSOLUTE_TIMEOUT": timedelta(
+            hours=int(os.environ.get("STAFF_ABSOLUTE_HOURS", "10"))
+        ),
+        # A child session on a shared tablet is locked (not ended) after a few idle minutes; the
+        # server session itself lasts a working day so that unlocking brings the child back.
+        "CHILD_SESSION_IDLE_TIMEOUT": timedelta(hours=2),
+        "CHILD_SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=10),
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "210")) * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "SIGN_IN_ATTEMPTS": os.environ.get("SIGN_IN_ATTEMPTS", "10 per 15 minutes"),
+        "SHOW_PLACEMENT_ADDRESS_IN_PACK": _bool("SHOW_PLACEMENT_ADDRESS_IN_PACK", False),
+        "HSTS_SECONDS": 63072000,
+    }
+
+
+def development_settings(instance_path: str) -> dict[str, Any]:
+    """Local development: a secret key kept in the instance folder, plain-http cookies."""
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    settings = base_settings(instance_path)
+    settings.update(
+        SECRET_KEY=os.environ.get("SECRET_KEY") or key_file.read_text().strip(),
+        SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", False),
+    )
+    settings["SESSION_COOKIE_NAME"] = (
+        "session" if not settings["SESSION_COOKIE_SECURE"] else "__Host-session"
+    )
+    return settings
+
+
+def testing_settings(instance_path: str) -> dict[str, Any]:
+    """Tests: a throwaway database chosen by the suite, cheap password hashing, no rate limits."""
+    settings = base_settings(instance_path)
+    settings.update(
+        TESTING=True,
+        SECRET_KEY="test-secret-key-not-for-production",  # noqa: S106 - tests only
+        SESSION_COOKIE_SECURE=False,
+        SESSION_COOKIE_NAME="session",
+        ARGON2_TIME_COST=1,
+        ARGON2_MEMORY_COST=64,
+        RATELIMIT_ENABLED=False,
+    )
+    return settings
+
+
+def production_settings(instance_path: str) -> dict[str, Any]:
+    """Production refuses to start without a real secret key."""
+    key = os.environ.get("SECRET_KEY", "")
+    if len(key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to at least 32 random characters in production "
+            '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    settings = base_settings(instance_path)
+    settings["SECRET_KEY"] = key
+    return settings
+
+
+def settings_for(env: str, instance_path: str) -> dict[str, Any]:
+    """Pick the settings for APP_ENV: development (default), testing or production."""
+    makers = {
+        "development": development_settings,
+        "testing": testing_settings,
+        "production": production_settings,
+    }
+    if env not in makers:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(makers)}, not {env!r}.")
+    return makers[env](instance_path)

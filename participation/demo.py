@@ -1,0 +1,272 @@
+"""A believable, clearly fictional council to try the app with. Loading it twice changes nothing.
+
+Every name here is invented; email addresses use the reserved example.org domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .accounts.passwords import hash_password
+from .models import (
+    Assignment,
+    Child,
+    CouncilSettings,
+    Home,
+    HomeKind,
+    NetworkPerson,
+    NetworkRole,
+    PlacementType,
+    Review,
+    ReviewStatus,
+    Role,
+    StaffMember,
+    utcnow,
+)
+from .timetable.rules import WorkingCalendar, review_schedule
+
+T = TypeVar("T")
+
+DEMO_PASSWORD = "my-review-demo"  # noqa: S105 - printed for the fictional demo accounts only
+LONDON = ZoneInfo("Europe/London")
+
+STAFF = [
+    # (email, name, role)
+    ("priya.shah@example.org", "Priya Shah", Role.KEYWORKER),
+    ("tom.evans@example.org", "Tom Evans", Role.KEYWORKER),
+    ("grace.okafor@example.org", "Grace Okafor", Role.SOCIAL_WORKER),
+    ("daniel.hughes@example.org", "Daniel Hughes", Role.IRO),
+    ("ruth.bennett@example.org", "Ruth Bennett", Role.IRO),
+    ("helen.murray@example.org", "Helen Murray", Role.MANAGER),
+    ("sam.patel@example.org", "Sam Patel", Role.ADMIN),
+]
+
+HOMES = [
+    ("Willow House", HomeKind.CHILDRENS_HOME, "12 Willow Lane, Northbrook NB1 4AA"),
+    ("Oak Lodge", HomeKind.CHILDRENS_HOME, "3 Oak Road, Northbrook NB2 7QT"),
+    ("The Adeyemi family", HomeKind.FOSTER_FAMILY, "8 Meadow Close, Northbrook NB3 1JP"),
+]
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    legal_name: str
+    preferred_name: str
+    born: date
+    home: str
+    placement: PlacementType
+    became_looked_after: date
+    placement_start: date
+    first_language: str
+    communication_needs: str
+    keyworker: str | None
+    iro: str
+    held: tuple[date, ...]
+    network: tuple[tuple[str, str, NetworkRole, bool], ...]
+
+
+CHILDREN = [
+    DemoChild(
+        "Amelia Rose Thompson",
+        "Mia",
+        date(2020, 3, 14),
+        "Willow House",
+        PlacementType.RESIDENTIAL,
+        date(2025, 10, 6),
+        date(2025, 10, 6),
+        "English",
+        "Likes pictures to help her choose. Needs time to answer.",
+        "priya.shah@example.org",
+        "daniel.hughes@example.org",
+        (date(2025, 11, 3), date(2026, 2, 2), date(2026, 7, 27)),
+        (
+            ("Kelly Thompson", "Mum", NetworkRole.PARENT, True),
+            ("Jean Thompson", "Nan", NetworkRole.OTHER, False),
+            ("Mrs Lewis", "My teacher", NetworkRole.TEACHER, False),
+            ("Nurse Alison", "School nurse", NetworkRole.HEALTH, False),
+        ),
+    ),
+    DemoChild(
+        "Jayden Marcus Clarke",
+        "Jay",
+        date(2015, 7, 2),
+        "Oak Lodge",
+        PlacementType.RESIDENTIAL,
+        date(2024, 1, 15),
+        date(2025, 6, 2),
+        "English",
+        "",
+        "tom.evans@example.org",
+        "daniel.hughes@example.org",
+        (
+            date(2024, 2, 9),
+            date(2024, 5, 7),
+            date(2024, 11, 4),
+            date(2025, 5, 1),
+            date(2025, 6, 27),
+        ),
+        (
+            ("Dean Clarke", "Dad", NetworkRole.PARENT, True),
+            ("Shanice Clarke", "My sister", NetworkRole.OTHER, False),
+            ("Mr Osei", "Head of year", NetworkRole.TEACHER, False),
+            ("Marcus Reid", "Independent visitor", NetworkRole.INDEPENDENT_VISITOR, False),
+        ),
+    ),
+    DemoChild(
+        "Samir Haidari",
+        "Sami",
+        date(2011, 9, 20),
+        "Oak Lodge",
+        PlacementType.RESIDENTIAL,
+        date(2026, 9, 7),
+        date(2026, 9, 7),
+        "Dari",
+        "Speaks Dari and some English. Needs a Dari interpreter for meetings.",
+        "tom.evans@example.org",
+        "ruth.bennett@example.org",
+        (date(2026, 10, 2),),
+        (
+            ("Farid Haidari", "My uncle (in Kabul, by video)", NetworkRole.OTHER, False),
+            ("Ms Khan", "ESOL teacher", NetworkRole.TEACHER, False),
+            ("Joe Martin", "My advocate", NetworkRole.ADVOCATE, False),
+        ),
+    ),
+    DemoChild(
+        "Leo James Wright",
+        "Leo",
+        date(2017, 5, 11),
+        "The Adeyemi family",
+        PlacementType.FOSTER,
+        date(2023, 4, 3),
+        date(2023, 4, 3),
+        "English",
+        "Autistic: prefers a quiet room and a visual timetable.",
+        None,
+        "daniel.hughes@example.org",
+        (
+            date(2023, 4, 28),
+            date(2023, 7, 25),
+            date(2024, 1, 23),
+            date(2024, 7, 18),
+            date(2025, 1, 16),
+            date(2025, 7, 10),
+            date(2026, 1, 8),
+            date(2026, 6, 25),
+        ),
+        (
+            ("Bola Adeyemi", "My foster mum", NetworkRole.CARER, False),
+            ("Tunde Adeyemi", "My foster dad", NetworkRole.CARER, False),
+            ("Sarah Wright", "Mum", NetworkRole.PARENT, True),
+            ("Dr Patel", "My doctor", NetworkRole.HEALTH, False),
+        ),
+    ),
+]
+
+
+def _get_or_add(session: Session, model: type[T], defaults: dict[str, object], **keys: object) -> T:
+    row = session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys, **defaults)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def load_demo(session: Session, today: date | None = None) -> list[tuple[str, str, str]]:
+    """Load the demo council; return the sign-ins as (role, email, name)."""
+    today = today or date.today()
+    if session.scalar(select(CouncilSettings)) is None:
+        session.add(CouncilSettings(name="Northbrook Borough Council (demo)", nation="ENG"))
+    staff = {}
+    for email, name, staff_role in STAFF:
+        staff[email] = _get_or_add(
+            session,
+            StaffMember,
+            {
+                "name": name,
+                "role": staff_role,
+                "password_hash": hash_password(DEMO_PASSWORD),
+                "password_changed_at": utcnow(),
+            },
+            email=email,
+        )
+    homes = {
+        name: _get_or_add(session, Home, {"kind": kind, "address": address}, name=name)
+        for name, kind, address in HOMES
+    }
+    calendar = WorkingCalendar("ENG")
+    social_worker = staff["grace.okafor@example.org"]
+    for spec in CHILDREN:
+        child = _get_or_add(
+            session,
+            Child,
+            {
+                "preferred_name": spec.preferred_name,
+                "home_id": homes[spec.home].id,
+                "placement_type": spec.placement,
+                "became_looked_after": spec.became_looked_after,
+                "placement_start": spec.placement_start,
+                "first_language": spec.first_language,
+                "communication_needs": spec.communication_needs,
+            },
+            legal_name=spec.legal_name,
+            date_of_birth=spec.born,
+        )
+        workers = [(social_worker, Role.SOCIAL_WORKER), (staff[spec.iro], Role.IRO)]
+        if spec.keyworker:
+            workers.append((staff[spec.keyworker], Role.KEYWORKER))
+        for member, work_role in workers:
+            _get_or_add(
+                session, Assignment, {}, staff_id=member.id, child_id=child.id, role=work_role
+            )
+        for name, relationship, role, responsibility in spec.network:
+            _get_or_add(
+                session,
+                NetworkPerson,
+                {
+                    "relationship_to_child": relationship,
+                    "role": role,
+                    "parental_responsibility": responsibility,
+                },
+                child_id=child.id,
+                name=name,
+            )
+        _add_reviews(session, calendar, child, spec, today)
+    session.commit()
+    return [(member.role.value, member.email, member.name) for member in staff.values()]
+
+
+def _add_reviews(
+    session: Session, calendar: WorkingCalendar, child: Child, spec: DemoChild, today: date
+) -> None:
+    """The held reviews, and the next one due, worked out by the statutory rules."""
+    schedule = review_schedule(
+        calendar, spec.became_looked_after, list(spec.held), today=today, count=len(spec.held) + 1
+    )
+    for due in schedule[: len(spec.held) + 1]:
+        existing = session.scalar(
+            select(Review).where(Review.child_id == child.id, Review.number == due.number)
+        )
+        if existing is not None:
+            continue
+        review = Review(
+            child_id=child.id,
+            number=due.number,
+            due_on=due.due,
+            status=ReviewStatus.HELD if due.held else ReviewStatus.PLANNED,
+            held_on=due.held,
+        )
+        if due.held:
+            review.venue = "At home"
+        elif spec.preferred_name == "Jay":
+            # Jay's next meeting already has a time: after school, a few days before it is due.
+            day = max(today + timedelta(days=14), due.due - timedelta(days=3))
+            review.scheduled_at = datetime.combine(day, time(16, 0), LONDON).astimezone(UTC)
+            review.venue = "Oak Lodge, the quiet lounge"
+        session.add(review)

@@ -1,0 +1,73 @@
+"""Error pages in the app's own style. No stack trace ever reaches the browser.
+
+A form posted with a missing or expired CSRF token is shown again with the answers kept: the
+view is dispatched once more with the token marked bad, so its form fails validation (nothing is
+written) and re-renders what was typed with a "this page timed out" message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .audit.service import record
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    400: "errors/400.html",
+    401: "errors/401.html",
+    404: "errors/404.html",
+    405: "errors/405.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
+}
+
+
+def _audit_denied(code: int) -> None:
+    principal = g.get("principal")
+    if principal is None or (principal.kind == "anonymous" and code == 404 and not g.get("denied")):
+        return
+    record(
+        current_app.extensions["database"].engine,
+        principal.actor,
+        "access-denied",
+        subject_type="url",
+        subject_id=None,
+        outcome=str(code),
+        remote_addr=request.remote_addr,
+        detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}",
+    )
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "rerender_on_timeout", False):
+            g.csrf_timed_out = True
+            # The view is ours and synchronous; this re-runs it with the token marked bad.
+            return app.ensure_sync(view)(**(request.view_args or {}))
+        return render_template("errors/timeout.html"), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        if code in (401, 404):
+            _audit_denied(code)
+        template = PAGES.get(code)
+        if template is None:
+            return render_template(
+                "errors/generic.html", code=code, message=gettext("Something went wrong.")
+            ), code
+        return render_template(template), code
+
+    @app.errorhandler(Exception)
+    def _crash(error: Exception) -> tuple[str, int]:
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_template("errors/500.html"), 500

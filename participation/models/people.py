@@ -1,0 +1,155 @@
+"""Children, the homes they live in, the staff who work with them and the people in their lives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, HasPublicId, Timestamp, str_enum
+
+if TYPE_CHECKING:
+    from .review import Review
+
+
+class Role(StrEnum):
+    KEYWORKER = "keyworker"
+    SOCIAL_WORKER = "social-worker"
+    IRO = "iro"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+# Roles that work with named children; managers and admins act for the whole council.
+CASEWORK_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+
+
+class HomeKind(StrEnum):
+    CHILDRENS_HOME = "childrens-home"
+    FOSTER_FAMILY = "foster-family"
+
+
+class PlacementType(StrEnum):
+    RESIDENTIAL = "residential"
+    FOSTER = "foster"
+
+
+class NetworkRole(StrEnum):
+    PARENT = "parent"
+    CARER = "carer"
+    TEACHER = "teacher"
+    HEALTH = "health"
+    INDEPENDENT_VISITOR = "independent-visitor"
+    PERSONAL_ADVISER = "personal-adviser"
+    ADVOCATE = "advocate"
+    OTHER = "other"
+
+
+class Home(HasPublicId, Base):
+    """A children's home or a foster family: where a child lives."""
+
+    __tablename__ = "homes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[HomeKind] = mapped_column(str_enum(HomeKind))
+    # The address is sensitive: it is never put in a review pack unless a council setting allows it.
+    address: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    children: Mapped[list[Child]] = relationship(back_populates="home")
+
+
+class Child(HasPublicId, Base):
+    """A looked-after child (or a care leaver still reviewed)."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    preferred_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    first_language: Mapped[str] = mapped_column(String(100), default="English")
+    communication_needs: Mapped[str] = mapped_column(Text, default="")
+    became_looked_after: Mapped[date] = mapped_column(Date)
+    placement_type: Mapped[PlacementType] = mapped_column(str_enum(PlacementType))
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"), index=True)
+    placement_start: Mapped[date | None] = mapped_column(Date)
+    left_care_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[Timestamp]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    home: Mapped[Home | None] = relationship(back_populates="children")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="child")
+    network: Mapped[list[NetworkPerson]] = relationship(
+        back_populates="child", order_by="NetworkPerson.id"
+    )
+    reviews: Mapped[list[Review]] = relationship(back_populates="child", order_by="Review.number")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def still_looked_after(self) -> bool:
+        return self.left_care_on is None
+
+    def age_on(self, day: date) -> int:
+        """Whole years of age on `day`."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class StaffMember(HasPublicId, Base):
+    """Someone who signs in with an email address and password."""
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[Timestamp]
+    password_changed_at: Mapped[datetime | None]
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="staff")
+
+
+class Assignment(Base):
+    """A staff member's role with one child (their keyworker, social worker or IRO)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("staff_id", "child_id", "role", name="uq_assignment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+
+    staff: Mapped[StaffMember] = relationship(back_populates="assignments")
+    child: Mapped[Child] = relationship(back_populates="assignments")
+
+
+class NetworkPerson(HasPublicId, Base):
+    """Someone in a child's life who may be invited to their review."""
+
+    __tablename__ = "network_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # How the child describes them ("Mum", "Nan", "my football coach").
+    relationship_to_child: Mapped[str] = mapped_column(String(100))
+    role: Mapped[NetworkRole] = mapped_column(str_enum(NetworkRole))
+    parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    child: Mapped[Child] = relationship(back_populates="network")

@@ -1,0 +1,36 @@
+"""Sign-in sessions held on the server, so that any of them can be ended there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, Timestamp, str_enum
+from .people import Child, StaffMember
+
+
+class SessionKind(StrEnum):
+    STAFF = "staff"
+    CHILD = "child"
+
+
+class AuthSession(Base):
+    """A signed-in browser. The cookie carries a random token; only its hash is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[SessionKind] = mapped_column(str_enum(SessionKind))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    created_at: Mapped[Timestamp]
+    last_seen_at: Mapped[Timestamp]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+
+    staff: Mapped[StaffMember | None] = relationship()
+    child: Mapped[Child | None] = relationship()

@@ -1,0 +1,68 @@
+"""Pages for everyone: the front door, the accessibility statement, the language switch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..accounts.routes import safe_next
+from ..i18n import LANGUAGE_COOKIE
+from ..models import Role
+from ..security.access import public
+from ..security.principal import ChildPrincipal, StaffPrincipal
+
+bp = Blueprint("pages", __name__)
+
+# The day the accessibility statement was last reviewed against the test results.
+STATEMENT_DATE = date(2026, 11, 23)
+
+LANDING = {
+    Role.KEYWORKER: "caseload.my_children",
+    Role.SOCIAL_WORKER: "caseload.my_children",
+    Role.IRO: "caseload.my_children",
+    Role.MANAGER: "caseload.council",
+    Role.ADMIN: "admin.overview",
+}
+
+
+@bp.route("/")
+@public
+def home() -> Response:
+    principal = g.principal
+    if isinstance(principal, StaffPrincipal):
+        return redirect(url_for(LANDING[principal.role]))
+    if isinstance(principal, ChildPrincipal) and "child.my_page" in current_app.view_functions:
+        return redirect(url_for("child.my_page"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("pages/accessibility.html", statement_date=STATEMENT_DATE)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def choose_language() -> Response:
+    code = request.form.get("language", "")
+    target = safe_next(request.form.get("next")) or url_for("pages.home")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=60 * 60 * 24 * 365,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[str, int]:
+    return "ok", 200

@@ -1,0 +1,63 @@
+"""Every route declares who may use it. A meta test walks the url map to make sure of it.
+
+Refusals are 404s: a page that is not yours does not exist, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, redirect, request, url_for
+
+from ..models import Role
+from .principal import ChildPrincipal, StaffPrincipal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+CHILD = "child"
+
+
+def public(view: F) -> F:
+    """Anyone may use this route (sign-in, the accessibility statement, error pages)."""
+    view.access = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def staff(*roles: Role) -> Callable[[F], F]:
+    """Signed-in staff with one of `roles` (all staff roles when none are named)."""
+    allowed = frozenset(roles or Role)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = g.principal
+            if not isinstance(principal, StaffPrincipal):
+                if request.method == "GET":
+                    return redirect(url_for("accounts.sign_in", next=request.full_path))
+                abort(401)
+            if principal.role not in allowed:
+                g.denied = "role"
+                abort(404)
+            return view(*args, **kwargs)
+
+        wrapped.access = allowed  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def child(view: F) -> F:
+    """An unlocked child session: the child's own space and nothing else."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not isinstance(g.principal, ChildPrincipal):
+            g.denied = "not-child"
+            abort(404)
+        return view(*args, **kwargs)
+
+    wrapped.access = CHILD  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]

@@ -1,0 +1,123 @@
+"""Who is making this request: a staff member, a child, or nobody.
+
+The principal is worked out once per request (in `load_principal`) and put on `g.principal`; every
+access decision and audit record starts from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..audit.service import ANONYMOUS, Actor
+from ..models import AuthSession, Child, Role, SessionKind, StaffMember, utcnow
+
+# Writing last_seen on every request would turn reads into writes; a minute is precise enough for
+# idle time-outs measured in tens of minutes.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def new_session_token() -> tuple[str, str]:
+    """A fresh random token for the cookie and the hash stored on the server."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class StaffPrincipal:
+    staff: StaffMember
+    auth_session: AuthSession
+
+    kind = "staff"
+
+    @property
+    def role(self) -> Role:
+        return self.staff.role
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("staff", self.staff.public_id, self.staff.role.value)
+
+
+@dataclass
+class ChildPrincipal:
+    child: Child
+    auth_session: AuthSession
+
+    kind = "child"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor("child", self.child.public_id, "child")
+
+
+@dataclass
+class Anonymous:
+    kind = "anonymous"
+
+    @property
+    def actor(self) -> Actor:
+        return ANONYMOUS
+
+
+Principal = StaffPrincipal | ChildPrincipal | Anonymous
+
+
+def live_session(
+    session: Session,
+    token: str,
+    kind: SessionKind,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta,
+) -> AuthSession | None:
+    """The server-side session for `token` if it is still alive; ends it if it has timed out."""
+    row = session.scalar(
+        select(AuthSession).where(
+            AuthSession.token_hash == hash_token(token), AuthSession.kind == kind
+        )
+    )
+    if row is None or row.ended_at is not None:
+        return None
+    reason = None
+    if now - row.last_seen_at > idle:
+        reason = "idle"
+    elif now - row.created_at > absolute:
+        reason = "expired"
+    elif row.staff is not None and not row.staff.active:
+        reason = "account-disabled"
+    if reason:
+        row.ended_at = now
+        row.end_reason = reason
+        session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        session.commit()
+    return row
+
+
+def end_sessions(
+    session: Session, *, staff_id: int | None = None, child_id: int | None = None, reason: str
+) -> int:
+    """End every live session of a staff member or a child (disable, password change, lock)."""
+    query = select(AuthSession).where(AuthSession.ended_at.is_(None))
+    if staff_id is not None:
+        query = query.where(AuthSession.staff_id == staff_id)
+    if child_id is not None:
+        query = query.where(AuthSession.child_id == child_id)
+    rows = list(session.scalars(query))
+    now = utcnow()
+    for row in rows:
+        row.ended_at = now
+        row.end_reason = reason
+    return len(rows)

@@ -1,0 +1,109 @@
+"""Browser tests: the real app served on loopback, driven in Debian's Chromium by Playwright.
+
+In CI a missing Chromium fails the run; on a developer's machine the browser tests are skipped
+with a message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+TABLET_PORTRAIT = {"width": 810, "height": 1080}
+TABLET_LANDSCAPE = {"width": 1080, "height": 810}
+PHONE = {"width": 360, "height": 740}
+VIEWPORTS = {
+    "tablet-portrait": TABLET_PORTRAIT,
+    "tablet-landscape": TABLET_LANDSCAPE,
+    "phone": PHONE,
+}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: run scripts/install-system-deps.sh as root"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    return live_server
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """Every page fails its test on a CSP violation or a request to another origin."""
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            problems.append(message.text)
+
+    def on_request(request: Any) -> None:
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            problems.append(f"request to another origin: {request.url}")
+
+    page.on("console", on_console)
+    page.on("request", on_request)
+    yield page
+    assert problems == []
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe with the WCAG 2.2 AA tags; return readable violations (empty when clean)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    found = []
+    for violation in results.response["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        found.append(f"{violation['id']}: {violation['help']} {targets}")
+    return found
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

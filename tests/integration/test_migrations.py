@@ -1,0 +1,35 @@
+"""The migrations make the same schema as the models, and upgrade a database that holds data."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from participation import create_app, migrate
+from participation.db import db
+from participation.models import Base
+
+
+def test_migrations_match_the_models(app):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_keeps_existing_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    app = create_app({"DATABASE_URL": url})
+    migrate.upgrade(app, "0001_foundation")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO homes (public_id, name, kind, address, active) "
+                "VALUES ('h1', 'Willow House', 'childrens-home', '', 1)"
+            )
+        )
+    migrate.upgrade(app)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM homes")).scalar_one() == "Willow House"
+    engine.dispose()
