@@ -37,7 +37,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade", help="Bring the database up to the newest schema.")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
     click.echo("Database is up to date.")

@@ -19,7 +19,8 @@ def alembic_config(app: Flask) -> Config:
     return config
 
 
-def upgrade(app: Flask, revision: str = "head") -> None:
+def upgrade(app: Flask, revision: str = "heads") -> None:
+    # Areas add migrations on branches from the foundation; "heads" applies every branch.
     command.upgrade(alembic_config(app), revision)
 
 
