@@ -49,9 +49,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
     from .caseload.routes import bp as caseload_bp
+    from .child.routes import bp as child_bp
     from .pages.routes import bp as pages_bp
 
-    for blueprint in (pages_bp, accounts_bp, caseload_bp, admin_bp):
+    for blueprint in (pages_bp, accounts_bp, caseload_bp, admin_bp, child_bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_commands

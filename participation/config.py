@@ -66,6 +66,9 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         # A child session on a shared tablet is locked (not ended) after a few idle minutes; the
         # server session itself lasts a working day so that unlocking brings the child back.
         "CHILD_SESSION_IDLE_TIMEOUT": timedelta(hours=2),
+        # After this long with no request the child's space asks for the picture code again (the
+        # page warns first and offers "I'm still here").
+        "CHILD_IDLE_LOCK": timedelta(minutes=int(os.environ.get("CHILD_IDLE_LOCK_MINUTES", "10"))),
         "CHILD_SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=10),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "210")) * 1024 * 1024,

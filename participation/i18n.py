@@ -21,10 +21,7 @@ def supported() -> dict[str, tuple[str, str]]:
 
 def select_locale() -> str:
     languages = supported()
-    principal = g.get("principal")
-    saved = getattr(getattr(principal, "staff", None), "language", None) or getattr(
-        getattr(principal, "child", None), "language", None
-    )
+    saved = getattr(g.get("principal"), "language", None)
     if saved in languages:
         return str(saved)
     cookie = request.cookies.get(LANGUAGE_COOKIE)

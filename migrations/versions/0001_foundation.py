@@ -55,7 +55,6 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('nation', sa.String(length=3), nullable=False),
     sa.Column('first_review_from_new_placement', sa.Boolean(), nullable=False),
-    sa.Column('child_idle_lock_minutes', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_council_settings'))
     )
     op.create_table('homes',

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Flask, current_app, g, session
 from flask_login import UserMixin, current_user
 
+from ..child.session import CHILD_TOKEN_KEY, load_child_principal
 from ..db import db
 from ..extensions import login_manager
 from ..models import AuthSession, SessionKind, StaffMember, utcnow
-from ..security.principal import Anonymous, ChildPrincipal, StaffPrincipal, live_session
+from ..security.principal import Anonymous, StaffPrincipal, live_session
 
-CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
 
 
 class StaffUser(UserMixin):
@@ -55,21 +55,9 @@ def load_principal() -> None:
     if current_user.is_authenticated:
         g.principal = StaffPrincipal(current_user.staff, current_user.auth_session)
         return
-    token = session.get(CHILD_TOKEN_KEY)
-    if token:
-        config = current_app.config
-        row = live_session(
-            db.session(),
-            token,
-            SessionKind.CHILD,
-            utcnow(),
-            config["CHILD_SESSION_IDLE_TIMEOUT"],
-            config["CHILD_SESSION_ABSOLUTE_TIMEOUT"],
-        )
-        if row is not None and row.child is not None:
-            g.principal = ChildPrincipal(row.child, row)
-        else:
-            session.pop(CHILD_TOKEN_KEY, None)
+    if session.get(CHILD_TOKEN_KEY):
+        # A child's space on this device: see participation/child/session.py.
+        load_child_principal()
 
 
 def init_login(app: Flask) -> None:

@@ -11,6 +11,7 @@ from ..db import db
 from ..models import Role
 from ..security.access import staff
 from ..security.policy import can_view_child
+from ..child.routes import space_panel
 from . import service
 
 bp = Blueprint("caseload", __name__)
@@ -44,4 +45,5 @@ def child_record(public_id: str) -> str:
         child=child,
         age=child.age_on(date.today()),
         reviews=service.reviews_for(session, child),
+        space_panel=space_panel(child),
     )

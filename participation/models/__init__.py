@@ -2,6 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base, utcnow
+from .child_space import AgeBand, ChildSpace, PersonalLink, SessionVia
 from .council import ClosureDay, CouncilSettings
 from .people import (
     CASEWORK_ROLES,
@@ -19,6 +20,10 @@ from .review import Review, ReviewStatus
 from .sessions import AuthSession, SessionKind
 
 __all__ = [
+    "AgeBand",
+    "ChildSpace",
+    "PersonalLink",
+    "SessionVia",
     "CASEWORK_ROLES",
     "Assignment",
     "AuditEvent",

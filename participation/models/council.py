@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Integer, String
+from sqlalchemy import Boolean, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -20,7 +20,6 @@ class CouncilSettings(Base):
     # ENG, WLS, SCT or NIR: the nation whose bank holidays count as non-working days.
     nation: Mapped[str] = mapped_column(String(3), default="ENG")
     first_review_from_new_placement: Mapped[bool] = mapped_column(Boolean, default=False)
-    child_idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10)
 
 
 class ClosureDay(Base):

@@ -31,6 +31,13 @@ class AuthSession(Base):
     last_seen_at: Mapped[Timestamp]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # Child sessions: opened by a keyworker's hand-over or a personal link, and usable only while
+    # unlocked by the picture code. Locking (idle, or "give back") clears unlocked_at but keeps
+    # the session, so the child comes back to where they were.
+    handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    personal_link_id: Mapped[int | None] = mapped_column(ForeignKey("personal_links.id"))
+    unlocked_at: Mapped[datetime | None]
+    resume_path: Mapped[str | None] = mapped_column(String(300))
 
-    staff: Mapped[StaffMember | None] = relationship()
+    staff: Mapped[StaffMember | None] = relationship(foreign_keys=[staff_id])
     child: Mapped[Child | None] = relationship()

@@ -18,6 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 CHILD = "child"
+CHILD_SESSION = "child-session"
 
 
 def public(view: F) -> F:
@@ -49,12 +50,28 @@ def staff(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+def child_session(view: F) -> F:
+    """A child session on this device, locked or not (the picture-code page itself)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(g.principal, ChildPrincipal) or g.get("locked_child_session") is not None:
+            return view(*args, **kwargs)
+        return redirect(url_for("accounts.sign_in"))
+
+    wrapped.access = CHILD_SESSION  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
 def child(view: F) -> F:
     """An unlocked child session: the child's own space and nothing else."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not isinstance(g.principal, ChildPrincipal):
+            if g.get("locked_child_session") is not None:
+                # The child's own space is locked: the picture code opens it and comes back here.
+                return redirect(url_for("child.unlock", next=request.full_path))
             g.denied = "not-child"
             abort(404)
         return view(*args, **kwargs)

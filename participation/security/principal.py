@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit.service import ANONYMOUS, Actor
-from ..models import AuthSession, Child, Role, SessionKind, StaffMember, utcnow
+from ..models import AuthSession, Child, ChildSpace, Role, SessionKind, StaffMember, utcnow
 
 # Writing last_seen on every request would turn reads into writes; a minute is precise enough for
 # idle time-outs measured in tens of minutes.
@@ -44,6 +44,10 @@ class StaffPrincipal:
         return self.staff.role
 
     @property
+    def language(self) -> str | None:
+        return self.staff.language
+
+    @property
     def actor(self) -> Actor:
         return Actor("staff", self.staff.public_id, self.staff.role.value)
 
@@ -52,8 +56,13 @@ class StaffPrincipal:
 class ChildPrincipal:
     child: Child
     auth_session: AuthSession
+    space: ChildSpace
 
     kind = "child"
+
+    @property
+    def language(self) -> str | None:
+        return self.space.language
 
     @property
     def actor(self) -> Actor:
@@ -79,6 +88,8 @@ def live_session(
     now: datetime,
     idle: timedelta,
     absolute: timedelta,
+    *,
+    touch: bool = True,
 ) -> AuthSession | None:
     """The server-side session for `token` if it is still alive; ends it if it has timed out."""
     row = session.scalar(
@@ -100,7 +111,7 @@ def live_session(
         row.end_reason = reason
         session.commit()
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
+    if touch and now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         session.commit()
     return row

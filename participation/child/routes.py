@@ -1,0 +1,300 @@
+"""A child's own space: opening it (hand-over, personal link, picture code) and "My page".
+
+Staff routes sit beside the child's record; child routes live under /me.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..accounts.routes import safe_next
+from ..audit.web import audit
+from ..caseload.service import child_by_public_id, next_review
+from ..db import db
+from ..extensions import limiter
+from ..forms import rerender_on_timeout
+from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role
+from ..security.access import child, child_session, public, staff
+from ..security.policy import can_view_child
+from . import service
+from .forms import AgeBandForm, PictureCodeForm
+from .pictures import PICTURES
+from .session import CHILD_TOKEN_KEY
+
+bp = Blueprint("child", __name__)
+
+DEVICE_COOKIE = "device"
+PROGRESS_KEY = "code_progress"
+SUPPORTING_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER)
+
+
+def _staff_child(public_id: str) -> Child:
+    """The child named in the URL, if this staff member works with them; otherwise 404."""
+    db_session = db.session()
+    found = child_by_public_id(db_session, public_id)
+    if found is None or not can_view_child(db_session, g.principal, found):
+        g.denied = "child"
+        abort(404)
+    return found
+
+
+# --- Staff: setting up and handing over ---------------------------------------------------
+
+
+@bp.route("/children/<public_id>/picture-code", methods=["GET", "POST"])
+@staff(*SUPPORTING_ROLES)
+@rerender_on_timeout
+def picture_code(public_id: str) -> str | Response:
+    the_child = _staff_child(public_id)
+    form = PictureCodeForm()
+    if form.validate_on_submit():
+        try:
+            service.set_picture_code(db.session(), the_child, form.sequence(), g.principal.staff)
+        except service.SpaceError:
+            form.first.errors = [_("Choose three or four pictures.")]
+        else:
+            audit("set-picture-code", subject_type="child", subject_id=the_child.public_id)
+            flash(_("%(name)s's picture code is ready.", name=the_child.preferred_name), "success")
+            return redirect(url_for("caseload.child_record", public_id=public_id))
+    return render_template("child/staff_picture_code.html", child=the_child, form=form)
+
+
+@bp.route("/children/<public_id>/hand-over", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def hand_over(public_id: str) -> Response:
+    the_child = _staff_child(public_id)
+    try:
+        opened = service.hand_over(
+            db.session(), g.principal.auth_session, g.principal.staff, the_child
+        )
+    except service.SpaceError:
+        flash(_("Choose a picture code with %(name)s first.", name=the_child.preferred_name))
+        return redirect(url_for("child.picture_code", public_id=public_id))
+    audit("hand-over", subject_type="child", subject_id=the_child.public_id)
+    logout_user()
+    session.clear()
+    session[CHILD_TOKEN_KEY] = opened.token
+    return redirect(url_for("child.unlock"))
+
+
+@bp.route("/children/<public_id>/unlock-space", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def unlock_space(public_id: str) -> Response:
+    the_child = _staff_child(public_id)
+    service.unlock_space(db.session(), service.space_for(db.session(), the_child))
+    audit("unlock-child-space", subject_type="child", subject_id=the_child.public_id)
+    flash(_("%(name)s can use their picture code again.", name=the_child.preferred_name), "success")
+    return redirect(url_for("caseload.child_record", public_id=public_id))
+
+
+@bp.route("/children/<public_id>/age-band", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def age_band(public_id: str) -> Response:
+    the_child = _staff_child(public_id)
+    form = AgeBandForm()
+    if form.validate_on_submit():
+        space = service.space_for(db.session(), the_child)
+        space.age_band_override = AgeBand(form.band.data) if form.band.data else None
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("caseload.child_record", public_id=public_id))
+
+
+@bp.route("/children/<public_id>/personal-links", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def create_link(public_id: str) -> str:
+    the_child = _staff_child(public_id)
+    link, token = service.create_personal_link(db.session(), the_child, g.principal.staff)
+    audit("create-personal-link", subject_type="child", subject_id=the_child.public_id)
+    # Shown once, on this response only; it is stored as a hash.
+    return render_template(
+        "child/staff_link_created.html",
+        child=the_child,
+        link=link,
+        url=url_for("child.open_link", token=token, _external=True),
+    )
+
+
+@bp.route("/children/<public_id>/personal-links/<link_id>/revoke", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def revoke_link(public_id: str, link_id: str) -> Response:
+    the_child = _staff_child(public_id)
+    link = db.session.scalar(
+        select(PersonalLink).where(
+            PersonalLink.public_id == link_id, PersonalLink.child_id == the_child.id
+        )
+    )
+    if link is None:
+        abort(404)
+    service.revoke_personal_link(db.session(), link)
+    audit("revoke-personal-link", subject_type="child", subject_id=the_child.public_id)
+    flash(_("The link no longer works."), "success")
+    return redirect(url_for("caseload.child_record", public_id=public_id))
+
+
+@dataclass
+class SpacePanel:
+    """What a child's record shows about their own space."""
+
+    can_support: bool
+    space: ChildSpace
+    links: list[PersonalLink]
+    age_band_form: AgeBandForm
+
+
+def space_panel(the_child: Child) -> SpacePanel:
+    db_session = db.session()
+    space = service.space_for(db_session, the_child)
+    form = AgeBandForm(formdata=None, band=space.age_band_override or "")
+    return SpacePanel(
+        can_support=g.principal.role in SUPPORTING_ROLES,
+        space=space,
+        links=service.live_links(db_session, the_child),
+        age_band_form=form,
+    )
+
+
+@bp.app_context_processor
+def _child_page_context() -> dict[str, object]:
+    principal = g.get("principal")
+    if principal is None or principal.kind != "child":
+        return {}
+    return {
+        "space": principal.space,
+        "idle_lock_seconds": int(current_app.config["CHILD_IDLE_LOCK"].total_seconds()),
+    }
+
+
+# --- Getting into the child's space ----------------------------------------------------------
+
+
+@bp.route("/link/<token>")
+@public
+@limiter.limit("20 per hour")
+def open_link(token: str) -> str | Response:
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
+    try:
+        opened = service.open_personal_link(db.session(), token, device)
+    except service.SpaceError as error:
+        audit("open-personal-link", outcome="refused", detail=error.code)
+        return render_template("child/link_problem.html", problem=error.code), 404
+    opened_child = opened.auth_session.child
+    audit(
+        "open-personal-link",
+        subject_type="child",
+        subject_id=opened_child.public_id if opened_child else None,
+    )
+    session.clear()
+    session[CHILD_TOKEN_KEY] = opened.token
+    response = redirect(url_for("child.unlock"))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=60 * 60 * 24 * 400,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@bp.route("/me/unlock", methods=["GET", "POST"])
+@child_session
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+def unlock() -> str | Response:
+    row = g.get("locked_child_session")
+    if row is None:  # already open
+        return redirect(url_for("child.my_page"))
+    db_session = db.session()
+    space = service.space_for(db_session, row.child)
+    progress: list[str] = [p for p in session.get(PROGRESS_KEY, []) if p in PICTURES]
+    message = None
+    if request.method == "POST":
+        if request.form.get("again"):
+            progress = []
+        elif request.form.get("pick") in PICTURES and space.locked_at is None:
+            progress = [*progress, request.form["pick"]][: space.picture_code_length]
+        if len(progress) == space.picture_code_length:
+            result = service.check_picture_code(db_session, space, progress)
+            progress = []
+            if result == service.CodeResult.RIGHT:
+                session.pop(PROGRESS_KEY, None)
+                resume = service.unlock_session(db_session, row)
+                audit("unlock-space", subject_type="child", subject_id=row.child.public_id)
+                target = safe_next(request.args.get("next")) or safe_next(resume)
+                return redirect(target or url_for("child.my_page"))
+            audit("unlock-space", subject_type="child", subject_id=row.child.public_id,
+                  outcome="refused", detail=result.value)
+            message = "locked" if result == service.CodeResult.LOCKED else "wrong"
+        session[PROGRESS_KEY] = progress
+    return render_template(
+        "child/unlock.html",
+        child=row.child,
+        space=space,
+        progress=progress,
+        pictures=PICTURES,
+        message=message or ("locked" if space.locked_at else None),
+    )
+
+
+@bp.route("/me/lock", methods=["POST"])
+@child_session
+def lock() -> Response:
+    row = g.principal.auth_session if g.principal.kind == "child" else g.locked_child_session
+    service.lock_session(db.session(), row, safe_next(request.form.get("resume")))
+    return redirect(url_for("child.unlock"))
+
+
+@bp.route("/me/still-here", methods=["POST"])
+@child
+def still_here() -> tuple[str, int]:
+    # The request itself is what counts: it marks the session as in use.
+    return "", 204
+
+
+@bp.route("/me/give-back", methods=["POST"])
+@child_session
+def give_back() -> Response:
+    row = g.principal.auth_session if g.principal.kind == "child" else g.locked_child_session
+    name = row.child.preferred_name
+    service.end_child_session(db.session(), row, "given-back")
+    audit("give-back", subject_type="child", subject_id=row.child.public_id)
+    session.clear()
+    flash(_("Thank you, %(name)s. Everything you did is saved.", name=name), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+# --- My page ------------------------------------------------------------------------------
+
+
+@bp.route("/me")
+@child
+def my_page() -> str:
+    principal = g.principal
+    today = date.today()
+    return render_template(
+        "child/my_page.html",
+        child=principal.child,
+        band=service.age_band(principal.child, principal.space, today),
+        next_review=next_review(principal.child),
+        today=today,
+    )

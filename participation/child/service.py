@@ -1,0 +1,244 @@
+"""A child's own space on a shared tablet: hand-over, picture codes, personal links, locking.
+
+No Flask here: routes pass plain values and the database session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.passwords import hash_password, verify_password
+from ..models import (
+    AgeBand,
+    AuthSession,
+    Child,
+    ChildSpace,
+    PersonalLink,
+    SessionKind,
+    StaffMember,
+    utcnow,
+)
+from ..security.principal import hash_token, new_session_token
+from .pictures import PICTURES
+
+MAX_WRONG_CODES = 5
+CODE_LENGTHS = (3, 4, 5)
+LINK_DAYS = 7
+
+
+class SpaceError(ValueError):
+    """Something about a child's space that cannot be done; `code` says what, for the page."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class CodeResult(StrEnum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+def space_for(session: Session, child: Child) -> ChildSpace:
+    """The child's space row, made on first use."""
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == child.id))
+    if space is None:
+        space = ChildSpace(child_id=child.id)
+        session.add(space)
+        session.flush()
+    return space
+
+
+def age_band(child: Child, space: ChildSpace | None, today: date) -> AgeBand:
+    """The wording band: the keyworker's choice if set, otherwise from the child's age."""
+    if space is not None and space.age_band_override is not None:
+        return space.age_band_override
+    age = child.age_on(today)
+    if age <= 7:
+        return AgeBand.YOUNG
+    if age <= 12:
+        return AgeBand.MIDDLE
+    return AgeBand.OLDER
+
+
+def _code_text(sequence: list[str]) -> str:
+    return "|".join(sequence)
+
+
+def validate_sequence(sequence: list[str]) -> None:
+    if len(sequence) not in CODE_LENGTHS:
+        raise SpaceError("code-length")
+    if any(picture not in PICTURES for picture in sequence):
+        raise SpaceError("unknown-picture")
+
+
+def set_picture_code(
+    session: Session, child: Child, sequence: list[str], staff: StaffMember
+) -> ChildSpace:
+    """Keep a new picture code (chosen by the child with their keyworker) and unlock the space."""
+    validate_sequence(sequence)
+    space = space_for(session, child)
+    space.picture_code_hash = hash_password(_code_text(sequence))
+    space.picture_code_length = len(sequence)
+    space.picture_code_set_by_id = staff.id
+    space.picture_code_set_at = utcnow()
+    space.failed_attempts = 0
+    space.locked_at = None
+    session.commit()
+    return space
+
+
+def check_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> CodeResult:
+    """Check a code. Too many wrong ones lock the space until a keyworker unlocks it."""
+    if space.locked_at is not None:
+        return CodeResult.LOCKED
+    right = all(p in PICTURES for p in sequence) and verify_password(
+        space.picture_code_hash, _code_text(sequence)
+    )
+    if right:
+        space.failed_attempts = 0
+        session.commit()
+        return CodeResult.RIGHT
+    space.failed_attempts += 1
+    if space.failed_attempts >= MAX_WRONG_CODES:
+        space.locked_at = utcnow()
+    session.commit()
+    return CodeResult.LOCKED if space.locked_at else CodeResult.WRONG
+
+
+def unlock_space(session: Session, space: ChildSpace) -> None:
+    """A keyworker lets the child try their picture code again."""
+    space.locked_at = None
+    space.failed_attempts = 0
+    session.commit()
+
+
+@dataclass(frozen=True)
+class OpenedSpace:
+    token: str
+    auth_session: AuthSession
+
+
+def _new_child_session(session: Session, child: Child, **kw: object) -> OpenedSpace:
+    token, token_hash = new_session_token()
+    now = utcnow()
+    row = AuthSession(
+        token_hash=token_hash,
+        kind=SessionKind.CHILD,
+        child_id=child.id,
+        created_at=now,
+        last_seen_at=now,
+        **kw,
+    )
+    session.add(row)
+    session.commit()
+    return OpenedSpace(token, row)
+
+
+def hand_over(
+    session: Session, staff_session: AuthSession, staff: StaffMember, child: Child
+) -> OpenedSpace:
+    """End the staff member's session on this device and open the child's space (still locked).
+
+    Getting back to staff pages needs the staff password again, so a child cannot wander into
+    other children's records.
+    """
+    space = space_for(session, child)
+    if space.picture_code_hash is None:
+        raise SpaceError("no-code")
+    staff_session.ended_at = utcnow()
+    staff_session.end_reason = "handed-over"
+    return _new_child_session(session, child, handed_over_by_id=staff.id)
+
+
+def unlock_session(session: Session, auth_session: AuthSession) -> str | None:
+    """Mark the child session unlocked; returns where the child was before it locked."""
+    auth_session.unlocked_at = utcnow()
+    resume, auth_session.resume_path = auth_session.resume_path, None
+    session.commit()
+    return resume
+
+
+def lock_session(session: Session, auth_session: AuthSession, resume_path: str | None) -> None:
+    """Lock (not end) a child session: answers stay, the picture code opens it again."""
+    auth_session.unlocked_at = None
+    if resume_path:
+        auth_session.resume_path = resume_path[:300]
+    session.commit()
+
+
+def end_child_session(session: Session, auth_session: AuthSession, reason: str) -> None:
+    auth_session.ended_at = utcnow()
+    auth_session.end_reason = reason
+    session.commit()
+
+
+def create_personal_link(
+    session: Session, child: Child, staff: StaffMember, days: int = LINK_DAYS
+) -> tuple[PersonalLink, str]:
+    """A new link for the child's own device. The token is shown once and stored only as a hash."""
+    token = secrets.token_urlsafe(24)
+    link = PersonalLink(
+        child_id=child.id,
+        token_hash=hash_token(token),
+        created_by_id=staff.id,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    session.add(link)
+    session.commit()
+    return link, token
+
+
+def revoke_personal_link(session: Session, link: PersonalLink) -> None:
+    link.revoked_at = utcnow()
+    session.commit()
+
+
+def device_hash(device_token: str) -> str:
+    return hashlib.sha256(("device:" + device_token).encode()).hexdigest()
+
+
+def open_personal_link(
+    session: Session, token: str, device_token: str, now: datetime | None = None
+) -> OpenedSpace:
+    """Open a child's space from their personal link on their own device.
+
+    The first device to open a link keeps it; any other device is refused.
+    """
+    now = now or utcnow()
+    link = session.scalar(select(PersonalLink).where(PersonalLink.token_hash == hash_token(token)))
+    if link is None or link.revoked_at is not None:
+        raise SpaceError("link-unknown")
+    if link.expires_at <= now:
+        raise SpaceError("link-expired")
+    if link.device_hash is None:
+        link.device_hash = device_hash(device_token)
+        link.bound_at = now
+    elif not secrets.compare_digest(link.device_hash, device_hash(device_token)):
+        raise SpaceError("link-other-device")
+    if space_for(session, link.child).picture_code_hash is None:
+        raise SpaceError("no-code")
+    return _new_child_session(session, link.child, personal_link_id=link.id)
+
+
+def live_links(session: Session, child: Child, now: datetime | None = None) -> list[PersonalLink]:
+    now = now or utcnow()
+    return list(
+        session.scalars(
+            select(PersonalLink)
+            .where(
+                PersonalLink.child_id == child.id,
+                PersonalLink.revoked_at.is_(None),
+                PersonalLink.expires_at > now,
+            )
+            .order_by(PersonalLink.created_at.desc())
+        )
+    )

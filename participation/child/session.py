@@ -1,0 +1,42 @@
+"""Loading a child's session for a request, and locking it when the tablet has been left idle."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, session
+
+from ..db import db
+from ..models import SessionKind, utcnow
+from ..security.principal import ChildPrincipal, live_session
+from . import service
+
+CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
+
+
+def load_child_principal() -> None:
+    """Set g.principal to the child when their space is unlocked; else note the locked session."""
+    config = current_app.config
+    db_session = db.session()
+    now = utcnow()
+    row = live_session(
+        db_session,
+        session[CHILD_TOKEN_KEY],
+        SessionKind.CHILD,
+        now,
+        config["CHILD_SESSION_IDLE_TIMEOUT"],
+        config["CHILD_SESSION_ABSOLUTE_TIMEOUT"],
+        touch=False,
+    )
+    if row is None or row.child is None:
+        session.pop(CHILD_TOKEN_KEY, None)
+        return
+    idle_for = now - row.last_seen_at
+    if row.unlocked_at is not None and idle_for > config["CHILD_IDLE_LOCK"]:
+        # Left alone too long on a shared tablet: lock, and come back here after the code.
+        service.lock_session(db_session, row, request.full_path if request.method == "GET" else None)
+    if row.unlocked_at is None:
+        g.locked_child_session = row
+        return
+    if idle_for.total_seconds() > 30:
+        row.last_seen_at = now
+        db_session.commit()
+    g.principal = ChildPrincipal(row.child, row, service.space_for(db_session, row.child))

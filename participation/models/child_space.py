@@ -1,0 +1,74 @@
+"""A child's own space: how it is opened (picture code, personal links) and their display choices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, HasPublicId, Timestamp, str_enum
+from .people import Child, StaffMember
+
+
+class AgeBand(StrEnum):
+    """Wording bands used by council consultation forms."""
+
+    YOUNG = "4-7"
+    MIDDLE = "8-12"
+    OLDER = "13+"
+
+
+class ChildSpace(Base):
+    """One row per child: their picture code and the choices that shape their pages."""
+
+    __tablename__ = "child_spaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), unique=True)
+    # argon2 hash of the picture sequence; the pictures themselves are never stored in clear.
+    picture_code_hash: Mapped[str | None] = mapped_column(String(200))
+    picture_code_length: Mapped[int] = mapped_column(Integer, default=3)
+    picture_code_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    picture_code_set_at: Mapped[datetime | None]
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Locked after too many wrong codes, until a keyworker unlocks it (never on a timer: a child
+    # should not be able to guess again and again by waiting).
+    locked_at: Mapped[datetime | None]
+    age_band_override: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand))
+    language: Mapped[str | None] = mapped_column(String(8))
+    text_size: Mapped[str] = mapped_column(String(8), default="normal")  # normal, large, larger
+    high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+    calm_colours: Mapped[bool] = mapped_column(Boolean, default=False)
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False)  # more spacing, easier font
+    reduce_motion: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    child: Mapped[Child] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PersonalLink(HasPublicId, Base):
+    """A link an older child uses on their own device; bound to that device on first use."""
+
+    __tablename__ = "personal_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    created_at: Mapped[Timestamp]
+    expires_at: Mapped[datetime]
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    bound_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    child: Mapped[Child] = relationship()
+    created_by: Mapped[StaffMember] = relationship()
+
+
+class SessionVia(StrEnum):
+    HAND_OVER = "hand-over"
+    PERSONAL_LINK = "personal-link"

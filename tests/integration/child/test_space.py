@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from participation.child import service as space_service
+from participation.models import AuthSession, ChildSpace, SessionKind, utcnow
+from tests.conftest import csrf_from
+from tests.support import factories
+
+from .conftest import CODE
+
+
+def test_keyworker_chooses_a_picture_code_with_the_child(client, auth, session, mia, keyworker):
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia.public_id}").text
+    assert "Mia has no picture code yet" in record
+    form = client.get(f"/children/{mia.public_id}/picture-code")
+    assert '<label for="first"' in form.text
+    response = client.post(
+        f"/children/{mia.public_id}/picture-code",
+        data={"first": "sun", "second": "boat", "third": "tree", "fourth": "",
+              "csrf_token": csrf_from(form.text)},
+    )
+    assert response.status_code == 302
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia.id))
+    assert space.picture_code_hash.startswith("$argon2")
+    assert "sun" not in space.picture_code_hash
+
+
+def test_a_tampered_picture_is_refused(client, auth, session, mia, keyworker):
+    auth.sign_in(keyworker)
+    form = client.get(f"/children/{mia.public_id}/picture-code")
+    response = client.post(
+        f"/children/{mia.public_id}/picture-code",
+        data={"first": "<script>", "second": "boat", "third": "tree",
+              "csrf_token": csrf_from(form.text)},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia.id)) is None
+
+
+def test_hand_over_needs_a_picture_code_first(tablet, mia, keyworker):
+    response = tablet.hand_over(keyworker, mia)
+    assert response.headers["Location"].endswith(f"/children/{mia.public_id}/picture-code")
+
+
+def test_hand_over_ends_the_staff_session_and_opens_the_child_space(
+    tablet, client, session, mia_with_code, keyworker
+):
+    response = tablet.hand_over(keyworker, mia_with_code)
+    assert response.headers["Location"] == "/me/unlock"
+    staff_row = session.scalar(
+        select(AuthSession).where(AuthSession.kind == SessionKind.STAFF)
+    )
+    assert staff_row.end_reason == "handed-over"
+    # Staff pages now need the staff password again.
+    assert client.get("/my-children").headers["Location"].startswith("/sign-in")
+    # The child's pages need the picture code first.
+    assert client.get("/me").headers["Location"].startswith("/me/unlock")
+    page = client.get("/me/unlock").text
+    assert "Tap your 3 pictures in order" in page
+    response = tablet.tap(CODE)
+    assert response.headers["Location"] == "/me"
+    my_page = client.get("/me").text
+    assert "Mia&#39;s page" in my_page or "Mia's page" in my_page
+    assert "still being planned" in my_page
+
+
+def test_a_child_session_reaches_only_their_own_space(tablet, client, session, mia_with_code, keyworker):
+    other = factories.make_child(session, preferred_name="Other")
+    factories.assign(session, keyworker, other)
+    session.commit()
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    assert client.get(f"/children/{other.public_id}").status_code == 302
+    assert client.get(f"/children/{mia_with_code.public_id}").status_code == 302
+    assert client.get("/council").status_code == 302
+
+
+def test_wrong_codes_get_a_kind_message_and_then_lock_until_a_keyworker_unlocks(
+    tablet, client, auth, session, mia_with_code, keyworker
+):
+    tablet.hand_over(keyworker, mia_with_code)
+    wrong = tablet.tap(["sun", "sun", "sun"])
+    assert "That wasn&#39;t quite right" in wrong.text or "That wasn't quite right" in wrong.text
+    for _ in range(4):
+        last = tablet.tap(["sun", "sun", "sun"])
+    assert "Your space is having a rest" in last.text
+    assert "Error" not in last.text
+    # Even the right code is refused now.
+    refused = tablet.tap(CODE)
+    assert "Your space is having a rest" in refused.text
+    # The keyworker signs in again and unlocks it.
+    tablet.post("/me/give-back")
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    assert "Locked after too many wrong picture codes" in record
+    client.post(
+        f"/children/{mia_with_code.public_id}/unlock-space", data={"csrf_token": csrf_from(record)}
+    )
+    space = space_service.space_for(session, mia_with_code)
+    session.refresh(space)
+    assert space.locked_at is None and space.failed_attempts == 0
+
+
+def test_idle_space_locks_and_comes_back_to_where_the_child_was(
+    tablet, client, session, mia_with_code, keyworker
+):
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
+    row.last_seen_at = utcnow() - timedelta(minutes=30)
+    session.commit()
+    response = client.get("/me?step=2")
+    assert response.headers["Location"].startswith("/me/unlock")
+    back = tablet.tap(CODE)
+    assert back.headers["Location"] == "/me?step=2"
+
+
+def test_give_back_ends_the_child_session(tablet, client, session, mia_with_code, keyworker):
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    response = tablet.post("/me/give-back")
+    assert response.headers["Location"] == "/sign-in"
+    row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
+    assert row.end_reason == "given-back"
+    assert client.get("/me").status_code == 404
+
+
+def test_personal_link_is_bound_to_the_first_device(app, client, auth, session, mia_with_code,
+                                                     keyworker):
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    created = client.post(
+        f"/children/{mia_with_code.public_id}/personal-links",
+        data={"csrf_token": csrf_from(record)},
+    )
+    assert "This link is shown only once" in created.text
+    url = created.text.split('id="personal-link" type="text" readonly value="')[1].split('"')[0]
+    path = url.replace("http://localhost", "")
+
+    phone = app.test_client()
+    opened = phone.get(path)
+    assert opened.headers["Location"] == "/me/unlock"
+    assert "device=" in opened.headers["Set-Cookie"]
+    # The same phone may open it again.
+    assert phone.get(path).status_code == 302
+
+    someone_else = app.test_client()
+    refused = someone_else.get(path)
+    assert refused.status_code == 404
+    assert "only works on the phone or tablet where you first opened it" in refused.text
+
+
+def test_expired_and_unknown_links_are_refused(app, session, mia_with_code, keyworker):
+    link, token = space_service.create_personal_link(session, mia_with_code, keyworker, days=1)
+    link.expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    client = app.test_client()
+    assert "too old" in client.get(f"/link/{token}").text
+    assert client.get("/link/not-a-real-token").status_code == 404
