@@ -16,7 +16,6 @@ from ..models import AuthSession, SessionKind, StaffMember, utcnow
 from ..security.principal import Anonymous, StaffPrincipal, live_session
 
 
-
 class StaffUser(UserMixin):
     """What Flask-Login holds for a signed-in staff member."""
 

@@ -7,11 +7,11 @@ from datetime import date
 from flask import Blueprint, abort, g, render_template
 
 from ..audit.web import audit
+from ..child.routes import space_panel
 from ..db import db
 from ..models import Role
 from ..security.access import staff
 from ..security.policy import can_view_child
-from ..child.routes import space_panel
 from . import service
 
 bp = Blueprint("caseload", __name__)

@@ -190,7 +190,7 @@ def _child_page_context() -> dict[str, object]:
 @bp.route("/link/<token>")
 @public
 @limiter.limit("20 per hour")
-def open_link(token: str) -> str | Response:
+def open_link(token: str) -> tuple[str, int] | Response:
     device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(24)
     try:
         opened = service.open_personal_link(db.session(), token, device)
@@ -242,8 +242,13 @@ def unlock() -> str | Response:
                 audit("unlock-space", subject_type="child", subject_id=row.child.public_id)
                 target = safe_next(request.args.get("next")) or safe_next(resume)
                 return redirect(target or url_for("child.my_page"))
-            audit("unlock-space", subject_type="child", subject_id=row.child.public_id,
-                  outcome="refused", detail=result.value)
+            audit(
+                "unlock-space",
+                subject_type="child",
+                subject_id=row.child.public_id,
+                outcome="refused",
+                detail=result.value,
+            )
             message = "locked" if result == service.CodeResult.LOCKED else "wrong"
         session[PROGRESS_KEY] = progress
     return render_template(

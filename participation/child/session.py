@@ -32,7 +32,9 @@ def load_child_principal() -> None:
     idle_for = now - row.last_seen_at
     if row.unlocked_at is not None and idle_for > config["CHILD_IDLE_LOCK"]:
         # Left alone too long on a shared tablet: lock, and come back here after the code.
-        service.lock_session(db_session, row, request.full_path if request.method == "GET" else None)
+        service.lock_session(
+            db_session, row, request.full_path if request.method == "GET" else None
+        )
     if row.unlocked_at is None:
         g.locked_child_session = row
         return

@@ -1,4 +1,4 @@
-"""A child's own space: how it is opened (picture code, personal links) and their display choices."""
+"""A child's own space: how it is opened (picture code, personal links) and display choices."""
 
 from __future__ import annotations
 

@@ -20,8 +20,13 @@ def test_keyworker_chooses_a_picture_code_with_the_child(client, auth, session, 
     assert '<label for="first"' in form.text
     response = client.post(
         f"/children/{mia.public_id}/picture-code",
-        data={"first": "sun", "second": "boat", "third": "tree", "fourth": "",
-              "csrf_token": csrf_from(form.text)},
+        data={
+            "first": "sun",
+            "second": "boat",
+            "third": "tree",
+            "fourth": "",
+            "csrf_token": csrf_from(form.text),
+        },
     )
     assert response.status_code == 302
     space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia.id))
@@ -34,8 +39,12 @@ def test_a_tampered_picture_is_refused(client, auth, session, mia, keyworker):
     form = client.get(f"/children/{mia.public_id}/picture-code")
     response = client.post(
         f"/children/{mia.public_id}/picture-code",
-        data={"first": "<script>", "second": "boat", "third": "tree",
-              "csrf_token": csrf_from(form.text)},
+        data={
+            "first": "<script>",
+            "second": "boat",
+            "third": "tree",
+            "csrf_token": csrf_from(form.text),
+        },
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -52,9 +61,7 @@ def test_hand_over_ends_the_staff_session_and_opens_the_child_space(
 ):
     response = tablet.hand_over(keyworker, mia_with_code)
     assert response.headers["Location"] == "/me/unlock"
-    staff_row = session.scalar(
-        select(AuthSession).where(AuthSession.kind == SessionKind.STAFF)
-    )
+    staff_row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.STAFF))
     assert staff_row.end_reason == "handed-over"
     # Staff pages now need the staff password again.
     assert client.get("/my-children").headers["Location"].startswith("/sign-in")
@@ -69,7 +76,9 @@ def test_hand_over_ends_the_staff_session_and_opens_the_child_space(
     assert "still being planned" in my_page
 
 
-def test_a_child_session_reaches_only_their_own_space(tablet, client, session, mia_with_code, keyworker):
+def test_a_child_session_reaches_only_their_own_space(
+    tablet, client, session, mia_with_code, keyworker
+):
     other = factories.make_child(session, preferred_name="Other")
     factories.assign(session, keyworker, other)
     session.commit()
@@ -130,8 +139,9 @@ def test_give_back_ends_the_child_session(tablet, client, session, mia_with_code
     assert client.get("/me").status_code == 404
 
 
-def test_personal_link_is_bound_to_the_first_device(app, client, auth, session, mia_with_code,
-                                                     keyworker):
+def test_personal_link_is_bound_to_the_first_device(
+    app, client, auth, session, mia_with_code, keyworker
+):
     auth.sign_in(keyworker)
     record = client.get(f"/children/{mia_with_code.public_id}").text
     created = client.post(
