@@ -28,21 +28,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     from .accounts.login import init_login
+    from .assets import init_assets
     from .db import db
     from .errors import init_errors
     from .extensions import csrf, limiter
     from .i18n import init_i18n
     from .security.headers import init_headers
+    from .security.requests import init_request_guards
     from .templating import init_templating
 
     passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
     db.init_app(app)
     # The principal must be known before CSRF is checked, so the timed-out page can re-render.
     init_login(app)
+    init_request_guards(app)  # before CSRF reads the body: only forms get that far
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app)
     init_headers(app)
+    init_assets(app)
     init_templating(app)
     init_errors(app)
 
@@ -51,9 +55,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .caseload.routes import bp as caseload_bp
     from .child.routes import bp as child_bp
     from .pages.routes import bp as pages_bp
+    from .planning.routes import bp as planning_bp
+    from .timetable.routes import bp as timetable_bp
+    from .worry.routes import bp as worry_bp
 
-    for blueprint in (pages_bp, accounts_bp, caseload_bp, admin_bp, child_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        caseload_bp,
+        admin_bp,
+        child_bp,
+        timetable_bp,
+        planning_bp,
+    ):
         app.register_blueprint(blueprint)
+    from .audit.routes import bp as audit_bp
+
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(worry_bp)
+    from .views import init_views
+
+    init_views(app)
 
     from .cli import register_commands
 

@@ -23,6 +23,16 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
     app.cli.add_command(translate)
+    from .audit.cli import audit_group
+    from .backup import backup_command, restore_command
+    from .sweep import sweep_command
+
+    for command in (audit_group, backup_command, restore_command, sweep_command):
+        app.cli.add_command(command)
+    from .views.cli import media_group, worker_command
+
+    app.cli.add_command(media_group)
+    app.cli.add_command(worker_command)
     try:
         from .timetable.cli import timetable_command
     except ImportError:  # the timetable rules arrive with their own issue
@@ -85,6 +95,13 @@ def demo() -> None:
     click.echo("Demo sign-ins (all fictional), password for every one: " + DEMO_PASSWORD)
     for role, email, name in sign_ins:
         click.echo(f"  {role:<14} {email:<40} {name}")
+    from .demo import DEMO_TOTP_SECRET
+
+    click.echo(
+        "IROs, managers and administrators also need a code from an authenticator app set up "
+        f"with the demo key {DEMO_TOTP_SECRET}, or from: .venv/bin/python -c "
+        f"\"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\""
+    )
 
 
 @click.group("translate", help="Extract, update and compile the translation catalogs.")

@@ -41,13 +41,22 @@ class Database:
         self.engine: Engine | None = None
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self._factory.configure(bind=self.engine)
         app.extensions["database"] = self
+        app.extensions["database_engine"] = make_engine(app.config["DATABASE_URL"])
+        self.use(app)
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
             self.session.remove()
+
+    def use(self, app: Flask) -> None:
+        """Bind the shared session to `app`'s engine.
+
+        A process serves one app; only tests make a second one, and they call this to go back.
+        """
+        self.session.remove()
+        self.engine = app.extensions["database_engine"]
+        self._factory.configure(bind=self.engine)
 
 
 db = Database()

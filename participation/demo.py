@@ -14,26 +14,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts.passwords import hash_password
+from .accounts.second_factor import REQUIRED_FOR, enrol_with_secret
 from .models import (
     Assignment,
     Child,
+    ClosureDay,
     CouncilSettings,
+    EventKind,
     Home,
     HomeKind,
+    Milestone,
     NetworkPerson,
     NetworkRole,
     PlacementType,
     Review,
     ReviewStatus,
     Role,
+    SignificantEvent,
     StaffMember,
     utcnow,
 )
+from .planning.demo import add_demo_plan
+from .timetable import service as timetable
 from .timetable.rules import WorkingCalendar, review_schedule
+from .views.demo import add_demo_views
 
 T = TypeVar("T")
 
 DEMO_PASSWORD = "my-review-demo"  # noqa: S105 - printed for the fictional demo accounts only
+# The demo IRO, manager and administrator must give a second factor; this published key (base32)
+# is already set up for them. Add it to any authenticator app, or see README "Demo sign-ins".
+DEMO_TOTP_SECRET = "MYREVIEWDEMOONLYNOTFORREALUSE234"  # noqa: S105 - fictional accounts only
 LONDON = ZoneInfo("Europe/London")
 
 STAFF = [
@@ -183,6 +194,11 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     today = today or date.today()
     if session.scalar(select(CouncilSettings)) is None:
         session.add(CouncilSettings(name="Northbrook Borough Council (demo)", nation="ENG"))
+    # The council's offices close on Christmas Eve: not a working day for the timetable.
+    for year in (today.year, today.year + 1):
+        eve = date(year, 12, 24)
+        if eve.weekday() < 5:
+            _get_or_add(session, ClosureDay, {"reason": "Council offices closed"}, day=eve)
     staff = {}
     for email, name, staff_role in STAFF:
         staff[email] = _get_or_add(
@@ -196,6 +212,8 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             },
             email=email,
         )
+        if staff_role in REQUIRED_FOR:
+            enrol_with_secret(session, staff[email], DEMO_TOTP_SECRET)
     homes = {
         name: _get_or_add(session, Home, {"kind": kind, "address": address}, name=name)
         for name, kind, address in HOMES
@@ -238,6 +256,13 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                 name=name,
             )
         _add_reviews(session, calendar, child, spec, today)
+        session.flush()
+        timetable.recompute_child(session, child, today)
+        _complete_past_tasks(session, child, spec, staff, today)
+    _add_event(session, staff, today)
+    session.flush()
+    add_demo_plan(session)
+    add_demo_views(session)
     session.commit()
     return [(member.role.value, member.email, member.name) for member in staff.values()]
 
@@ -270,3 +295,57 @@ def _add_reviews(
             review.scheduled_at = datetime.combine(day, time(16, 0), LONDON).astimezone(UTC)
             review.venue = "Oak Lodge, the quiet lounge"
         session.add(review)
+
+
+# Tasks left undone on purpose, so that the dashboards have something overdue to show.
+LEFT_UNDONE = {
+    ("Jay", 6, "consult-child"),
+    ("Sami", 1, "full-record"),
+    ("Sami", 1, "record-distributed"),
+}
+
+
+def _complete_past_tasks(
+    session: Session, child: Child, spec: DemoChild, staff: dict[str, StaffMember], today: date
+) -> None:
+    """Every task due before today was done on its due day by its owner, except LEFT_UNDONE."""
+    owners = {
+        Role.SOCIAL_WORKER: staff["grace.okafor@example.org"],
+        Role.IRO: staff[spec.iro],
+        Role.MANAGER: staff["helen.murray@example.org"],
+    }
+    if spec.keyworker:
+        owners[Role.KEYWORKER] = staff[spec.keyworker]
+    session.flush()
+    tasks = session.execute(
+        select(Milestone, Review.number)
+        .join(Review, Milestone.review_id == Review.id)
+        .where(
+            Review.child_id == child.id,
+            Milestone.done_on.is_(None),
+            Milestone.due_on < today,
+        )
+    )
+    for task, number in tasks:
+        if (spec.preferred_name, number, task.name) in LEFT_UNDONE or task.owner_role not in owners:
+            continue
+        task.done_on = task.due_on
+        task.done_by_id = owners[task.owner_role].id
+
+
+def _add_event(session: Session, staff: dict[str, StaffMember], today: date) -> None:
+    """One significant event waiting for the IRO: Jay was excluded from school for three days."""
+    jay = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    if jay is None:
+        return
+    _get_or_add(
+        session,
+        SignificantEvent,
+        {
+            "occurred_on": max(jay.became_looked_after, today - timedelta(days=6)),
+            "note": "Fixed-term exclusion, 3 days, after a fight at lunchtime. Back at school now.",
+            "recorded_by_id": staff["tom.evans@example.org"].id,
+        },
+        child_id=jay.id,
+        kind=EventKind.SCHOOL_EXCLUSION,
+    )

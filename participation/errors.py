@@ -51,8 +51,12 @@ def init_errors(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         if view is not None and getattr(view, "rerender_on_timeout", False):
             g.csrf_timed_out = True
-            # The view is ours and synchronous; this re-runs it with the token marked bad.
-            return app.ensure_sync(view)(**(request.view_args or {}))
+            # The view is ours and synchronous; this re-runs it with the token marked bad. It may
+            # still refuse (a 404 for a record that is not yours): answer that as usual.
+            try:
+                return app.ensure_sync(view)(**(request.view_args or {}))
+            except HTTPException as refused:
+                return _http(refused)
         return render_template("errors/timeout.html"), 400
 
     @app.errorhandler(HTTPException)

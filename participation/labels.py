@@ -32,7 +32,17 @@ REVIEW_STATUSES: dict[ReviewStatus, LazyString] = {
     ReviewStatus.CANCELLED: _l("Cancelled"),
 }
 
+# The same roles in the words children asked for (child pages only).
+CHILD_ROLES: dict[Role, LazyString] = {
+    Role.KEYWORKER: _l("your keyworker"),
+    Role.SOCIAL_WORKER: _l("your social worker"),
+    Role.IRO: _l("the person who runs your meeting"),
+    Role.MANAGER: _l("a manager"),
+    Role.ADMIN: _l("an administrator"),
+}
+
 TEMPLATE_GLOBALS = {
+    "child_role_label": CHILD_ROLES.__getitem__,
     "role_label": ROLES.__getitem__,
     "placement_label": PLACEMENTS.__getitem__,
     "home_kind_label": HOME_KINDS.__getitem__,

@@ -6,7 +6,7 @@ session in the browser at its next request.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 from flask_login import UserMixin, current_user
 
 from ..child.session import CHILD_TOKEN_KEY, load_child_principal
@@ -14,6 +14,7 @@ from ..db import db
 from ..extensions import login_manager
 from ..models import AuthSession, SessionKind, StaffMember, utcnow
 from ..security.principal import Anonymous, StaffPrincipal, live_session
+from . import second_factor
 
 
 class StaffUser(UserMixin):
@@ -45,14 +46,29 @@ def _load_staff(token: str) -> StaffUser | None:
     )
     if row is None or row.staff is None:
         return None
+    if second_factor.pending_too_long(db.session(), row.staff, row, utcnow()):
+        # Password given but no second factor for a while: start again from the password.
+        row.ended_at = utcnow()
+        row.end_reason = "second-factor-timeout"
+        db.session.commit()
+        return None
     return StaffUser(row.staff, row, token)
 
 
 def load_principal() -> None:
     """Work out who is asking, once per request."""
     g.principal = Anonymous()
+    if request.endpoint == "static":
+        # The app's own CSS, JS and icons are the same for everyone: no session work for them.
+        return
     if current_user.is_authenticated:
-        g.principal = StaffPrincipal(current_user.staff, current_user.auth_session)
+        staff = StaffPrincipal(current_user.staff, current_user.auth_session)
+        if second_factor.needs_second_factor(db.session(), staff.staff, staff.auth_session):
+            # Password right, second factor still to come: to every page but the second-factor
+            # pages this browser is nobody (see accounts/pending.py).
+            g.pending_staff = staff
+            return
+        g.principal = staff
         return
     if session.get(CHILD_TOKEN_KEY):
         # A child's space on this device: see participation/child/session.py.

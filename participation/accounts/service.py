@@ -1,7 +1,8 @@
-"""Staff accounts: creating them, signing in and out. No Flask request objects here."""
+"""Staff accounts: creating them, signing in and out, their sessions. No Flask request here."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -146,4 +147,151 @@ def change_password(session: Session, staff: StaffMember, new_password: str) -> 
     staff.password_hash = hash_password(new_password)
     staff.password_changed_at = utcnow()
     end_sessions(session, staff_id=staff.id, reason="password-changed")
+    session.commit()
+
+
+def _open_session(
+    session: Session, staff: StaffMember, now: datetime, **values: object
+) -> tuple[str, AuthSession]:
+    token, token_hash = new_session_token()
+    row = AuthSession(
+        token_hash=token_hash,
+        kind=SessionKind.STAFF,
+        staff_id=staff.id,
+        last_seen_at=now,
+        **values,
+    )
+    session.add(row)
+    return token, row
+
+
+def renew_session(
+    session: Session, old: AuthSession, reason: str = "renewed", now: datetime | None = None
+) -> SignedIn:
+    """Swap this browser's session for a new one with a new token (after the second factor or a
+    password change), so that a token seen before the change is worth nothing after it.
+
+    The new session keeps the old one's start time, so renewing never stretches the absolute
+    time-out, and keeps its second factor.
+    """
+    now = now or utcnow()
+    staff = old.staff
+    if staff is None:
+        raise ValueError("only staff sessions are renewed")
+    token, row = _open_session(
+        session,
+        staff,
+        now,
+        created_at=old.created_at,
+        second_factor_at=old.second_factor_at,
+    )
+    old.ended_at = now
+    old.end_reason = reason
+    session.commit()
+    return SignedIn(staff, token, row)
+
+
+def end_other_sessions(
+    session: Session,
+    staff: StaffMember,
+    keep: AuthSession,
+    reason: str,
+    now: datetime | None = None,
+) -> int:
+    """End every live session of `staff` except `keep`; return how many were ended."""
+    now = now or utcnow()
+    rows = session.scalars(
+        select(AuthSession).where(
+            AuthSession.staff_id == staff.id,
+            AuthSession.ended_at.is_(None),
+            AuthSession.id != keep.id,
+        )
+    ).all()
+    for row in rows:
+        row.ended_at = now
+        row.end_reason = reason
+    return len(rows)
+
+
+def change_own_password(
+    session: Session,
+    staff: StaffMember,
+    auth_session: AuthSession,
+    current_password: str,
+    new_password: str,
+    now: datetime | None = None,
+) -> SignedIn:
+    """Change one's own password. Ends every other session and renews this one.
+
+    A wrong current password counts towards the same lock as a wrong password at sign-in, and the
+    session that locks the account is ended, so a borrowed session cannot be used to guess.
+    Raises AccountError (field "current_password" or "new_password").
+    """
+    now = now or utcnow()
+    if staff.locked_until is not None and staff.locked_until > now:
+        raise AccountError("current_password", "locked")
+    if not verify_password(staff.password_hash, current_password):
+        staff.failed_sign_ins += 1
+        reason = "wrong-password"
+        if staff.failed_sign_ins >= MAX_FAILURES:
+            staff.locked_until = now + LOCK_FOR
+            staff.failed_sign_ins = 0
+            auth_session.ended_at = now
+            auth_session.end_reason = "locked"
+            reason = "locked-now"
+        session.commit()
+        raise AccountError("current_password", reason)
+    check_password_rules(new_password)
+    staff.failed_sign_ins = 0
+    staff.password_hash = hash_password(new_password)
+    staff.password_changed_at = now
+    end_other_sessions(session, staff, auth_session, reason="password-changed", now=now)
+    return renew_session(session, auth_session, reason="password-changed", now=now)
+
+
+def live_sessions(
+    session: Session,
+    staff: StaffMember,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta,
+) -> list[AuthSession]:
+    """The staff member's sessions that are still usable, newest first."""
+    rows = session.scalars(
+        select(AuthSession)
+        .where(AuthSession.staff_id == staff.id, AuthSession.ended_at.is_(None))
+        .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
+    ).all()
+    return [
+        row for row in rows if now - row.last_seen_at <= idle and now - row.created_at <= absolute
+    ]
+
+
+def session_handle(row: AuthSession) -> str:
+    """A name for one session in a form: part of the token's hash, which cannot be turned back
+    into the token, so the page never carries anything that would let someone use the session."""
+    return row.token_hash[:16]
+
+
+def end_own_session(
+    session: Session, staff: StaffMember, handle: str, now: datetime | None = None
+) -> AuthSession | None:
+    """End one of the staff member's own live sessions, named by `session_handle`; None if no
+    live session of theirs has that name."""
+    if len(handle) != 16:
+        return None
+    for row in session.scalars(
+        select(AuthSession).where(AuthSession.staff_id == staff.id, AuthSession.ended_at.is_(None))
+    ):
+        if secrets.compare_digest(session_handle(row), handle):
+            row.ended_at = now or utcnow()
+            row.end_reason = "ended-by-owner"
+            session.commit()
+            return row
+    return None
+
+
+def set_language(session: Session, staff: StaffMember, code: str | None) -> None:
+    """Save the staff member's language (None: follow the browser)."""
+    staff.language = code or None
     session.commit()

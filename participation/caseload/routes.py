@@ -10,8 +10,11 @@ from ..audit.web import audit
 from ..child.routes import space_panel
 from ..db import db
 from ..models import Role
+from ..planning.routes import record_panel
 from ..security.access import staff
 from ..security.policy import can_view_child
+from ..timetable.routes import child_timetable_context
+from ..timetable.service import due_counts
 from . import service
 
 bp = Blueprint("caseload", __name__)
@@ -21,14 +24,16 @@ bp = Blueprint("caseload", __name__)
 @staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 def my_children() -> str:
     rows = service.caseload(db.session(), g.principal, date.today())
-    return render_template("caseload/my_children.html", rows=rows)
+    due = due_counts(db.session(), g.principal, date.today())
+    return render_template("caseload/my_children.html", rows=rows, due=due)
 
 
 @bp.route("/council")
 @staff(Role.MANAGER)
 def council() -> str:
     rows = service.caseload(db.session(), g.principal, date.today())
-    return render_template("caseload/council.html", rows=rows)
+    due = due_counts(db.session(), g.principal, date.today())
+    return render_template("caseload/council.html", rows=rows, due=due)
 
 
 @bp.route("/children/<public_id>")
@@ -46,4 +51,6 @@ def child_record(public_id: str) -> str:
         age=child.age_on(date.today()),
         reviews=service.reviews_for(session, child),
         space_panel=space_panel(child),
+        plan_panel=record_panel(child),
+        **child_timetable_context(child),
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Child, Review, ReviewStatus
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
+from ..timetable.service import overdue_by_child
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class CaseloadRow:
     age: int
     home_name: str
     next_review: Review | None
+    # How many of the child's review tasks are overdue (see participation.timetable).
+    overdue: int = 0
 
 
 def next_review(child: Child) -> Review | None:
@@ -36,6 +39,7 @@ def caseload(session: Session, principal: StaffPrincipal, today: date) -> list[C
         .where(Child.left_care_on.is_(None))
         .options(selectinload(Child.home), selectinload(Child.reviews))
     )
+    overdue = overdue_by_child(session, principal, today)
     rows = []
     for child in session.scalars(query):
         rows.append(
@@ -44,6 +48,7 @@ def caseload(session: Session, principal: StaffPrincipal, today: date) -> list[C
                 age=child.age_on(today),
                 home_name=child.home.name if child.home else "",
                 next_review=next_review(child),
+                overdue=overdue.get(child.id, 0),
             )
         )
     rows.sort(

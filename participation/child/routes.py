@@ -35,6 +35,8 @@ from ..forms import rerender_on_timeout
 from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role
 from ..security.access import child, child_session, public, staff
 from ..security.policy import can_view_child
+from ..security.throttle import attempts_limit
+from ..timetable.service import meeting_countdown
 from . import service
 from .forms import AgeBandForm, PictureCodeForm
 from .pictures import PICTURES
@@ -217,9 +219,16 @@ def open_link(token: str) -> tuple[str, int] | Response:
     return response
 
 
+def _session_key() -> str:
+    # A whole children's home shares one address, so taps are counted per child session; the
+    # space itself locks after a few wrong codes whatever the address.
+    row = g.get("locked_child_session")
+    return f"child-session:{row.id}" if row is not None else request.remote_addr or "unknown"
+
+
 @bp.route("/me/unlock", methods=["GET", "POST"])
 @child_session
-@limiter.limit("30 per 10 minutes", methods=["POST"])
+@attempts_limit("PICTURE_CODE_ATTEMPTS", key_func=_session_key)
 def unlock() -> str | Response:
     row = g.get("locked_child_session")
     if row is None:  # already open
@@ -301,5 +310,6 @@ def my_page() -> str:
         child=principal.child,
         band=service.age_band(principal.child, principal.space, today),
         next_review=next_review(principal.child),
+        countdown=meeting_countdown(principal.child, today),
         today=today,
     )

@@ -12,9 +12,9 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[Timestamp]
+    at: Mapped[Timestamp] = mapped_column(index=True)
     actor_kind: Mapped[str] = mapped_column(String(16))  # staff, child, system, anonymous
-    actor_id: Mapped[str | None] = mapped_column(String(32))  # a public id, never a name
+    actor_id: Mapped[str | None] = mapped_column(String(32), index=True)  # a public id, not a name
     actor_role: Mapped[str | None] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str | None] = mapped_column(String(32))

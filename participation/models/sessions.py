@@ -31,6 +31,8 @@ class AuthSession(Base):
     last_seen_at: Mapped[Timestamp]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # Staff: when the second factor was given in this session (None: password only so far).
+    second_factor_at: Mapped[datetime | None]
     # Child sessions: opened by a keyworker's hand-over or a personal link, and usable only while
     # unlocked by the picture code. Locking (idle, or "give back") clears unlocked_at but keeps
     # the session, so the child comes back to where they were.

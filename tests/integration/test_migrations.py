@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from participation import create_app, migrate
+from participation import migrate
 from participation.db import db
 from participation.models import Base
 
@@ -17,9 +17,9 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
-def test_upgrade_keeps_existing_data(tmp_path):
+def test_upgrade_keeps_existing_data(tmp_path, make_app):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    app = create_app({"DATABASE_URL": url})
+    app = make_app({"DATABASE_URL": url})
     migrate.upgrade(app, "0001_foundation")
     engine = create_engine(url)
     with engine.begin() as conn:

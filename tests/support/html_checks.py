@@ -43,6 +43,10 @@ class _Collector(HTMLParser):
         self.scripts_without_nonce = 0
         self.inline_handlers: list[str] = []
         self.style_attrs = 0
+        self.label_for: set[str] = set()
+        self.controls: list[tuple[str, dict[str, str | None]]] = []
+        self.haspopup: list[str] = []
+        self.viewport = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -62,6 +66,18 @@ class _Collector(HTMLParser):
             self.in_title = True
         if tag == "script" and not attributes.get("nonce"):
             self.scripts_without_nonce += 1
+        if tag == "label" and attributes.get("for"):
+            self.label_for.add(str(attributes["for"]))
+        if tag in ("input", "select", "textarea"):
+            kind = (attributes.get("type") or "").lower()
+            if kind not in ("hidden", "submit", "button", "reset", "image"):
+                self.controls.append((tag, attributes))
+        if "aria-haspopup" in attributes and (
+            tag != "button" and attributes.get("role") not in ("combobox", "button", "menuitem")
+        ):
+            self.haspopup.append(f"<{tag} aria-haspopup>")
+        if tag == "meta" and attributes.get("name") == "viewport":
+            self.viewport = str(attributes.get("content") or "")
         if tag not in VOID:
             self.stack.append(tag)
 
@@ -125,6 +141,19 @@ def page_problems(html: str) -> list[str]:
         problems.append(f"{collector.scripts_without_nonce} <script> without a CSP nonce")
     if collector.inline_handlers:
         problems.append(f"inline event handlers: {collector.inline_handlers}")
+    unlabelled = [
+        f"<{tag} name={attrs.get('name')!r}>"
+        for tag, attrs in collector.controls
+        if not attrs.get("aria-labelledby") and (attrs.get("id") or "") not in collector.label_for
+    ]
+    if unlabelled:
+        # axe accepts a placeholder or title as a name; we want a real label.
+        problems.append(f"controls without a <label for> or aria-labelledby: {unlabelled}")
+    if collector.haspopup:
+        problems.append(f"aria-haspopup where it is not allowed: {collector.haspopup}")
+    viewport = collector.viewport.replace(" ", "").lower()
+    if "user-scalable=no" in viewport or "maximum-scale=1" in viewport:
+        problems.append(f"the viewport blocks zoom: {collector.viewport!r}")
     if collector.style_attrs:
         problems.append(f"{collector.style_attrs} style attributes (CSP forbids them)")
     return problems

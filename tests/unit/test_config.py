@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from participation import create_app
 from participation.config import ConfigError, settings_for
 
 
@@ -45,6 +44,6 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
     assert settings_for("development", str(tmp_path))["DATABASE_URL"].startswith("postgresql")
 
 
-def test_create_app_with_test_config_is_testing(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+def test_create_app_with_test_config_is_testing(tmp_path, make_app):
+    app = make_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["TESTING"] is True

@@ -1,0 +1,775 @@
+"""The rules of "Planning my meeting": progress, saving a step safely from two tablets, the people
+a child may invite, staff answers and the checklist for the day.
+
+No Flask here: routes pass plain values and the database session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..caseload.service import next_review
+from ..models import (
+    Answer,
+    ChecklistCode,
+    Child,
+    DayChecklistItem,
+    DecisionOutcome,
+    DecisionTopic,
+    MeetingPlan,
+    NetworkPerson,
+    PlanDecision,
+    PlanInvitee,
+    Review,
+    Role,
+    RoomNeed,
+    StaffMember,
+    Wish,
+    utcnow,
+)
+from ..timetable import service as timetable
+from ..timetable.rules import TimetableError
+from . import steps
+from .steps import (
+    MULTI_CHOICES,
+    MY_PLAN,
+    SINGLE_CHOICES,
+    SLUGS,
+    STAFF_CARD_ORDER,
+    STEP_BY_SLUG,
+    TEXT_LIMITS,
+    WHO_COMES,
+)
+
+# Staff who answer a child's wishes and tick the checklist; managers read the plan only.
+ANSWERING_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+
+
+class PlanConflict(Exception):
+    """The step was changed elsewhere (another tablet) since this form was loaded."""
+
+
+class UnknownPerson(LookupError):
+    """A posted person is not on this child's plan (tampered, or another child's)."""
+
+
+class PlanInputError(ValueError):
+    """An answer that breaks a rule; `field` and `code` say which and why."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+# --- Progress ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    done_steps: frozenset[str]
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def progress(plan: MeetingPlan | None) -> Progress:
+    """How many of the six parts the child has finished ("Save and go on"; skipping is not)."""
+    done = frozenset(plan.steps_done or ()) & frozenset(SLUGS) if plan is not None else frozenset()
+    return Progress(len(done), len(SLUGS), done)
+
+
+def where_to_carry_on(plan: MeetingPlan | None) -> str:
+    """The first step not done yet; the summary once everything else is."""
+    done = progress(plan).done_steps
+    for slug in SLUGS:
+        if slug not in done:
+            return slug
+    return MY_PLAN
+
+
+def step_after(slug: str) -> str | None:
+    index = SLUGS.index(slug)
+    return SLUGS[index + 1] if index + 1 < len(SLUGS) else None
+
+
+def step_before(slug: str) -> str | None:
+    index = SLUGS.index(slug)
+    return SLUGS[index - 1] if index > 0 else None
+
+
+# --- Finding the plan --------------------------------------------------------------------
+
+
+def planned_review(child: Child) -> Review | None:
+    """The meeting being planned: the child's next review not yet held."""
+    return next_review(child)
+
+
+def find_plan(session: Session, review: Review) -> MeetingPlan | None:
+    return session.scalar(select(MeetingPlan).where(MeetingPlan.review_id == review.id))
+
+
+def plan_or_blank(session: Session, child: Child, review: Review) -> MeetingPlan:
+    """The saved plan, or an unsaved empty one to show (reading never writes)."""
+    return find_plan(session, review) or MeetingPlan.blank(child, review)
+
+
+def plan_to_save(session: Session, child: Child, review: Review) -> MeetingPlan:
+    """The plan row to write to, made on the child's first answer."""
+    plan = find_plan(session, review)
+    if plan is not None:
+        return plan
+    plan = MeetingPlan.blank(child, review)
+    plan.version = 1
+    session.add(plan)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The other tablet made it a moment ago.
+        session.rollback()
+        found = find_plan(session, review)
+        if found is None:
+            raise
+        return found
+    return plan
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+def answers_of(plan: MeetingPlan, slug: str) -> dict[str, Any]:
+    """A step's saved answers as plain values (codes as strings), for forms and comparison."""
+    return {name: _plain(getattr(plan, name)) for name in STEP_BY_SLUG[slug].fields}
+
+
+def clean_answers(slug: str, posted: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a step's answers against the allowlists and limits; return them ready to store.
+
+    Forms check first and speak to the child; this is the rule itself, so nothing that breaks it
+    is ever stored whatever the caller. Raises PlanInputError."""
+    clean: dict[str, Any] = {}
+    for name in STEP_BY_SLUG[slug].fields:
+        value = posted.get(name)
+        if name in SINGLE_CHOICES:
+            if value in (None, ""):
+                clean[name] = None
+                continue
+            try:
+                clean[name] = SINGLE_CHOICES[name](value).value
+            except ValueError:
+                raise PlanInputError(name, "not-a-choice") from None
+        elif name in MULTI_CHOICES:
+            allowed = MULTI_CHOICES[name]
+            values = list(value or [])
+            if any(v not in {m.value for m in allowed} for v in values):
+                raise PlanInputError(name, "not-a-choice")
+            clean[name] = [m.value for m in allowed if m.value in values]
+        else:
+            text = (value or "").strip()
+            if len(text) > TEXT_LIMITS[name]:
+                raise PlanInputError(name, "too-long")
+            clean[name] = text
+    return clean
+
+
+def _stored(plan: MeetingPlan, name: str, value: Any) -> Any:
+    if name in SINGLE_CHOICES:
+        return None if value is None else SINGLE_CHOICES[name](value)
+    return value
+
+
+@dataclass(frozen=True)
+class Saver:
+    """Who is saving: the child themself, or a member of staff beside them."""
+
+    staff_id: int | None = None
+
+
+CHILD = Saver()
+
+
+def _touch(plan: MeetingPlan, slug: str, by: Saver) -> None:
+    versions = dict(plan.step_versions or {})
+    versions[slug] = versions.get(slug, 0) + 1
+    plan.step_versions = versions
+    plan.updated_at = utcnow()
+    plan.updated_by_child = by.staff_id is None
+    plan.updated_by_staff_id = by.staff_id
+
+
+def _mark_done(plan: MeetingPlan, slug: str) -> bool:
+    if slug in (plan.steps_done or []):
+        return False
+    plan.steps_done = [s for s in SLUGS if s in {*(plan.steps_done or []), slug}]
+    return True
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except StaleDataError:
+        # Both tablets passed the step check at the same instant; the database saw it.
+        session.rollback()
+        raise PlanConflict from None
+
+
+def save_step(
+    session: Session,
+    child: Child,
+    review: Review,
+    slug: str,
+    posted: Mapping[str, Any],
+    loaded_version: int,
+    *,
+    finish: bool,
+    by: Saver = CHILD,
+) -> MeetingPlan:
+    """Save one step's answers (not the people: see `save_people`).
+
+    `loaded_version` is the step's version the form was loaded with. If the step changed since
+    (another tablet) and these answers differ from what is saved now, nothing is written and
+    PlanConflict is raised, so no answer is silently overwritten. `finish` marks the step done.
+    """
+    answers = clean_answers(slug, posted)
+    existing = find_plan(session, review)
+    current = existing or MeetingPlan.blank(child, review)
+    changed = answers != answers_of(current, slug)
+    if changed and current.step_version(slug) != loaded_version:
+        raise PlanConflict
+    if not changed and not (finish and slug not in (current.steps_done or [])):
+        return current
+    plan = existing or plan_to_save(session, child, review)
+    if changed:
+        for name, value in answers.items():
+            setattr(plan, name, _stored(plan, name, value))
+        _touch(plan, slug, by)
+    if finish and _mark_done(plan, slug) and not changed:
+        plan.updated_at = utcnow()
+    _commit(session)
+    return plan
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonCard:
+    """One person the child may invite, with their current wish if the child has chosen."""
+
+    key: str
+    kind: str  # person, staff or other
+    name: str
+    who: str | LazyString  # "Dad", "Your social worker", "My football coach"
+    about: LazyString  # what they do, in a child's words
+    always_comes: bool = False
+    invitee: PlanInvitee | None = None
+    network_person: NetworkPerson | None = None
+    staff: StaffMember | None = None
+    staff_role: Role | None = None
+
+    @property
+    def wish(self) -> str:
+        return self.invitee.wish.value if self.invitee else Wish.UNSET.value
+
+    @property
+    def part(self) -> str:
+        return self.invitee.part if self.invitee else ""
+
+    @property
+    def why(self) -> str:
+        return self.invitee.why if self.invitee else ""
+
+    @property
+    def decision(self) -> PlanDecision | None:
+        return self.invitee.decision if self.invitee else None
+
+    @property
+    def allowed_wishes(self) -> tuple[str, ...]:
+        choices = steps.IRO_WISHES if self.always_comes else steps.WISHES
+        return tuple(choice.code for choice in choices)
+
+
+def people_cards(session: Session, child: Child, plan: MeetingPlan) -> list[PersonCard]:
+    """The people on the child's "who I'd like to come" step, in order: the people in their
+    life, then the professionals who work with them, then anyone the child added."""
+    invitees = list(plan.invitees) if plan.id is not None else []
+    by_person = {i.network_person_id: i for i in invitees if i.network_person_id is not None}
+    by_staff = {(i.staff_id, i.staff_role): i for i in invitees if i.staff_id is not None}
+    cards = []
+    for person in child.network:
+        if not person.active:
+            continue
+        cards.append(
+            PersonCard(
+                key=f"person-{person.public_id}",
+                kind="person",
+                name=person.name,
+                who=person.relationship_to_child,
+                about=steps.NETWORK_ROLE_WORDS[person.role],
+                invitee=by_person.get(person.id),
+                network_person=person,
+            )
+        )
+    assignments = sorted(
+        (a for a in child.assignments if a.active and a.role in STAFF_CARD_ORDER),
+        key=lambda a: (STAFF_CARD_ORDER.index(a.role), a.id),
+    )
+    for assignment in assignments:
+        member = assignment.staff
+        if not member.active:
+            continue
+        cards.append(
+            PersonCard(
+                key=f"staff-{member.public_id}-{assignment.role.value}",
+                kind="staff",
+                name=member.name,
+                who=steps.STAFF_ROLE_NAMES[assignment.role],
+                about=steps.STAFF_ROLE_WORDS[assignment.role],
+                always_comes=assignment.role == Role.IRO,
+                invitee=by_staff.get((member.id, assignment.role)),
+                staff=member,
+                staff_role=assignment.role,
+            )
+        )
+    for invitee in invitees:
+        if invitee.kind == "other":
+            cards.append(
+                PersonCard(
+                    key=f"other-{invitee.public_id}",
+                    kind="other",
+                    name=invitee.name,
+                    who=invitee.described_as,
+                    about=steps.SOMEONE_ELSE_WORDS,
+                    invitee=invitee,
+                )
+            )
+    return cards
+
+
+@dataclass(frozen=True)
+class WishAnswer:
+    key: str
+    wish: str
+    part: str = ""
+    why: str = ""
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    name: str
+    described_as: str = ""
+
+
+def _clean_wish(card: PersonCard, answer: WishAnswer) -> tuple[str, str, str]:
+    if answer.wish not in card.allowed_wishes:
+        raise PlanInputError("wish", "not-a-choice")
+    part, why = answer.part.strip(), answer.why.strip()
+    if len(part) > TEXT_LIMITS["part"]:
+        raise PlanInputError("part", "too-long")
+    if len(why) > TEXT_LIMITS["why"]:
+        raise PlanInputError("why", "too-long")
+    return answer.wish, part, why
+
+
+def save_people(
+    session: Session,
+    child: Child,
+    review: Review,
+    answers: Iterable[WishAnswer],
+    loaded_version: int,
+    *,
+    finish: bool,
+    add: NewPerson | None = None,
+    by: Saver = CHILD,
+) -> MeetingPlan:
+    """Save the child's wish for each person, take off anyone they added and no longer want on
+    the list, and add someone else.
+
+    Every posted key must be one of this child's cards, else UnknownPerson (a tampered form or
+    another child's person: the route answers 404). Two-tablet rule as in `save_step`."""
+    existing = find_plan(session, review)
+    current = existing or MeetingPlan.blank(child, review)
+    cards = {card.key: card for card in people_cards(session, child, current)}
+    answers = list(answers)
+    wanted: list[tuple[PersonCard, tuple[str, str, str], bool]] = []
+    for answer in answers:
+        card = cards.get(answer.key)
+        if card is None:
+            raise UnknownPerson(answer.key)
+        if answer.remove and card.kind != "other":
+            raise UnknownPerson(answer.key)
+        wanted.append((card, _clean_wish(card, answer), answer.remove))
+    if add is not None:
+        name, described = add.name.strip(), add.described_as.strip()
+        if not name:
+            raise PlanInputError("new_name", "needed")
+        if len(name) > TEXT_LIMITS["new_name"]:
+            raise PlanInputError("new_name", "too-long")
+        if len(described) > TEXT_LIMITS["new_who"]:
+            raise PlanInputError("new_who", "too-long")
+    changed = add is not None or any(
+        remove or values != (card.wish, card.part, card.why) for card, values, remove in wanted
+    )
+    if changed and current.step_version(WHO_COMES) != loaded_version:
+        raise PlanConflict
+    if not changed and not (finish and WHO_COMES not in (current.steps_done or [])):
+        return current
+    plan = existing or plan_to_save(session, child, review)
+    if changed:
+        position = max((i.position for i in plan.invitees), default=0)
+        for card, (wish, part, why), remove in wanted:
+            invitee = card.invitee
+            if remove:
+                if invitee is not None:
+                    if invitee.decision is not None:
+                        plan.decisions.remove(invitee.decision)
+                    plan.invitees.remove(invitee)
+                continue
+            if invitee is None:
+                if (wish, part, why) == (Wish.UNSET.value, "", ""):
+                    continue
+                position += 1
+                invitee = PlanInvitee(
+                    network_person_id=card.network_person.id if card.network_person else None,
+                    staff_id=card.staff.id if card.staff else None,
+                    staff_role=card.staff_role,
+                    position=position,
+                )
+                plan.invitees.append(invitee)
+            invitee.wish = Wish(wish)
+            invitee.part = part
+            invitee.why = why
+        if add is not None:
+            plan.invitees.append(
+                PlanInvitee(
+                    name=add.name.strip(),
+                    described_as=add.described_as.strip(),
+                    position=position + 1,
+                )
+            )
+        _touch(plan, WHO_COMES, by)
+    if finish and _mark_done(plan, WHO_COMES) and not changed:
+        plan.updated_at = utcnow()
+    _commit(session)
+    return plan
+
+
+# --- Staff answers ------------------------------------------------------------------------
+
+
+def may_answer(role: Role) -> bool:
+    """Keyworkers, social workers and IROs answer a child's wishes; managers only read."""
+    return role in ANSWERING_ROLES
+
+
+def subject_for(topic: DecisionTopic, invitee: PlanInvitee | None = None) -> str:
+    if topic == DecisionTopic.WHO:
+        if invitee is None:
+            raise ValueError("an answer about who comes needs the person")
+        return f"who-{invitee.public_id}"
+    return topic.value
+
+
+def decisions_by_subject(plan: MeetingPlan) -> dict[str, PlanDecision]:
+    return {d.subject: d for d in plan.decisions} if plan.id is not None else {}
+
+
+def resolve_subject(plan: MeetingPlan, subject: str) -> tuple[DecisionTopic, PlanInvitee | None]:
+    """The topic (and person) a subject names, if it belongs to this plan; else UnknownPerson."""
+    if subject.startswith("who-"):
+        public_id = subject.removeprefix("who-")
+        for invitee in plan.invitees:
+            if invitee.public_id == public_id and invitee.wish != Wish.UNSET:
+                return DecisionTopic.WHO, invitee
+        raise UnknownPerson(subject)
+    try:
+        topic = DecisionTopic(subject)
+    except ValueError:
+        raise UnknownPerson(subject) from None
+    if topic == DecisionTopic.WHO:
+        raise UnknownPerson(subject)
+    return topic, None
+
+
+def decide(
+    session: Session,
+    plan: MeetingPlan,
+    topic: DecisionTopic,
+    invitee: PlanInvitee | None,
+    outcome: DecisionOutcome,
+    reason_for_child: str,
+    staff: StaffMember,
+    loaded_version: int,
+) -> PlanDecision:
+    """Record (or change) the answer to one wish.
+
+    A wish that is not agreed as asked needs a reason written for the child. `loaded_version`
+    is the answer's version when the form was loaded (0 for none): if someone else answered
+    meanwhile, PlanConflict."""
+    reason = reason_for_child.strip()
+    if outcome != DecisionOutcome.AGREED and not reason:
+        raise PlanInputError("reason", "needed")
+    if len(reason) > TEXT_LIMITS["reason"]:
+        raise PlanInputError("reason", "too-long")
+    subject = subject_for(topic, invitee)
+    decision = decisions_by_subject(plan).get(subject)
+    if (decision.version if decision else 0) != loaded_version:
+        raise PlanConflict
+    if decision is None:
+        decision = PlanDecision(topic=topic, subject=subject, invitee=invitee)
+        plan.decisions.append(decision)
+    decision.outcome = outcome
+    decision.reason_for_child = reason
+    decision.answered_wish = invitee.wish.value if invitee else ""
+    decision.decided_by_id = staff.id
+    decision.decided_at = utcnow()
+    try:
+        session.commit()
+    except (StaleDataError, IntegrityError):
+        session.rollback()
+        raise PlanConflict from None
+    return decision
+
+
+def wish_changed_since(decision: PlanDecision) -> bool:
+    """Did the child change their wish after staff answered it?"""
+    return decision.invitee is not None and decision.answered_wish != decision.invitee.wish.value
+
+
+# The parts of the plan (besides each person) that staff answer.
+TOPICS = (
+    DecisionTopic.VENUE,
+    DecisionTopic.TIME,
+    DecisionTopic.TAKING_PART,
+    DecisionTopic.FOOD,
+    DecisionTopic.ROOM,
+)
+
+
+def waiting_for_answer(plan: MeetingPlan) -> int:
+    """How many of the child's wishes have no staff answer yet (or changed since answered)."""
+    decisions = decisions_by_subject(plan)
+    waiting = 0
+    for invitee in plan.invitees:
+        if invitee.wish == Wish.UNSET:
+            continue
+        decision = decisions.get(subject_for(DecisionTopic.WHO, invitee))
+        if decision is None or wish_changed_since(decision):
+            waiting += 1
+    return waiting + sum(
+        1 for topic in TOPICS if has_answers(plan, topic) and topic.value not in decisions
+    )
+
+
+def has_answers(plan: MeetingPlan, topic: DecisionTopic) -> bool:
+    """Is there anything in the plan for staff to answer on this topic?"""
+    fields = {
+        DecisionTopic.VENUE: ("place", "place_other"),
+        DecisionTopic.TIME: ("times", "avoid"),
+        DecisionTopic.TAKING_PART: STEP_BY_SLUG[steps.TAKING_PART].fields,
+        DecisionTopic.FOOD: STEP_BY_SLUG[steps.FOOD_AND_DRINK].fields,
+        DecisionTopic.ROOM: STEP_BY_SLUG[steps.THE_ROOM].fields,
+    }.get(topic, ())
+    return any(getattr(plan, name) for name in fields)
+
+
+# --- Venue and time -----------------------------------------------------------------------
+
+
+def set_arrangement(
+    session: Session,
+    review: Review,
+    venue: str,
+    scheduled_at: datetime | None,
+    loaded_version: int,
+    today: date,
+) -> None:
+    """Set where and when the meeting is. Stale forms (someone else changed it) raise
+    PlanConflict; the review's tasks are worked out again from the new date."""
+    venue = venue.strip()
+    if len(venue) > TEXT_LIMITS["venue"]:
+        raise PlanInputError("venue", "too-long")
+    if scheduled_at is not None and scheduled_at.tzinfo is None:
+        raise ValueError("scheduled_at must be timezone-aware")
+    if review.version != loaded_version:
+        raise PlanConflict
+    review.venue = venue
+    review.scheduled_at = scheduled_at
+    try:
+        session.flush()
+        try:
+            with session.begin_nested():
+                # The statutory tasks count back from the meeting day, so they move with it.
+                timetable.recompute_child(session, review.child, today)
+        except TimetableError:
+            # A history that breaks the rules is shown (and fixed) on the timetable pages; the
+            # meeting's place and time are still kept.
+            pass
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise PlanConflict from None
+
+
+# --- The day ------------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistLine:
+    code: ChecklistCode
+    label: LazyString
+    details: list[str | LazyString] = field(default_factory=list)
+    done: bool = False
+    done_by: StaffMember | None = None
+    done_at: datetime | None = None
+
+
+def _words(name: str, codes: Iterable[str]) -> list[str | LazyString]:
+    return [w for w in (steps.words_for(name, code) for code in codes) if w is not None]
+
+
+def coming_count(plan: MeetingPlan) -> int:
+    """People the child would like in the room for all or part of it (not counting the child)."""
+    if plan.id is None:
+        return 0
+    return sum(1 for i in plan.invitees if i.wish in (Wish.YES, Wish.PART))
+
+
+def checklist(plan: MeetingPlan) -> list[ChecklistLine]:
+    """The keyworker's list for the day, made from the child's plan, with what is ticked."""
+    room = set(plan.room or [])
+    lines = [
+        ChecklistLine(
+            ChecklistCode.ROOM,
+            steps.CHECKLIST_LABELS[ChecklistCode.ROOM],
+            [
+                *_words("room", [c for c in plan.room or [] if c in ("quiet", "soft-lights")]),
+                *_words("room", [c for c in plan.room or [] if c in ("fidget", "music")]),
+                *([plan.room_other] if plan.room_other else []),
+            ],
+        ),
+        ChecklistLine(
+            ChecklistCode.CHAIRS,
+            steps.CHECKLIST_LABELS[ChecklistCode.CHAIRS],
+            [
+                _l(
+                    "The child, and the %(num)d people they would like there",
+                    num=coming_count(plan),
+                ),
+                *_words(
+                    "room", [c for c in plan.room or [] if c in ("near-door", "next-to-someone")]
+                ),
+                *([plan.seating] if plan.seating else []),
+            ],
+        ),
+        ChecklistLine(
+            ChecklistCode.REFRESHMENTS,
+            steps.CHECKLIST_LABELS[ChecklistCode.REFRESHMENTS],
+            [
+                *_words("food", plan.food or []),
+                *([plan.food_other] if plan.food_other else []),
+                *([plan.diet] if plan.diet else []),
+            ],
+        ),
+        ChecklistLine(
+            ChecklistCode.BREAK_SIGNAL,
+            steps.CHECKLIST_LABELS[ChecklistCode.BREAK_SIGNAL],
+            [
+                *([plan.break_signal] if plan.break_signal else []),
+                *_words("room", [c for c in plan.room or [] if c == RoomNeed.BREAKS.value]),
+            ],
+        ),
+    ]
+    if plan.interpreter == Answer.YES:
+        lines.append(
+            ChecklistLine(
+                ChecklistCode.INTERPRETER,
+                steps.CHECKLIST_LABELS[ChecklistCode.INTERPRETER],
+                [plan.interpreter_language] if plan.interpreter_language else [],
+            )
+        )
+    if room & {RoomNeed.PET.value, RoomNeed.PERSON.value}:
+        lines.append(
+            ChecklistLine(
+                ChecklistCode.BRINGING,
+                steps.CHECKLIST_LABELS[ChecklistCode.BRINGING],
+                [plan.bring_who] if plan.bring_who else [],
+            )
+        )
+    ticked = {item.code: item for item in plan.checklist} if plan.id is not None else {}
+    for line in lines:
+        item = ticked.get(line.code)
+        if item is not None:
+            line.done, line.done_by, line.done_at = item.done, item.done_by, item.done_at
+    return lines
+
+
+def tick_checklist(
+    session: Session,
+    plan: MeetingPlan,
+    done: set[str],
+    loaded_done: set[str],
+    staff: StaffMember,
+) -> None:
+    """Apply what this person ticked or unticked since their page was loaded (`loaded_done`);
+    ticks made meanwhile by someone else on other lines are kept."""
+    lines = {line.code.value: line for line in checklist(plan)}
+    rows = {item.code.value: item for item in plan.checklist}
+    now = utcnow()
+    for code in lines:
+        wanted, before = code in done, code in loaded_done
+        if wanted == before:
+            continue
+        row = rows.get(code)
+        if row is None:
+            row = DayChecklistItem(code=ChecklistCode(code), done=False)
+            plan.checklist.append(row)
+        row.done = wanted
+        row.done_by_id = staff.id if wanted else None
+        row.done_at = now if wanted else None
+    session.commit()
+
+
+# --- What the child sees of staff answers -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerForChild:
+    said_by: LazyString
+    outcome: LazyString
+    reason: str
+
+
+def for_child(decision: PlanDecision | None) -> AnswerForChild | None:
+    """A staff answer in a child's words: "Your social worker said: Not this time, sorry. ..."."""
+    if decision is None:
+        return None
+    return AnswerForChild(
+        said_by=steps.SAID_BY.get(decision.decided_by.role, steps.SAID_BY_ANYONE),
+        outcome=steps.OUTCOME_WORDS[decision.outcome],
+        reason=decision.reason_for_child,
+    )

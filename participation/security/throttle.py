@@ -1,0 +1,68 @@
+"""Limits on guessing from one address: passwords, second-factor codes, picture codes.
+
+The counters live in RATELIMIT_STORAGE_URI: `memory://` is enough for one process; with several
+workers or servers use `redis://...` so that they all count together. These limits work beside
+the per-account locks (accounts.service, accounts.second_factor): the lock stops guessing at one
+account from many addresses, the limit stops one address trying many accounts.
+
+Use on a view, below its access decorator:
+
+    @bp.route("/me/unlock", methods=["GET", "POST"])
+    @child_session
+    @rerender_on_timeout
+    @attempts_limit("PICTURE_CODE_ATTEMPTS")
+    def unlock(): ...
+
+Only POSTs count; a refused request gets the styled "Too many tries" page (429).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import current_app, request
+from flask_limiter import RequestLimit
+
+from ..audit.web import audit
+from ..extensions import limiter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Used when the setting is not in the app's config. A limits string: "N per M minutes".
+DEFAULT_LIMITS = {
+    "SIGN_IN_ATTEMPTS": "10 per 15 minutes",
+    "SECOND_FACTOR_ATTEMPTS": "10 per 15 minutes",
+    # A children's home is one address for every child and tablet in it, so more room here; the
+    # child's own space locks after a few wrong codes anyway.
+    "PICTURE_CODE_ATTEMPTS": "30 per 15 minutes",
+}
+
+
+def limit_for(setting: str) -> str:
+    """The limits string in force for `setting` (read at each request, so it can be changed)."""
+    return str(current_app.config.get(setting) or DEFAULT_LIMITS.get(setting, "10 per 15 minutes"))
+
+
+def attempts_limit(setting: str, *, key_func: Callable[[], str] | None = None) -> Callable[[F], F]:
+    """Limit POSTs to the decorated view to `limit_for(setting)`, per client address unless
+    `key_func` says otherwise (for example a device cookie). Each view counts separately."""
+    return cast(
+        Callable[[F], F],
+        limiter.limit(
+            lambda: limit_for(setting),
+            methods=["POST"],
+            key_func=key_func,
+            on_breach=_record_breach,
+        ),
+    )
+
+
+def _record_breach(limit: RequestLimit) -> None:
+    # Many tries from one address is what an attack looks like: keep it in the audit record.
+    audit(
+        "throttled",
+        subject_type="url",
+        outcome="429",
+        detail=f"{request.endpoint or request.path} {limit.limit}",
+    )

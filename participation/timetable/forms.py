@@ -1,0 +1,246 @@
+"""Forms of the timetable pages, and the words for the service's input errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import LazyString, format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..models import EventDecision, EventKind
+from .labels import DECISIONS, EVENT_KINDS, NATIONS
+from .rules import NATIONS as NATION_CODES
+from .service import NOTE_MAX, InputError
+
+
+class DayField(DateField):
+    """A date (YYYY-MM-DD, as a browser's date picker sends it) with our own words: ``invalid``
+    when the text is not a date, ``required`` (if given) when the box is empty."""
+
+    def __init__(
+        self,
+        label: Any = None,
+        *,
+        invalid: LazyString,
+        required: LazyString | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid = invalid
+        self.required = required
+        if required is not None:
+            self.flags.required = True
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # Errors raised here are kept; a DataRequired validator would clear them.
+        text = " ".join(valuelist).strip()
+        self.data = None
+        if not text:
+            if self.required is not None:
+                raise ValueError(str(self.required))
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError(str(self.invalid)) from None
+
+
+# --- the dashboards' filters (a GET form: no CSRF token, nothing is changed) -----------------
+
+
+class DashboardFiltersForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Show"),
+        choices=[
+            SelectChoice("outstanding", _l("Everything not done yet")),
+            SelectChoice("overdue", _l("Overdue")),
+            SelectChoice("due-today", _l("Due today")),
+            SelectChoice("due-soon", _l("Due soon (next 5 working days)")),
+            SelectChoice("upcoming", _l("Upcoming")),
+            SelectChoice("done", _l("Done")),
+            SelectChoice("all", _l("Everything")),
+        ],
+        default="outstanding",
+    )
+    owner = SelectField(
+        _l("Whose tasks"),
+        choices=[
+            SelectChoice("everyone", _l("Everyone's")),
+            SelectChoice("mine", _l("Mine (my role's)")),
+        ],
+        default="everyone",
+    )
+    home = SelectField(_l("Home"), choices=[SelectChoice("", _l("All homes"))], default="")
+    window = SelectField(
+        _l("Review date"),
+        choices=[
+            SelectChoice("", _l("Any time")),
+            SelectChoice("28", _l("In the next 4 weeks")),
+            SelectChoice("91", _l("In the next 3 months")),
+            SelectChoice("182", _l("In the next 6 months")),
+        ],
+        default="",
+    )
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+class MarkDoneForm(FlaskForm):
+    done_on = DayField(
+        _l("Date it was done"),
+        invalid=_l("Date it was done must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date it was done"),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Length(max=NOTE_MAX, message=_l("Note must be 500 characters or fewer"))],
+    )
+    version = HiddenField()
+    next = HiddenField()
+
+
+class RecordEventForm(FlaskForm):
+    kind = SelectField(
+        _l("What happened"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(kind.value, EVENT_KINDS[kind]) for kind in EventKind],
+        validators=[DataRequired(_l("Choose what happened from the list"))],
+        validate_choice=False,  # the service checks the value, with our own message
+    )
+    occurred_on = DayField(
+        _l("Date it happened"),
+        invalid=_l("Date it happened must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date it happened"),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Length(max=NOTE_MAX, message=_l("Note must be 500 characters or fewer"))],
+    )
+
+
+class ConsiderEventForm(FlaskForm):
+    decision = RadioField(
+        _l("Your decision"),
+        choices=[SelectChoice(decision.value, DECISIONS[decision]) for decision in EventDecision],
+        validators=[DataRequired(_l("Choose whether to bring the review forward"))],
+        validate_choice=False,
+    )
+    new_due = DayField(
+        _l("New due date (if brought forward)"),
+        invalid=_l("New due date must be a real date, written like 2026-11-23"),
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=NOTE_MAX, message=_l("Reason must be 500 characters or fewer"))],
+    )
+    version = HiddenField()
+
+
+class RecordHeldForm(FlaskForm):
+    held_on = DayField(
+        _l("Date the review was held"),
+        invalid=_l("Date the review was held must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date the review was held"),
+    )
+    version = HiddenField()
+
+
+class NationForm(FlaskForm):
+    nation = SelectField(
+        _l("Nation"),
+        choices=[SelectChoice(code, NATIONS[code]) for code in NATION_CODES],
+        validate_choice=False,  # the service refuses an unknown nation, naming the field
+    )
+
+
+class ClosureDayForm(FlaskForm):
+    day = DayField(
+        _l("Closure day"),
+        invalid=_l("Closure day must be a real date, written like 2026-12-24"),
+        required=_l("Enter the closure day"),
+    )
+    reason = StringField(
+        _l("Reason (optional)"),
+        validators=[Length(max=200, message=_l("Reason must be 200 characters or fewer"))],
+    )
+
+
+class RemoveClosureDayForm(FlaskForm):
+    """Only the CSRF token: the day is in the address."""
+
+
+# --- the service's input errors, in words --------------------------------------------------
+
+INPUT_ERRORS: dict[str, LazyString] = {
+    "held-future": _l("Date the review was held must be today or in the past"),
+    "held-before-looked-after": _l(
+        "Date the review was held must be on or after the day the child became looked after "
+        "(%(date)s)"
+    ),
+    "held-out-of-order": _l(
+        "Date the review was held must be after the review held before it (%(date)s)"
+    ),
+    "held-after-left-care": _l(
+        "Date the review was held must be on or before the day the child left care (%(date)s)"
+    ),
+    "not-next-review": _l("Only the child's next review can be recorded as held"),
+    "done-future": _l("Date it was done must be today or in the past"),
+    "done-before-looked-after": _l(
+        "Date it was done must be on or after the day the child became looked after (%(date)s)"
+    ),
+    "occurred-future": _l("Date it happened must be today or in the past"),
+    "occurred-before-looked-after": _l(
+        "Date it happened must be on or after the day the child became looked after (%(date)s)"
+    ),
+    "kind-unknown": _l("Choose what happened from the list"),
+    "note-too-long": _l("This must be %(max)d characters or fewer"),
+    "decision-unknown": _l("Choose whether to bring the review forward"),
+    "reason-required": _l("Enter the reason for making no change"),
+    "no-review": _l("There is no review planned to bring forward"),
+    "forward-required": _l("Enter the new date the review is due by"),
+    "forward-past": _l("New due date must be today or later"),
+    "forward-not-earlier": _l(
+        "New due date must be before the date the review is due by now (%(date)s)"
+    ),
+    "forward-not-working-day": _l(
+        "New due date must be a working day, not a weekend, bank holiday or closure day"
+    ),
+    "nation-unknown": _l("Nation must be England, Wales, Scotland or Northern Ireland"),
+    "no-council": _l("Nation cannot be set until the council is set up"),
+    "closure-exists": _l("Closure day %(date)s is already on the list"),
+    "closure-weekend": _l("Closure day must be a weekday: weekends are never working days"),
+}
+
+
+def input_error_message(error: InputError) -> str:
+    """The words for a service's InputError, with its dates written out."""
+    if error.code == "rules":
+        # A rule of rules.py that the service did not foresee: its own (English) message.
+        return str(error.params.get("message", ""))
+    params = {
+        key: format_date(value, "EEEE d MMMM y") if isinstance(value, date) else value
+        for key, value in error.params.items()
+    }
+    template = INPUT_ERRORS.get(error.code)
+    if template is None:
+        return error.code
+    return str(template) % params if params else str(template)

@@ -1,0 +1,520 @@
+"""The timetable pages: what is due (for each role, and across the council), marking a milestone
+done, significant events and the IRO's decision, recording a review as held, and the council's
+working-day settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ..accounts.routes import safe_next
+from ..audit.web import audit
+from ..db import db
+from ..forms import apply_errors, rerender_on_timeout
+from ..models import Child, Review, Role, SignificantEvent
+from ..security.access import staff
+from ..security.policy import (
+    can_view_child,
+    may_complete_milestone,
+    may_consider_events,
+    may_record_held_review,
+)
+from . import service
+from .forms import (
+    ClosureDayForm,
+    ConsiderEventForm,
+    DashboardFiltersForm,
+    MarkDoneForm,
+    NationForm,
+    RecordEventForm,
+    RecordHeldForm,
+    RemoveClosureDayForm,
+    input_error_message,
+)
+from .labels import TEMPLATE_GLOBALS, milestone_label
+
+bp = Blueprint("timetable", __name__)
+
+CASEWORK = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+WORKING_WITH_CHILDREN = (*CASEWORK, Role.MANAGER)
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return TEMPLATE_GLOBALS
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _not_found(reason: str) -> Any:
+    g.denied = reason
+    abort(404)
+
+
+def _visible_child(child: Child | None) -> Child:
+    """The child, if this staff member may see them; otherwise the page does not exist."""
+    if child is None or not can_view_child(db.session(), g.principal, child):
+        _not_found("child")
+    assert child is not None
+    return child
+
+
+def _conflict_message() -> str:
+    return _(
+        "Someone else just changed this. It is shown below as it is now: check it and try again."
+    )
+
+
+# --- dashboards ----------------------------------------------------------------------------
+
+
+def _filters() -> tuple[service.Filters, DashboardFiltersForm]:
+    """The filters in the address (a GET form). Anything not valid falls back to its default."""
+    form = DashboardFiltersForm(formdata=request.args)
+    form.validate()
+    # A home chosen in the address is checked against the homes this person may see, later.
+    form.home.validate_choice = False
+
+    def valid(name: str, default: Any) -> Any:
+        field = getattr(form, name)
+        return default if field.errors or field.data in (None, "") else field.data
+
+    status = valid("status", "outstanding")
+    owner = valid("owner", "everyone")
+    window = valid("window", "")
+    page = valid("page", 1)
+    home = (request.args.get("home") or "")[:32]
+    filters = service.Filters(
+        status=status if status in service.STATUS_FILTERS else "outstanding",
+        owner=owner if owner in service.OWNER_FILTERS else "everyone",
+        home=home,
+        window=int(window) if window.isdigit() and int(window) in service.WINDOWS else None,
+        page=page if isinstance(page, int) and page >= 1 else 1,
+    )
+    return filters, form
+
+
+def _render_dashboard(template: str) -> str:
+    filters, form = _filters()
+    board = service.dashboard(db.session(), g.principal, _today(), filters)
+    form.home.choices = [
+        SelectChoice("", _("All homes")),
+        *(SelectChoice(public_id, name) for public_id, name in board.homes),
+    ]
+    form.home.data = board.filters.home
+    form.status.data = board.filters.status
+    form.owner.data = board.filters.owner
+    form.window.data = str(board.filters.window or "")
+    args = {
+        key: value
+        for key, value in (
+            ("status", board.filters.status),
+            ("owner", board.filters.owner),
+            ("home", board.filters.home),
+            ("window", board.filters.window),
+        )
+        if value
+    }
+    return render_template(
+        template,
+        board=board,
+        filters_form=form,
+        filter_args=args,
+        # Each task links to its page with the way back to these filters (quoted once here).
+        back_to="?" + urlencode({"next": request.full_path.rstrip("?")}),
+        can_complete=lambda role: may_complete_milestone(g.principal, role),
+        may_consider=may_consider_events(g.principal),
+    )
+
+
+def child_timetable_context(child: Child) -> dict[str, Any]:
+    """What the child's record shows of their timetable, and which actions this person has."""
+    principal = g.principal
+    return {
+        "timetable": service.child_timetable(db.session(), child, _today()),
+        "timetable_can": {
+            "record_held": may_record_held_review(principal),
+            "record_event": principal.role in WORKING_WITH_CHILDREN,
+        },
+    }
+
+
+@bp.route("/timetable")
+@staff(*CASEWORK)
+def dashboard() -> str:
+    return _render_dashboard("timetable/dashboard.html")
+
+
+@bp.route("/council/timetable")
+@staff(Role.MANAGER)
+def council_dashboard() -> str:
+    return _render_dashboard("timetable/council.html")
+
+
+# --- one milestone -------------------------------------------------------------------------
+
+
+def _review(public_id: str) -> Review:
+    review = db.session().scalar(select(Review).where(Review.public_id == public_id))
+    if review is None:
+        _not_found("review")
+    assert review is not None
+    _visible_child(review.child)
+    return review
+
+
+@bp.route("/reviews/<review_id>/milestones/<name>", methods=["GET", "POST"])
+@staff(*WORKING_WITH_CHILDREN)
+@rerender_on_timeout
+def milestone(review_id: str, name: str) -> str | Response:
+    session = db.session()
+    review = _review(review_id)
+    task = service.milestone_for(session, review, name)
+    if task is None:
+        _not_found("milestone")
+    assert task is not None
+    may_complete = may_complete_milestone(g.principal, task.owner_role)
+    form = MarkDoneForm()
+    conflict = False
+    if request.method == "POST":
+        if not may_complete:
+            _not_found("milestone-owner")
+        if form.validate_on_submit():
+            try:
+                service.mark_done(
+                    session,
+                    task,
+                    g.principal.staff,
+                    _entered(form.done_on.data),
+                    today=_today(),
+                    version=_int(form.version.data),
+                    note=form.note.data or "",
+                )
+                session.commit()
+            except service.InputError as error:
+                session.rollback()
+                apply_errors(form, {error.field: input_error_message(error)})
+            except (service.TimetableConflict, StaleDataError):
+                session.rollback()
+                session.refresh(task)
+                conflict = True
+            else:
+                audit(
+                    "milestone-done",
+                    subject_type="review",
+                    subject_id=review.public_id,
+                    detail=task.name,
+                )
+                flash(
+                    _(
+                        "Marked done: %(task)s for %(name)s.",
+                        task=milestone_label(task.name),
+                        name=review.child.preferred_name,
+                    ),
+                    "success",
+                )
+                return redirect(
+                    safe_next(form.next.data) or url_for("timetable.dashboard_for_role")
+                )
+    else:
+        form.done_on.data = _today()
+        form.next.data = safe_next(request.args.get("next")) or ""
+    form.version.data = str(task.version)
+    calendar = service.calendar_for(session)
+    return render_template(
+        "timetable/milestone.html",
+        form=form,
+        review=review,
+        child=review.child,
+        task=task,
+        status=service.status_of(calendar, task.due_on, task.done_on, _today()),
+        may_complete=may_complete and task.done_on is None,
+        conflict=conflict,
+        back=safe_next(form.next.data) or url_for("timetable.dashboard_for_role"),
+    )
+
+
+def _entered(value: date | None) -> date:
+    # A required date field after validate_on_submit() always holds a date.
+    assert value is not None
+    return value
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/timetable/mine")
+@staff(*WORKING_WITH_CHILDREN)
+def dashboard_for_role() -> Response:
+    """The right dashboard for whoever is asking (a manager's covers the council)."""
+    if g.principal.role == Role.MANAGER:
+        return redirect(url_for("timetable.council_dashboard"))
+    return redirect(url_for("timetable.dashboard"))
+
+
+# --- reviews held --------------------------------------------------------------------------
+
+
+@bp.route("/reviews/<review_id>/held", methods=["GET", "POST"])
+@staff(Role.IRO, Role.MANAGER)
+@rerender_on_timeout
+def record_held(review_id: str) -> str | Response:
+    session = db.session()
+    review = _review(review_id)
+    if not may_record_held_review(g.principal) or review.held_on is not None:
+        _not_found("review-held")
+    form = RecordHeldForm()
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            service.record_held(
+                session,
+                review,
+                _entered(form.held_on.data),
+                g.principal.staff,
+                today=_today(),
+                version=_int(form.version.data),
+            )
+            session.commit()
+        except service.InputError as error:
+            session.rollback()
+            apply_errors(form, {error.field: input_error_message(error)})
+        except (service.TimetableConflict, StaleDataError):
+            session.rollback()
+            session.refresh(review)
+            conflict = True
+        else:
+            audit("review-held", subject_type="review", subject_id=review.public_id)
+            flash(_("Review %(number)d recorded as held.", number=review.number), "success")
+            return redirect(url_for("caseload.child_record", public_id=review.child.public_id))
+    form.version.data = str(review.version)
+    return render_template(
+        "timetable/record_held.html",
+        form=form,
+        review=review,
+        child=review.child,
+        conflict=conflict,
+    )
+
+
+# --- significant events --------------------------------------------------------------------
+
+
+@bp.route("/children/<child_id>/significant-events/new", methods=["GET", "POST"])
+@staff(*WORKING_WITH_CHILDREN)
+@rerender_on_timeout
+def record_event(child_id: str) -> str | Response:
+    session = db.session()
+    child = _visible_child(session.scalar(select(Child).where(Child.public_id == child_id)))
+    form = RecordEventForm()
+    if form.validate_on_submit():
+        try:
+            event = service.record_event(
+                session,
+                child,
+                g.principal.staff,
+                form.kind.data or "",
+                _entered(form.occurred_on.data),
+                form.note.data or "",
+                today=_today(),
+            )
+            session.commit()
+        except service.InputError as error:
+            session.rollback()
+            apply_errors(form, {error.field: input_error_message(error)})
+        else:
+            audit(
+                "significant-event-recorded",
+                subject_type="child",
+                subject_id=child.public_id,
+                detail=event.kind.value,
+            )
+            flash(
+                _(
+                    "Significant event recorded. %(name)s's IRO will consider whether to bring "
+                    "the review forward.",
+                    name=child.preferred_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("caseload.child_record", public_id=child.public_id))
+    return render_template("timetable/record_event.html", form=form, child=child)
+
+
+@bp.route("/significant-events/<event_id>", methods=["GET", "POST"])
+@staff(*WORKING_WITH_CHILDREN)
+@rerender_on_timeout
+def significant_event(event_id: str) -> str | Response:
+    session = db.session()
+    event = session.scalar(select(SignificantEvent).where(SignificantEvent.public_id == event_id))
+    if event is None:
+        _not_found("significant-event")
+    assert event is not None
+    child = _visible_child(event.child)
+    may_decide = may_consider_events(g.principal) and event.decision is None
+    form = ConsiderEventForm()
+    conflict = False
+    if request.method == "POST":
+        if not may_consider_events(g.principal):
+            _not_found("significant-event-decision")
+        if event.decision is not None:
+            conflict = True
+        elif form.validate_on_submit():
+            try:
+                service.consider_event(
+                    session,
+                    event,
+                    g.principal.staff,
+                    form.decision.data or "",
+                    today=_today(),
+                    new_due=form.new_due.data,
+                    reason=form.reason.data or "",
+                    version=_int(form.version.data),
+                )
+                session.commit()
+            except service.InputError as error:
+                session.rollback()
+                apply_errors(form, {error.field: input_error_message(error)})
+            except (service.TimetableConflict, StaleDataError):
+                session.rollback()
+                session.refresh(event)
+                conflict = True
+            else:
+                audit(
+                    "significant-event-considered",
+                    subject_type="child",
+                    subject_id=child.public_id,
+                    detail=event.decision.value if event.decision else "",
+                )
+                if event.brought_forward_to is not None:
+                    flash(
+                        _(
+                            "The review is brought forward and its tasks are worked out again "
+                            "from the new date."
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(_("Decision recorded: no change to the review date."), "success")
+                return redirect(url_for("caseload.child_record", public_id=child.public_id))
+    form.version.data = str(event.version)
+    return render_template(
+        "timetable/significant_event.html",
+        form=form,
+        event=event,
+        child=child,
+        next_review=service.next_review(child),
+        may_decide=may_decide and event.decision is None,
+        conflict=conflict,
+    )
+
+
+# --- the council's working days (administrators) -------------------------------------------
+
+
+def _settings_page(
+    nation_form: NationForm, closure_form: ClosureDayForm, posted: FlaskForm | None = None
+) -> str:
+    session = db.session()
+    if not nation_form.is_submitted() or posted is not nation_form:
+        nation_form.nation.data = service.council_nation(session)
+    return render_template(
+        "timetable/settings.html",
+        form=posted or nation_form,
+        nation_form=nation_form,
+        closure_form=closure_form,
+        remove_form=RemoveClosureDayForm(),
+        closures=service.closure_days(session),
+        today=_today(),
+    )
+
+
+@bp.route("/admin/timetable", methods=["GET", "POST"])
+@staff(Role.ADMIN)
+@rerender_on_timeout
+def settings() -> str | Response:
+    session = db.session()
+    nation_form = NationForm(prefix="nation")
+    if nation_form.validate_on_submit():
+        try:
+            service.set_nation(session, nation_form.nation.data or "", _today())
+            session.commit()
+        except service.InputError as error:
+            session.rollback()
+            apply_errors(nation_form, {error.field: input_error_message(error)})
+        else:
+            audit("council-nation-changed", subject_type="council", detail=nation_form.nation.data)
+            flash(_("Nation saved. Every child's dates are worked out again."), "success")
+            return redirect(url_for("timetable.settings"))
+    return _settings_page(
+        nation_form, ClosureDayForm(prefix="closure", formdata=None), posted=nation_form
+    )
+
+
+@bp.route("/admin/timetable/closure-days", methods=["POST"])
+@staff(Role.ADMIN)
+@rerender_on_timeout
+def add_closure_day() -> str | Response:
+    session = db.session()
+    form = ClosureDayForm(prefix="closure")
+    if form.validate_on_submit():
+        try:
+            service.add_closure_day(
+                session, _entered(form.day.data), form.reason.data or "", _today()
+            )
+            session.commit()
+        except service.InputError as error:
+            session.rollback()
+            apply_errors(form, {error.field: input_error_message(error)})
+        else:
+            audit(
+                "closure-day-added",
+                subject_type="council",
+                detail=form.day.data.isoformat() if form.day.data else "",
+            )
+            flash(_("Closure day added. Every child's dates are worked out again."), "success")
+            return redirect(url_for("timetable.settings"))
+    return _settings_page(NationForm(prefix="nation", formdata=None), form, posted=form)
+
+
+@bp.route("/admin/timetable/closure-days/<day>/remove", methods=["POST"])
+@staff(Role.ADMIN)
+def remove_closure_day(day: str) -> Response:
+    session = db.session()
+    form = RemoveClosureDayForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        _not_found("closure-day")
+    if not service.remove_closure_day(session, when, _today()):
+        _not_found("closure-day")
+    session.commit()
+    audit("closure-day-removed", subject_type="council", detail=when.isoformat())
+    flash(_("Closure day removed. Every child's dates are worked out again."), "success")
+    return redirect(url_for("timetable.settings"))

@@ -1,0 +1,836 @@
+"""My views: the child's topics and items under /me/views, their photos and videos under
+/me/media, and two staff pages beside the child's record (choosing topics, writing down what the
+child says with them).
+
+Every page works without JavaScript. views.js adds: autosave of the words (so the idle lock
+never loses them), a check of file sizes before sending, and "getting your video ready" turning
+into the video without a reload by hand.
+
+Who may see an item or a file is asked of `security.policy` (can_view_item, can_view_media,
+can_change_item) and of nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ..audit.web import audit
+from ..caseload.service import child_by_public_id
+from ..child import service as space_service
+from ..db import db
+from ..forms import rerender_on_timeout
+from ..media.processing import DEFAULT_LIMITS, MediaLimits, MediaRejected
+from ..media.storage import Storage
+from ..models import (
+    AgeBand,
+    Child,
+    ChildSpace,
+    Item,
+    ItemAuthor,
+    MediaKind,
+    MediaStatus,
+    Role,
+    StaffMember,
+)
+from ..security import policy
+from ..security.access import child, staff
+from ..security.headers import camera_allowed
+from ..security.principal import ChildPrincipal, StaffPrincipal
+from ..security.requests import accepts_files
+from . import service, topics, uploads, words
+from .forms import (
+    AUTHOR_CHILD,
+    FEELING_FACES,
+    DeleteForm,
+    HideForm,
+    ItemForm,
+    StaffItemForm,
+    TopicsForm,
+    feeling_words,
+)
+from .serving import media_response
+from .tasks import VideoQueue
+
+bp = Blueprint("views", __name__)
+
+CHOOSING_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER)
+WRITING_ROLES = (Role.KEYWORKER,)
+ResponseLike = str | Response | tuple[str | Response, int]
+
+
+def _storage() -> Storage:
+    return current_app.extensions["media_storage"]
+
+
+def _queue() -> VideoQueue:
+    return current_app.extensions["views_queue"]
+
+
+def _limits() -> MediaLimits:
+    return current_app.config.get("MEDIA_LIMITS") or DEFAULT_LIMITS
+
+
+def _not_found(reason: str) -> Any:
+    g.denied = reason
+    abort(404)
+
+
+def _autosaving() -> bool:
+    return request.method == "POST" and request.headers.get("X-Autosave") == "1"
+
+
+def _not_saved(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify(saved=False, message=message, **extra), status
+
+
+# --- Template helpers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    can_choose: bool
+    can_write: bool
+
+
+@bp.app_context_processor
+def _views_helpers() -> dict[str, Any]:
+    return {
+        "my_views_count": _my_views_count,
+        "views_record_panel": _record_panel,
+        "video_problem": lambda reason: words.video_refused(reason or "", _limits()),
+    }
+
+
+def _my_views_count() -> int | None:
+    """For the card on My page: how many things the child has said."""
+    principal = g.get("principal")
+    if not isinstance(principal, ChildPrincipal):
+        return None
+    return service.count_items(db.session(), principal.child)
+
+
+def _record_panel(the_child: Child) -> RecordPanel | None:
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal):
+        return None
+    return RecordPanel(
+        can_choose=principal.role in CHOOSING_ROLES, can_write=principal.role in WRITING_ROLES
+    )
+
+
+# --- The child's pages -------------------------------------------------------------------
+
+
+def _band() -> AgeBand:
+    principal = g.principal
+    return space_service.age_band(principal.child, principal.space, date.today())
+
+
+def _topic_page(code: str, *, must_be_visible: bool = True) -> topics.TopicPage:
+    the_child = g.principal.child
+    if code not in topics.TOPIC_BY_CODE:
+        _not_found("topic")
+    if must_be_visible and code not in service.visible_topics(db.session(), the_child, _band()):
+        _not_found("topic")
+    return topics.page_for(code, _band(), the_child.age_on(date.today()), the_child.placement_type)
+
+
+def _own_item(item_id: str) -> Item:
+    item = service.find_item(db.session(), item_id)
+    if item is None or not policy.can_view_item(g.principal, item):
+        _not_found("item")
+    assert item is not None
+    return item
+
+
+def _scribe(item: Item | None = None) -> StaffMember | None:
+    """Who can have written the child's words down: the item's writer, or whoever handed the
+    tablet over in this session (a personal link has nobody beside the child)."""
+    if item is not None and item.written_by is not None:
+        return item.written_by
+    staff_id = g.principal.auth_session.handed_over_by_id
+    return db.session.get(StaffMember, staff_id) if staff_id else None
+
+
+def _child_words(form: ItemForm, scribe: StaffMember | None) -> service.Words:
+    by_keyworker = form.by_keyworker() and scribe is not None
+    return service.Words(
+        text=form.text.data or "",
+        caption=form.caption.data or "",
+        feeling=form.feeling_value(),
+        author=ItemAuthor.KEYWORKER_WITH_CHILD if by_keyworker else ItemAuthor.CHILD,
+        written_by=scribe if by_keyworker else None,
+    )
+
+
+def _items_context(band: AgeBand) -> dict[str, Any]:
+    return {"feelings": feeling_words(band), "faces": FEELING_FACES}
+
+
+@bp.route("/me/views")
+@child
+def my_views() -> str:
+    the_child = g.principal.child
+    session = db.session()
+    band = _band()
+    age = the_child.age_on(date.today())
+    pages = [
+        topics.page_for(code, band, age, the_child.placement_type)
+        for code in service.visible_topics(session, the_child, band)
+    ]
+    return render_template(
+        "views/my_views.html",
+        child=the_child,
+        houses=[page for page in pages if page.house],
+        topics=[page for page in pages if not page.house],
+        counts=service.counts_by_topic(session, the_child),
+        total=service.count_items(session, the_child),
+    )
+
+
+@bp.route("/me/views/<topic>")
+@child
+def topic(topic: str) -> str:
+    page = _topic_page(topic)
+    band = _band()
+    return render_template(
+        "views/topic.html",
+        page=page,
+        items=service.items_for(db.session(), g.principal.child, topic),
+        **_items_context(band),
+    )
+
+
+@bp.route("/me/views/items/<item_id>")
+@child
+def item(item_id: str) -> str:
+    found = _own_item(item_id)
+    page = _topic_page(found.topic, must_be_visible=False)
+    return render_template("views/item.html", page=page, item=found, **_items_context(_band()))
+
+
+@bp.route("/me/views/items/<item_id>/status")
+@child
+def item_status(item_id: str) -> Response:
+    """For views.js: whether any video of the item is still being got ready."""
+    found = _own_item(item_id)
+    waiting = [m for m in found.media if m.status == MediaStatus.PROCESSING]
+    return jsonify(processing=len(waiting))
+
+
+# --- Adding and changing an item (the one upload path) ----------------------------------------
+
+
+class _Refusal(Exception):
+    """Something in the upload cannot be used: the page says why and keeps the words."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _prepare_and_save(
+    uploads_chosen: tuple[list[FileStorage], list[FileStorage]],
+    has_words: bool,
+    save: Any,
+) -> Item:
+    """Check and clean the chosen files, then call `save(prepared)` (files first, then rows).
+
+    Raises _Refusal with the child's words for anything that cannot be used or stored.
+    """
+    photos, videos = uploads_chosen
+    limits = _limits()
+    kept = words.kept(has_words)
+    with contextlib.ExitStack() as stack:
+        work = Path(stack.enter_context(uploads.work_folder(current_app)))
+        prepared = uploads.Prepared()
+        try:
+            for number, upload in enumerate(photos, 1):
+                path = stack.enter_context(uploads.on_disk(upload, work))
+                prepared.photos.append(uploads.prepare_photo(path, work, limits, number))
+            if videos:
+                path = stack.enter_context(uploads.on_disk(videos[0], work))
+                prepared.video = uploads.prepare_video(path, limits)
+        except uploads.Refused as refused:
+            if refused.which == "photo":
+                message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
+                raise _Refusal(f"{message} {kept}", "photos") from refused
+            raise _Refusal(
+                f"{words.video_refused(refused.reason, limits)} {kept}", "video"
+            ) from refused
+        try:
+            return save(prepared)
+        except service.StoreFailed as failed:
+            raise _Refusal(f"{words.problem('store')} {kept}", "photos") from failed
+
+
+def _chosen_files(form: ItemForm | StaffItemForm) -> tuple[list[FileStorage], list[FileStorage]]:
+    return uploads.chosen(form.photos.data), uploads.chosen(form.video.data)[:1]
+
+
+def _show_refusal(form: ItemForm | StaffItemForm, refusal: _Refusal) -> None:
+    field = getattr(form, refusal.field)
+    field.errors = [refusal.message]
+
+
+def _service_problem(form: ItemForm | StaffItemForm, error: service.ViewsError) -> None:
+    if error.code == "too-long":
+        field = getattr(form, error.field or "text")
+        field.errors = [form.text.validators[0].message]
+        return
+    target = error.field if error.field and error.field in form._fields else "text"
+    getattr(form, target).errors = [words.problem(error.code)]
+
+
+def _item_form_page(
+    page: topics.TopicPage, form: ItemForm, item: Item | None = None, **context: Any
+) -> str:
+    return render_template(
+        "views/item_form.html",
+        page=page,
+        form=form,
+        item=item,
+        limits=_limits(),
+        max_upload=current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+        faces=FEELING_FACES,
+        **context,
+    )
+
+
+def _saved_json(found: Item) -> Response:
+    return jsonify(
+        saved=True,
+        version=found.version,
+        item=found.public_id,
+        change_url=url_for("views.change", item_id=found.public_id),
+        message=_("Saved"),
+    )
+
+
+@bp.route("/me/views/<topic>/add", methods=["GET", "POST"])
+@child
+@camera_allowed
+@accepts_files
+@rerender_on_timeout
+def add(topic: str) -> ResponseLike:
+    page = _topic_page(topic)
+    the_child = g.principal.child
+    scribe = _scribe()
+    form = ItemForm(data={"author": AUTHOR_CHILD})
+    form.set_up(_band(), scribe.name if scribe else None)
+    if not form.validate_on_submit():
+        if _autosaving():
+            return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
+        return _item_form_page(page, form)
+    child_words = _child_words(form, scribe)
+    session = db.session()
+    if _autosaving():
+        # Words only (files are sent with the real "Save"); nothing typed yet is not an error.
+        try:
+            found = service.add_item(
+                session,
+                _storage(),
+                child=the_child,
+                topic=topic,
+                words=child_words,
+                prepared=uploads.Prepared(),
+            )
+        except service.ViewsError as error:
+            return _not_saved(422 if error.code != "empty" else 200, words.problem(error.code))
+        return _saved_json(found)
+    chosen = _chosen_files(form)
+    try:
+        service.check_contents(child_words, len(chosen[0]), len(chosen[1]))
+        found = _prepare_and_save(
+            chosen,
+            bool(child_words.text.strip()),
+            lambda prepared: service.add_item(
+                session,
+                _storage(),
+                child=the_child,
+                topic=topic,
+                words=child_words,
+                prepared=prepared,
+            ),
+        )
+    except _Refusal as refusal:
+        _show_refusal(form, refusal)
+        return _item_form_page(page, form)
+    except service.ViewsError as error:
+        _service_problem(form, error)
+        return _item_form_page(page, form)
+    _queue().queue(service.processing_videos(found))
+    audit("add-view-item", subject_type="view-item", subject_id=found.public_id)
+    flash(_("Saved. Only you can see it."), "success")
+    return redirect(url_for("views.item", item_id=found.public_id))
+
+
+def _media_choices(found: Item) -> list[tuple[str, str]]:
+    choices = []
+    for number, media in enumerate(found.photos, 1):
+        choices.append((media.public_id, _("Take away photo %(number)d", number=number)))
+    for media in found.videos:
+        choices.append((media.public_id, _("Take away the video")))
+    return choices
+
+
+def _change_form(found: Item, scribe: StaffMember | None) -> ItemForm:
+    if request.method == "POST":
+        form = ItemForm()
+    else:
+        form = ItemForm(
+            data={
+                "text": found.text,
+                "caption": found.caption,
+                "feeling": str(found.feeling) if found.feeling else None,
+                "author": found.author.value,
+                "version": str(found.version),
+            }
+        )
+    form.set_up(_band(), scribe.name if scribe else None, _media_choices(found))
+    return form
+
+
+@bp.route("/me/views/items/<item_id>/change", methods=["GET", "POST"])
+@child
+@camera_allowed
+@accepts_files
+@rerender_on_timeout
+def change(item_id: str) -> ResponseLike:
+    session = db.session()
+    found = service.find_item(session, item_id)
+    if found is None or found.child_id != g.principal.child.id:
+        return _not_found("item")
+    if found.deleted_at is not None:
+        return _deleted_meanwhile(found)
+    if not policy.can_change_item(g.principal, found):
+        return _not_found("item")
+    page = _topic_page(found.topic, must_be_visible=False)
+    scribe = _scribe(found)
+    form = _change_form(found, scribe)
+    if not form.validate_on_submit():
+        if _autosaving():
+            return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
+        return _item_form_page(page, form, found)
+    if form.version.loaded() != found.version:
+        return _conflict(page, form, found)
+    child_words = _child_words(form, scribe)
+    storage = _storage()
+    if _autosaving():
+        try:
+            service.change_item(
+                session,
+                storage,
+                found,
+                loaded_version=form.version.loaded(),
+                words=child_words,
+                prepared=uploads.Prepared(),
+            )
+        except service.ItemConflict:
+            return _not_saved(409, _conflict_message(), conflict=True)
+        except service.ViewsError as error:
+            return _not_saved(422, words.problem(error.code))
+        return _saved_json(found)
+    chosen = _chosen_files(form)
+    remove = set(form.remove.data or [])
+    keeping = [m for m in found.media if m.public_id not in remove]
+    try:
+        service.check_contents(
+            child_words,
+            sum(m.kind == MediaKind.PHOTO for m in keeping) + len(chosen[0]),
+            sum(m.kind == MediaKind.VIDEO for m in keeping) + len(chosen[1]),
+        )
+        _prepare_and_save(
+            chosen,
+            bool(child_words.text.strip()),
+            lambda prepared: service.change_item(
+                session,
+                storage,
+                found,
+                loaded_version=form.version.loaded(),
+                words=child_words,
+                prepared=prepared,
+                remove=sorted(remove),
+            ),
+        )
+    except _Refusal as refusal:
+        _show_refusal(form, refusal)
+        return _item_form_page(page, form, found)
+    except service.ViewsError as error:
+        _service_problem(form, error)
+        return _item_form_page(page, form, found)
+    except service.ItemConflict:
+        return _conflict(page, form, found)
+    _queue().queue(service.processing_videos(found))
+    audit("change-view-item", subject_type="view-item", subject_id=found.public_id)
+    flash(_("Saved. Only you can see it."), "success")
+    return redirect(url_for("views.item", item_id=found.public_id))
+
+
+def _conflict_message() -> str:
+    return _(
+        "This was changed on another tablet a moment ago. Here is what it says now; your words "
+        "are below. Check them and save again."
+    )
+
+
+def _conflict(page: topics.TopicPage, form: ItemForm, found: Item) -> ResponseLike:
+    """The later of two tablets: show what is saved now, keep this tablet's words to check."""
+    if _autosaving():
+        return _not_saved(409, _conflict_message(), conflict=True)
+    session = db.session()
+    session.expire_all()
+    now = service.find_item(session, found.public_id)
+    if now is None or now.deleted_at is not None:
+        return _deleted_meanwhile(found)
+    form.version.data = str(now.version)
+    scribe = _scribe(now)
+    form.set_up(_band(), scribe.name if scribe else None, _media_choices(now))
+    had_files = any(_chosen_files(form))
+    return _item_form_page(
+        page, form, now, conflict=_conflict_message(), saved_now=now, files_dropped=had_files
+    )
+
+
+def _deleted_meanwhile(found: Item) -> ResponseLike:
+    """Changed here, deleted on another tablet: offer this tablet's words as a new item."""
+    if _autosaving():
+        return _not_saved(409, _("This was deleted on another tablet."), conflict=True)
+    if request.method == "GET":
+        return _not_found("item")
+    page = _topic_page(found.topic, must_be_visible=False)
+    scribe = _scribe()
+    posted = ItemForm()
+    form = ItemForm(
+        formdata=None,
+        data={
+            "text": posted.text.data,
+            "caption": posted.caption.data,
+            "feeling": posted.feeling.data,
+        },
+    )
+    form.set_up(_band(), scribe.name if scribe else None)
+    return _item_form_page(
+        page,
+        form,
+        None,
+        deleted_meanwhile=True,
+        action=url_for("views.add", topic=found.topic),
+    )
+
+
+@bp.route("/me/views/items/<item_id>/delete", methods=["GET", "POST"])
+@child
+@rerender_on_timeout
+def delete(item_id: str) -> ResponseLike:
+    found = _own_item(item_id)
+    if not policy.can_change_item(g.principal, found):
+        return _not_found("item")
+    page = _topic_page(found.topic, must_be_visible=False)
+    form = DeleteForm() if request.method == "POST" else DeleteForm(data={"version": found.version})
+    changed = False
+    if form.validate_on_submit():
+        if form.version.loaded() != found.version:
+            changed = True
+            form.version.data = str(found.version)
+        else:
+            topic_code = found.topic
+            service.delete_item(db.session(), _storage(), found)
+            audit("delete-view-item", subject_type="view-item", subject_id=found.public_id)
+            flash(_("Deleted. It is gone for good."), "success")
+            band = _band()
+            if topic_code in service.visible_topics(db.session(), g.principal.child, band):
+                return redirect(url_for("views.topic", topic=topic_code))
+            return redirect(url_for("views.my_views"))
+    return render_template(
+        "views/delete.html",
+        page=page,
+        item=found,
+        form=form,
+        changed=changed,
+        **_items_context(_band()),
+    )
+
+
+# --- Hide part of my photo ------------------------------------------------------------------
+
+
+@bp.route("/me/views/photos/<media_id>/hide", methods=["GET", "POST"])
+@child
+@rerender_on_timeout
+def hide(media_id: str) -> ResponseLike:
+    session = db.session()
+    media = service.find_media(session, media_id)
+    if (
+        media is None
+        or not policy.can_change_item(g.principal, media.item)
+        or media.kind != MediaKind.PHOTO
+        or media.status != MediaStatus.READY
+    ):
+        return _not_found("media")
+    found = media.item
+    rows, cols = service.grid_for(media.width or 1, media.height or 1)
+    form = HideForm() if request.method == "POST" else HideForm(data={"version": found.version})
+    form.set_up(rows * cols)
+    problem = None
+    if form.validate_on_submit():
+        mode: Literal["blur", "cover"] = "cover" if form.mode.data == "cover" else "blur"
+        try:
+            with uploads.work_folder(current_app) as work:
+                service.hide_in_photo(
+                    session,
+                    _storage(),
+                    media,
+                    loaded_version=form.version.loaded(),
+                    cells=form.chosen_cells(),
+                    mode=mode,
+                    work=Path(work),
+                )
+        except service.ItemConflict:
+            session.expire_all()
+            form.version.data = str(found.version)
+            problem = _(
+                "This photo was changed on another tablet a moment ago. Have a look and "
+                "choose the squares again."
+            )
+        except service.ViewsError as error:
+            form.cells.errors = [words.problem(error.code)]
+        except (service.StoreFailed, MediaRejected):
+            problem = words.problem("store")
+        else:
+            audit("hide-in-photo", subject_type="view-item", subject_id=found.public_id)
+            flash(_("Done. Those parts of your photo are hidden now."), "success")
+            return redirect(url_for("views.item", item_id=found.public_id))
+    page = _topic_page(found.topic, must_be_visible=False)
+    return render_template(
+        "views/hide.html",
+        page=page,
+        item=found,
+        media=media,
+        rows=rows,
+        cols=cols,
+        form=form,
+        problem=problem,
+    )
+
+
+# --- Serving photos and videos --------------------------------------------------------------
+
+
+def _serve_media(public_id: str, variant: str | None) -> Response:
+    session = db.session()
+    media = service.find_media(session, public_id)
+    if media is None or not policy.can_view_media(g.principal, media):
+        return _not_found("media")
+    day = media.created_at.strftime("%Y-%m-%d")
+    if variant is None:
+        key = media.storage_key
+        if media.kind == MediaKind.PHOTO:
+            content_type, filename = "image/jpeg", f"photo-{day}.jpg"
+        else:
+            content_type, filename = "video/mp4", f"video-{day}.mp4"
+    elif (variant == "thumb" and media.kind == MediaKind.PHOTO) or (
+        variant == "poster" and media.kind == MediaKind.VIDEO
+    ):
+        key, content_type, filename = media.thumb_key, "image/jpeg", f"{variant}-{day}.jpg"
+    else:
+        return _not_found("media-variant")
+    if media.status != MediaStatus.READY or not key:
+        abort(404)
+    if isinstance(g.principal, StaffPrincipal):
+        audit("view-media", subject_type="media", subject_id=media.public_id)
+    return media_response(
+        _storage(),
+        key,
+        content_type=content_type,
+        filename=filename,
+        range_header=request.headers.get("Range"),
+        if_range=request.headers.get("If-Range"),
+    )
+
+
+@bp.route("/me/media/<media_id>", defaults={"variant": None})
+@bp.route("/me/media/<media_id>/<any(thumb, poster):variant>")
+@child
+def my_media(media_id: str, variant: str | None) -> Response:
+    """The child's own photos and videos."""
+    return _serve_media(media_id, variant)
+
+
+@bp.route("/media/<media_id>", defaults={"variant": None})
+@bp.route("/media/<media_id>/<any(thumb, poster):variant>")
+@staff()
+def media(media_id: str, variant: str | None) -> Response:
+    """Staff: only what a child has shared with them (today nothing: a 404, audited)."""
+    return _serve_media(media_id, variant)
+
+
+# --- Staff: beside the child's record --------------------------------------------------------
+
+
+def _staff_child(public_id: str) -> Child:
+    session = db.session()
+    found = child_by_public_id(session, public_id)
+    if found is None or not policy.can_view_child(session, g.principal, found):
+        _not_found("child")
+    assert found is not None
+    return found
+
+
+def _band_of(the_child: Child) -> AgeBand:
+    space = db.session.scalar(select(ChildSpace).where(ChildSpace.child_id == the_child.id))
+    return space_service.age_band(the_child, space, date.today())
+
+
+@bp.route("/children/<public_id>/views/topics", methods=["GET", "POST"])
+@staff(*CHOOSING_ROLES)
+@rerender_on_timeout
+def staff_topics(public_id: str) -> ResponseLike:
+    the_child = _staff_child(public_id)
+    session = db.session()
+    band = _band_of(the_child)
+    settings = service.settings_for(session, the_child)
+    if request.method == "POST":
+        form = TopicsForm()
+    else:
+        form = TopicsForm(
+            data={
+                "usual": settings is None or settings.topics is None,
+                "topics": service.chosen_topics(session, the_child, band),
+                "version": str(settings.version) if settings else "",
+            }
+        )
+    offered = topics.offered(band)
+    form.topics.choices = [
+        SelectChoice(topic.code, str(topic.wording(band).title)) for topic in offered
+    ]
+    conflict = False
+    if form.validate_on_submit():
+        codes = None if form.usual.data else form.topics.data or []
+        try:
+            service.set_topics(
+                session, the_child, band, codes, g.principal.staff, form.version.loaded()
+            )
+        except service.ItemConflict:
+            conflict = True
+            session.expire_all()
+            now = service.settings_for(session, the_child)
+            form.version.data = str(now.version) if now else ""
+        except ValueError:
+            form.topics.errors = [words.problem("not-a-choice")]
+        else:
+            audit("choose-view-topics", subject_type="child", subject_id=the_child.public_id)
+            flash(
+                _("Saved. %(name)s will see these topics.", name=the_child.preferred_name),
+                "success",
+            )
+            return redirect(url_for("caseload.child_record", public_id=public_id))
+    return render_template(
+        "views/staff_topics.html",
+        child=the_child,
+        form=form,
+        band=band,
+        usual=[str(topics.title_of(code, band)) for code in topics.usual(band)],
+        conflict=conflict,
+    )
+
+
+@bp.route("/children/<public_id>/views/write", methods=["GET", "POST"])
+@staff(*WRITING_ROLES)
+@camera_allowed
+@accepts_files
+@rerender_on_timeout
+def staff_write(public_id: str) -> ResponseLike:
+    the_child = _staff_child(public_id)
+    session = db.session()
+    band = _band_of(the_child)
+    # Only the topics the child is offered: which topics hold private items is not shown.
+    codes = service.chosen_topics(session, the_child, band)
+    form = StaffItemForm()
+    form.set_up(band, [SelectChoice(c, str(topics.title_of(c, band))) for c in codes])
+    context = {
+        "child": the_child,
+        "form": form,
+        "limits": _limits(),
+        "max_upload": current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+        "faces": FEELING_FACES,
+    }
+    if not form.validate_on_submit():
+        return render_template("views/staff_write.html", **context)
+    if not form.topic.data:
+        form.topic.errors = [_("Choose the topic it is about.")]
+        return render_template("views/staff_write.html", **context)
+    staff_member = g.principal.staff
+    written = service.Words(
+        text=form.text.data or "",
+        caption=form.caption.data or "",
+        feeling=form.feeling_value(),
+        author=ItemAuthor.KEYWORKER_WITH_CHILD,
+        written_by=staff_member,
+    )
+    chosen = _chosen_files(form)
+    topic_code = form.topic.data
+    try:
+        service.check_contents(written, len(chosen[0]), len(chosen[1]))
+        found = _prepare_and_save(
+            chosen,
+            bool(written.text.strip()),
+            lambda prepared: service.add_item(
+                session,
+                _storage(),
+                child=the_child,
+                topic=topic_code,
+                words=written,
+                prepared=prepared,
+            ),
+        )
+    except _Refusal as refusal:
+        _show_refusal(form, refusal)
+        return render_template("views/staff_write.html", **context)
+    except service.ViewsError as error:
+        _service_problem(form, error)
+        return render_template("views/staff_write.html", **context)
+    _queue().queue(service.processing_videos(found))
+    audit("write-view-item-with-child", subject_type="view-item", subject_id=found.public_id)
+    flash(
+        _(
+            "Saved in %(name)s's views, written by you with %(name)s. Only %(name)s can see it "
+            "until they choose to share it.",
+            name=the_child.preferred_name,
+        ),
+        "success",
+    )
+    return redirect(url_for("caseload.child_record", public_id=public_id))
+
+
+# --- A body too big to take ------------------------------------------------------------------
+
+
+@bp.errorhandler(413)
+def _too_big(error: Exception) -> tuple[str, int]:
+    if isinstance(g.get("principal"), ChildPrincipal):
+        return render_template("views/too_big.html", limits=_limits()), 413
+    return render_template("errors/413.html"), 413

@@ -1,0 +1,466 @@
+"""The rules of "My views": topics chosen for a child, items and their photos and videos.
+
+Files before rows: every photo or video is put into the media store first and the rows that
+point at it are committed afterwards. If the commit fails the new files are deleted again at
+once, and if even that fails (the process dies) `flask media sweep` removes files no row points
+at. Deleting goes the other way round: rows first, then files. So a row never points at a file
+that is not there, and a file without a row is only ever a leftover.
+
+No Flask here: routes pass plain values, the database session and the media store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..caseload.service import next_review
+from ..media.processing import Region, hide_regions
+from ..media.storage import Storage, new_key
+from ..models import (
+    AgeBand,
+    Child,
+    Item,
+    ItemAuthor,
+    ItemKind,
+    MediaFile,
+    MediaKind,
+    MediaStatus,
+    StaffMember,
+    ViewsSettings,
+    utcnow,
+)
+from . import topics
+from .uploads import Prepared
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4000
+CAPTION_LIMIT = 200
+MAX_PHOTOS = 10
+MAX_VIDEOS = 1
+FEELINGS = (1, 2, 3, 4, 5)
+GRID_COLUMNS = 4
+MAX_GRID_ROWS = 6
+
+
+class ViewsError(ValueError):
+    """Something the child or keyworker asked for that cannot be done; `code` says what."""
+
+    def __init__(self, code: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+class ItemConflict(Exception):
+    """The item changed (another tablet) since this form was loaded; nothing was saved."""
+
+
+class StoreFailed(Exception):
+    """The media store could not take a file; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a form says about an item, apart from its files."""
+
+    text: str = ""
+    caption: str = ""
+    feeling: int | None = None
+    author: ItemAuthor = ItemAuthor.CHILD
+    written_by: StaffMember | None = None
+
+
+# --- Topics -------------------------------------------------------------------------------
+
+
+def settings_for(session: Session, child: Child) -> ViewsSettings | None:
+    """The keyworker's topic choice for this child, if they made one (reading never writes)."""
+    return session.scalar(select(ViewsSettings).where(ViewsSettings.child_id == child.id))
+
+
+def chosen_topics(session: Session, child: Child, band: AgeBand) -> list[str]:
+    """The topics the child is offered: the keyworker's choice, or the usual for their band."""
+    settings = settings_for(session, child)
+    if settings is None or settings.topics is None:
+        return topics.usual(band)
+    offered = {topic.code for topic in topics.offered(band)}
+    return [code for code in settings.topics if code in offered]
+
+
+def visible_topics(session: Session, child: Child, band: AgeBand) -> list[str]:
+    """Chosen topics, plus any topic the child has already said something in (a topic the
+    keyworker took away must not hide the child's own words from them)."""
+    shown = set(chosen_topics(session, child, band)) | set(counts_by_topic(session, child))
+    return [topic.code for topic in topics.TOPICS if topic.code in shown]
+
+
+def set_topics(
+    session: Session,
+    child: Child,
+    band: AgeBand,
+    codes: Iterable[str] | None,
+    staff: StaffMember,
+    loaded_version: int | None,
+) -> ViewsSettings:
+    """Keep the keyworker's choice (None: back to the usual topics for the child's age)."""
+    choice = None if codes is None else topics.checked_choice(codes, band)
+    settings = settings_for(session, child)
+    if settings is None:
+        settings = ViewsSettings(child_id=child.id)
+        session.add(settings)
+    elif loaded_version is not None and settings.version != loaded_version:
+        raise ItemConflict
+    settings.topics = choice
+    settings.updated_by_id = staff.id
+    settings.updated_at = utcnow()
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise ItemConflict from None
+    return settings
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _live_items(child: Child) -> Select[Item]:
+    return select(Item).where(Item.child_id == child.id, Item.deleted_at.is_(None))
+
+
+def items_for(session: Session, child: Child, topic: str | None = None) -> list[Item]:
+    """The child's items (not deleted), newest first, with their media."""
+    query = _live_items(child).options(selectinload(Item.media), selectinload(Item.written_by))
+    if topic is not None:
+        query = query.where(Item.topic == topic)
+    return list(session.scalars(query.order_by(Item.created_at.desc(), Item.id.desc())))
+
+
+def counts_by_topic(session: Session, child: Child) -> dict[str, int]:
+    """How many things the child has said in each topic (topics with none are left out)."""
+    rows = session.execute(
+        select(Item.topic, func.count(Item.id))
+        .where(Item.child_id == child.id, Item.deleted_at.is_(None))
+        .group_by(Item.topic)
+    )
+    return {topic: int(count) for topic, count in rows}
+
+
+def count_items(session: Session, child: Child) -> int:
+    """How many things the child has said, in every topic."""
+    return int(
+        session.scalar(
+            select(func.count(Item.id)).where(Item.child_id == child.id, Item.deleted_at.is_(None))
+        )
+        or 0
+    )
+
+
+def find_item(session: Session, public_id: str) -> Item | None:
+    return session.scalar(
+        select(Item).where(Item.public_id == public_id).options(selectinload(Item.media))
+    )
+
+
+def find_media(session: Session, public_id: str) -> MediaFile | None:
+    return session.scalar(select(MediaFile).where(MediaFile.public_id == public_id))
+
+
+def media_references(session: Session) -> Iterator[str]:
+    """Every media key a row points at (the sweeper deletes stored files not among them)."""
+    rows = session.execute(select(MediaFile.storage_key, MediaFile.thumb_key, MediaFile.raw_key))
+    for row in rows:
+        yield from (key for key in row if key)
+
+
+# --- Rules for what an item holds ------------------------------------------------------------
+
+
+def kind_of(text: str, feeling: int | None, photos: int, videos: int) -> ItemKind:
+    """What an item holds, from its contents (ViewsError "empty" when it holds nothing)."""
+    parts = [bool(text.strip()), photos > 0, videos > 0]
+    if sum(parts) > 1:
+        return ItemKind.MIXED
+    if parts[0]:
+        return ItemKind.TEXT
+    if parts[1]:
+        return ItemKind.PHOTO
+    if parts[2]:
+        return ItemKind.VIDEO
+    if feeling is not None:
+        return ItemKind.FEELING
+    raise ViewsError("empty")
+
+
+def check_words(words: Words) -> None:
+    """The limits every save keeps, whatever the form in front of it checked."""
+    if len(words.text.strip()) > TEXT_LIMIT:
+        raise ViewsError("too-long", "text")
+    if len(words.caption.strip()) > CAPTION_LIMIT:
+        raise ViewsError("too-long", "caption")
+    if words.feeling is not None and words.feeling not in FEELINGS:
+        raise ViewsError("not-a-choice", "feeling")
+    if (words.author == ItemAuthor.KEYWORKER_WITH_CHILD) != (words.written_by is not None):
+        raise ViewsError("not-a-choice", "author")
+
+
+def check_contents(words: Words, photos: int, videos: int) -> ItemKind:
+    """Check the words and the number of photos and videos an item would end up with."""
+    check_words(words)
+    if photos > MAX_PHOTOS:
+        raise ViewsError("too-many-photos", "photos")
+    if videos > MAX_VIDEOS:
+        raise ViewsError("one-video", "video")
+    return kind_of(words.text, words.feeling, photos, videos)
+
+
+# --- Files first, then rows ----------------------------------------------------------------
+
+
+def _forget(storage: Storage, keys: Iterable[str]) -> None:
+    """Delete stored files, best effort: what is left is removed by the sweeper."""
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:
+            log.warning("Could not delete stored media %s; the sweeper will.", key, exc_info=True)
+
+
+def _store(storage: Storage, prepared: Prepared) -> tuple[list[MediaFile], list[str]]:
+    """Put every prepared file into the store; return the new rows (not yet added) and keys."""
+    rows: list[MediaFile] = []
+    keys: list[str] = []
+    try:
+        for photo in prepared.photos:
+            key, thumb_key = new_key("photo"), new_key("thumb")
+            stored = storage.put(key, photo.path)
+            keys.append(key)
+            storage.put(thumb_key, photo.thumb_path)
+            keys.append(thumb_key)
+            rows.append(
+                MediaFile(
+                    kind=MediaKind.PHOTO,
+                    status=MediaStatus.READY,
+                    storage_key=key,
+                    thumb_key=thumb_key,
+                    width=photo.width,
+                    height=photo.height,
+                    size_bytes=stored.size,
+                    sha256=stored.sha256,
+                )
+            )
+        if prepared.video is not None:
+            video = prepared.video
+            # The raw upload waits under a private key for the worker; it is never served.
+            raw_key = new_key("incoming", video.extension)
+            stored = storage.put(raw_key, video.path)
+            keys.append(raw_key)
+            rows.append(
+                MediaFile(
+                    kind=MediaKind.VIDEO,
+                    status=MediaStatus.PROCESSING,
+                    raw_key=raw_key,
+                    width=video.info.width,
+                    height=video.info.height,
+                    duration_seconds=video.info.duration_seconds,
+                    size_bytes=stored.size,
+                )
+            )
+    except Exception as error:
+        _forget(storage, keys)
+        raise StoreFailed from error
+    return rows, keys
+
+
+def _commit_or_forget(session: Session, storage: Storage, new_keys: list[str]) -> None:
+    """Commit; if that fails, take the new files out of the store again."""
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        _forget(storage, new_keys)
+        raise ItemConflict from None
+    except BaseException:
+        session.rollback()
+        _forget(storage, new_keys)
+        raise
+
+
+def _clean(text: str) -> str:
+    return text.strip()
+
+
+def add_item(
+    session: Session,
+    storage: Storage,
+    *,
+    child: Child,
+    topic: str,
+    words: Words,
+    prepared: Prepared,
+) -> Item:
+    """Store a new item for the child (private to them), its files first, then its rows.
+
+    Raises ViewsError for words or contents that break a rule and StoreFailed when the store
+    would not take a file; nothing is kept in either case.
+    """
+    if topic not in topics.TOPIC_BY_CODE:
+        raise ViewsError("no-such-topic")
+    videos = 1 if prepared.video is not None else 0
+    kind = check_contents(words, len(prepared.photos), videos)
+    rows, keys = _store(storage, prepared)
+    review = next_review(child)
+    item = Item(
+        child_id=child.id,
+        review_id=review.id if review is not None else None,
+        topic=topic,
+        kind=kind,
+        text=_clean(words.text),
+        caption=_clean(words.caption),
+        feeling=words.feeling,
+        author=words.author,
+        written_by_id=words.written_by.id if words.written_by else None,
+        media=rows,
+    )
+    session.add(item)
+    _commit_or_forget(session, storage, keys)
+    return item
+
+
+def change_item(
+    session: Session,
+    storage: Storage,
+    item: Item,
+    *,
+    loaded_version: int | None,
+    words: Words,
+    prepared: Prepared,
+    remove: Sequence[str] = (),
+) -> Item:
+    """Save a child's changes to their item: new words, new files, files taken away.
+
+    Raises ItemConflict (nothing saved) when the item changed since `loaded_version`.
+    """
+    if loaded_version is None or item.version != loaded_version:
+        raise ItemConflict
+    removing = [m for m in item.media if m.public_id in set(remove)]
+    keeping = [m for m in item.media if m not in removing]
+    photos = sum(m.kind == MediaKind.PHOTO for m in keeping) + len(prepared.photos)
+    videos = sum(m.kind == MediaKind.VIDEO for m in keeping) + (prepared.video is not None)
+    kind = check_contents(words, photos, videos)
+    old_keys = [key for media in removing for key in media.stored_keys()]
+    rows, keys = _store(storage, prepared)
+    for media in removing:
+        item.media.remove(media)
+    item.media.extend(rows)
+    item.kind = kind
+    item.text = _clean(words.text)
+    item.caption = _clean(words.caption)
+    item.feeling = words.feeling
+    item.author = words.author
+    item.written_by_id = words.written_by.id if words.written_by else None
+    item.updated_at = utcnow()
+    _commit_or_forget(session, storage, keys)
+    _forget(storage, old_keys)
+    return item
+
+
+def delete_item(session: Session, storage: Storage, item: Item) -> None:
+    """Delete a private item: its words, feeling and files go; a bare row stays to say when."""
+    keys = [key for media in item.media for key in media.stored_keys()]
+    item.text = ""
+    item.caption = ""
+    item.feeling = None
+    item.media.clear()
+    item.deleted_at = item.updated_at = utcnow()
+    session.commit()
+    _forget(storage, keys)
+
+
+def processing_videos(item: Item) -> list[int]:
+    """Ids of the item's videos still waiting for the worker (to queue after a commit)."""
+    return [m.id for m in item.media if m.status == MediaStatus.PROCESSING]
+
+
+# --- Hide part of a photo -------------------------------------------------------------------
+
+
+def grid_for(width: int, height: int) -> tuple[int, int]:
+    """Rows and columns of the tap grid for a photo: four across, squares as near as can be."""
+    rows = round(GRID_COLUMNS * height / max(1, width))
+    return max(1, min(MAX_GRID_ROWS, rows)), GRID_COLUMNS
+
+
+def regions_for(cells: Iterable[int], rows: int, cols: int) -> list[Region]:
+    """The photo's regions for numbered grid squares (1 is top-left, counted along each row)."""
+    regions = []
+    for cell in sorted(set(cells)):
+        if not 1 <= cell <= rows * cols:
+            raise ViewsError("not-a-choice", "cells")
+        row, col = divmod(cell - 1, cols)
+        regions.append(Region(col / cols, row / rows, 1 / cols, 1 / rows))
+    return regions
+
+
+def hide_in_photo(
+    session: Session,
+    storage: Storage,
+    media: MediaFile,
+    *,
+    loaded_version: int | None,
+    cells: Iterable[int],
+    mode: Literal["blur", "cover"],
+    work: Path,
+) -> MediaFile:
+    """Blur or cover squares of a stored photo. The new photo and thumbnail replace the old
+    ones, which are deleted: the unhidden picture is kept nowhere."""
+    item = media.item
+    if loaded_version is None or item.version != loaded_version:
+        raise ItemConflict
+    if media.kind != MediaKind.PHOTO or not media.ready or not media.storage_key:
+        raise ViewsError("not-a-photo")
+    rows, cols = grid_for(media.width or 1, media.height or 1)
+    regions = regions_for(cells, rows, cols)
+    if not regions:
+        raise ViewsError("no-squares", "cells")
+    original = work / "original.jpg"
+    with storage.open(media.storage_key) as src, original.open("wb") as out:
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    hidden, thumb = work / "hidden.jpg", work / "hidden-thumb.jpg"
+    try:
+        result = hide_regions(original, hidden, regions, mode, thumb_dest=thumb)
+    finally:
+        original.unlink(missing_ok=True)
+    key, thumb_key = new_key("photo"), new_key("thumb")
+    new_keys: list[str] = []
+    try:
+        stored = storage.put(key, hidden)
+        new_keys.append(key)
+        storage.put(thumb_key, thumb)
+        new_keys.append(thumb_key)
+    except Exception as error:
+        _forget(storage, new_keys)
+        raise StoreFailed from error
+    finally:
+        for path in (hidden, thumb):
+            with contextlib.suppress(OSError):
+                path.unlink()
+    old_keys = media.stored_keys()
+    media.storage_key, media.thumb_key = key, thumb_key
+    media.width, media.height = result.width, result.height
+    media.size_bytes, media.sha256 = stored.size, stored.sha256
+    media.updated_at = item.updated_at = utcnow()
+    _commit_or_forget(session, storage, new_keys)
+    _forget(storage, old_keys)
+    return media

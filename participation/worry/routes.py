@@ -1,0 +1,58 @@
+"""The "I'm worried" control on every child page, and the alert on every staff page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..audit.web import audit
+from ..db import db
+from ..models import WorryAlert
+from ..security.access import child, staff
+from ..security.principal import StaffPrincipal
+from . import service
+from .service import ALERTED_ROLES
+
+bp = Blueprint("worry", __name__)
+
+
+@bp.route("/me/worried", methods=["GET", "POST"])
+@child
+def worried() -> str | Response:
+    the_child = g.principal.child
+    people = service.who_will_know(db.session(), the_child)
+    note = request.form.get("note", "")
+    too_long = False
+    if request.method == "POST":
+        try:
+            alert = service.raise_worry(db.session(), the_child, note)
+        except service.NoteTooLong:
+            too_long = True
+        else:
+            audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
+            return render_template("worry/raised.html", people=people)
+    return render_template("worry/worried.html", people=people, note=note, too_long=too_long)
+
+
+@bp.route("/worries/<public_id>/acknowledge", methods=["POST"])
+@staff(*ALERTED_ROLES)
+def acknowledge(public_id: str) -> Response:
+    db_session = db.session()
+    alert = db_session.scalar(select(WorryAlert).where(WorryAlert.public_id == public_id))
+    mine = {a.id for a in service.open_alerts_for(db_session, g.principal.staff)}
+    if alert is None or alert.id not in mine:
+        abort(404)
+    service.acknowledge(db_session, alert, g.principal.staff)
+    audit("worry-acknowledged", subject_type="worry", subject_id=alert.public_id)
+    flash(_("Thank you. The alert is marked as dealt with."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.app_context_processor
+def _open_worries() -> dict[str, object]:
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal) or principal.role not in ALERTED_ROLES:
+        return {"open_worries": []}
+    return {"open_worries": service.open_alerts_for(db.session(), principal.staff)}

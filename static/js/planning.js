@@ -1,0 +1,104 @@
+/* Planning my meeting: autosave. Each step already saves without JavaScript when the child presses
+   a button; this only adds saving as they go, so nothing is lost if the tablet locks or is put
+   down. It posts the same form with "X-Autosave: 1" and shows a quiet "Saved". */
+(function () {
+  "use strict";
+
+  // A problem to fix: take the reader straight to the list of what to change.
+  var problems = document.getElementById("error-summary");
+  if (problems) problems.focus();
+
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch || !window.FormData) return;
+  var status = document.getElementById("autosave-status");
+  var version = form.querySelector('input[name="version"]');
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = meta ? meta.getAttribute("content") : "";
+  var TYPING_PAUSE_MS = 1500;
+
+  var timer = null;
+  var dirty = false;
+  var stopped = false; // after a clash with another tablet: the child saves by hand to see it
+  var chain = Promise.resolve();
+  var pending = 0;
+
+  function say(text) {
+    if (status && text) status.textContent = text;
+  }
+
+  function send(keepalive) {
+    window.clearTimeout(timer);
+    timer = null;
+    if (!dirty || stopped) return chain;
+    dirty = false;
+    pending += 1;
+    // One save at a time, each carrying the version the previous one returned.
+    chain = chain.then(function () {
+      var body = new FormData(form);
+      body.delete("go");
+      if (version) body.set("version", version.value);
+      return fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: !!keepalive,
+        headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", Accept: "application/json" },
+        body: body,
+      })
+        .then(function (response) {
+          return response.json().then(function (data) {
+            if (data.version !== undefined && version) version.value = String(data.version);
+            if (response.status === 409) stopped = true;
+            say(data.message);
+          });
+        })
+        .catch(function () {
+          dirty = true;
+          say(status && status.getAttribute("data-offline"));
+        })
+        .then(function () {
+          pending -= 1;
+        });
+    });
+    return chain;
+  }
+
+  function skip(target) {
+    return !target.name || target.closest("[data-no-autosave]") || target.type === "hidden";
+  }
+
+  form.addEventListener("change", function (event) {
+    if (skip(event.target)) return;
+    dirty = true;
+    send(false);
+  });
+
+  form.addEventListener("input", function (event) {
+    var target = event.target;
+    if (skip(target) || (target.type !== "text" && target.tagName !== "TEXTAREA")) return;
+    dirty = true;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { send(false); }, TYPING_PAUSE_MS);
+  });
+
+  // The button the child pressed still posts the whole form; wait for any save in flight first,
+  // so the form carries the newest version and is not mistaken for another tablet.
+  var resubmitting = false;
+  form.addEventListener("submit", function (event) {
+    if (resubmitting || (pending === 0 && timer === null)) return;
+    event.preventDefault();
+    window.clearTimeout(timer);
+    timer = null;
+    dirty = false;
+    var submitter = event.submitter;
+    chain.then(function () {
+      resubmitting = true;
+      if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+      else form.submit();
+    });
+  });
+
+  // child.js asks for this just before the idle lock.
+  document.addEventListener("myreview:before-lock", function () {
+    if (timer !== null || dirty) send(true);
+  });
+})();

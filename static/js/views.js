@@ -1,0 +1,191 @@
+/* My views: everything here only adds to pages that work without JavaScript.
+   - Autosave of the words as the child types (so the idle lock never loses them). The first save
+     of a new item makes it; the form then carries on as that item's "change" form.
+   - Files too big to send are caught before sending, with the words still on the page.
+   - "Getting your video ready" turns into the video when the worker has finished. */
+(function () {
+  "use strict";
+
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = meta ? meta.getAttribute("content") : "";
+
+  /* --- Autosave of the words ------------------------------------------------------------ */
+  function setUpAutosave(form) {
+    if (!window.fetch || !window.FormData) return;
+    var status = document.getElementById("autosave-status");
+    var version = form.querySelector('input[name="version"]');
+    var TYPING_PAUSE_MS = 2000;
+    var WORDS = ["text", "caption", "feeling", "author", "version", "csrf_token"];
+    var timer = null;
+    var dirty = false;
+    var stopped = false;
+    var pending = 0;
+    var chain = Promise.resolve();
+
+    function say(text) {
+      if (status && text) status.textContent = text;
+    }
+
+    function wordsOnly() {
+      var all = new FormData(form);
+      var body = new FormData();
+      WORDS.forEach(function (name) {
+        all.getAll(name).forEach(function (value) {
+          if (typeof value === "string") body.append(name, value);
+        });
+      });
+      if (version) body.set("version", version.value);
+      return body;
+    }
+
+    function send(keepalive) {
+      window.clearTimeout(timer);
+      timer = null;
+      if (!dirty || stopped) return chain;
+      dirty = false;
+      pending += 1;
+      chain = chain.then(function () {
+        say(status && status.getAttribute("data-saving"));
+        return fetch(form.action, {
+          method: "POST",
+          credentials: "same-origin",
+          keepalive: !!keepalive,
+          headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", Accept: "application/json" },
+          body: wordsOnly(),
+        })
+          .then(function (response) {
+            return response.json().then(function (data) {
+              if (response.status === 409) stopped = true;
+              if (data.saved) {
+                if (version && data.version !== undefined) version.value = String(data.version);
+                if (data.change_url && form.action.indexOf(data.change_url) === -1) {
+                  // The new item exists now: save into it from here on, and come back to it
+                  // after a break.
+                  form.action = data.change_url;
+                  if (window.history && window.history.replaceState) {
+                    window.history.replaceState(null, "", data.change_url);
+                  }
+                }
+              }
+              say(data.message);
+            });
+          })
+          .catch(function () {
+            dirty = true;
+            say(status && status.getAttribute("data-offline"));
+          })
+          .then(function () {
+            pending -= 1;
+          });
+      });
+      return chain;
+    }
+
+    function isWords(target) {
+      return target && WORDS.indexOf(target.name) !== -1 && target.type !== "hidden";
+    }
+
+    form.addEventListener("input", function (event) {
+      if (!isWords(event.target)) return;
+      dirty = true;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { send(false); }, TYPING_PAUSE_MS);
+    });
+    form.addEventListener("change", function (event) {
+      if (!isWords(event.target) || event.target.tagName === "TEXTAREA") return;
+      dirty = true;
+      send(false);
+    });
+
+    // Wait for a save in flight, so the real "Save" carries the newest version and address.
+    var resubmitting = false;
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented || resubmitting || (pending === 0 && timer === null)) return;
+      event.preventDefault();
+      window.clearTimeout(timer);
+      timer = null;
+      dirty = false;
+      chain.then(function () {
+        // A new task: inside this submit event (and its microtasks) the browser ignores
+        // requestSubmit(), so a save that had already finished would never send the form.
+        window.setTimeout(function () {
+          resubmitting = true;
+          if (form.requestSubmit) form.requestSubmit();
+          else form.submit();
+        }, 0);
+      });
+    });
+
+    document.addEventListener("myreview:before-lock", function () {
+      if (timer !== null || dirty) send(true);
+    });
+  }
+
+  /* --- Files too big to send --------------------------------------------------------------- */
+  function setUpSizeCheck(form) {
+    var maxPhoto = parseInt(form.getAttribute("data-max-photo-bytes"), 10) || 0;
+    var maxVideo = parseInt(form.getAttribute("data-max-video-bytes"), 10) || 0;
+    var maxUpload = parseInt(form.getAttribute("data-max-upload-bytes"), 10) || 0;
+    var sendStatus = form.querySelector(".send-status");
+
+    function tooBig() {
+      var total = 0;
+      var problem = null;
+      form.querySelectorAll('input[type="file"]').forEach(function (input) {
+        var isVideo = input.name === "video";
+        var cap = isVideo ? maxVideo : maxPhoto;
+        Array.prototype.forEach.call(input.files || [], function (file) {
+          total += file.size;
+          if (!problem && cap && file.size > cap) {
+            problem = { input: input, message: form.getAttribute(isVideo ? "data-video-too-big" : "data-photo-too-big") };
+          }
+        });
+      });
+      if (!problem && maxUpload && total > maxUpload) {
+        var video = form.querySelector('input[name="video"]');
+        problem = { input: video, message: form.getAttribute("data-video-too-big") };
+      }
+      return problem;
+    }
+
+    form.addEventListener("submit", function (event) {
+      var problem = tooBig();
+      if (problem) {
+        event.preventDefault();
+        if (sendStatus) sendStatus.textContent = problem.message;
+        if (problem.input) problem.input.focus();
+        return;
+      }
+      if (event.defaultPrevented) return;
+      if (sendStatus) sendStatus.textContent = form.getAttribute("data-sending") || "";
+    });
+  }
+
+  /* --- Getting the video ready ------------------------------------------------------------- */
+  function setUpWaiting() {
+    var waiting = document.querySelectorAll("[data-status-url]");
+    if (!waiting.length || !window.fetch) return;
+    var url = waiting[0].getAttribute("data-status-url");
+    var delay = 2000;
+    function check() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && data.processing === 0) {
+            window.location.reload();
+            return;
+          }
+          delay = Math.min(delay * 1.5, 15000);
+          window.setTimeout(check, delay);
+        })
+        .catch(function () { window.setTimeout(check, 15000); });
+    }
+    window.setTimeout(check, delay);
+  }
+
+  document.querySelectorAll("form.item-form").forEach(function (form) {
+    setUpSizeCheck(form);
+    if (form.hasAttribute("data-autosave")) setUpAutosave(form);
+  });
+  setUpWaiting();
+})();

@@ -1,0 +1,92 @@
+"""A keyworker hands the tablet over; the child opens their space with their picture code."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from participation.child import service as space_service
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from participation.models import Child, StaffMember
+from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
+
+CODE = ["Star", "Fish", "Car"]
+
+
+@pytest.fixture
+def jay(app):
+    session = db.session()
+    load_demo(session)
+    child = session.query(Child).filter_by(preferred_name="Jay").one()
+    keyworker = session.query(StaffMember).filter_by(email="tom.evans@example.org").one()
+    space_service.set_picture_code(session, child, ["star", "fish", "car"], keyworker)
+    db.session.remove()
+    return child
+
+
+def hand_over(page: Page, child) -> None:
+    sign_in(page, "tom.evans@example.org", DEMO_PASSWORD)
+    page.goto(f"/children/{child.public_id}")
+    page.get_by_role("button", name="Hand the tablet to Jay").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Jay")
+
+
+def small_targets(page: Page) -> list[str]:
+    """Every link, button and form control on the page that is smaller than 44x44 CSS px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a, button, input, select, textarea, label.card')]
+            .filter(e => e.offsetParent !== null && !e.closest('.site-footer, .skip-link'))
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.width < 44 || r.height < 44)
+            .map(([e, r]) => `${e.tagName} "${(e.innerText || e.value || '').trim()}" `
+                             + `${r.width}x${r.height}`)"""
+    )
+
+
+def test_child_opens_their_space_by_tapping_pictures(browser, base_url, jay):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over(page, jay)
+    # The staff pages are out of reach now.
+    page.goto("/my-children")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    page.goto("/me/unlock")
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+    expect(page.get_by_text("My meeting is in")).to_be_visible()
+    assert small_targets(page) == []
+    context.close()
+
+
+def test_wrong_code_gets_a_kind_message(page: Page, jay):
+    hand_over(page, jay)
+    for name in ["Sun", "Sun", "Sun"]:
+        page.get_by_role("button", name=name, exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("That wasn't quite right")
+
+
+def test_keyboard_alone_opens_the_space(page: Page, jay):
+    hand_over(page, jay)
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).focus()
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_axe_finds_nothing_on_the_child_space(page: Page, jay, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    hand_over(page, jay)
+    found = {"unlock": axe_violations(page)}
+    assert small_targets(page) == []
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).click()
+    found["my page"] = axe_violations(page)
+    assert small_targets(page) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[viewport]["width"]
+    assert found == {"unlock": [], "my page": []}

@@ -1,0 +1,265 @@
+"""A child plans their meeting in the browser: by touch on a tablet, by keyboard alone, and with
+axe finding nothing wrong on any step at tablet and phone sizes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from participation.child import service as space_service
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from participation.models import Child, StaffMember
+from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
+
+STEPS = ["who-comes", "taking-part", "where-and-when", "food-and-drink", "the-room", "my-plan"]
+CODE = ["Star", "Fish", "Car"]
+
+
+@pytest.fixture
+def demo(app):
+    """The demo council; Mia (6, no plan yet) and Jay (11, plan half made) have picture codes."""
+    session = db.session()
+    load_demo(session)
+    children = {}
+    for name, keyworker in (("Mia", "priya.shah@example.org"), ("Jay", "tom.evans@example.org")):
+        child = session.query(Child).filter_by(preferred_name=name).one()
+        staff = session.query(StaffMember).filter_by(email=keyworker).one()
+        space_service.set_picture_code(session, child, ["star", "fish", "car"], staff)
+        children[name] = (child.public_id, keyworker)
+    db.session.remove()
+    return children
+
+
+def open_space(page: Page, demo, name: str, *, how: str = "click") -> None:
+    """The keyworker hands the tablet over; the child taps (or keys in) their picture code."""
+    public_id, keyworker = demo[name]
+    sign_in(page, keyworker, DEMO_PASSWORD)
+    page.goto(f"/children/{public_id}")
+    page.get_by_role("button", name=f"Hand the tablet to {name}").click()
+    for picture in CODE:
+        if how == "keyboard":
+            tab_to(page, picture, by="text")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            continue
+        button = page.get_by_role("button", name=picture, exact=True)
+        button.tap() if how == "touch" else button.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}'s page")
+
+
+def small_targets(page: Page) -> list[str]:
+    """Every visible link, button, form control and choice card under 44x44 CSS px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a, button, input, select, textarea, label.card')]
+            .filter(e => e.offsetParent !== null && !e.closest('.site-footer, .skip-link'))
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.width < 44 || r.height < 44)
+            .map(([e, r]) => `${e.tagName}#${e.id} "${(e.innerText || e.value || '').trim()}"`
+                + ` ${r.width}x${r.height}`)"""
+    )
+
+
+def card(page: Page, person: str):
+    return page.locator("li.person-card").filter(
+        has=page.get_by_role("heading", name=person, exact=True)
+    )
+
+
+def test_a_child_plans_their_whole_meeting_by_touch_on_a_tablet(browser, base_url, demo):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    open_space(page, demo, "Mia", how="touch")
+    expect(page.get_by_text("0 of 6 parts done")).to_be_visible()
+    page.get_by_role("link", name="Start planning my meeting").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who I'd like to come")
+    assert small_targets(page) == []
+    card(page, "Kelly Thompson").get_by_text("Just for part of it", exact=True).tap()
+    # Autosave keeps the choice straight away, quietly.
+    expect(page.locator("#autosave-status")).to_have_text("Saved")
+    card(page, "Kelly Thompson").get_by_label("Which part?").tap()
+    page.keyboard.type("The start")
+    card(page, "Jean Thompson").get_by_text("Yes please", exact=True).tap()
+    card(page, "Mrs Lewis").get_by_text("Send their thoughts in writing", exact=True).tap()
+    card(page, "Nurse Alison").get_by_text("No thanks", exact=True).tap()
+    card(page, "Daniel Hughes").get_by_text("Yes please", exact=True).tap()
+    expect(card(page, "Daniel Hughes").get_by_text("No thanks")).to_have_count(0)
+    page.get_by_role("button", name="Save and go on").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("How I'll take part")
+    expect(page.get_by_text("Step 2 of 6")).to_be_visible()
+    assert small_targets(page) == []
+    page.get_by_text("Come to all of it", exact=True).tap()
+    page.get_by_text("I run it with my IRO", exact=True).tap()
+    page.get_by_role("button", name="Save and go on").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where and when")
+    assert small_targets(page) == []
+    page.get_by_text("My home", exact=True).tap()
+    page.get_by_text("After school", exact=True).tap()
+    page.get_by_text("At the weekend", exact=True).tap()
+    page.get_by_role("button", name="Save and go on").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Food and drink")
+    assert small_targets(page) == []
+    page.get_by_text("Pizza", exact=True).tap()
+    page.get_by_text("Hot chocolate", exact=True).tap()
+    page.get_by_label("Allergies, or food you don't eat").tap()
+    page.keyboard.type("No nuts")
+    page.get_by_role("button", name="Save and go on").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("The room")
+    assert small_targets(page) == []
+    page.get_by_text("A quiet room", exact=True).tap()
+    page.get_by_text("Fidget things to hold", exact=True).tap()
+    page.get_by_label("How will you show you need a break?").tap()
+    page.keyboard.type("I hold up my star card")
+    page.get_by_role("button", name="Save and go on").tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My meeting plan")
+    assert small_targets(page) == []
+    summary = page.locator("#my-plan-summary")
+    for words in (
+        "Kelly Thompson",
+        "Just for part of it",
+        "The start",
+        "I run it with my IRO",
+        "After school, At the weekend",
+        "Pizza, Hot chocolate",
+        "No nuts",
+        "I hold up my star card",
+    ):
+        expect(summary).to_contain_text(words)
+    # Going back to change something, then forward again.
+    page.get_by_role("link", name="Change Food and drink").tap()
+    page.get_by_text("Fruit", exact=True).tap()
+    expect(page.locator("#autosave-status")).to_have_text("Saved")
+    page.get_by_role("link", name="Back").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where and when")
+    page.get_by_role("link", name="My meeting plan", exact=True).tap()
+    expect(summary).to_contain_text("Fruit, Pizza, Hot chocolate")
+    page.get_by_role("button", name="This is my plan").tap()
+    expect(page.get_by_text("6 of 6 parts done")).to_be_visible()
+    context.close()
+
+
+def tab_to(page: Page, match: str, *, by: str = "id", limit: int = 150) -> None:
+    """Press Tab until the focused element has this id (or this text, by="text")."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """([match, by]) => {
+                const e = document.activeElement;
+                if (!e) return false;
+                if (by === "id") return e.id === match;
+                return (e.innerText || e.value || "").trim() === match;
+            }""",
+            [match, by],
+        )
+        if found:
+            return
+    raise AssertionError(f"Tab never reached {match!r}")
+
+
+def test_a_child_plans_their_whole_meeting_with_the_keyboard_alone(page: Page, demo):
+    open_space(page, demo, "Mia", how="keyboard")
+    tab_to(page, "Start planning my meeting", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who I'd like to come")
+    tab_to(page, "people-0-wish-0")  # Kelly: Yes please
+    page.keyboard.press("Space")
+    tab_to(page, "people-0-why")
+    page.keyboard.type("She is my mum")
+    tab_to(page, "people-1-wish-0")  # Jean: Yes please
+    page.keyboard.press("Space")
+    tab_to(page, "new_name")
+    page.keyboard.type("Aunty Mo")
+    tab_to(page, "Add them to my list", by="text")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Aunty Mo is on your list now.")).to_be_visible()
+    tab_to(page, "Save and go on", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("How I'll take part")
+    tab_to(page, "attendance-0")
+    page.keyboard.press("Space")
+    tab_to(page, "Save and go on", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where and when")
+    tab_to(page, "place-0")
+    page.keyboard.press("Space")
+    tab_to(page, "times-0")
+    page.keyboard.press("Space")
+    tab_to(page, "Save and go on", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Food and drink")
+    tab_to(page, "food-0")
+    page.keyboard.press("Space")
+    tab_to(page, "food-7")
+    page.keyboard.press("Space")
+    tab_to(page, "Save and go on", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("The room")
+    tab_to(page, "room-0")
+    page.keyboard.press("Space")
+    tab_to(page, "break_signal")
+    page.keyboard.type("Thumbs down")
+    tab_to(page, "Save and go on", by="text")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("My meeting plan")
+    summary = page.locator("#my-plan-summary")
+    for words in (
+        "She is my mum",
+        "Aunty Mo",
+        "Come to all of it",
+        "My home",
+        "Fruit, Hot chocolate",
+        "Thumbs down",
+    ):
+        expect(summary).to_contain_text(words)
+    tab_to(page, "This is my plan", by="text")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("6 of 6 parts done")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_axe_finds_nothing_on_any_step(page: Page, demo, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    open_space(page, demo, "Jay")
+    found = {}
+    for step in STEPS:
+        page.goto(f"/me/plan/{step}")
+        violations = axe_violations(page)
+        if violations:
+            found[step] = violations
+        assert small_targets(page) == [], step
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport]["width"], f"{step} scrolls sideways ({width}px)"
+    # A step with a problem to fix is checked too.
+    page.goto("/me/plan/food-and-drink")
+    page.get_by_label("Something else?").fill("x" * 400)
+    page.get_by_role("button", name="Save and go on").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    found["food-and-drink with an error"] = axe_violations(page)
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_axe_finds_nothing_on_the_staff_plan(page: Page, demo, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    public_id, keyworker = demo["Jay"]
+    sign_in(page, keyworker, DEMO_PASSWORD)
+    page.goto(f"/children/{public_id}/plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's meeting plan")
+    expect(page.locator(".plan-decision").filter(has_text="join on a video call")).to_be_visible()
+    assert axe_violations(page) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[viewport]["width"]

@@ -1,0 +1,239 @@
+"""My views in a real browser: a child on a tablet adds words, a photo and a video (and sees
+"getting your video ready" turn into the video); every views page passes axe at three sizes,
+with 44 px targets and no sideways scrolling."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from participation.child import service as space_service
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from participation.media.processing import DEFAULT_LIMITS
+from participation.models import Child, Item, MediaFile, StaffMember
+from participation.views import service, uploads
+from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
+from tests.unit.media.conftest import FAST_X264, make_clip, two_colour
+
+CODE = ["Star", "Fish", "Car"]
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> dict[str, Path]:
+    """A phone-sized photo and a tiny video, made by the test."""
+    photo = tmp_path / "IMG_0001.jpg"
+    two_colour((1200, 900)).save(photo, "JPEG", quality=85)
+    video = make_clip(tmp_path / "clip.mp4", size=(320, 240), seconds=1.0, video_options=FAST_X264)
+    return {"photo": photo, "video": video}
+
+
+@pytest.fixture
+def jay(app):
+    session = db.session()
+    load_demo(session)
+    child = session.query(Child).filter_by(preferred_name="Jay").one()
+    keyworker = session.query(StaffMember).filter_by(email="tom.evans@example.org").one()
+    space_service.set_picture_code(session, child, ["star", "fish", "car"], keyworker)
+    db.session.remove()
+    return child
+
+
+@contextlib.contextmanager
+def worker_not_run_yet(app) -> Iterator[object]:
+    """The queue as in production (tasks wait for a worker) until the test runs them."""
+    huey = app.extensions["views_queue"].huey
+    huey.immediate = False
+    try:
+        huey.flush()
+        yield huey
+    finally:
+        huey.flush()
+        huey.immediate = True
+
+
+def hand_over_and_unlock(page: Page, child) -> None:
+    sign_in(page, "tom.evans@example.org", DEMO_PASSWORD)
+    page.goto(f"/children/{child.public_id}")
+    page.get_by_role("button", name="Hand the tablet to Jay").click()
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+
+
+def small_targets(page: Page) -> list[str]:
+    """Every link, button and form control on the page smaller than 44x44 CSS px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a, button, input, select, textarea, label.card')]
+            .filter(e => e.offsetParent !== null && !e.closest('.site-footer, .skip-link'))
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.width < 44 || r.height < 44)
+            .map(([e, r]) => `${e.tagName} ${e.name || ''} "${(e.innerText || '').trim()}" `
+                             + `${r.width}x${r.height}`)"""
+    )
+
+
+def test_a_child_adds_words_a_photo_and_a_video_on_a_tablet(browser, base_url, app, jay, made):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+
+    page.get_by_role("link", name="See and add to my views").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My views")
+    page.get_by_role("link", name="Living here").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Living here")
+
+    # Words and a feeling.
+    page.get_by_role("link", name="Add something").tap()
+    page.get_by_label("What would you like to say?").fill("I like the garden here.")
+    page.get_by_text("Happy", exact=True).tap()
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What I said")
+    expect(page.get_by_text("I like the garden here.")).to_be_visible()
+    expect(page.get_by_text("Only you can see this.")).to_be_visible()
+
+    # A photo, from the tablet's camera or gallery.
+    page.goto("/me/views/living-here/add")
+    expect(page.locator("#photos")).to_have_attribute("accept", "image/*")
+    page.set_input_files("#photos", str(made["photo"]))
+    page.get_by_label("What is in your photo or video? (You don't have to say.)").fill("My den")
+    page.get_by_role("button", name="Save").tap()
+    photo = page.get_by_role("img", name="Photo 1: My den")
+    expect(photo).to_be_visible()
+    # Loaded through the authorised route, as a real picture.
+    page.wait_for_function("document.querySelector('.item-photo img').naturalWidth > 0")
+
+    # A video: first "getting your video ready", then the video itself.
+    with worker_not_run_yet(app) as huey:
+        page.goto("/me/views/living-here/add")
+        page.set_input_files("#video", str(made["video"]))
+        page.get_by_role("button", name="Save").tap()
+        expect(page.get_by_text("Getting your video ready…")).to_be_visible()
+        task = huey.dequeue()  # the worker picks it up...
+        assert task is not None
+        huey.execute(task)
+        # ...and the page notices by itself (views.js), without the child doing anything.
+        video = page.locator("video.item-video")
+        expect(video).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Getting your video ready…")).to_have_count(0)
+    assert (
+        page.evaluate(
+            """() => new Promise(done => {
+            const v = document.querySelector('video.item-video');
+            if (v.readyState >= 1) return done(v.duration);
+            v.addEventListener('loadedmetadata', () => done(v.duration));
+            v.addEventListener('error', () => done(-1));
+        })"""
+        )
+        != -1
+    )
+    poster = page.evaluate("document.querySelector('video.item-video').poster")
+    assert "/me/media/" in poster and poster.endswith("/poster")
+    assert small_targets(page) == []
+    context.close()
+
+
+def test_the_words_are_kept_when_a_file_is_refused(browser, base_url, jay, tmp_path):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    fake = tmp_path / "holiday.jpg"
+    fake.write_text("<html><script>alert(1)</script></html>")
+    page.goto("/me/views/school/add")
+    page.get_by_label("What would you like to say?").fill("Please keep these words")
+    page.set_input_files("#photos", str(fake))
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_role("heading", level=2, name="There is a problem")).to_be_visible()
+    expect(page.get_by_label("What would you like to say?")).to_have_value(
+        "Please keep these words"
+    )
+    expect(page.get_by_text("We couldn't use that photo.").first).to_be_visible()
+    context.close()
+
+
+@pytest.fixture
+def jays_things(app, jay, made) -> dict[str, str]:
+    """A photo item and a video item (ready) for the pages that show them."""
+    session = db.session()
+    child = session.get(Child, jay.id)
+    storage = app.extensions["media_storage"]
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        prepared = uploads.Prepared(
+            photos=[uploads.prepare_photo(made["photo"], work, DEFAULT_LIMITS)],
+            video=uploads.prepare_video(made["video"], DEFAULT_LIMITS),
+        )
+        item = service.add_item(
+            session,
+            storage,
+            child=child,
+            topic="things-i-enjoy",
+            words=service.Words(text="Football and my bike", caption="At the park", feeling=5),
+            prepared=prepared,
+        )
+    app.extensions["views_queue"].queue(service.processing_videos(item))
+    session.expire_all()
+    item = session.get(Item, item.id)
+    photo = next(m for m in item.media if m.kind.value == "photo")
+    video = next(m for m in item.media if m.kind.value == "video")
+    assert session.get(MediaFile, video.id).ready
+    ids = {"item": item.public_id, "photo": photo.public_id}
+    db.session.remove()
+    return ids
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_axe_finds_nothing_on_the_views_pages(browser, base_url, jay, jays_things, viewport):
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport], has_touch=True)
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    item, photo = jays_things["item"], jays_things["photo"]
+    pages = {
+        "my views": "/me/views",
+        "topic": "/me/views/things-i-enjoy",
+        "add": "/me/views/things-i-enjoy/add",
+        "item": f"/me/views/items/{item}",
+        "change": f"/me/views/items/{item}/change",
+        "delete": f"/me/views/items/{item}/delete",
+        "hide part of a photo": f"/me/views/photos/{photo}/hide",
+    }
+    found = {}
+    for name, url in pages.items():
+        page.goto(url)
+        page.wait_for_load_state("load")
+        problems = axe_violations(page) + [f"small: {t}" for t in small_targets(page)]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > VIEWPORTS[viewport]["width"]:
+            problems.append(f"scrolls sideways: {width}px")
+        found[name] = problems
+    # An error page too: a refused save, with its summary.
+    page.goto("/me/views/things-i-enjoy/add")
+    page.get_by_role("button", name="Save").click()
+    found["add, with a problem"] = axe_violations(page) + small_targets(page)
+    assert found == {name: [] for name in found}
+    context.close()
+
+
+def test_hiding_squares_needs_only_taps(browser, base_url, app, jay, jays_things):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto(f"/me/views/photos/{jays_things['photo']}/hide")
+    page.get_by_label("Square 1", exact=True).tap()
+    page.get_by_label("Square 6", exact=True).tap()
+    expect(page.get_by_label("Square 1", exact=True)).to_be_checked()
+    page.get_by_label("Cover them up").tap()
+    page.get_by_role("button", name="Hide them").tap()
+    expect(page.get_by_text("Those parts of your photo are hidden now.")).to_be_visible()
+    context.close()

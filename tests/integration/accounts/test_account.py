@@ -1,0 +1,177 @@
+"""The account page: password, second factor, sessions, language."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from participation.accounts import service
+from participation.accounts.passwords import verify_password
+from participation.models import AuditEvent, AuthSession, StaffMember
+from tests.integration.accounts.conftest import current_session, labelled, post_form
+from tests.support import factories
+
+NEW_PASSWORD = "a whole new passphrase"
+
+
+def _live(session, staff) -> list[AuthSession]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(AuthSession).where(
+                AuthSession.staff_id == staff.id, AuthSession.ended_at.is_(None)
+            )
+        )
+    )
+
+
+def test_the_account_page_is_linked_from_every_staff_page(client, auth, keyworker):
+    auth.sign_in(keyworker)
+    assert 'href="/account"' in client.get("/my-children").text
+    page = client.get("/account").text
+    assert "Your account" in page and "Change your password" in page
+    assert labelled(page, "language", "Language for these pages")
+
+
+def test_changing_the_password_ends_every_other_session_and_renews_this_one(
+    app, client, auth, session, keyworker
+):
+    elsewhere = app.test_client()
+    from tests.conftest import Auth
+
+    Auth(elsewhere).sign_in(keyworker)
+    auth.sign_in(keyworker)
+    before = current_session(session, keyworker).token_hash
+    with client.session_transaction() as cookie:
+        old_cookie = dict(cookie)
+    page = client.get("/account/password").text
+    assert labelled(page, "current_password", "Current password")
+    assert labelled(page, "new_password", "New password")
+    assert 'autocomplete="new-password"' in page
+    response = post_form(
+        client,
+        "/account/password",
+        {"current_password": factories.PASSWORD, "new_password": NEW_PASSWORD},
+    )
+    assert response.headers["Location"] == "/account"
+    assert "Your password is changed" in client.get("/account").text
+    live = _live(session, keyworker)
+    assert len(live) == 1 and live[0].token_hash != before
+    assert elsewhere.get("/my-children").status_code == 302
+    # The cookie this browser had before the change no longer works anywhere.
+    stale = app.test_client()
+    with stale.session_transaction() as cookie:
+        cookie.update(old_cookie)
+    assert stale.get("/my-children").status_code == 302
+    assert verify_password(session.get(StaffMember, keyworker.id).password_hash, NEW_PASSWORD)
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "password-change", AuditEvent.outcome == "ok")
+    )
+
+
+def test_a_wrong_current_password_is_refused_and_counted(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    response = post_form(
+        client,
+        "/account/password",
+        {"current_password": "not my password", "new_password": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "Your current password is not right" in response.text
+    assert "<title>Error: Change your password" in response.text
+    session.expire_all()
+    assert session.get(StaffMember, keyworker.id).failed_sign_ins == 1
+
+
+def test_guessing_the_current_password_locks_and_ends_the_session(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    for _ in range(service.MAX_FAILURES):
+        response = post_form(
+            client,
+            "/account/password",
+            {"current_password": "a wrong guess!", "new_password": NEW_PASSWORD},
+        )
+    assert response.headers["Location"] == "/sign-in"
+    assert client.get("/my-children").status_code == 302
+    session.expire_all()
+    assert session.get(StaffMember, keyworker.id).locked_until is not None
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "lock-out", AuditEvent.detail == "password")
+    )
+
+
+def test_a_short_new_password_is_refused(client, auth, keyworker):
+    auth.sign_in(keyworker)
+    response = post_form(
+        client,
+        "/account/password",
+        {"current_password": factories.PASSWORD, "new_password": "short"},
+    )
+    assert "at least 12 characters" in response.text
+    assert 'href="#new_password"' in response.text
+
+
+def test_ending_one_of_ones_own_sessions(app, client, auth, session, keyworker):
+    from tests.conftest import Auth
+
+    elsewhere = app.test_client()
+    Auth(elsewhere).sign_in(keyworker)
+    auth.sign_in(keyworker)
+    page = client.get("/account").text
+    assert "This session" in page and page.count('name="handle"') == 2  # one other, and "all"
+    other = next(
+        row
+        for row in _live(session, keyworker)
+        if row.token_hash != current_session(session, keyworker).token_hash
+    )
+    response = post_form(
+        client, "/account/sessions/end", {"handle": service.session_handle(other)}, "/account"
+    )
+    assert response.headers["Location"] == "/account"
+    assert elsewhere.get("/my-children").status_code == 302
+    assert client.get("/my-children").status_code == 200
+
+
+def test_ending_every_other_session(app, client, auth, session, keyworker):
+    from tests.conftest import Auth
+
+    others = [app.test_client() for _ in range(2)]
+    for other in others:
+        Auth(other).sign_in(keyworker)
+    auth.sign_in(keyworker)
+    post_form(client, "/account/sessions/end", {"handle": "others"}, "/account")
+    assert [o.get("/my-children").status_code for o in others] == [302, 302]
+    assert len(_live(session, keyworker)) == 1
+
+
+def test_someone_elses_session_cannot_be_ended(app, client, auth, session, keyworker):
+    from tests.conftest import Auth
+
+    colleague = factories.make_staff(session)
+    session.commit()
+    theirs = app.test_client()
+    Auth(theirs).sign_in(colleague)
+    handle = service.session_handle(current_session(session, colleague))
+    auth.sign_in(keyworker)
+    response = post_form(client, "/account/sessions/end", {"handle": handle}, "/account")
+    assert response.status_code == 404
+    assert theirs.get("/my-children").status_code == 200
+
+
+def test_choosing_ones_own_language(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    response = post_form(client, "/account/language", {"language": "cy"}, "/account")
+    assert response.headers["Location"] == "/account"
+    assert 'lang="cy"' in client.get("/account").text
+    assert session.get(StaffMember, keyworker.id).language == "cy"
+    post_form(client, "/account/language", {"language": ""}, "/account")
+    session.expire_all()
+    assert session.get(StaffMember, keyworker.id).language is None
+
+
+def test_an_unknown_language_is_refused(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    response = post_form(client, "/account/language", {"language": "xx"}, "/account")
+    assert response.status_code == 200
+    assert "<title>Error: Your account" in response.text
+    session.expire_all()
+    assert session.get(StaffMember, keyworker.id).language is None

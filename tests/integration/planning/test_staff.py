@@ -1,0 +1,371 @@
+"""Staff see a child's plan beside the arrangements, answer each wish (with a reason written for
+the child), set the venue and time, and tick the checklist for the day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from participation.models import (
+    AuditEvent,
+    Child,
+    DayChecklistItem,
+    DecisionOutcome,
+    MeetingPlan,
+    Milestone,
+    PlanDecision,
+    PlanInvitee,
+    Review,
+    Role,
+    Wish,
+)
+from participation.planning import service
+from tests.conftest import csrf_from
+from tests.support import factories
+
+
+@pytest.fixture
+def plan(session, family, mia):
+    """Mia's plan as she left it: Mum for part of it, a quiet room, pizza, home after school."""
+    # Re-read: requests made before this (a hand-over) end the thread's session.
+    mia = session.get(Child, mia.id)
+    review = session.get(Review, family["review"].id)
+    answers = {"place": "home", "times": ["after-school"], "avoid": ""}
+    service.save_step(session, mia, review, "where-and-when", answers, 0, finish=True)
+    service.save_step(
+        session,
+        mia,
+        review,
+        "food-and-drink",
+        {"food": ["pizza"], "diet": "No nuts"},
+        0,
+        finish=True,
+    )
+    service.save_step(
+        session,
+        mia,
+        review,
+        "the-room",
+        {"room": ["quiet", "pet"], "break_signal": "Red card", "bring_who": "Biscuit the dog"},
+        0,
+        finish=True,
+    )
+    service.save_people(
+        session,
+        mia,
+        review,
+        [service.WishAnswer(f"person-{family['mum'].public_id}", "part", "The start", "")],
+        0,
+        finish=True,
+    )
+    found = session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == mia.id))
+    return found
+
+
+def mum_invitee(session, plan):
+    session.expire_all()
+    return session.scalar(select(PlanInvitee).where(PlanInvitee.plan_id == plan.id))
+
+
+def audit_actions(session):
+    session.expire_all()
+    return [
+        (e.action, e.detail) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    ]
+
+
+def test_staff_see_each_wish_beside_the_arrangement_and_the_view_is_audited(
+    client, auth, session, plan, mia, keyworker
+):
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia.public_id}").text
+    assert "Mia has done 4 of 6 parts." in record
+    assert "wishes are waiting for an answer" in record
+    page = client.get(f"/children/{mia.public_id}/plan")
+    assert page.status_code == 200
+    text = page.text
+    assert "Mia&#39;s meeting plan" in text or "Mia's meeting plan" in text
+    assert "Kelly" in text and "Just for part of it" in text and "The start" in text
+    assert "My home" in text and "After school" in text
+    assert "Pizza" in text and "No nuts" in text
+    assert "Red card" in text
+    assert "Answer this wish" in text
+    assert "Save venue and time" in text
+    assert "Biscuit the dog" in text  # the checklist says what to get ready
+    actions = audit_actions(session)
+    assert ("view-meeting-plan", "") in actions
+    # Never the content of the plan in the audit record.
+    assert not any("Kelly" in detail or "pizza" in detail for _a, detail in actions)
+
+
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.IRO])
+def test_other_caseworkers_with_the_child_see_it_too(client, auth, session, plan, mia, role):
+    worker = factories.make_staff(session, role)
+    factories.assign(session, worker, mia)
+    session.commit()
+    auth.sign_in(worker)
+    assert client.get(f"/children/{mia.public_id}/plan").status_code == 200
+
+
+def test_staff_from_another_caseload_get_not_found(client, auth, session, plan, mia):
+    stranger = factories.make_staff(session, Role.KEYWORKER)
+    session.commit()
+    auth.sign_in(stranger)
+    assert client.get(f"/children/{mia.public_id}/plan").status_code == 404
+    token = csrf_from(client.get("/accessibility").text)
+    for path in ("plan/answers/food", "plan/arrangement", "plan/checklist"):
+        response = client.post(f"/children/{mia.public_id}/{path}", data={"csrf_token": token})
+        assert response.status_code == 404, path
+    assert client.get("/children/not-a-child/plan").status_code == 404
+    assert session.scalar(select(PlanDecision)) is None
+
+
+def test_a_manager_reads_the_plan_but_cannot_answer(client, auth, session, plan, mia):
+    manager = factories.make_staff(session, Role.MANAGER)
+    session.commit()
+    auth.sign_in(manager)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert "You can read this plan" in page
+    assert "Answer this wish" not in page
+    assert "Save venue and time" not in page
+    token = csrf_from(page)
+    response = client.post(
+        f"/children/{mia.public_id}/plan/answers/food",
+        data={"csrf_token": token, "food-outcome": "agreed"},
+    )
+    assert response.status_code == 404
+    assert session.scalar(select(PlanDecision)) is None
+
+
+def test_an_administrator_does_not_see_plans(client, auth, session, plan, mia):
+    admin = factories.make_staff(session, Role.ADMIN)
+    session.commit()
+    auth.sign_in(admin)
+    assert client.get(f"/children/{mia.public_id}/plan").status_code == 404
+
+
+def test_a_child_session_cannot_reach_the_staff_plan_pages(planner, client, on_tablet, plan):
+    response = client.get(f"/children/{on_tablet.public_id}/plan")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+    token = csrf_from(client.get("/me/plan/who-comes").text)
+    response = client.post(
+        f"/children/{on_tablet.public_id}/plan/answers/food",
+        data={"csrf_token": token, "food-outcome": "agreed"},
+    )
+    assert response.status_code == 401
+
+
+def answer(client, mia, subject, outcome, reason="", version="0"):
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    return client.post(
+        f"/children/{mia.public_id}/plan/answers/{subject}",
+        data={
+            f"{subject}-csrf_token": csrf_from(page),
+            f"{subject}-version": version,
+            f"{subject}-outcome": outcome,
+            f"{subject}-reason": reason,
+        },
+    )
+
+
+def test_a_wish_not_met_needs_a_reason_written_for_the_child(
+    client, auth, session, plan, mia, social_worker
+):
+    auth.sign_in(social_worker)
+    subject = f"who-{mum_invitee(session, plan).public_id}"
+    refused = answer(client, mia, subject, "not-possible")
+    assert refused.status_code == 200
+    assert "Write a reason the child can read" in refused.text
+    assert "<title>Error:" in refused.text
+    assert session.scalar(select(PlanDecision)) is None
+
+    saved = answer(client, mia, subject, "changed", "Your mum will join by video for the start.")
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/plan#answer-{subject}")
+    decision = session.scalar(select(PlanDecision))
+    assert decision.outcome == DecisionOutcome.CHANGED
+    assert decision.decided_by_id == social_worker.id
+    assert decision.answered_wish == "part"
+    assert ("answer-plan-wish", "who") in audit_actions(session)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert "Agreed with a change" in page
+    assert "Your mum will join by video for the start." in page
+
+
+def test_topic_answers_and_agreeing_needs_no_reason(client, auth, session, plan, mia, keyworker):
+    auth.sign_in(keyworker)
+    assert answer(client, mia, "food", "agreed").status_code == 302
+    assert (
+        answer(client, mia, "room", "not-possible", "No pets at the council office.").status_code
+        == 302
+    )
+    decisions = {d.subject: d for d in session.scalars(select(PlanDecision))}
+    assert decisions["food"].outcome == DecisionOutcome.AGREED
+    assert decisions["room"].reason_for_child == "No pets at the council office."
+
+
+def test_an_unknown_or_unanswerable_subject_is_not_found(
+    client, auth, session, plan, mia, keyworker
+):
+    auth.sign_in(keyworker)
+    assert answer(client, mia, "who-guess", "agreed").status_code == 404
+    assert answer(client, mia, "who", "agreed").status_code == 404
+    assert answer(client, mia, "weather", "agreed").status_code == 404
+    # Another child's person on this child's address.
+    other = factories.make_child(session)
+    factories.assign(session, keyworker, other)
+    review = factories.make_review(session, other)
+    session.commit()
+    other_plan = service.plan_to_save(session, other, review)
+    other_plan.invitees.append(PlanInvitee(name="Friend", wish=Wish.YES, position=1))
+    session.commit()
+    subject = f"who-{other_plan.invitees[0].public_id}"
+    assert answer(client, mia, subject, "agreed").status_code == 404
+    assert session.scalar(select(PlanDecision)) is None
+
+
+def test_tampered_outcome_is_refused(client, auth, session, plan, mia, keyworker):
+    auth.sign_in(keyworker)
+    response = answer(client, mia, "food", "maybe")
+    assert response.status_code == 200
+    assert "Choose one of the answers shown" in response.text
+    assert session.scalar(select(PlanDecision)) is None
+
+
+def test_two_staff_answering_at_once_the_later_is_told(
+    client, auth, session, plan, mia, keyworker, social_worker
+):
+    auth.sign_in(keyworker)
+    assert answer(client, mia, "food", "agreed").status_code == 302
+    late = answer(client, mia, "food", "not-possible", "No pizza, sorry.", version="0")
+    assert late.status_code == 409
+    assert "Someone else answered this a moment ago" in late.text
+    assert "No pizza, sorry." in late.text
+    decision = session.scalar(select(PlanDecision))
+    assert decision.outcome == DecisionOutcome.AGREED
+
+
+def test_the_child_changing_their_mind_shows_on_the_answer(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    subject = f"who-{mum_invitee(session, plan).public_id}"
+    answer(client, mia, subject, "agreed")
+    session.expire_all()
+    service.save_people(
+        session,
+        mia,
+        family["review"],
+        [service.WishAnswer(f"person-{family['mum'].public_id}", "no")],
+        session.get(MeetingPlan, plan.id).step_version("who-comes"),
+        finish=True,
+    )
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert "Wish changed since this answer" in page
+
+
+def arrange(client, mia, **data):
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    version = page.split(
+        'id="arrangement-version" name="arrangement-version" type="hidden" value="'
+    )[1].split('"')[0]
+    form = {"arrangement-csrf_token": csrf_from(page), "arrangement-version": version}
+    form.update({f"arrangement-{k}": v for k, v in data.items()})
+    return client.post(f"/children/{mia.public_id}/plan/arrangement", data=form)
+
+
+def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworker, family):
+    auth.sign_in(keyworker)
+    response = arrange(
+        client, mia, venue="Willow House, the quiet room", day="2026-12-10", time="16:30"
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    review = session.get(Review, family["review"].id)
+    assert review.venue == "Willow House, the quiet room"
+    assert review.scheduled_at == datetime(2026, 12, 10, 16, 30, tzinfo=UTC)  # GMT in December
+    assert ("set-meeting-arrangement", "") in audit_actions(session)
+    # The review's tasks count back from the meeting day, so moving the day moves them.
+    before = milestone_days(session, review)
+    assert before
+    arrange(client, mia, venue="Willow House", day="2026-12-17", time="16:30")
+    assert milestone_days(session, review) != before
+
+
+def milestone_days(session, review):
+    session.expire_all()
+    return sorted(session.scalars(select(Milestone.due_on).where(Milestone.review_id == review.id)))
+
+
+def test_a_date_needs_a_time(client, auth, session, plan, mia, keyworker, family):
+    auth.sign_in(keyworker)
+    response = arrange(client, mia, venue="Home", day="2026-12-10", time="")
+    assert response.status_code == 200
+    assert "Enter a start time" in response.text
+    session.expire_all()
+    assert session.get(Review, family["review"].id).venue == ""
+
+
+def test_a_stale_arrangement_is_not_saved_over_a_newer_one(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    review = session.get(Review, family["review"].id)
+    review.venue = "Changed by someone else"
+    session.commit()
+    version = page.split(
+        'id="arrangement-version" name="arrangement-version" type="hidden" value="'
+    )[1].split('"')[0]
+    response = client.post(
+        f"/children/{mia.public_id}/plan/arrangement",
+        data={
+            "arrangement-csrf_token": csrf_from(page),
+            "arrangement-version": version,
+            "arrangement-venue": "My idea",
+        },
+    )
+    assert response.status_code == 409
+    assert "Someone else changed the venue or time" in response.text
+    assert "My idea" in response.text
+    session.expire_all()
+    assert session.get(Review, family["review"].id).venue == "Changed by someone else"
+
+
+def test_the_keyworker_ticks_the_checklist_and_others_ticks_are_kept(
+    client, auth, session, plan, mia, keyworker, social_worker
+):
+    auth.sign_in(keyworker)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert "Pet or person coming with the child: Biscuit the dog" in page
+    # Meanwhile, the social worker ticks the chairs on their own device.
+    service.tick_checklist(
+        session, session.get(MeetingPlan, plan.id), {"chairs"}, set(), social_worker
+    )
+    response = client.post(
+        f"/children/{mia.public_id}/plan/checklist",
+        data={
+            "checklist-csrf_token": csrf_from(page),
+            "checklist-loaded": "",
+            "checklist-done": ["room", "refreshments"],
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    done = {i.code.value: i for i in session.scalars(select(DayChecklistItem)) if i.done}
+    assert set(done) == {"room", "refreshments", "chairs"}
+    assert done["room"].done_by_id == keyworker.id
+    assert done["chairs"].done_by_id == social_worker.id
+    assert ("tick-day-checklist", "") in audit_actions(session)
+
+
+def test_before_the_child_starts_staff_see_that_and_nothing_is_written(
+    client, auth, session, family, mia, keyworker
+):
+    auth.sign_in(keyworker)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert "Mia has not started planning yet" in page
+    assert session.scalar(select(MeetingPlan)) is None

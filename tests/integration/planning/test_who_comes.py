@@ -1,0 +1,227 @@
+"""Who I'd like to come: a card per person in the child's life and per professional, "someone
+else", and a child only ever reaching their own people."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from participation.models import (
+    DecisionOutcome,
+    DecisionTopic,
+    MeetingPlan,
+    PlanInvitee,
+    Role,
+    Wish,
+)
+from participation.planning import service
+from tests.support import factories
+
+from .conftest import is_checked, people_on, wishes_form
+
+
+def invitees(session, child):
+    session.expire_all()
+    plan = session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == child.id))
+    if plan is None:
+        return {}
+    return {(i.network_person or i.staff or i).name: i for i in plan.invitees}
+
+
+def test_a_card_for_each_person_and_professional_with_what_they_do(planner, social_worker):
+    page = planner.page("who-comes").text
+    # The people in the child's life first, then keyworker, social worker and IRO.
+    assert list(people_on(page)) == [
+        "Kelly",
+        "Jean",
+        "Kim Keyworker",
+        social_worker.name,
+        "Ivy Iro",
+    ]
+    assert "Part of your family." in page
+    assert "Your keyworker" in page
+    assert "Your social worker" in page
+    assert "Makes sure your meeting listens to you. They always come." in page
+    assert "Would you like Kelly to come?" in page
+    for words in (
+        "Yes please",
+        "Just for part of it",
+        "Send their thoughts in writing",
+        "No thanks",
+    ):
+        assert words in page
+    # No word a child would not use.
+    for jargon in ("LAC", "placement", "contact", "care plan"):
+        assert jargon not in page
+
+
+def test_the_iro_card_has_no_no_thanks(planner):
+    page = planner.page("who-comes").text
+    index, _key = people_on(page)["Ivy Iro"]
+    iro_card = page.split(f'id="people-{index}-key-name"')[1].split("</li>")[0]
+    assert "They always come" in iro_card
+    assert 'value="no"' not in iro_card
+    assert 'value="written"' not in iro_card
+    assert 'value="yes"' in iro_card
+
+
+def test_wishes_are_saved_and_shown_again(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    data = wishes_form(
+        page.text,
+        {
+            "Kelly": {"wish": "part", "part": "The start", "why": "I miss her"},
+            "Jean": {"wish": "written"},
+            "Ivy Iro": {"wish": "yes"},
+        },
+    )
+    response = planner.post("who-comes", data, page=page, go="next")
+    assert response.headers["Location"] == "/me/plan/taking-part"
+    saved = invitees(session, on_tablet)
+    assert saved["Kelly"].wish == Wish.PART
+    assert saved["Kelly"].part == "The start"
+    assert saved["Kelly"].why == "I miss her"
+    assert saved["Jean"].wish == Wish.WRITTEN
+    assert saved["Ivy Iro"].staff_role == Role.IRO
+    # Nobody the child did not choose for gets a row.
+    assert set(saved) == {"Kelly", "Jean", "Ivy Iro"}
+    again = planner.page("who-comes").text
+    index, _key = people_on(again)["Kelly"]
+    assert is_checked(again, f"people-{index}-wish", "part")
+    assert "I miss her" in again
+
+
+def test_no_thanks_for_the_iro_is_refused_kindly(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Ivy Iro": {"wish": "no"}, "Kelly": {"wish": "yes"}})
+    response = planner.post("who-comes", data, page=page, go="next")
+    assert response.status_code == 200
+    assert "Something went wrong with that choice" in response.text
+    assert 'href="#people-' in response.text  # the summary links to the card
+    assert invitees(session, on_tablet) == {}
+
+
+def test_an_over_long_why_keeps_the_words(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    why = "because " * 80
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes", "why": why}})
+    response = planner.post("who-comes", data, page=page, go="next")
+    assert response.status_code == 200
+    assert "Kelly: That" in response.text
+    assert why.strip() in response.text
+    assert invitees(session, on_tablet) == {}
+
+
+def test_someone_else_is_added_and_can_be_taken_off_the_list(planner, session, on_tablet, client):
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes"}})
+    response = planner.post(
+        "who-comes",
+        {**data, "new_name": "Coach Dan", "new_who": "My football coach"},
+        page=page,
+        go="add",
+    )
+    assert response.headers["Location"] == "/me/plan/who-comes#someone-else"
+    added = client.get("/me/plan/who-comes").text
+    assert "Coach Dan is on your list now" in added
+    assert "My football coach" in added
+    assert "Take them off my list" in added
+    saved = invitees(session, on_tablet)
+    assert saved["Kelly"].wish == Wish.YES  # the rest of the page was saved too
+    assert saved["Coach Dan"].described_as == "My football coach"
+
+    index, _key = people_on(added)["Coach Dan"]
+    data = wishes_form(added, {"Kelly": {"wish": "yes"}})
+    data[f"people-{index}-remove"] = "y"
+    planner.post("who-comes", data, page=client.get("/me/plan/who-comes"), go="next")
+    assert "Coach Dan" not in invitees(session, on_tablet)
+
+
+def test_adding_someone_needs_their_name(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    response = planner.post(
+        "who-comes", {**wishes_form(page.text, {}), "new_who": "My friend"}, page=page, go="add"
+    )
+    assert response.status_code == 200
+    assert "Write their name" in response.text
+    assert "My friend" in response.text
+
+
+def test_enter_in_a_box_with_no_one_to_add_just_saves(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Jean": {"wish": "yes"}})
+    response = planner.post("who-comes", data, page=page, go="add")
+    assert response.headers["Location"] == "/me/plan/who-comes#someone-else"
+    assert invitees(session, on_tablet)["Jean"].wish == Wish.YES
+
+
+def test_a_person_from_another_childs_plan_is_not_found(planner, session, on_tablet, keyworker):
+    other = factories.make_child(session, preferred_name="Other")
+    factories.assign(session, keyworker, other)
+    their_person = factories.make_person(session, other, name="Their Mum")
+    review = factories.make_review(session, other)
+    session.commit()
+    plan = service.plan_to_save(session, other, review)
+    plan.invitees.append(PlanInvitee(name="Their Friend", position=1))
+    session.commit()
+    friend_id = plan.invitees[0].public_id
+
+    page = planner.page("who-comes")
+    for key in (f"person-{their_person.public_id}", f"other-{friend_id}", "person-guess"):
+        data = {"people-0-key": key, "people-0-wish": "yes"}
+        assert planner.post("who-comes", data, page=page, go="next").status_code == 404
+    # Taking a network person (not someone the child added) off the list is refused too.
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes", "remove": "y"}})
+    assert planner.post("who-comes", data, page=page, go="next").status_code == 404
+    assert invitees(session, on_tablet) == {}
+    session.expire_all()
+    assert [i.name for i in session.get(MeetingPlan, plan.id).invitees] == ["Their Friend"]
+
+
+def test_autosave_of_wishes_answers_json_and_never_adds_or_removes(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Kelly": {"wish": "no"}})
+    response = planner.post("who-comes", {**data, "new_name": "Not yet"}, page=page, autosave=True)
+    assert response.status_code == 200
+    assert response.json["saved"] is True
+    saved = invitees(session, on_tablet)
+    assert set(saved) == {"Kelly"}
+    plan = saved["Kelly"].plan
+    assert plan.steps_done == []
+
+
+def test_two_tablets_choosing_for_the_same_person(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    planner.post("who-comes", wishes_form(page.text, {"Kelly": {"wish": "yes"}}), page=page)
+    response = planner.post(
+        "who-comes", wishes_form(page.text, {"Kelly": {"wish": "no"}}), page=page, go="next"
+    )
+    assert response.status_code == 409
+    assert "This was changed on another tablet" in response.text
+    now = response.text.split("What it says now")[1].split("Your answer is below")[0]
+    assert "Kelly" in now and "Yes please" in now
+    assert invitees(session, on_tablet)["Kelly"].wish == Wish.YES
+
+
+def test_staff_answers_show_on_the_cards_in_a_childs_words(
+    planner, session, on_tablet, social_worker
+):
+    page = planner.page("who-comes")
+    planner.post("who-comes", wishes_form(page.text, {"Kelly": {"wish": "yes"}}), page=page)
+    kelly = invitees(session, on_tablet)["Kelly"]
+    service.decide(
+        session,
+        kelly.plan,
+        DecisionTopic.WHO,
+        kelly,
+        DecisionOutcome.CHANGED,
+        "Your mum will join on a video call.",
+        social_worker,
+        0,
+    )
+    page = planner.page("who-comes").text
+    assert "Your social worker said:" in page
+    assert "Yes, but a bit differently." in page
+    assert "Your mum will join on a video call." in page
+    summary = planner.page("my-plan").text
+    assert "Your social worker said:" in summary
+    assert "Your mum will join on a video call." in summary

@@ -1,0 +1,661 @@
+"""The timetable pages: dashboards, marking done, significant events, held reviews, settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from participation.models import (
+    AuditEvent,
+    ClosureDay,
+    CouncilSettings,
+    EventDecision,
+    Milestone,
+    Review,
+    ReviewStatus,
+    Role,
+    SignificantEvent,
+)
+from participation.timetable import service
+from participation.timetable.rules import WorkingCalendar
+from tests.conftest import csrf_from
+from tests.support import factories
+
+ENG = WorkingCalendar("ENG")
+
+
+def task(session, child, name):
+    return session.scalar(
+        select(Milestone)
+        .join(Review, Milestone.review_id == Review.id)
+        .where(Review.child_id == child.id, Milestone.name == name)
+        .order_by(Review.number.desc())
+    )
+
+
+def audited(session, action):
+    return session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+    )
+
+
+# --- dashboards ----------------------------------------------------------------------------
+
+
+def test_social_worker_sees_their_childrens_tasks_overdue_first(
+    client, auth, session, people, make_child, today
+):
+    make_child(became=today - timedelta(days=45), name="Olly")
+    make_child(became=today - timedelta(days=2), name="Fay")
+    make_child(name="Stranger", staff=[])
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = client.get("/timetable")
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>What is due</h1>" in text
+    assert "Olly" in text and "Fay" in text and "Stranger" not in text
+    table = text[text.index('id="tasks"') :]
+    assert table.index("Overdue") < table.index("Upcoming") if "Upcoming" in table else True
+    assert "Consult the child about who comes and where" in text
+    assert 'class="table-scroll" tabindex="0" role="region"' in text
+    # Every filter control has a real label.
+    for name in ("status", "owner", "home", "window"):
+        assert f'<label for="{name}"' in text
+
+
+def test_filters_by_status_owner_home_and_window(client, auth, session, people, make_child, today):
+    willow = factories.make_home(session, "Willow House")
+    oak = factories.make_home(session, "Oak Lodge")
+    make_child(became=today - timedelta(days=45), name="Olly", home=willow)
+    make_child(became=today - timedelta(days=100), held=[today - timedelta(days=8)], home=oak)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    overdue = client.get("/timetable?status=overdue").text
+    assert "Olly" in overdue and "Upcoming</span>" not in overdue
+    mine = client.get("/timetable?owner=mine&status=all").text
+    assert "Send invitations and consultation papers" in mine
+    assert "IRO meets the child" not in mine
+    home = client.get(f"/timetable?home={oak.public_id}&status=all").text
+    assert "Olly" not in home
+    # The first review of Olly is due within four weeks; the other child's next is months away.
+    window = client.get("/timetable?window=28&status=all").text
+    assert "Olly" in window
+    # Nonsense in the address falls back to the defaults, and is never an error page.
+    odd = client.get("/timetable?status=everything&owner=x&window=5&page=-3&home=nope")
+    assert odd.status_code == 200 and "Olly" in odd.text
+
+
+def test_counts_link_to_the_status(client, auth, session, people, make_child, today):
+    make_child(became=today - timedelta(days=45), name="Olly")
+    auth.sign_in(people[Role.KEYWORKER])
+    text = client.get("/timetable").text
+    board = service.dashboard(
+        session,
+        _principal(people[Role.KEYWORKER]),
+        today,
+        service.Filters(),
+    )
+    assert f'<span class="count">{board.counts.overdue}</span> overdue' in text
+    assert "/timetable?status=overdue" in text
+
+
+def _principal(staff):
+    from participation.security.principal import StaffPrincipal
+
+    return StaffPrincipal(staff, None)  # type: ignore[arg-type]
+
+
+def test_manager_sees_the_whole_council_by_home(client, auth, session, people, make_child, today):
+    willow = factories.make_home(session, "Willow House")
+    make_child(became=today - timedelta(days=45), name="Olly", home=willow, staff=[])
+    auth.sign_in(people[Role.MANAGER])
+    text = client.get("/council/timetable").text
+    assert "What is due across the council" in text
+    assert "By home" in text and "Willow House" in text and "Olly" in text
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (Role.KEYWORKER, "/council/timetable"),
+        (Role.SOCIAL_WORKER, "/council/timetable"),
+        (Role.IRO, "/council/timetable"),
+        (Role.ADMIN, "/timetable"),
+        (Role.ADMIN, "/council/timetable"),
+        (Role.MANAGER, "/timetable"),
+        (Role.KEYWORKER, "/admin/timetable"),
+        (Role.MANAGER, "/admin/timetable"),
+    ],
+)
+def test_dashboards_and_settings_are_for_their_roles_only(client, auth, people, role, path):
+    auth.sign_in(people[role])
+    assert client.get(path).status_code == 404
+
+
+def test_signed_out_is_sent_to_sign_in(client, people):
+    response = client.get("/timetable")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_landing_pages_link_to_the_dashboards(client, auth, people, make_child, today):
+    make_child(became=today - timedelta(days=45), name="Olly", staff=[people[Role.IRO]])
+    auth.sign_in(people[Role.IRO])
+    text = client.get("/my-children").text
+    assert "What is due" in text and 'href="/timetable"' in text and "overdue" in text
+    auth.sign_out()
+    auth.sign_in(people[Role.MANAGER])
+    assert 'href="/council/timetable"' in client.get("/council").text
+
+
+def test_get_pages_never_write(client, auth, session, people, make_child, app, today):
+    from sqlalchemy import event
+
+    from participation.db import db
+
+    child = make_child(became=today - timedelta(days=45))
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    writes = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and any(
+            table in statement for table in ("milestones", "reviews", "significant_events")
+        ):
+            writes.append(statement)
+
+    review = child.reviews[0]
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        for path in (
+            "/timetable",
+            f"/children/{child.public_id}",
+            f"/reviews/{review.public_id}/milestones/consult-child",
+            f"/children/{child.public_id}/significant-events/new",
+        ):
+            assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert writes == []
+
+
+# --- the query count does not grow with the caseload ---------------------------------------
+
+
+def _count_queries(client, path):
+    from sqlalchemy import event
+
+    from participation.db import db
+
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    client.get(path)  # warm: the first request may touch the sign-in session
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        (Role.KEYWORKER, "/timetable"),
+        (Role.IRO, "/timetable?status=all&owner=mine"),
+        (Role.MANAGER, "/council/timetable"),
+        (Role.MANAGER, "/council"),
+        (Role.SOCIAL_WORKER, "/my-children"),
+    ],
+)
+def test_query_count_is_fixed_as_the_caseload_grows(
+    client, auth, session, people, make_child, today, role, path
+):
+    homes = [factories.make_home(session, f"Home {n}") for n in range(3)]
+
+    def add(count, offset):
+        for n in range(count):
+            child = make_child(
+                became=today - timedelta(days=20 + 7 * (n + offset)),
+                home=homes[n % 3],
+                name=f"Child {n + offset}",
+            )
+            if n % 4 == 0:
+                service.record_event(
+                    session, child, people[Role.KEYWORKER], "missing", today, "", today=today
+                )
+        session.commit()
+
+    add(5, 0)
+    auth.sign_in(people[role])
+    small = _count_queries(client, path)
+    add(45, 5)
+    large = _count_queries(client, path)
+    assert small == large, (small, large)
+
+
+# --- marking a milestone done --------------------------------------------------------------
+
+
+def _milestone_page(client, review_id, name, **query):
+    suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    return client.get(f"/reviews/{review_id}/milestones/{name}{suffix}")
+
+
+def _consult(session, child):
+    """The address and version of the child's consult-child milestone (read before any request:
+    each request ends the shared session, leaving loaded rows detached)."""
+    consult = task(session, child, "consult-child")
+    return consult.review.public_id, consult.version
+
+
+def test_owner_marks_a_milestone_done(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=45), name="Olly")
+    review_id, version = _consult(session, child)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = _milestone_page(client, review_id, "consult-child", next="/timetable")
+    assert page.status_code == 200
+    assert '<label for="done_on"' in page.text and '<label for="note"' in page.text
+    response = client.post(
+        f"/reviews/{review_id}/milestones/consult-child",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "done_on": today.isoformat(),
+            "note": "Talked it through after school",
+            "version": str(version),
+            "next": "/timetable",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/timetable"
+    session.expire_all()
+    done = task(session, child, "consult-child")
+    assert done.done_on == today and done.done_by_id == people[Role.SOCIAL_WORKER].id
+    assert audited(session, "milestone-done") == 1
+    assert "Marked done" in client.get("/timetable").text
+
+
+def test_someone_else_just_changed_it(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=45))
+    review_id, stale = _consult(session, child)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = _milestone_page(client, review_id, "consult-child")
+    # Meanwhile a manager marks it done.
+    consult = task(session, child, "consult-child")
+    service.mark_done(session, consult, people[Role.MANAGER], today, today=today)
+    session.commit()
+    response = client.post(
+        f"/reviews/{review_id}/milestones/consult-child",
+        data={"csrf_token": csrf_from(page.text), "done_on": today.isoformat(), "version": stale},
+    )
+    assert response.status_code == 200
+    assert "Someone else just changed this" in response.text
+    session.expire_all()
+    assert task(session, child, "consult-child").done_by_id == people[Role.MANAGER].id
+
+
+def test_a_future_done_date_is_refused_naming_the_field(
+    client, auth, session, people, make_child, today
+):
+    child = make_child(became=today - timedelta(days=45))
+    review_id, version = _consult(session, child)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = _milestone_page(client, review_id, "consult-child")
+    for value, message in [
+        ((today + timedelta(days=2)).isoformat(), "Date it was done must be today or in the past"),
+        ("31/02/2026", "Date it was done must be a real date"),
+        ("", "Enter the date it was done"),
+    ]:
+        response = client.post(
+            f"/reviews/{review_id}/milestones/consult-child",
+            data={
+                "csrf_token": csrf_from(page.text),
+                "done_on": value,
+                "version": str(version),
+            },
+        )
+        assert response.status_code == 200
+        assert "<title>Error:" in response.text and message in response.text
+        assert '<a href="#done_on">' in response.text
+    session.expire_all()
+    assert task(session, child, "consult-child").done_on is None
+
+
+def test_only_the_owner_or_a_manager_marks_done(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=45))
+    review_id, _version = _consult(session, child)
+    auth.sign_in(people[Role.KEYWORKER])
+    page = _milestone_page(client, review_id, "consult-child")
+    assert page.status_code == 200 and 'name="done_on"' not in page.text
+    response = client.post(
+        f"/reviews/{review_id}/milestones/consult-child",
+        data={"csrf_token": csrf_from(page.text), "done_on": today.isoformat()},
+    )
+    assert response.status_code == 404
+    session.expire_all()
+    assert task(session, child, "consult-child").done_on is None
+
+
+def test_another_caseloads_child_is_a_404(client, auth, session, people, make_child, today):
+    other = make_child(staff=[people[Role.SOCIAL_WORKER]])
+    review = other.reviews[0]
+    event = service.record_event(
+        session, other, people[Role.SOCIAL_WORKER], "missing", today, "", today=today
+    )
+    session.commit()
+    auth.sign_in(people[Role.KEYWORKER])
+    for path in (
+        f"/reviews/{review.public_id}/milestones/consult-child",
+        f"/children/{other.public_id}/significant-events/new",
+        f"/significant-events/{event.public_id}",
+        "/reviews/no-such-review/milestones/consult-child",
+        f"/reviews/{review.public_id}/milestones/no-such-task",
+    ):
+        assert client.get(path).status_code == 404, path
+    auth.sign_out()
+    # An IRO who is not this child's IRO.
+    stranger = factories.make_staff(session, Role.IRO)
+    session.commit()
+    auth.sign_in(stranger)
+    assert client.get(f"/reviews/{review.public_id}/held").status_code == 404
+
+
+# --- significant events and the IRO's decision ---------------------------------------------
+
+
+def test_keyworker_records_a_significant_event(client, auth, session, people, make_child, today):
+    child = make_child(name="Olly")
+    auth.sign_in(people[Role.KEYWORKER])
+    page = client.get(f"/children/{child.public_id}/significant-events/new")
+    assert "Family time change" in page.text and ">Contact" not in page.text
+    response = client.post(
+        f"/children/{child.public_id}/significant-events/new",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "kind": "contact-change",
+            "occurred_on": today.isoformat(),
+            "note": "Visits with Mum moved to Saturdays",
+        },
+    )
+    assert response.status_code == 302
+    event = session.scalar(select(SignificantEvent))
+    assert event.kind.value == "contact-change" and event.decision is None
+    assert audited(session, "significant-event-recorded") == 1
+    record = client.get(response.headers["Location"]).text
+    assert "Waiting for the IRO" in record
+
+
+@pytest.mark.parametrize(
+    ("kind", "occurred", "message", "field"),
+    [
+        ("missing", "future", "Date it happened must be today or in the past", "occurred_on"),
+        ("missing", "before", "on or after the day the child became looked after", "occurred_on"),
+        ("dragons", "today", "Choose what happened from the list", "kind"),
+        ("", "today", "Choose what happened from the list", "kind"),
+    ],
+)
+def test_bad_significant_events_are_refused(
+    client, auth, session, people, make_child, today, kind, occurred, message, field
+):
+    child = make_child()
+    day = {
+        "future": today + timedelta(days=1),
+        "before": child.became_looked_after - timedelta(days=1),
+        "today": today,
+    }[occurred]
+    auth.sign_in(people[Role.KEYWORKER])
+    page = client.get(f"/children/{child.public_id}/significant-events/new")
+    response = client.post(
+        f"/children/{child.public_id}/significant-events/new",
+        data={"csrf_token": csrf_from(page.text), "kind": kind, "occurred_on": day.isoformat()},
+    )
+    assert response.status_code == 200
+    assert message in response.text and f'<a href="#{field}">' in response.text
+    assert session.scalar(select(func.count()).select_from(SignificantEvent)) == 0
+
+
+def _event_for(session, child, people, today):
+    event = service.record_event(
+        session, child, people[Role.KEYWORKER], "school-exclusion", today, "", today=today
+    )
+    session.commit()
+    return event
+
+
+def test_iro_brings_the_review_forward(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
+    event = _event_for(session, child, people, today)
+    review = service.next_review(child)
+    new_due = ENG.next_working_day_on_or_after(today + timedelta(days=7))
+    auth.sign_in(people[Role.IRO])
+    assert "Consider an earlier review" in client.get("/timetable").text
+    page = client.get(f"/significant-events/{event.public_id}")
+    assert '<label for="new_due"' in page.text
+    response = client.post(
+        f"/significant-events/{event.public_id}",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "decision": "bring-forward",
+            "new_due": new_due.isoformat(),
+            "reason": "Exclusion: plan needs looking at",
+            "version": str(event.version),
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Review, review.id).due_on == new_due
+    assert session.get(SignificantEvent, event.id).decision == EventDecision.BRING_FORWARD
+    invitations = task(session, child, "invitations-sent")
+    assert invitations.due_on == ENG.add_working_days(new_due, -10)
+    assert audited(session, "significant-event-considered") == 1
+
+
+def test_iro_decision_errors_name_the_field(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
+    event = _event_for(session, child, people, today)
+    review = service.next_review(child)
+    auth.sign_in(people[Role.IRO])
+    page = client.get(f"/significant-events/{event.public_id}")
+    cases = [
+        ({"decision": "bring-forward", "new_due": ""}, "new_due", "Enter the new date"),
+        (
+            {
+                "decision": "bring-forward",
+                "new_due": (review.due_on + timedelta(days=3)).isoformat(),
+            },
+            "new_due",
+            "must be before the date the review is due by now",
+        ),
+        ({"decision": "no-change", "reason": ""}, "reason", "Enter the reason for making no"),
+        ({}, "decision", "Choose whether to bring the review forward"),
+    ]
+    for data, field, message in cases:
+        response = client.post(
+            f"/significant-events/{event.public_id}",
+            data={"csrf_token": csrf_from(page.text), "version": str(event.version), **data},
+        )
+        assert response.status_code == 200, data
+        assert message in response.text and f'href="#{field}' in response.text, data
+    session.expire_all()
+    assert session.get(SignificantEvent, event.id).decision is None
+    assert session.get(Review, review.id).due_on == review.due_on
+
+
+def test_only_the_iro_decides(client, auth, session, people, make_child, today):
+    child = make_child()
+    event = _event_for(session, child, people, today)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = client.get(f"/significant-events/{event.public_id}")
+    assert page.status_code == 200 and 'name="decision"' not in page.text
+    response = client.post(
+        f"/significant-events/{event.public_id}",
+        data={"csrf_token": csrf_from(page.text), "decision": "no-change", "reason": "x"},
+    )
+    assert response.status_code == 404
+
+
+# --- recording a review as held ------------------------------------------------------------
+
+
+def test_iro_records_the_review_held(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=60))
+    review = child.reviews[0]
+    auth.sign_in(people[Role.IRO])
+    record = client.get(f"/children/{child.public_id}").text
+    assert f"/reviews/{review.public_id}/held" in record
+    page = client.get(f"/reviews/{review.public_id}/held")
+    held_on = today - timedelta(days=1)
+    response = client.post(
+        f"/reviews/{review.public_id}/held",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "held_on": held_on.isoformat(),
+            "version": str(review.version),
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    reviews = session.scalars(
+        select(Review).where(Review.child_id == child.id).order_by(Review.number)
+    ).all()
+    assert [(r.number, r.status) for r in reviews] == [
+        (1, ReviewStatus.HELD),
+        (2, ReviewStatus.PLANNED),
+    ]
+    assert audited(session, "review-held") == 1
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [
+        ("before", "Date the review was held must be on or after the day the child became"),
+        ("future", "Date the review was held must be today or in the past"),
+        ("out-of-order", "Date the review was held must be after the review held before it"),
+        ("nonsense", "Date the review was held must be a real date"),
+    ],
+)
+def test_bad_held_dates_are_refused_naming_the_field(
+    client, auth, session, people, make_child, today, which, message
+):
+    first = today - timedelta(days=50)
+    child = make_child(became=today - timedelta(days=80), held=[first])
+    review = service.next_review(child)
+    value = {
+        "before": (child.became_looked_after - timedelta(days=1)).isoformat(),
+        "future": (today + timedelta(days=1)).isoformat(),
+        "out-of-order": first.isoformat(),
+        "nonsense": "yesterday",
+    }[which]
+    auth.sign_in(people[Role.IRO])
+    page = client.get(f"/reviews/{review.public_id}/held")
+    response = client.post(
+        f"/reviews/{review.public_id}/held",
+        data={"csrf_token": csrf_from(page.text), "held_on": value, "version": review.version},
+    )
+    assert response.status_code == 200
+    assert message in response.text and '<a href="#held_on">' in response.text
+    session.expire_all()
+    assert session.get(Review, review.id).held_on is None
+    assert session.scalar(select(func.count()).select_from(Review)) == 2
+
+
+def test_keyworker_cannot_record_a_review_held(client, auth, people, make_child):
+    review_id = make_child().reviews[0].public_id
+    auth.sign_in(people[Role.KEYWORKER])
+    assert client.get(f"/reviews/{review_id}/held").status_code == 404
+
+
+# --- the council's working days ------------------------------------------------------------
+
+
+def test_admin_sets_the_nation_and_closure_days(client, auth, session, people, make_child, today):
+    child = make_child(became=today - timedelta(days=5))
+    due_before = child.reviews[0].due_on
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    assert page.status_code == 200 and '<label for="nation-nation"' in page.text
+    response = client.post(
+        "/admin/timetable",
+        data={"nation-csrf_token": csrf_from(page.text), "nation-nation": "SCT"},
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(CouncilSettings.nation)) == "SCT"
+    closed = ENG.next_working_day_on_or_after(today)
+    response = client.post(
+        "/admin/timetable/closure-days",
+        data={
+            "closure-csrf_token": csrf_from(page.text),
+            "closure-day": closed.isoformat(),
+            "closure-reason": "Staff training",
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.scalar(select(ClosureDay.day)) == closed
+    assert session.get(Review, child.reviews[0].id).due_on > due_before
+    listing = client.get("/admin/timetable").text
+    assert "Staff training" in listing
+    response = client.post(
+        f"/admin/timetable/closure-days/{closed.isoformat()}/remove",
+        data={"csrf_token": csrf_from(listing)},
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+    assert audited(session, "closure-day-removed") == 1
+
+
+def test_an_unknown_nation_is_refused_and_nothing_saved(client, auth, session, people):
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    response = client.post(
+        "/admin/timetable",
+        data={"nation-csrf_token": csrf_from(page.text), "nation-nation": "XYZ"},
+    )
+    assert response.status_code == 200
+    assert "Nation must be England, Wales, Scotland or Northern Ireland" in response.text
+    assert '<a href="#nation-nation">' in response.text
+    assert session.scalar(select(CouncilSettings.nation)) == "ENG"
+
+
+def test_a_weekend_or_repeated_closure_day_is_refused(client, auth, session, people, today):
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    response = client.post(
+        "/admin/timetable/closure-days",
+        data={"closure-csrf_token": csrf_from(page.text), "closure-day": saturday.isoformat()},
+    )
+    assert response.status_code == 200 and "Closure day must be a weekday" in response.text
+    assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+
+
+def test_a_timed_out_form_comes_back_with_the_answers(
+    client, auth, session, people, make_child, today
+):
+    child = make_child(became=today - timedelta(days=45))
+    review_id, version = _consult(session, child)
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    response = client.post(
+        f"/reviews/{review_id}/milestones/consult-child",
+        data={
+            "csrf_token": "expired",
+            "done_on": today.isoformat(),
+            "note": "Kept after the time-out",
+            "version": str(version),
+        },
+    )
+    assert response.status_code == 200
+    assert "This page timed out" in response.text and "Kept after the time-out" in response.text
+    session.expire_all()
+    assert task(session, child, "consult-child").done_on is None
+
+
+def test_the_header_leads_staff_to_what_is_due(client, auth, people):
+    auth.sign_in(people[Role.KEYWORKER])
+    assert 'href="/timetable/mine"' in client.get("/my-children").text
+    assert client.get("/timetable/mine").headers["Location"] == "/timetable"
+    auth.sign_out()
+    auth.sign_in(people[Role.ADMIN])
+    assert 'href="/admin/timetable"' in client.get("/admin/").text

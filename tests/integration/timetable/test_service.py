@@ -1,0 +1,355 @@
+"""The timetable kept in the database agrees with the rules, and keeps what staff recorded."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from participation.models import (
+    ClosureDay,
+    EventDecision,
+    EventKind,
+    Milestone,
+    PlacementType,
+    Review,
+    ReviewStatus,
+    Role,
+    SignificantEvent,
+)
+from participation.models.review import LONDON
+from participation.security.principal import StaffPrincipal
+from participation.timetable import service
+from participation.timetable.rules import (
+    TimetableError,
+    WorkingCalendar,
+    milestone_status,
+    milestones_for_review,
+    review_schedule,
+)
+
+ENG = WorkingCalendar("ENG")
+
+
+def tasks(session, review):
+    return {
+        m.name: m
+        for m in session.scalars(select(Milestone).where(Milestone.review_id == review.id))
+    }
+
+
+def test_recompute_creates_the_first_review_and_its_milestones_by_the_rules(
+    session, make_child, today
+):
+    child = make_child(became=today - timedelta(days=10))
+    [review] = child.reviews
+    expected = review_schedule(ENG, child.became_looked_after, [], today=today)[0]
+    assert review.number == 1 and review.status == ReviewStatus.PLANNED
+    assert review.due_on == expected.due
+    wanted = milestones_for_review(ENG, 1, expected.due, None)
+    assert {n: m.due_on for n, m in tasks(session, review).items()} == {
+        m.name: m.due for m in wanted
+    }
+    assert tasks(session, review)["consult-child"].owner_role == Role.SOCIAL_WORKER
+
+
+def test_recompute_twice_changes_nothing(session, make_child, today):
+    child = make_child(became=today - timedelta(days=200), held=[today - timedelta(days=170)])
+    before = {(m.review_id, m.name, m.due_on) for m in session.scalars(select(Milestone))}
+    service.recompute_child(session, child, today)
+    session.commit()
+    after = {(m.review_id, m.name, m.due_on) for m in session.scalars(select(Milestone))}
+    assert before == after
+    assert session.scalar(select(func.count()).select_from(Review)) == 2
+
+
+def test_a_held_review_brings_the_next_one_and_keeps_what_was_done(
+    session, make_child, people, today
+):
+    became = today - timedelta(days=60)
+    child = make_child(became=became)
+    review = child.reviews[0]
+    consult = tasks(session, review)["consult-child"]
+    service.mark_done(session, consult, people[Role.SOCIAL_WORKER], became, today=today)
+    session.commit()
+    held_on = ENG.last_working_day_on_or_before(today - timedelta(days=3))
+    service.record_held(session, review, held_on, people[Role.IRO], today=today)
+    session.commit()
+    first, second = sorted(child.reviews, key=lambda r: r.number)
+    assert first.status == ReviewStatus.HELD and first.held_on == held_on
+    assert second.status == ReviewStatus.PLANNED
+    assert second.due_on == review_schedule(ENG, became, [held_on], today=today)[1].due
+    done = tasks(session, first)
+    # The before-meeting tasks now count back from the day it was held; what was done stays.
+    assert done["consult-child"].done_on == became
+    assert done["consult-child"].done_by_id == people[Role.SOCIAL_WORKER].id
+    assert done["consult-child"].due_on == ENG.add_working_days(held_on, -20)
+    assert done["decisions-circulated"].due_on == ENG.add_working_days(held_on, 5)
+    assert set(tasks(session, second)) == {
+        "consult-child",
+        "invitations-sent",
+        "iro-meets-child",
+        "keyworker-report-shared-with-child",
+        "keyworker-report-sent",
+        "child-views-ready",
+        "social-worker-documents",
+    }
+
+
+@pytest.mark.parametrize(
+    ("held", "code"),
+    [
+        (lambda child, today: child.became_looked_after - timedelta(days=1), "before"),
+        (lambda child, today: today + timedelta(days=1), "future"),
+    ],
+)
+def test_bad_held_dates_are_refused_and_nothing_is_saved(
+    session, make_child, people, today, held, code
+):
+    child = make_child(became=today - timedelta(days=60))
+    review = child.reviews[0]
+    with pytest.raises(service.InputError) as refused:
+        service.record_held(session, review, held(child, today), people[Role.IRO], today=today)
+    session.rollback()
+    assert refused.value.field == "held_on"
+    assert code in refused.value.code
+    session.refresh(review)
+    assert review.held_on is None and len(child.reviews) == 1
+
+
+def test_a_held_date_out_of_order_is_refused(session, make_child, people, today):
+    first = today - timedelta(days=100)
+    child = make_child(became=today - timedelta(days=130), held=[first])
+    upcoming = service.next_review(child)
+    assert upcoming is not None
+    with pytest.raises(service.InputError) as refused:
+        service.record_held(session, upcoming, first, people[Role.IRO], today=today)
+    assert (refused.value.field, refused.value.code) == ("held_on", "held-out-of-order")
+
+
+def test_bring_forward_keeps_the_new_date_through_a_recompute(session, make_child, people, today):
+    child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
+    review = service.next_review(child)
+    assert review is not None and review.due_on > today + timedelta(days=14)
+    event = service.record_event(
+        session, child, people[Role.KEYWORKER], EventKind.MISSING, today, "", today=today
+    )
+    new_due = ENG.next_working_day_on_or_after(today + timedelta(days=10))
+    service.consider_event(
+        session,
+        event,
+        people[Role.IRO],
+        EventDecision.BRING_FORWARD,
+        today=today,
+        new_due=new_due,
+    )
+    session.commit()
+    assert review.due_on == new_due
+    assert tasks(session, review)["invitations-sent"].due_on == ENG.add_working_days(new_due, -10)
+    service.recompute_child(session, child, today)
+    assert review.due_on == new_due
+    assert event.decision == EventDecision.BRING_FORWARD and event.considered_by_id
+
+
+def test_bring_forward_refuses_a_later_date_a_past_date_and_a_holiday(
+    session, make_child, people, today
+):
+    child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
+    review = service.next_review(child)
+    assert review is not None
+    event = service.record_event(
+        session, child, people[Role.KEYWORKER], EventKind.COMPLAINT, today, "", today=today
+    )
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    for new_due, code in [
+        (review.due_on + timedelta(days=1), "forward-not-earlier"),
+        (today - timedelta(days=1), "forward-past"),
+        (saturday, "forward-not-working-day"),
+        (None, "forward-required"),
+    ]:
+        with pytest.raises(service.InputError) as refused:
+            service.consider_event(
+                session, event, people[Role.IRO], "bring-forward", today=today, new_due=new_due
+            )
+        assert (refused.value.field, refused.value.code) == ("new_due", code)
+    with pytest.raises(service.InputError) as refused:
+        service.consider_event(session, event, people[Role.IRO], "no-change", today=today)
+    assert (refused.value.field, refused.value.code) == ("reason", "reason-required")
+    assert event.decision is None
+
+
+def test_an_event_is_considered_once(session, make_child, people, today):
+    child = make_child()
+    event = service.record_event(
+        session, child, people[Role.SOCIAL_WORKER], "offending", today, "", today=today
+    )
+    service.consider_event(
+        session, event, people[Role.IRO], "no-change", today=today, reason="Minor, dealt with"
+    )
+    with pytest.raises(service.TimetableConflict):
+        service.consider_event(
+            session, event, people[Role.IRO], "no-change", today=today, reason="Again"
+        )
+
+
+def test_significant_events_refuse_future_and_unknown(session, make_child, people, today):
+    child = make_child()
+    with pytest.raises(service.InputError) as future:
+        service.record_event(
+            session, child, people[Role.IRO], "missing", today + timedelta(days=1), "", today=today
+        )
+    assert future.value.field == "occurred_on"
+    with pytest.raises(service.InputError) as unknown:
+        service.record_event(session, child, people[Role.IRO], "dragons", today, "", today=today)
+    assert unknown.value.field == "kind"
+    assert session.scalar(select(func.count()).select_from(SignificantEvent)) == 0
+
+
+def test_mark_done_checks_the_version_and_the_date(session, make_child, people, today):
+    child = make_child()
+    task = tasks(session, child.reviews[0])["consult-child"]
+    with pytest.raises(service.TimetableConflict):
+        service.mark_done(
+            session, task, people[Role.SOCIAL_WORKER], today, today=today, version=task.version + 1
+        )
+    with pytest.raises(service.InputError) as future:
+        service.mark_done(
+            session, task, people[Role.SOCIAL_WORKER], today + timedelta(days=1), today=today
+        )
+    assert future.value.field == "done_on"
+    service.mark_done(session, task, people[Role.SOCIAL_WORKER], today, today=today, note=" ok ")
+    assert task.done_on == today and task.note == "ok"
+    with pytest.raises(service.TimetableConflict):
+        service.mark_done(session, task, people[Role.SOCIAL_WORKER], today, today=today)
+
+
+def test_decisions_received_late_move_the_managers_deadline(session, make_child, people, today):
+    held_on = ENG.last_working_day_on_or_before(today - timedelta(days=30))
+    child = make_child(became=held_on - timedelta(days=30), held=[held_on])
+    review = child.reviews[0]
+    circulated = tasks(session, review)["decisions-circulated"]
+    assert tasks(session, review)["manager-considers-decisions"].due_on == ENG.add_working_days(
+        circulated.due_on, 5
+    )
+    received = ENG.last_working_day_on_or_before(today - timedelta(days=2))
+    service.mark_done(session, circulated, people[Role.IRO], received, today=today)
+    session.commit()
+    assert tasks(session, review)["manager-considers-decisions"].due_on == ENG.add_working_days(
+        received, 5
+    )
+
+
+def test_children_in_foster_care_have_no_keyworker_tasks(session, make_child, today):
+    child = make_child(placement=PlacementType.FOSTER)
+    owners = {m.owner_role for m in tasks(session, child.reviews[0]).values()}
+    assert Role.KEYWORKER not in owners and Role.SOCIAL_WORKER in owners
+
+
+def test_leaving_care_cancels_the_next_review(session, make_child, today):
+    child = make_child(became=today - timedelta(days=10))
+    child.left_care_on = today
+    session.flush()
+    service.recompute_child(session, child, today)
+    session.commit()
+    assert child.reviews[0].status == ReviewStatus.CANCELLED
+    assert service.next_review(child) is None
+    assert session.scalar(select(func.count()).select_from(Milestone)) == 0
+    assert service.meeting_countdown(child, today) == service.Countdown(None, None, False)
+
+
+def test_meeting_countdown_in_days_or_still_being_planned(session, make_child, today):
+    child = make_child()
+    assert service.meeting_countdown(child, today) == service.Countdown(None, None, True)
+    review = child.reviews[0]
+    when = datetime.combine(today + timedelta(days=12), time(16, 0), LONDON).astimezone(UTC)
+    review.scheduled_at = when
+    session.commit()
+    assert service.meeting_countdown(child, today) == service.Countdown(12, when, False)
+    # A meeting day that has passed without being recorded is not a countdown below zero.
+    assert service.meeting_countdown(child, today + timedelta(days=13)).planning
+
+
+def test_the_council_calendar_has_its_nation_and_closure_days(session, council, today):
+    assert service.calendar_for(session).nation == "ENG"
+    day = ENG.next_working_day_on_or_after(today + timedelta(days=30))
+    session.add(ClosureDay(day=day, reason="Council closure"))
+    council.nation = "SCT"
+    session.commit()
+    calendar = service.calendar_for(session)
+    assert calendar.nation == "SCT" and not calendar.is_working_day(day)
+    council.nation = "XYZ"
+    session.commit()
+    with pytest.raises(TimetableError) as refused:
+        service.calendar_for(session)
+    assert refused.value.field == "nation"
+
+
+def test_set_nation_refuses_an_unknown_nation(session, council, today):
+    with pytest.raises(service.InputError) as refused:
+        service.set_nation(session, "Atlantis", today)
+    assert refused.value.field == "nation"
+    session.rollback()
+    assert service.council_nation(session) == "ENG"
+
+
+def test_a_closure_day_moves_the_dates_of_every_child(session, make_child, today):
+    child = make_child(became=today - timedelta(days=5))
+    review = child.reviews[0]
+    before = review.due_on
+    closed = ENG.next_working_day_on_or_after(today)
+    service.add_closure_day(session, closed, "Staff training", today)
+    session.commit()
+    assert review.due_on == WorkingCalendar("ENG", [closed]).add_working_days(
+        child.became_looked_after, 20
+    )
+    service.remove_closure_day(session, closed, today)
+    session.commit()
+    assert review.due_on == before
+
+
+def test_sql_status_boundaries_agree_with_the_rules(session, council):
+    # Every day for ten weeks across Christmas: the dashboard's SQL boundaries and
+    # rules.milestone_status put each due date in the same status.
+    calendar = service.calendar_for(session)
+    for start in (date(2026, 12, 18), date(2027, 3, 24), date(2026, 5, 1)):
+        bounds = service._Bounds(start, service.soon_until(calendar, start))
+        for offset in range(-5, 70):
+            due = start + timedelta(days=offset)
+            by_rules = milestone_status(due, None, start, soon_working_days=5, calendar=calendar)
+            if due < bounds.today:
+                by_sql = "overdue"
+            elif due == bounds.today:
+                by_sql = "due-today"
+            elif due <= bounds.soon_until:
+                by_sql = "due-soon"
+            else:
+                by_sql = "upcoming"
+            assert by_sql == by_rules, (start, due)
+
+
+def test_dashboard_sorts_overdue_first_and_counts(session, make_child, people, today):
+    make_child(became=today - timedelta(days=40), name="Overdue Olly")
+    make_child(became=today - timedelta(days=1), name="Fresh Fay")
+    principal = StaffPrincipal(people[Role.SOCIAL_WORKER], None)  # type: ignore[arg-type]
+    board = service.dashboard(session, principal, today, service.Filters())
+    statuses = [row.status for row in board.milestones]
+    ranks = [service._STATUS_RANK[s] for s in statuses]
+    assert ranks == sorted(ranks) and statuses[0] == "overdue"
+    assert board.counts.overdue == statuses.count("overdue")
+    assert board.counts.outstanding == board.milestone_total == len(board.milestones)
+    mine = service.dashboard(session, principal, today, service.Filters(owner="mine"))
+    assert {row.owner_role for row in mine.milestones} == {Role.SOCIAL_WORKER}
+
+
+def test_control_characters_never_reach_the_database(session, make_child, people, today):
+    child = make_child()
+    event = service.record_event(
+        session, child, people[Role.KEYWORKER], "missing", today, " back\x00 home\x1b ", today=today
+    )
+    assert event.note == "back home"
+    with pytest.raises(service.InputError) as long_note:
+        service.record_event(
+            session, child, people[Role.KEYWORKER], "missing", today, "x" * 501, today=today
+        )
+    assert (long_note.value.field, long_note.value.code) == ("note", "note-too-long")
