@@ -91,9 +91,13 @@
     dirty = false;
     var submitter = event.submitter;
     chain.then(function () {
-      resubmitting = true;
-      if (form.requestSubmit) form.requestSubmit(submitter || undefined);
-      else form.submit();
+      // Out of the submit event first: a submit asked for while it is still being dispatched
+      // (a promise callback can run then) is ignored by the browser.
+      window.setTimeout(function () {
+        resubmitting = true;
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+        else form.submit();
+      }, 0);
     });
   });
 

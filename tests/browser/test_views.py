@@ -108,7 +108,14 @@ def test_a_child_adds_words_a_photo_and_a_video_on_a_tablet(browser, base_url, a
     photo = page.get_by_role("img", name="Photo 1: My den")
     expect(photo).to_be_visible()
     # Loaded through the authorised route, as a real picture.
-    page.wait_for_function("document.querySelector('.item-photo img').naturalWidth > 0")
+    # Polled from here: wait_for_function's string predicate is eval'd in the page, which our
+    # CSP (rightly) forbids.
+    for _ in range(100):
+        if photo.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the photo never loaded through the media route")
 
     # A video: first "getting your video ready", then the video itself.
     with worker_not_run_yet(app) as huey:

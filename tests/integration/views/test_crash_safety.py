@@ -280,3 +280,74 @@ def test_uploads_are_spooled_to_named_files_on_disk(app, views, media_dir, monke
     assert existed and Path(name).parent == folder and Path(name).name.startswith(UPLOAD_PREFIX)
     assert not Path(name).exists()  # gone with the request
     assert app.config["MAX_FORM_MEMORY_SIZE"] <= 1024 * 1024
+
+
+def test_the_sweep_finds_orphans_in_an_s3_bucket_too(app, session):
+    import boto3
+    from moto import mock_aws
+
+    from participation.media.storage import S3Storage
+
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-2")
+        client.create_bucket(
+            Bucket="media", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        bucket = S3Storage("media", client=client)
+        source = Path(__file__)
+        orphan = bucket.put(new_key("photo"), source).key
+        other_area = bucket.put("pack/ab/abcdef.pdf", source).key
+        uploads = Path(app.instance_path) / "no-uploads-here"
+        assert sweep_media(session, bucket, uploads, HOUR).orphans == 0  # too young
+        later = time.time() + 2 * HOUR
+        assert sweep_media(session, bucket, uploads, HOUR, now=later).orphans == 1
+        assert not bucket.exists(orphan) and bucket.exists(other_area)
+
+
+@pytest.mark.slow
+def test_the_worker_command_runs_waiting_tasks(app, session, store, media_dir, tmp_path, make_app):
+    """`flask --app participation worker` in its own process gets a queued video ready."""
+    import signal
+    import subprocess
+    import sys
+
+    config = {
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "MEDIA_STORAGE": str(store.root),
+        "TASK_QUEUE": f"sqlite:///{tmp_path / 'tasks.db'}",
+        "TASK_QUEUE_IMMEDIATE": False,
+    }
+    queue = make_app(config).extensions["views_queue"]
+    media = _waiting_video(session, store, media_dir)
+    queue.queue([media.id])  # queued before any worker runs: it waits in the file
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": config["DATABASE_URL"],
+        "MEDIA_STORAGE": config["MEDIA_STORAGE"],
+        "TASK_QUEUE": config["TASK_QUEUE"],
+    }
+    flask = Path(sys.executable).with_name("flask")
+    worker = subprocess.Popen(
+        [str(flask), "--app", "participation", "worker", "--workers", "1"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if _reloaded(session, media.id).status != MediaStatus.PROCESSING:
+                break
+            time.sleep(0.25)
+    finally:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    assert _reloaded(session, media.id).status == MediaStatus.READY
+    assert _kinds(store) == ["poster", "video"]
