@@ -39,7 +39,8 @@ demo: db ## Load the fictional demo council (safe to run twice)
 run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
 	@echo
 	@echo "My Review is running on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The video worker runs beside the web app and stops with it.
+	@trap 'kill 0' EXIT INT TERM; $(FLASK) worker & $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: install ## Serve with gunicorn as in production (needs SECRET_KEY and APP_ENV=production)
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) 'participation:create_app()'

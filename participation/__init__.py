@@ -74,8 +74,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(worry_bp)
     from .views import init_views
+    from .workspaces import init_workspaces
 
     init_views(app)
+    init_workspaces(app)
+    from .sharing import init_sharing
+
+    init_sharing(app)
 
     from .cli import register_commands
 

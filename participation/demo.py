@@ -38,6 +38,7 @@ from .planning.demo import add_demo_plan
 from .timetable import service as timetable
 from .timetable.rules import WorkingCalendar, review_schedule
 from .views.demo import add_demo_views
+from .workspaces.demo import add_demo_workspaces
 
 T = TypeVar("T")
 
@@ -263,6 +264,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     session.flush()
     add_demo_plan(session)
     add_demo_views(session)
+    add_demo_workspaces(session, today)
     session.commit()
     return [(member.role.value, member.email, member.name) for member in staff.values()]
 

@@ -6,6 +6,8 @@ by the switcher), then the browser's Accept-Language, then English.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 
@@ -35,6 +37,15 @@ def text_direction() -> str:
 
 
 def init_i18n(app: Flask) -> None:
+    # Offer only languages whose catalog is compiled: a page marked lang="ar" but written in
+    # English would mislead screen readers and the child alike.
+    translations = Path(app.root_path, app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    app.config["ALL_LANGUAGES"] = app.config["LANGUAGES"]
+    app.config["LANGUAGES"] = {
+        code: about
+        for code, about in app.config["LANGUAGES"].items()
+        if code == "en" or (translations / code / "LC_MESSAGES" / "messages.mo").exists()
+    }
     babel.init_app(app, locale_selector=select_locale)
 
     @app.context_processor

@@ -113,9 +113,11 @@ def unlock_space(public_id: str) -> Response:
 def age_band(public_id: str) -> Response:
     the_child = _staff_child(public_id)
     form = AgeBandForm()
-    if form.validate_on_submit():
+    band = (form.band.data or "").strip()
+    # Optional() lets blank-looking values through unchecked, so check against the bands here.
+    if form.validate_on_submit() and band in {"", *(b.value for b in AgeBand)}:
         space = service.space_for(db.session(), the_child)
-        space.age_band_override = AgeBand(form.band.data) if form.band.data else None
+        space.age_band_override = AgeBand(band) if band else None
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("caseload.child_record", public_id=public_id))

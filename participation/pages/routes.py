@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from ..accounts.routes import safe_next
+from ..db import db
 from ..i18n import LANGUAGE_COOKIE
 from ..models import Role
 from ..security.access import public
@@ -51,6 +52,15 @@ def choose_language() -> Response:
     target = safe_next(request.form.get("next")) or url_for("pages.home")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
+        # A choice made while signed in is kept with the person (a child's space or a staff
+        # account), so it follows them to another tablet; the cookie covers the sign-in page.
+        principal = g.principal
+        if isinstance(principal, ChildPrincipal):
+            principal.space.language = code
+            db.session.commit()
+        elif isinstance(principal, StaffPrincipal):
+            principal.staff.language = code
+            db.session.commit()
         response.set_cookie(
             LANGUAGE_COOKIE,
             code,

@@ -5,15 +5,24 @@ Views, media downloads, packs and exports all ask here; nothing else re-derives 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, exists, select, true
-from sqlalchemy.orm import Session
+from collections.abc import Iterable
 
-from ..models import Assignment, Child, Item, MediaFile, Role
+from sqlalchemy import ColumnElement, Select, exists, select, true
+from sqlalchemy.orm import Session, object_session
+
+from ..models import Assignment, Audience, Child, Item, ItemAuthor, MediaFile, Review, Role
+from ..sharing import state as sharing_state
 from .principal import ChildPrincipal, Principal, StaffPrincipal
 
 # Managers oversee every child in the council; admins keep the records (names, homes, staff) but
 # are not caseworkers.
 COUNCIL_WIDE = (Role.MANAGER, Role.ADMIN)
+# Whom a child's sharing choice for an audience reaches, by staff role.
+ROLE_AUDIENCE = {
+    Role.KEYWORKER: Audience.KEYWORKER,
+    Role.SOCIAL_WORKER: Audience.SOCIAL_WORKER,
+    Role.IRO: Audience.IRO,
+}
 
 
 def visible_child_ids(principal: StaffPrincipal) -> Select[int] | None:
@@ -83,19 +92,84 @@ def can_view_child(session: Session, principal: Principal, child: Child) -> bool
     )
 
 
+def audience_of(principal: Principal) -> Audience | None:
+    """Which of the child's audiences a staff member reads as: their role's (keyworker, social
+    worker, IRO). Managers and administrators are nobody's audience: a child shares with the
+    people who work with them."""
+    if not isinstance(principal, StaffPrincipal):
+        return None
+    return ROLE_AUDIENCE.get(principal.role)
+
+
+def items_visible_to_audience(
+    session: Session, items: Iterable[Item], audience: Audience
+) -> list[Item]:
+    """The items, of those given, that `audience` may see now: not deleted, and shared with that
+    audience (or with everyone at the meeting) by the latest choice. The review pack is built
+    from this, so the pack's property test is a test of this rule."""
+    candidates = [item for item in items if item.deleted_at is None]
+    current = sharing_state.latest_shares(
+        session, (sharing_state.item_subject(item) for item in candidates)
+    )
+    return [
+        item
+        for item in candidates
+        if sharing_state.visible_to(current[sharing_state.item_subject(item)], audience)
+    ]
+
+
+def plan_sections_visible_to_audience(
+    session: Session, review: Review, sections: Iterable[str], audience: Audience
+) -> list[str]:
+    """The sections of the child's meeting plan for `review` shared with `audience`."""
+    wanted = list(sections)
+    current = sharing_state.latest_shares(
+        session, (sharing_state.plan_subject(review.id, section) for section in wanted)
+    )
+    return [
+        section
+        for section in wanted
+        if sharing_state.visible_to(
+            current[sharing_state.plan_subject(review.id, section)], audience
+        )
+    ]
+
+
+def may_read_pack(
+    session: Session, principal: Principal, child: Child, review: Review, audience: Audience
+) -> bool:
+    """May this principal read the review pack made for `audience`? The child may see every
+    pack of their own (to see what others will see). Staff: the pack for their own audience, or
+    the one for everyone at the meeting, of a review of a child on their caseload."""
+    if review.child_id != child.id:
+        return False
+    if isinstance(principal, ChildPrincipal):
+        return principal.child.id == child.id
+    own = audience_of(principal)
+    if own is None or audience not in (own, Audience.MEETING):
+        return False
+    return can_view_child(session, principal, child)
+
+
 def can_view_item(principal: Principal, item: Item) -> bool:
     """May this principal see one of a child's "My views" items (its words, photos, video)?
 
-    Everything a child makes is private to them: today only the child who owns it, and only
-    while it is not deleted. Not their keyworker, not even for words the keyworker wrote down
-    with the child: those are the child's words, and the child decides who sees them. The
-    sharing area widens this with the child's own choices, here and nowhere else.
+    Everything a child makes is private to them until they choose otherwise: the child who owns
+    it, and the staff they shared it with (by their latest choice, never a withdrawn one), while
+    the staff member still works with the child. Never once deleted. Not their keyworker just
+    because the keyworker wrote the words down with the child: those are the child's words.
     """
     if item.deleted_at is not None:
         return False
     if isinstance(principal, ChildPrincipal):
         return principal.child.id == item.child_id
-    return False
+    audience = audience_of(principal)
+    session = object_session(item)
+    if audience is None or session is None:
+        return False
+    if not items_visible_to_audience(session, [item], audience):
+        return False
+    return can_view_child(session, principal, item.child)
 
 
 def can_view_media(principal: Principal, media_file: MediaFile) -> bool:
@@ -107,3 +181,68 @@ def can_change_item(principal: Principal, item: Item) -> bool:
     """May this principal change or delete an item? Only the child who owns it, while it is
     theirs alone (the sharing area adds: and not yet shared into a review pack)."""
     return isinstance(principal, ChildPrincipal) and can_view_item(principal, item)
+
+
+# --- Staff workspaces: the keyworker report, review outcomes, invitations ------------------
+
+
+def may_keep_keyworker_records(principal: Principal) -> bool:
+    """Monthly summaries, the keyworker report while it is a draft, and the action notes after a
+    review are the keyworker's work: only keyworkers write them, and only they read the drafts
+    (the social worker and IRO get the report when it is sent). Whether they may see the child
+    at all is `can_view_child`."""
+    return isinstance(principal, StaffPrincipal) and principal.role == Role.KEYWORKER
+
+
+def may_read_sent_keyworker_report(principal: Principal) -> bool:
+    """A sent keyworker report (and the child's comments sent with it) goes to the social worker
+    and the IRO; keyworkers and managers may read it too. Not administrators: they keep the
+    records, they are not caseworkers. (Plus `can_view_child`, for the child in question.)"""
+    return isinstance(principal, StaffPrincipal) and principal.role in (
+        Role.KEYWORKER,
+        Role.SOCIAL_WORKER,
+        Role.IRO,
+        Role.MANAGER,
+    )
+
+
+def may_quote_item_in_report(principal: Principal, item: Item) -> bool:
+    """May a keyworker's report start from this item, as "<child> says"?
+
+    What the child chose to share with this keyworker (`can_view_item`, which the sharing area
+    widens); and, until sharing exists, the child's words that this keyworker wrote down with
+    the child: they heard them, and the report is shared with the child (who can disagree or add
+    to it) before it is sent to anyone. Never a deleted item, never another keyworker's notes.
+    """
+    if not may_keep_keyworker_records(principal) or item.deleted_at is not None:
+        return False
+    assert isinstance(principal, StaffPrincipal)
+    if can_view_item(principal, item):
+        return True
+    return (
+        item.author == ItemAuthor.KEYWORKER_WITH_CHILD and item.written_by_id == principal.staff.id
+    )
+
+
+def can_view_action_notes(session: Session, principal: Principal, child: Child) -> bool:
+    """The keyworker's action notes after a review are for the team on the child's case: staff
+    with an active assignment to the child. Not the child, not the review pack, and not staff who
+    see the whole council without working on the case."""
+    if not isinstance(principal, StaffPrincipal) or principal.role in COUNCIL_WIDE:
+        return False
+    return can_view_child(session, principal, child)
+
+
+def may_record_review_outcome(principal: Principal) -> bool:
+    """The IRO records meeting the child, how the child took part (the participation code), the
+    decisions and actions of the review and their circulation, and sees the ones flagged as
+    overdue or not done."""
+    return isinstance(principal, StaffPrincipal) and principal.role == Role.IRO
+
+
+def may_prepare_invitations(principal: Principal) -> bool:
+    """The social worker (or a manager) sends the invitations: the list, its CSV and letters."""
+    return isinstance(principal, StaffPrincipal) and principal.role in (
+        Role.SOCIAL_WORKER,
+        Role.MANAGER,
+    )

@@ -29,7 +29,10 @@ def accepts_files(view: F) -> F:
 
 
 def _has_nul(values: MultiDict[str, str]) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
+    def nul(text: object) -> bool:
+        return isinstance(text, str) and "\x00" in text
+
+    return any(nul(key) or any(nul(v) for v in vs) for key, vs in values.lists())
 
 
 def init_request_guards(app: Flask) -> None:

@@ -66,7 +66,8 @@ def test_security_headers_on_every_page(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_language_choice_is_remembered(client):
+def test_language_choice_is_remembered(app, monkeypatch, client):
+    monkeypatch.setitem(app.config["LANGUAGES"], "cy", ("Cymraeg", "ltr"))
     page = client.get("/sign-in").text
     from tests.conftest import csrf_from
 
@@ -77,7 +78,16 @@ def test_language_choice_is_remembered(client):
     assert 'lang="cy"' in client.get("/sign-in").text
 
 
-def test_right_to_left_languages_set_dir(client):
+def test_only_languages_with_a_catalog_are_offered(app, client):
+    page = client.get("/sign-in").text
+    for code in app.config["ALL_LANGUAGES"]:
+        offered = f'value="{code}"' in page
+        assert offered == (code in app.config["LANGUAGES"]), code
+    assert 'lang="en"' in client.get("/sign-in", headers={"Accept-Language": "ps"}).text
+
+
+def test_right_to_left_languages_set_dir(app, monkeypatch, client):
+    monkeypatch.setitem(app.config["LANGUAGES"], "ar", ("العربية", "rtl"))
     page = client.get("/sign-in", headers={"Accept-Language": "ar"}).text
     assert 'lang="ar" dir="rtl"' in page
 

@@ -172,3 +172,24 @@ def test_expired_and_unknown_links_are_refused(app, session, mia_with_code, keyw
     client = app.test_client()
     assert "too old" in client.get(f"/link/{token}").text
     assert client.get("/link/not-a-real-token").status_code == 404
+
+
+def test_a_childs_language_choice_is_kept_with_their_space(
+    app, monkeypatch, tablet, client, session, mia_with_code, keyworker
+):
+    monkeypatch.setitem(app.config["LANGUAGES"], "ar", ("العربية", "rtl"))
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    tablet.post("/language", language="ar", next="/me")
+    assert 'lang="ar" dir="rtl"' in client.get("/me").text
+    assert space_service.space_for(session, mia_with_code).language == "ar"
+
+
+def test_a_blank_age_band_is_refused_without_an_error(client, auth, session, mia, keyworker):
+    auth.sign_in(keyworker)
+    page = client.get(f"/children/{mia.public_id}").text
+    response = client.post(
+        f"/children/{mia.public_id}/age-band", data={"band": " ", "csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 302
+    assert space_service.space_for(session, mia).age_band_override is None

@@ -1,0 +1,349 @@
+"""The review pack: what one audience may read for one review, built from the child's current
+sharing choices through `security.policy` (the one decision point), and nothing else.
+
+One builder makes every pack: the IRO's, the one for everyone at the meeting, and the one the
+child previews ("See what my IRO will see" renders the IRO's pack with the same template). The
+PDF is the same page rendered by WeasyPrint, with photos read straight from the media store.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..child import service as space_service
+from ..media.storage import Storage
+from ..models import (
+    Answer,
+    Attendance,
+    Audience,
+    Child,
+    ChildSpace,
+    Item,
+    MediaFile,
+    MeetingPlan,
+    PackRead,
+    PackSnapshot,
+    ParticipationCode,
+    Review,
+    StaffMember,
+)
+from ..planning import service as planning_service
+from ..planning import steps
+from ..security import policy
+from ..sharing.service import SHAREABLE_SECTIONS
+from ..views import topics
+
+STORE_SCHEME = "store:"
+
+
+@dataclass
+class TopicGroup:
+    code: str
+    title: LazyString
+    items: list[Item]
+
+
+@dataclass
+class Pack:
+    """Everything one pack shows. Templates get only this."""
+
+    child: Child
+    review: Review
+    audience: Audience
+    meeting_date: date
+    address: str | None
+    plan: MeetingPlan | None
+    sections: list[steps.Step]
+    cards: list[planning_service.PersonCard]
+    topics: list[TopicGroup]
+    taking_part_shared: bool
+    suggested_code: ParticipationCode | None
+    keyworker_report: Any = None
+    # Subjects new or changed since the baseline the reader last had (their read, or the send).
+    changed: set[str] = field(default_factory=set)
+    baseline: str | None = None  # "read" or "sent"
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for group in self.topics for item in group.items]
+
+    def media(self) -> list[MediaFile]:
+        return [m for item in self.items for m in item.media if m.ready]
+
+
+class ReportSource:
+    """Where the keyworker report comes from (the workspaces area), if it is installed."""
+
+    @staticmethod
+    def find(session: Session, review: Review) -> Any:
+        try:
+            module = importlib.import_module("participation.workspaces.keyworker.service")
+        except ImportError:
+            return None
+        finder: Callable[[Session, Review], Any] | None = getattr(
+            module, "keyworker_report_for_pack", None
+        )
+        return finder(session, review) if finder is not None else None
+
+
+def pack_items(session: Session, child: Child, review: Review) -> list[Item]:
+    """The child's items for this review (or made when no review was planned), oldest first."""
+    return list(
+        session.scalars(
+            select(Item)
+            .where(
+                Item.child_id == child.id,
+                Item.deleted_at.is_(None),
+                or_(Item.review_id == review.id, Item.review_id.is_(None)),
+            )
+            .options(selectinload(Item.media), selectinload(Item.written_by))
+            .order_by(Item.created_at, Item.id)
+        )
+    )
+
+
+def suggested_code(
+    child: Child,
+    review: Review,
+    plan: MeetingPlan | None,
+    taking_part_shared: bool,
+    has_views: bool,
+) -> ParticipationCode | None:
+    """A first suggestion of the SSDA903 participation code from how the child says they will
+    take part; the IRO records the real one after the meeting. None when there is nothing to
+    go on (the taking-part answers were not shared or not given)."""
+    if child.age_on(review.meeting_date) < 4:
+        return ParticipationCode.PN0
+    if not taking_part_shared or plan is None or plan.attendance is None:
+        return None
+    if plan.attendance == Attendance.VIEWS_ONLY:
+        return ParticipationCode.PN5 if has_views else ParticipationCode.PN7
+    if plan.advocate == Answer.YES:
+        return ParticipationCode.PN2
+    return ParticipationCode.PN1
+
+
+def build_pack(
+    session: Session,
+    child: Child,
+    review: Review,
+    audience: Audience,
+    *,
+    show_address: bool = False,
+    reader_id: int | None = None,
+) -> Pack:
+    """The pack for `audience`: exactly what the child shared with it, by the latest choices."""
+    plan = planning_service.find_plan(session, review)
+    shown = set(
+        policy.plan_sections_visible_to_audience(session, review, SHAREABLE_SECTIONS, audience)
+    )
+    sections = [step for step in steps.STEPS if step.slug in shown] if plan is not None else []
+    items = policy.items_visible_to_audience(session, pack_items(session, child, review), audience)
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == child.id))
+    band = space_service.age_band(child, space, date.today())
+    groups: list[TopicGroup] = []
+    for topic in topics.TOPICS:
+        in_topic = [item for item in items if item.topic == topic.code]
+        if in_topic:
+            groups.append(TopicGroup(topic.code, topics.title_of(topic.code, band), in_topic))
+    taking_part = steps.TAKING_PART in {s.slug for s in sections}
+    report = ReportSource.find(session, review) if audience != Audience.MEETING else None
+    pack = Pack(
+        child=child,
+        review=review,
+        audience=audience,
+        meeting_date=review.meeting_date,
+        address=(child.home.address or None) if show_address and child.home else None,
+        plan=plan,
+        sections=sections,
+        cards=planning_service.people_cards(session, child, plan)
+        if plan is not None and steps.WHO_COMES in shown
+        else [],
+        topics=groups,
+        taking_part_shared=taking_part,
+        suggested_code=suggested_code(child, review, plan, taking_part, bool(items)),
+        keyworker_report=report,
+    )
+    _mark_changes(session, pack, reader_id)
+    return pack
+
+
+def contents_of(pack: Pack) -> list[dict[str, Any]]:
+    """What a pack holds, as ids and versions (never content): for snapshots and reads."""
+    rows: list[dict[str, Any]] = [
+        {"subject": f"item:{item.public_id}", "version": item.version} for item in pack.items
+    ]
+    plan_version = pack.plan.version if pack.plan is not None else 0
+    rows += [{"subject": f"plan:{s.slug}", "version": plan_version} for s in pack.sections]
+    return rows
+
+
+def _mark_changes(session: Session, pack: Pack, reader_id: int | None) -> None:
+    baseline: PackRead | PackSnapshot | None = None
+    kind = None
+    if reader_id is not None:
+        baseline = session.scalar(
+            select(PackRead)
+            .where(
+                PackRead.review_id == pack.review.id,
+                PackRead.audience == pack.audience,
+                PackRead.staff_id == reader_id,
+            )
+            .order_by(PackRead.id.desc())
+            .limit(1)
+        )
+        kind = "read"
+    if baseline is None:
+        baseline = latest_snapshot(session, pack.review, pack.audience)
+        kind = "sent"
+    if baseline is None:
+        return
+    before = {row["subject"]: row["version"] for row in baseline.contents}
+    pack.baseline = kind
+    pack.changed = {
+        row["subject"] for row in contents_of(pack) if before.get(row["subject"]) != row["version"]
+    }
+
+
+def latest_snapshot(session: Session, review: Review, audience: Audience) -> PackSnapshot | None:
+    return session.scalar(
+        select(PackSnapshot)
+        .where(PackSnapshot.review_id == review.id, PackSnapshot.audience == audience)
+        .order_by(PackSnapshot.id.desc())
+        .limit(1)
+    )
+
+
+def send(
+    session: Session, child: Child, review: Review, staff: StaffMember, **build: Any
+) -> list[PackSnapshot]:
+    """Send the pack: keep a snapshot of what each audience's pack holds now."""
+    made = []
+    for audience in (Audience.IRO, Audience.MEETING, Audience.SOCIAL_WORKER, Audience.KEYWORKER):
+        pack = build_pack(session, child, review, audience, **build)
+        snapshot = PackSnapshot(
+            child_id=child.id,
+            review_id=review.id,
+            audience=audience,
+            sent_by_id=staff.id,
+            contents=contents_of(pack),
+        )
+        session.add(snapshot)
+        made.append(snapshot)
+    session.commit()
+    return made
+
+
+def mark_read(session: Session, pack: Pack, staff: StaffMember) -> PackRead:
+    """The reader has read the pack as it is now."""
+    row = PackRead(
+        child_id=pack.child.id,
+        review_id=pack.review.id,
+        audience=pack.audience,
+        staff_id=staff.id,
+        contents=contents_of(pack),
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def last_read(session: Session, review: Review, audience: Audience) -> PackRead | None:
+    return session.scalar(
+        select(PackRead)
+        .where(PackRead.review_id == review.id, PackRead.audience == audience)
+        .order_by(PackRead.id.desc())
+        .limit(1)
+    )
+
+
+# --- The PDF ------------------------------------------------------------------------------
+
+
+def store_url(media: MediaFile, variant: str | None) -> str:
+    """How the PDF's page names a photo: read from the store by the PDF maker, never by HTTP."""
+    return f"{STORE_SCHEME}{media.public_id}/{variant or 'full'}"
+
+
+def render_pdf(html: str, pack: Pack, storage: Storage, stylesheet: Path) -> bytes:
+    """The pack's page as a tagged PDF (PDF/UA-1: language, headings, reading order), with the
+    pack's own photos embedded from the media store and nothing fetched from anywhere else."""
+    from PIL import ImageFile
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which
+    # would let the upload checks accept a broken photo. Our stored photos are whole: keep it off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+    keys: dict[str, tuple[str, str]] = {}
+    for media in pack.media():
+        if media.thumb_key:
+            keys[store_url(media, "thumb")] = (media.thumb_key, "image/jpeg")
+            keys[store_url(media, "poster")] = (media.thumb_key, "image/jpeg")
+        if media.storage_key and media.kind.value == "photo":
+            keys[store_url(media, None)] = (media.storage_key, "image/jpeg")
+
+    class StoreFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url not in keys:
+                raise ValueError("only the pack's own photos may be fetched")
+            key, mime = keys[url]
+            handle = storage.open(key)
+            try:
+                body = handle.read()
+            finally:
+                handle.close()
+            return URLFetcherResponse(url, BytesIO(body), {"Content-Type": mime})
+
+    document = HTML(string=html, base_url="store:/", url_fetcher=StoreFetcher())
+    buffer = BytesIO()
+    document.write_pdf(
+        buffer,
+        stylesheets=[CSS(filename=str(stylesheet))],
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+    )
+    return buffer.getvalue()
+
+
+REPORT_SECTION_TITLES: dict[str, LazyString] = {
+    "home": _l("Home"),
+    "education": _l("School and learning"),
+    "health": _l("Health"),
+    "family-time": _l("Family time"),
+    "activities": _l("Things they enjoy"),
+    "wellbeing": _l("Wellbeing and behaviour"),
+    "progress": _l("Progress"),
+}
+CODE_WORDS: dict[ParticipationCode, LazyString] = {
+    ParticipationCode.PN0: _l("PN0: under 4 at the review"),
+    ParticipationCode.PN1: _l("PN1: attends and speaks for themselves"),
+    ParticipationCode.PN2: _l("PN2: attends, an advocate speaks for them"),
+    ParticipationCode.PN3: _l("PN3: attends and shares views without words"),
+    ParticipationCode.PN4: _l("PN4: attends but does not share views"),
+    ParticipationCode.PN5: _l("PN5: does not attend, sends views through someone or in writing"),
+    ParticipationCode.PN6: _l("PN6: does not attend, shares views another way"),
+    ParticipationCode.PN7: _l("PN7: does not attend and views are not shared"),
+}
+
+
+def template_context() -> dict[str, Any]:
+    """What the pack's template needs besides the pack: the words for codes and choices."""
+    return {
+        "code_words": CODE_WORDS,
+        "report_titles": REPORT_SECTION_TITLES,
+        "words": steps.words_for,
+        "answers": {},
+    }

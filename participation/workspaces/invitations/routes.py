@@ -1,0 +1,163 @@
+"""The social worker's invitations for a child's next review: the list with the child's wishes and
+the staff answers, the same as CSV, as letters to print, and marking them sent (the milestone).
+
+Every view and download is audited: the list holds the child's wishes about their family.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+
+from ...audit.web import audit
+from ...csvsafe import csv_text
+from ...db import db
+from ...labels import ROLES
+from ...models import Child, DecisionOutcome, Role, Wish
+from ...planning import steps
+from ...security.access import staff
+from ...security.policy import may_prepare_invitations
+from ...timetable import service as timetable
+from ..web import not_found, today, visible_child
+from . import service
+
+bp = Blueprint("invitations", __name__)
+
+INVITATIONS: dict[str, LazyString] = {
+    service.INVITE: _l("Invite"),
+    service.INVITE_PART: _l("Invite for part of the meeting"),
+    service.WRITTEN: _l("Ask for their views in writing"),
+    service.NOT_INVITED: _l("Do not invite"),
+    service.UNDECIDED: _l("No wish yet: decide with the child"),
+}
+WISHES: dict[Wish, LazyString] = {
+    Wish.YES: _l("Come"),
+    Wish.PART: _l("Come for part"),
+    Wish.WRITTEN: _l("Send their thoughts in writing"),
+    Wish.NO: _l("Not come"),
+    Wish.UNSET: _l("Not chosen"),
+}
+
+
+@bp.app_context_processor
+def _words() -> dict[str, Any]:
+    return {
+        "invitation_label": INVITATIONS.__getitem__,
+        "invitation_wish_label": WISHES.__getitem__,
+    }
+
+
+def _social_worker_child(public_id: str) -> Child:
+    found = visible_child(public_id)
+    if not may_prepare_invitations(g.principal):
+        not_found("invitations")
+    return found
+
+
+def _list(the_child: Child) -> service.InvitationList:
+    return service.invitation_list(db.session(), the_child, lambda role: str(ROLES[role]))
+
+
+@bp.route("/children/<public_id>/invitations")
+@staff(Role.SOCIAL_WORKER, Role.MANAGER)
+def invitation_list(public_id: str) -> str:
+    the_child = _social_worker_child(public_id)
+    invitations = _list(the_child)
+    task = (
+        timetable.milestone_for(db.session(), invitations.review, service.SENT_MILESTONE)
+        if invitations.review
+        else None
+    )
+    audit("view-invitation-list", subject_type="child", subject_id=the_child.public_id)
+    return render_template(
+        "workspaces/invitations/list.html",
+        child=the_child,
+        invitations=invitations,
+        task=task,
+        outcome_label=steps.OUTCOME_SHORT.__getitem__,
+        sent_form=FlaskForm(formdata=None),
+    )
+
+
+@bp.route("/children/<public_id>/invitations.csv")
+@staff(Role.SOCIAL_WORKER, Role.MANAGER)
+def invitation_csv(public_id: str) -> Response:
+    the_child = _social_worker_child(public_id)
+    invitations = _list(the_child)
+    if invitations.review is None:
+        not_found("invitations-review")
+    headings = [
+        _("Name"),
+        _("Who they are"),
+        _("Invitation"),
+        _("The child's wish"),
+        _("Which part"),
+        _("Staff answer"),
+        _("Reason given to the child"),
+        _("Parental responsibility"),
+    ]
+    rows = service.csv_rows(
+        invitations,
+        lambda code: str(INVITATIONS[code]),
+        lambda wish: str(WISHES[wish]),
+        lambda outcome: str(steps.OUTCOME_SHORT[DecisionOutcome(outcome)]),
+        headings,
+    )
+    audit("download-invitation-list", subject_type="child", subject_id=the_child.public_id)
+    # The byte order mark lets spreadsheet programs read the names as UTF-8.
+    body = "\ufeff" + csv_text(rows)
+    filename = f"invitations-review-{invitations.review.number}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/children/<public_id>/invitations/letters")
+@staff(Role.SOCIAL_WORKER, Role.MANAGER)
+def letters(public_id: str) -> str:
+    the_child = _social_worker_child(public_id)
+    invitations = _list(the_child)
+    audit("view-invitation-letters", subject_type="child", subject_id=the_child.public_id)
+    return render_template(
+        "workspaces/invitations/letters.html",
+        child=the_child,
+        invitations=invitations,
+        review=invitations.review,
+        social_worker=invitations.staff_in_role(Role.SOCIAL_WORKER),
+        iro=invitations.staff_in_role(Role.IRO),
+        sender=g.principal.staff,
+    )
+
+
+@bp.route("/children/<public_id>/invitations/sent", methods=["POST"])
+@staff(Role.SOCIAL_WORKER, Role.MANAGER)
+def mark_sent(public_id: str) -> Response:
+    the_child = _social_worker_child(public_id)
+    invitations = _list(the_child)
+    if invitations.review is None:
+        not_found("invitations-review")
+    if FlaskForm().validate_on_submit():
+        session = db.session()
+        try:
+            marked = service.mark_sent(
+                session, invitations.review, g.principal.staff, today=today()
+            )
+            session.commit()
+        except (timetable.InputError, timetable.TimetableConflict, StaleDataError):
+            session.rollback()
+            marked = False
+        if marked:
+            audit("invitations-sent", subject_type="child", subject_id=the_child.public_id)
+            flash(_("Invitations marked as sent today."), "success")
+        else:
+            flash(_("The invitations were already marked as sent."), "success")
+    return redirect(url_for("invitations.invitation_list", public_id=public_id))

@@ -1,0 +1,71 @@
+"""Forms of the IRO's pages. Several share the outcome page, each with its own prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TypeVar
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+
+from ...timetable.forms import DayField
+from .words import CODES, IN_MEETING, KINDS, MEETING_WAYS, OWNERS, PRESENCE, VIEWS_AWAY
+
+E = TypeVar("E", bound=StrEnum)
+INVALID_DATE = _l("Enter a real date, for example 2026-11-23")
+
+
+def _choices(labels: Mapping[E, LazyString]) -> list[SelectChoice]:
+    return [SelectChoice(code.value, words) for code, words in labels.items()]
+
+
+class MeetingForm(FlaskForm):
+    met_on = DayField(_l("When"), invalid=INVALID_DATE, required=_l("Enter the date"))
+    way = RadioField(_l("How"), choices=_choices(MEETING_WAYS), validate_choice=False)
+    note = TextAreaField(_l("A note for the record (optional)"))
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+
+class TakingPartForm(VersionedForm):
+    presence = RadioField(
+        _l("Did the child come to the review?"), choices=_choices(PRESENCE), validate_choice=False
+    )
+    in_meeting = RadioField(
+        _l("If they came: how did they take part?"),
+        choices=_choices(IN_MEETING),
+        validate_choice=False,
+    )
+    views_away = RadioField(
+        _l("If they did not come: how were their views heard?"),
+        choices=_choices(VIEWS_AWAY),
+        validate_choice=False,
+    )
+
+
+class CodeForm(VersionedForm):
+    code = RadioField(_l("Participation code"), choices=_choices(CODES), validate_choice=False)
+    note = TextAreaField(_l("Why a different code from the one suggested"))
+
+
+class DecisionForm(VersionedForm):
+    kind = RadioField(_l("Decision or action"), choices=_choices(KINDS), validate_choice=False)
+    text = TextAreaField(_l("In plain words"))
+    child_text = TextAreaField(_l("For the child, in words they will understand"))
+    owner = RadioField(_l("Whose it is"), choices=_choices(OWNERS), validate_choice=False)
+    owner_staff = SelectField(_l("Member of staff"), validate_choice=False)
+    owner_name = StringField(_l("Their name"))
+    due_on = DayField(_l("Due by"), invalid=INVALID_DATE)
+
+
+class CirculateForm(FlaskForm):
+    held_on = DayField(_l("The day the review was held"), invalid=INVALID_DATE)
+
+
+class DoneForm(FlaskForm):
+    pass

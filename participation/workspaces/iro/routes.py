@@ -1,0 +1,479 @@
+"""The IRO's pages: their caseload and what needs attention (/iro), meeting the child before a
+review, and the review's outcome: how the child took part and the participation code, the
+decisions and actions, and circulating them.
+
+IRO-only: a keyworker or social worker asking for any of these gets a 404, as for a child on
+someone else's caseload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ...audit.web import audit
+from ...caseload.service import caseload
+from ...db import db
+from ...forms import apply_errors, rerender_on_timeout
+from ...labels import ROLES
+from ...models import Review, ReviewDecision, Role
+from ...planning import service as planning
+from ...security.access import staff
+from ...security.policy import may_record_review_outcome
+from ...timetable import service as timetable
+from ...timetable.forms import input_error_message
+from ..common import InputProblem, VersionConflict, milestones_by_review
+from ..keyworker import service as keyworker
+from ..outcomes import service as outcomes
+from ..web import loaded_version, not_found, today, visible_review
+from . import service
+from .forms import CirculateForm, CodeForm, DecisionForm, DoneForm, MeetingForm, TakingPartForm
+from .words import BASES, CODES, IN_MEETING, KINDS, MEETING_WAYS, PRESENCE, VIEWS_AWAY, problem
+
+bp = Blueprint("iro", __name__)
+
+ResponseLike = str | Response | tuple[str, int]
+FailingForm = tuple[str, Any] | None
+
+
+@bp.app_context_processor
+def _words() -> dict[str, Any]:
+    return {
+        "participation_code_label": CODES.__getitem__,
+        "meeting_way_label": MEETING_WAYS.__getitem__,
+        "presence_label": PRESENCE.__getitem__,
+        "in_meeting_label": IN_MEETING.__getitem__,
+        "views_away_label": VIEWS_AWAY.__getitem__,
+        "decision_kind_label": KINDS.__getitem__,
+        "suggestion_basis_label": lambda basis: BASES.get(basis, basis),
+    }
+
+
+def _iro_review(review_id: str) -> Review:
+    """A review of a child on this IRO's caseload, that they may work on here; else a 404."""
+    review = visible_review(review_id)
+    if not may_record_review_outcome(g.principal) or not service.in_scope(review):
+        not_found("iro-review")
+    return review
+
+
+def _problem(form: Any, error: InputProblem) -> None:
+    apply_errors(form, {error.field: problem(error.code, **error.params)})
+
+
+def _conflict() -> str:
+    return _(
+        "Someone else saved this a moment ago. It is shown as it is now; your answers are still "
+        "in the form: check them and save again."
+    )
+
+
+# --- the IRO's caseload ------------------------------------------------------------------------
+
+
+@bp.route("/iro")
+@staff(Role.IRO)
+def workspace() -> str:
+    session = db.session()
+    day = today()
+    rows = caseload(session, g.principal, day)
+    next_ids = [row.next_review.id for row in rows if row.next_review]
+    last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
+    held_ids = [review.id for review in last_held.values() if review is not None]
+    calendar = timetable.calendar_for(session)
+    flags = outcomes.flagged(session, g.principal, day)
+    audit("view-outcome-flags", detail=str(len(flags)))
+    return render_template(
+        "workspaces/iro/workspace.html",
+        rows=rows,
+        last_held=last_held,
+        meets=milestones_by_review(session, next_ids, [service.MEETS_CHILD]),
+        outcomes=service.outcomes_by_review(session, [*next_ids, *held_ids]),
+        sent=keyworker.latest_sent_by_child(session, [row.child.id for row in rows]),
+        flags=flags,
+        status=lambda task: timetable.status_of(calendar, task.due_on, task.done_on, day),
+    )
+
+
+# --- meeting the child before the review ---------------------------------------------------------
+
+
+@bp.route("/reviews/<review_id>/meeting-the-child", methods=["GET", "POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def meeting(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    form = MeetingForm()
+    if request.method == "GET":
+        form.met_on.data = today()
+    if form.validate_on_submit():
+        try:
+            service.record_meeting(
+                session,
+                review,
+                g.principal.staff,
+                form.met_on.data or today(),
+                form.way.data or "",
+                form.note.data,
+                today=today(),
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            _problem(form, error)
+        except (timetable.InputError, timetable.TimetableConflict, StaleDataError):
+            session.rollback()
+            flash(_conflict(), "error")
+        else:
+            audit("record-iro-meeting-child", subject_type="review", subject_id=review.public_id)
+            flash(_("Recorded. The task “IRO meets the child” is marked done."), "success")
+            return redirect(url_for("iro.meeting", review_id=review_id))
+    return render_template(
+        "workspaces/iro/meeting.html",
+        review=review,
+        child=review.child,
+        form=form,
+        meetings=service.meetings_for(session, review),
+        plan=planning.find_plan(session, review),
+    )
+
+
+# --- the outcome of a review --------------------------------------------------------------------
+
+
+def _owner_choices(review: Review) -> list[SelectChoice]:
+    return [
+        SelectChoice("", _("Choose someone")),
+        *(
+            SelectChoice(member.public_id, f"{member.name} ({ROLES[role]})")
+            for member, role in service.staff_on_case(review.child)
+        ),
+    ]
+
+
+def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
+    return {
+        "version": str(decision.version),
+        "kind": decision.kind.value,
+        "text": decision.text,
+        "child_text": decision.child_text,
+        "owner": decision.owner.value if decision.owner else None,
+        "owner_staff": decision.owner_staff.public_id if decision.owner_staff else "",
+        "owner_name": decision.owner_name,
+        "due_on": decision.due_on,
+    }
+
+
+def _decision_form(
+    review: Review, *, posted: bool, decision: ReviewDecision | None = None
+) -> DecisionForm:
+    """The posted form, or one filled in from ``decision`` (blank without one)."""
+    if posted:
+        form = DecisionForm(prefix="decision")
+    else:
+        data = _decision_data(decision) if decision is not None else {}
+        form = DecisionForm(formdata=None, prefix="decision", data=data)
+    form.owner_staff.choices = _owner_choices(review)
+    return form
+
+
+def _decision_input(form: DecisionForm) -> service.DecisionInput:
+    return service.DecisionInput(
+        kind=form.kind.data,
+        text=form.text.data,
+        child_text=form.child_text.data,
+        owner=form.owner.data,
+        owner_staff=form.owner_staff.data,
+        owner_name=form.owner_name.data,
+        due_on=form.due_on.data,
+    )
+
+
+def _render_outcome(
+    review: Review, failing: FailingForm = None, *, conflict: str | None = None, status: int = 200
+) -> ResponseLike:
+    session = db.session()
+    part = service.participation(session, review)
+    shown = part.shown
+    forms: dict[str, Any] = {
+        "taking_part": TakingPartForm(
+            formdata=None,
+            prefix="taking-part",
+            data={
+                "version": str(part.version),
+                "presence": shown.presence.value if shown.presence else None,
+                "in_meeting": shown.in_meeting.value if shown.in_meeting else None,
+                "views_away": shown.views_away.value if shown.views_away else None,
+            },
+        ),
+        "code": CodeForm(
+            formdata=None,
+            prefix="code",
+            data={
+                "version": str(part.version),
+                "code": (part.outcome.code.value if part.outcome and part.outcome.code else None)
+                or (part.suggestion.code.value if part.suggestion.code else None),
+                "note": part.outcome.code_note if part.outcome else "",
+            },
+        ),
+        "decision": _decision_form(review, posted=False),
+        "circulate": CirculateForm(formdata=None, prefix="circulate", data={"held_on": None}),
+    }
+    if failing is not None:
+        forms[failing[0]] = failing[1]
+    page = render_template(
+        "workspaces/iro/outcome.html",
+        review=review,
+        child=review.child,
+        part=part,
+        decisions=service.decisions_for(session, review),
+        circulated=part.outcome is not None and part.outcome.circulated_at is not None,
+        next_review=timetable.next_review(review.child),
+        flags=outcomes.flagged(session, g.principal, today(), review.child),
+        forms=forms,
+        form=failing[1] if failing else None,
+        conflict=conflict,
+        done_form=DoneForm(formdata=None),
+    )
+    return (page, status) if status != 200 else page
+
+
+@bp.route("/reviews/<review_id>/outcome")
+@staff(Role.IRO)
+def outcome(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    audit("view-review-outcome", subject_type="review", subject_id=review.public_id)
+    return _render_outcome(review)
+
+
+def _back(review: Review, anchor: str) -> Response:
+    return redirect(url_for("iro.outcome", review_id=review.public_id, _anchor=anchor))
+
+
+@bp.route("/reviews/<review_id>/outcome/taking-part", methods=["POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def taking_part(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    form = TakingPartForm(prefix="taking-part")
+    if not form.validate_on_submit():
+        return _render_outcome(review, ("taking_part", form))
+    try:
+        service.save_taking_part(
+            session,
+            review,
+            form.presence.data,
+            form.in_meeting.data,
+            form.views_away.data,
+            loaded_version(form.version.data),
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        _problem(form, error)
+        return _render_outcome(review, ("taking_part", form))
+    except (VersionConflict, StaleDataError):
+        session.rollback()
+        session.expire_all()
+        form.version.data = str(service.participation(session, review).version)
+        return _render_outcome(review, ("taking_part", form), conflict=_conflict(), status=409)
+    audit("record-child-participation", subject_type="review", subject_id=review.public_id)
+    flash(_("Saved. Check the suggested participation code, then confirm it."), "success")
+    return _back(review, "code")
+
+
+@bp.route("/reviews/<review_id>/outcome/code", methods=["POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def confirm_code(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    form = CodeForm(prefix="code")
+    if not form.validate_on_submit():
+        return _render_outcome(review, ("code", form))
+    try:
+        saved = service.confirm_code(
+            session,
+            review,
+            g.principal.staff,
+            form.code.data,
+            form.note.data,
+            loaded_version(form.version.data),
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        _problem(form, error)
+        return _render_outcome(review, ("code", form))
+    except (VersionConflict, StaleDataError):
+        session.rollback()
+        session.expire_all()
+        form.version.data = str(service.participation(session, review).version)
+        return _render_outcome(review, ("code", form), conflict=_conflict(), status=409)
+    audit(
+        "confirm-participation-code",
+        subject_type="review",
+        subject_id=review.public_id,
+        detail=saved.code.value if saved.code else "",
+    )
+    flash(_("Participation code confirmed."), "success")
+    return _back(review, "decisions")
+
+
+@bp.route("/reviews/<review_id>/decisions", methods=["POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def add_decision(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    form = _decision_form(review, posted=True)
+    if not form.validate_on_submit():
+        return _render_outcome(review, ("decision", form))
+    try:
+        service.add_decision(session, review, g.principal.staff, _decision_input(form))
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        _problem(form, error)
+        return _render_outcome(review, ("decision", form))
+    audit("add-review-decision", subject_type="review", subject_id=review.public_id)
+    flash(_("Added."), "success")
+    return _back(review, "decisions")
+
+
+def _iro_decision(review: Review, decision_id: str) -> ReviewDecision:
+    found = service.find_decision(db.session(), review, decision_id)
+    if found is None:
+        not_found("review-decision")
+    return found
+
+
+@bp.route("/reviews/<review_id>/decisions/<decision_id>", methods=["GET", "POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def change_decision(review_id: str, decision_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    found = _iro_decision(review, decision_id)
+    form = _decision_form(review, posted=request.method == "POST", decision=found)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            changed = service.change_decision(
+                session, found, _decision_input(form), loaded_version(form.version.data)
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            _problem(form, error)
+        except (VersionConflict, StaleDataError):
+            session.rollback()
+            session.refresh(found)
+            form.version.data = str(found.version)
+            conflict = True
+        else:
+            if changed:
+                audit("change-review-decision", subject_type="review", subject_id=review.public_id)
+            flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+            return _back(review, "decisions")
+    page = render_template(
+        "workspaces/iro/decision.html",
+        review=review,
+        child=review.child,
+        decision=found,
+        form=form,
+        conflict=_conflict() if conflict else None,
+        circulated=service.circulated(session, review),
+    )
+    return (page, 409) if conflict else page
+
+
+@bp.route("/reviews/<review_id>/decisions/<decision_id>/remove", methods=["POST"])
+@staff(Role.IRO)
+def remove_decision(review_id: str, decision_id: str) -> Response:
+    review = _iro_review(review_id)
+    session = db.session()
+    found = _iro_decision(review, decision_id)
+    if DoneForm().validate_on_submit():
+        try:
+            service.remove_decision(session, found)
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            flash(problem(error.code), "error")
+        else:
+            audit("remove-review-decision", subject_type="review", subject_id=review.public_id)
+            flash(_("Removed."), "success")
+    return _back(review, "decisions")
+
+
+@bp.route("/reviews/<review_id>/decisions/<decision_id>/done", methods=["POST"])
+@staff(Role.IRO)
+def action_done(review_id: str, decision_id: str) -> Response:
+    review = _iro_review(review_id)
+    session = db.session()
+    found = _iro_decision(review, decision_id)
+    if DoneForm().validate_on_submit():
+        try:
+            service.mark_action_done(session, found, g.principal.staff, today=today())
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            flash(problem(error.code), "error")
+        else:
+            audit("mark-review-action-done", subject_type="review", subject_id=review.public_id)
+            flash(_("Marked done: it is no longer flagged."), "success")
+    target = request.form.get("from")
+    if target == "workspace":
+        return redirect(url_for("iro.workspace", _anchor="flags"))
+    return _back(review, "flags")
+
+
+@bp.route("/reviews/<review_id>/circulate", methods=["POST"])
+@staff(Role.IRO)
+@rerender_on_timeout
+def circulate(review_id: str) -> ResponseLike:
+    review = _iro_review(review_id)
+    session = db.session()
+    form = CirculateForm(prefix="circulate")
+    if not form.validate_on_submit():
+        return _render_outcome(review, ("circulate", form))
+    try:
+        upcoming = service.circulate(
+            session, review, g.principal.staff, form.held_on.data, today=today()
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        _problem(form, error)
+        return _render_outcome(review, ("circulate", form))
+    except timetable.InputError as error:
+        session.rollback()
+        apply_errors(form, {"held_on": input_error_message(error)})
+        return _render_outcome(review, ("circulate", form))
+    except (timetable.TimetableConflict, StaleDataError):
+        session.rollback()
+        session.expire_all()
+        return _render_outcome(review, ("circulate", form), conflict=_conflict(), status=409)
+    audit("circulate-review-decisions", subject_type="review", subject_id=review.public_id)
+    if upcoming is not None:
+        flash(
+            _(
+                "Decisions circulated. %(name)s can see them in “you said, we did”. The next "
+                "review is due by %(date)s.",
+                name=review.child.preferred_name,
+                date=format_date(upcoming.due_on, "EEEE d MMMM y"),
+            ),
+            "success",
+        )
+    else:
+        flash(_("Decisions circulated."), "success")
+    return _back(review, "circulate")

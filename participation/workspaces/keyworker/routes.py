@@ -1,0 +1,617 @@
+"""The keyworker's pages: their caseload (/keyworker), a child's monthly summaries, the report for
+the review (build, share with the child, send), a sent version, the team's action notes; and the
+child's own view of the shared report at /me/report.
+
+Every staff view of the report or of the child's comments is audited, and so is every send.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ...audit.web import audit
+from ...caseload.service import caseload
+from ...db import db
+from ...forms import apply_errors, rerender_on_timeout
+from ...labels import ROLES
+from ...models import Child, KeyworkerReport, ReportReaction, ReportSection, Review, Role
+from ...security.access import child, staff
+from ...security.policy import (
+    can_view_action_notes,
+    may_keep_keyworker_records,
+    may_read_sent_keyworker_report,
+)
+from ...timetable import service as timetable
+from ..common import InputProblem, VersionConflict, milestones_by_review
+from ..web import loaded_version, not_found, today, visible_child
+from . import service
+from .forms import (
+    ActionNoteForm,
+    MonthlySummaryForm,
+    ReportActionForm,
+    ReportForm,
+    ResponseForm,
+)
+from .words import (
+    CHILD_REACTION_ICONS,
+    CHILD_REACTIONS,
+    CHILD_TITLES,
+    STAFF_HINTS,
+    STAFF_REACTIONS,
+    STAFF_TITLES,
+    problem,
+)
+
+bp = Blueprint("keyworker", __name__)
+
+ResponseLike = str | Response | tuple[str, int]
+SENT_READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+CASE_STAFF = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+MILESTONES = (service.SHARED_MILESTONE, service.SENT_MILESTONE)
+
+
+@bp.app_context_processor
+def _words() -> dict[str, Any]:
+    return {
+        "report_sections": service.SECTIONS,
+        "section_title": STAFF_TITLES.__getitem__,
+        "section_hint": STAFF_HINTS.__getitem__,
+        "section_child_title": CHILD_TITLES.__getitem__,
+        "staff_reaction": lambda code: STAFF_REACTIONS.get(ReportReaction(code)) if code else "",
+        "month_label": _month_label,
+    }
+
+
+def _month_label(month: date) -> str:
+    return format_date(month, "MMMM y")
+
+
+def _keyworker_child(public_id: str) -> Child:
+    """A child on this keyworker's caseload (the decorator checked the role; policy has the
+    last word), or a 404."""
+    found = visible_child(public_id)
+    if not may_keep_keyworker_records(g.principal):
+        not_found("keyworker-records")
+    return found
+
+
+def _problem(form: Any, error: InputProblem) -> None:
+    apply_errors(form, {error.field: problem(error.code, **error.params)})
+
+
+def _conflict() -> str:
+    return _(
+        "Someone else saved this a moment ago. What is saved now is shown; your words are still "
+        "in the form below: check them and save again."
+    )
+
+
+# --- the keyworker's caseload -------------------------------------------------------------------
+
+
+@bp.route("/keyworker")
+@staff(Role.KEYWORKER)
+def workspace() -> str:
+    session = db.session()
+    day = today()
+    rows = caseload(session, g.principal, day)
+    review_ids = [row.next_review.id for row in rows if row.next_review]
+    calendar = timetable.calendar_for(session)
+    tasks = milestones_by_review(session, review_ids, MILESTONES)
+    return render_template(
+        "workspaces/keyworker/workspace.html",
+        rows=rows,
+        tasks=tasks,
+        reports=service.reports_by_review(session, review_ids),
+        latest_months=service.latest_summary_months(session, [row.child.id for row in rows]),
+        status=lambda task: timetable.status_of(calendar, task.due_on, task.done_on, day),
+        milestone_names=MILESTONES,
+    )
+
+
+# --- monthly summaries -------------------------------------------------------------------------
+
+
+@bp.route("/children/<public_id>/monthly-summaries")
+@staff(Role.KEYWORKER)
+def summaries(public_id: str) -> str:
+    the_child = _keyworker_child(public_id)
+    audit("view-monthly-summaries", subject_type="child", subject_id=the_child.public_id)
+    return render_template(
+        "workspaces/keyworker/summaries.html",
+        child=the_child,
+        summaries=service.summaries_for(db.session(), the_child),
+    )
+
+
+def _month_choices(the_child: Child) -> list[SelectChoice]:
+    return [
+        SelectChoice(month.isoformat(), _month_label(month))
+        for month in service.months_to_write(the_child, today())
+    ]
+
+
+@bp.route("/children/<public_id>/monthly-summaries/new", methods=["GET", "POST"])
+@staff(Role.KEYWORKER)
+@rerender_on_timeout
+def new_summary(public_id: str) -> ResponseLike:
+    the_child = _keyworker_child(public_id)
+    session = db.session()
+    form = MonthlySummaryForm()
+    form.month.choices = _month_choices(the_child)
+    if form.validate_on_submit():
+        try:
+            summary = service.add_summary(
+                session,
+                the_child,
+                g.principal.staff,
+                _chosen_month(form.month.data),
+                form.texts(),
+                today=today(),
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            _problem(form, error)
+        else:
+            audit("write-monthly-summary", subject_type="child", subject_id=the_child.public_id)
+            flash(_("Summary for %(month)s saved.", month=_month_label(summary.month)), "success")
+            return redirect(url_for("keyworker.summaries", public_id=public_id))
+    return render_template(
+        "workspaces/keyworker/summary_form.html", child=the_child, form=form, summary=None
+    )
+
+
+def _chosen_month(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise InputProblem("month", "month-unknown") from None
+
+
+@bp.route("/children/<public_id>/monthly-summaries/<summary_id>", methods=["GET", "POST"])
+@staff(Role.KEYWORKER)
+@rerender_on_timeout
+def summary(public_id: str, summary_id: str) -> ResponseLike:
+    the_child = _keyworker_child(public_id)
+    session = db.session()
+    found = service.find_summary(session, the_child, summary_id)
+    if found is None:
+        not_found("monthly-summary")
+    if request.method == "GET":
+        data = {section.column: found.text_for(section) for section in service.SECTIONS}
+        form = MonthlySummaryForm(data={**data, "version": str(found.version)})
+        audit("view-monthly-summary", subject_type="child", subject_id=the_child.public_id)
+    else:
+        form = MonthlySummaryForm()
+    form.month.choices = []
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            changed = service.change_summary(
+                session,
+                found,
+                g.principal.staff,
+                form.texts(),
+                loaded_version(form.version.data),
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            _problem(form, error)
+        except (VersionConflict, StaleDataError):
+            session.rollback()
+            session.refresh(found)
+            form.version.data = str(found.version)
+            conflict = True
+        else:
+            if changed:
+                audit(
+                    "change-monthly-summary",
+                    subject_type="child",
+                    subject_id=the_child.public_id,
+                )
+            flash(
+                _("Summary for %(month)s saved.", month=_month_label(found.month))
+                if changed
+                else _("Nothing was changed."),
+                "success",
+            )
+            return redirect(url_for("keyworker.summaries", public_id=public_id))
+    page = render_template(
+        "workspaces/keyworker/summary_form.html",
+        child=the_child,
+        form=form,
+        summary=found,
+        conflict=_conflict() if conflict else None,
+    )
+    return (page, 409) if conflict else page
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _report_context(the_child: Child) -> tuple[Review | None, KeyworkerReport | None]:
+    review = service.report_review(the_child)
+    report = service.find_report(db.session(), review) if review else None
+    return review, report
+
+
+def _report_form(report: KeyworkerReport, the_child: Child) -> ReportForm:
+    rows = service.sections_of(report)
+    data: dict[str, Any] = {"version": str(report.revision)}
+    for section in service.SECTIONS:
+        row = rows.get(section)
+        data[f"{section.column}_keyworker"] = row.keyworker_text if row else ""
+        data[f"{section.column}_child"] = row.child_text if row else ""
+    form = ReportForm(data=data)
+    form.name_the_child(_("%(name)s says", name=the_child.preferred_name))
+    return form
+
+
+def _render_report(
+    the_child: Child,
+    review: Review | None,
+    report: KeyworkerReport | None,
+    form: ReportForm | None = None,
+    *,
+    conflict: str | None = None,
+    status: int = 200,
+) -> ResponseLike:
+    session = db.session()
+    context: dict[str, Any] = {}
+    if report is None and review is not None:
+        context["sources"] = service.report_sources(session, g.principal, the_child)
+    if report is not None:
+        if form is None:
+            form = _report_form(report, the_child)
+        context.update(
+            sections=service.sections_of(report),
+            responses=service.responses_by_section(report),
+            recipients=service.recipients(the_child),
+            milestones=milestones_by_review(session, [report.review_id], MILESTONES),
+        )
+    page = render_template(
+        "workspaces/keyworker/report.html",
+        child=the_child,
+        review=review,
+        report=report,
+        form=form,
+        start_form=ReportActionForm(formdata=None),
+        conflict=conflict,
+        **context,
+    )
+    return (page, status) if status != 200 else page
+
+
+@bp.route("/children/<public_id>/keyworker-report", methods=["GET", "POST"])
+@staff(Role.KEYWORKER)
+@rerender_on_timeout
+def report(public_id: str) -> ResponseLike:
+    the_child = _keyworker_child(public_id)
+    session = db.session()
+    review, found = _report_context(the_child)
+    if request.method == "GET" or found is None:
+        if found is not None:
+            audit("view-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        return _render_report(the_child, review, found)
+    form = ReportForm()
+    form.name_the_child(_("%(name)s says", name=the_child.preferred_name))
+    if not form.validate_on_submit():
+        return _render_report(the_child, review, found, form)
+    try:
+        changed = service.save_report(
+            session, found, g.principal.staff, form.texts(), loaded_version(form.version.data)
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        _problem(form, error)
+        return _render_report(the_child, review, found, form)
+    except (VersionConflict, StaleDataError):
+        session.rollback()
+        session.expire_all()
+        review, found = _report_context(the_child)
+        assert found is not None
+        form.version.data = str(found.revision)
+        return _render_report(the_child, review, found, form, conflict=_conflict(), status=409)
+    if changed:
+        audit("change-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        flash(_("The report is saved."), "success")
+    else:
+        flash(_("Nothing was changed."), "success")
+    return redirect(url_for("keyworker.report", public_id=public_id))
+
+
+@bp.route("/children/<public_id>/keyworker-report/start", methods=["POST"])
+@staff(Role.KEYWORKER)
+def start_report(public_id: str) -> Response:
+    the_child = _keyworker_child(public_id)
+    review, found = _report_context(the_child)
+    form = ReportActionForm()
+    if review is None or not form.validate_on_submit():
+        return redirect(url_for("keyworker.report", public_id=public_id))
+    if found is None:
+        session = db.session()
+        service.start_report(session, g.principal, the_child, review, _month_label)
+        session.commit()
+        audit("start-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        flash(
+            _(
+                "The report is started from the monthly summaries and what %(name)s shared.",
+                name=the_child.preferred_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("keyworker.report", public_id=public_id))
+
+
+def _acting_on(public_id: str) -> tuple[Child, KeyworkerReport] | Response:
+    """The report a share or send acts on, if the page showed its current revision."""
+    the_child = _keyworker_child(public_id)
+    _review, found = _report_context(the_child)
+    if found is None:
+        not_found("keyworker-report")
+    form = ReportActionForm()
+    if not form.validate_on_submit():
+        flash(_("This page timed out. Check the report and press the button again."), "error")
+        return redirect(url_for("keyworker.report", public_id=public_id))
+    if loaded_version(form.revision.data) != found.revision:
+        flash(
+            _("The report was changed since you loaded the page. Check it, then try again."),
+            "error",
+        )
+        return redirect(url_for("keyworker.report", public_id=public_id))
+    return the_child, found
+
+
+@bp.route("/children/<public_id>/keyworker-report/share", methods=["POST"])
+@staff(Role.KEYWORKER)
+def share_report(public_id: str) -> Response:
+    acting = _acting_on(public_id)
+    if isinstance(acting, Response):
+        return acting
+    the_child, found = acting
+    session = db.session()
+    try:
+        service.share_with_child(session, found, g.principal.staff, today=today())
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        flash(problem(error.code), "error")
+    except StaleDataError:
+        session.rollback()
+        flash(_conflict(), "error")
+    else:
+        audit("share-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        flash(
+            _(
+                "Shared with %(name)s. They can read it on their own page and say what they "
+                "think of each part.",
+                name=the_child.preferred_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("keyworker.report", public_id=public_id))
+
+
+def _sent_to(the_child: Child) -> str:
+    return "; ".join(f"{name} ({ROLES[role]})" for name, role in service.recipients(the_child))
+
+
+@bp.route("/children/<public_id>/keyworker-report/send", methods=["POST"])
+@staff(Role.KEYWORKER)
+def send_report(public_id: str) -> Response:
+    acting = _acting_on(public_id)
+    if isinstance(acting, Response):
+        return acting
+    the_child, found = acting
+    session = db.session()
+    try:
+        sent = service.send_report(
+            session, found, g.principal.staff, _sent_to(the_child), today=today()
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        flash(problem(error.code), "error")
+        return redirect(url_for("keyworker.report", public_id=public_id))
+    except (VersionConflict, StaleDataError):
+        session.rollback()
+        flash(_conflict(), "error")
+        return redirect(url_for("keyworker.report", public_id=public_id))
+    audit(
+        "send-keyworker-report",
+        subject_type="child",
+        subject_id=the_child.public_id,
+        detail=f"version {sent.number}",
+    )
+    flash(
+        _(
+            "Sent as version %(number)d. It is locked: changes you make now are a new draft.",
+            number=sent.number,
+        ),
+        "success",
+    )
+    return redirect(
+        url_for("keyworker.sent_report", public_id=public_id, version_id=sent.public_id)
+    )
+
+
+@bp.route("/children/<public_id>/keyworker-report/sent/<version_id>")
+@staff(*SENT_READERS)
+def sent_report(public_id: str, version_id: str) -> str:
+    the_child = visible_child(public_id)
+    if not may_read_sent_keyworker_report(g.principal):
+        not_found("sent-keyworker-report")
+    sent = service.find_sent(db.session(), the_child, version_id)
+    if sent is None:
+        not_found("sent-keyworker-report")
+    audit(
+        "view-sent-keyworker-report",
+        subject_type="child",
+        subject_id=the_child.public_id,
+        detail=f"version {sent.number}",
+    )
+    return render_template(
+        "workspaces/keyworker/sent.html",
+        child=the_child,
+        sent=sent,
+        review=db.session.get(Review, sent.review_id),
+        sections={ReportSection(row["section"]): row for row in sent.sections},
+    )
+
+
+# --- action notes after the review -------------------------------------------------------------
+
+
+@bp.route("/children/<public_id>/action-notes", methods=["GET", "POST"])
+@staff(*CASE_STAFF)
+@rerender_on_timeout
+def action_notes(public_id: str) -> ResponseLike:
+    the_child = visible_child(public_id)
+    session = db.session()
+    if not can_view_action_notes(session, g.principal, the_child):
+        not_found("action-notes")
+    may_write = may_keep_keyworker_records(g.principal)
+    form = ActionNoteForm()
+    if request.method == "POST":
+        if not may_write:
+            not_found("action-notes-write")
+        if form.validate_on_submit():
+            try:
+                service.add_action_note(session, the_child, g.principal.staff, form.text.data)
+                session.commit()
+            except InputProblem as error:
+                session.rollback()
+                _problem(form, error)
+            else:
+                audit("add-action-note", subject_type="child", subject_id=the_child.public_id)
+                flash(_("Note saved for the team."), "success")
+                return redirect(url_for("keyworker.action_notes", public_id=public_id))
+    else:
+        audit("view-action-notes", subject_type="child", subject_id=the_child.public_id)
+    return render_template(
+        "workspaces/keyworker/action_notes.html",
+        child=the_child,
+        notes=service.action_notes(session, the_child),
+        form=form,
+        may_write=may_write,
+    )
+
+
+# --- the child's view of the shared report ------------------------------------------------------
+
+
+def _response_forms(
+    report: KeyworkerReport, failing: tuple[ReportSection, ResponseForm] | None = None
+) -> dict[ReportSection, ResponseForm]:
+    responses = service.responses_by_section(report)
+    forms = {}
+    for section in service.SECTIONS:
+        response = responses.get(section)
+        forms[section] = ResponseForm(
+            formdata=None,
+            prefix=section.value,
+            data={
+                "version": str(response.version if response else 0),
+                "reaction": response.reaction.value if response and response.reaction else None,
+                "comment": response.comment if response else "",
+            },
+        )
+    if failing is not None:
+        forms[failing[0]] = failing[1]
+    return forms
+
+
+def _render_child_report(
+    report: KeyworkerReport | None,
+    failing: tuple[ReportSection, ResponseForm] | None = None,
+    *,
+    conflict: str | None = None,
+    status: int = 200,
+) -> ResponseLike:
+    page = render_template(
+        "workspaces/child/report.html",
+        child=g.principal.child,
+        report=report,
+        sections=service.sections_of(report) if report else {},
+        forms=_response_forms(report, failing) if report else {},
+        failing_section=failing[0] if failing else None,
+        form=failing[1] if failing else None,
+        reactions=CHILD_REACTIONS,
+        icons=CHILD_REACTION_ICONS,
+        conflict=conflict,
+    )
+    return (page, status) if status != 200 else page
+
+
+@bp.route("/me/report")
+@child
+def my_report() -> ResponseLike:
+    return _render_child_report(service.report_for_child(db.session(), g.principal.child))
+
+
+@bp.route("/me/report/<section>", methods=["POST"])
+@child
+@rerender_on_timeout
+def respond(section: str) -> ResponseLike:
+    session = db.session()
+    found = service.report_for_child(session, g.principal.child)
+    try:
+        part = ReportSection(section)
+    except ValueError:
+        part = None
+    if found is None or part is None:
+        not_found("child-report")
+    form = ResponseForm(prefix=part.value)
+    if not form.validate_on_submit():
+        return _render_child_report(found, (part, form))
+    try:
+        service.respond(
+            session,
+            found,
+            part,
+            ReportReaction(form.reaction.data) if form.reaction.data else None,
+            form.comment.data,
+            loaded_version(form.version.data),
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        apply_errors(form, {error.field: _child_problem(error)})
+        return _render_child_report(found, (part, form))
+    except (VersionConflict, StaleDataError):
+        session.rollback()
+        session.expire_all()
+        found = service.report_for_child(session, g.principal.child)
+        now = service.responses_by_section(found).get(part) if found else None
+        form.version.data = str(now.version if now else 0)
+        message = _(
+            "This was changed on another tablet a moment ago. Your answer is still here: check "
+            "it and save again."
+        )
+        return _render_child_report(found, (part, form), conflict=message, status=409)
+    flash(
+        _("Saved. %(name)s will see what you think.", name=_writer(found)),
+        "success",
+    )
+    return redirect(url_for("keyworker.my_report", _anchor=f"section-{part.value}"))
+
+
+def _child_problem(error: InputProblem) -> str:
+    if error.code == "too-long":
+        return _("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+    return problem(error.code)
+
+
+def _writer(report: KeyworkerReport) -> str:
+    return report.shared_by.name if report.shared_by else _("your keyworker")

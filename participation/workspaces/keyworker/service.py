@@ -1,0 +1,599 @@
+"""The keyworker's records: monthly summaries, the report for the review and the team's action
+notes after it.
+
+The report follows the West Sussex keyworker guide: started from the monthly summaries since the
+last review and from what the child shared with the keyworker; edited; shared with the child, who
+can agree, disagree or add words of their own to each section; then sent to the social worker and
+IRO as a dated, locked version (``SentReportVersion``, never changed). Edits after that change
+the draft; sending again adds a new version. Sharing and sending mark the review's milestones.
+
+Services take the database session and plain values; they flush and leave committing to the
+caller. Errors in what someone entered are ``InputProblem``; a form loaded before someone else
+saved is ``VersionConflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import (
+    Child,
+    ChildReportResponse,
+    Item,
+    KeyworkerReport,
+    KeyworkerReportSection,
+    MonthlySummary,
+    ReportReaction,
+    ReportSection,
+    Review,
+    ReviewStatus,
+    Role,
+    SentReportVersion,
+    StaffMember,
+    TeamActionNote,
+    utcnow,
+)
+from ...models.review import LONDON
+from ...security.policy import may_quote_item_in_report
+from ...security.principal import StaffPrincipal
+from ...timetable import service as timetable
+from ..common import (
+    NOTE_MAX,
+    TEXT_MAX,
+    InputProblem,
+    VersionConflict,
+    check_version,
+    clean_text,
+    mark_milestone,
+)
+
+SECTIONS: Final = tuple(ReportSection)
+COMMENT_MAX: Final = 2000
+# A report section holds several months of summaries: more room than one summary box.
+REPORT_TEXT_MAX: Final = TEXT_MAX * 4
+PREFILL_MAX: Final = 10**7
+SHARED_MILESTONE: Final = "keyworker-report-shared-with-child"
+_ONE_DAY: Final = timedelta(days=1)
+SENT_MILESTONE: Final = "keyworker-report-sent"
+
+# Where what a child said about a topic of "My views" goes in the report.
+TOPIC_SECTIONS: Final[dict[str, ReportSection]] = {
+    "living-here": ReportSection.HOME,
+    "school": ReportSection.EDUCATION,
+    "health-and-feelings": ReportSection.HEALTH,
+    "family-and-friends": ReportSection.FAMILY_TIME,
+    "things-i-enjoy": ReportSection.ACTIVITIES,
+    "worries-house": ReportSection.WELLBEING,
+    "worries": ReportSection.WELLBEING,
+    "who-i-am": ReportSection.WELLBEING,
+    "good-things": ReportSection.PROGRESS,
+    "dreams": ReportSection.PROGRESS,
+    "my-future": ReportSection.PROGRESS,
+    "what-id-change": ReportSection.PROGRESS,
+}
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def section_texts(
+    posted: Mapping[ReportSection, str | None], field: Callable[[ReportSection], str]
+) -> dict[ReportSection, str]:
+    """Each section's words, cleaned (InputProblem on the section's field if too long)."""
+    return {section: clean_text(posted.get(section), field(section)) for section in SECTIONS}
+
+
+# --- monthly summaries -----------------------------------------------------------------------
+
+
+def summaries_for(session: Session, child: Child) -> list[MonthlySummary]:
+    """The child's monthly summaries, newest month first."""
+    return list(
+        session.scalars(
+            select(MonthlySummary)
+            .where(MonthlySummary.child_id == child.id)
+            .options(
+                selectinload(MonthlySummary.written_by), selectinload(MonthlySummary.updated_by)
+            )
+            .order_by(MonthlySummary.month.desc())
+        )
+    )
+
+
+def find_summary(session: Session, child: Child, public_id: str) -> MonthlySummary | None:
+    """One of this child's summaries (None for anyone else's)."""
+    return session.scalar(
+        select(MonthlySummary).where(
+            MonthlySummary.public_id == public_id, MonthlySummary.child_id == child.id
+        )
+    )
+
+
+def months_to_write(child: Child, today: date, count: int = 13) -> list[date]:
+    """The months a summary can be written for: this month and the ones before it, back to the
+    month the child became looked after (at most ``count``), newest first."""
+    first = month_start(child.became_looked_after)
+    month = month_start(today)
+    months: list[date] = []
+    while month >= first and len(months) < count:
+        months.append(month)
+        month = month_start(month.replace(day=1) - _ONE_DAY)
+    return months
+
+
+def add_summary(
+    session: Session,
+    child: Child,
+    staff: StaffMember,
+    month: date,
+    posted: Mapping[ReportSection, str | None],
+    *,
+    today: date,
+) -> MonthlySummary:
+    """Write the summary of one month (one per child per month)."""
+    month = month_start(month)
+    if month > month_start(today):
+        raise InputProblem("month", "month-future")
+    if month < month_start(child.became_looked_after):
+        raise InputProblem("month", "month-unknown")
+    texts = section_texts(posted, lambda s: s.column)
+    if not any(texts.values()):
+        raise InputProblem(SECTIONS[0].column, "empty")
+    exists = session.scalar(
+        select(MonthlySummary.id).where(
+            MonthlySummary.child_id == child.id, MonthlySummary.month == month
+        )
+    )
+    if exists is not None:
+        raise InputProblem("month", "month-exists")
+    summary = MonthlySummary(
+        child_id=child.id,
+        month=month,
+        written_by_id=staff.id,
+        updated_by_id=staff.id,
+        **{section.column: text for section, text in texts.items()},
+    )
+    session.add(summary)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Written for the same month on another device a moment ago.
+        raise InputProblem("month", "month-exists") from None
+    return summary
+
+
+def change_summary(
+    session: Session,
+    summary: MonthlySummary,
+    staff: StaffMember,
+    posted: Mapping[ReportSection, str | None],
+    loaded_version: int | None,
+) -> bool:
+    """Save changed words (False when nothing changed). VersionConflict if someone saved the
+    summary since this form was loaded."""
+    check_version(summary.version, loaded_version)
+    texts = section_texts(posted, lambda s: s.column)
+    if not any(texts.values()):
+        raise InputProblem(SECTIONS[0].column, "empty")
+    if all(summary.text_for(section) == text for section, text in texts.items()):
+        return False
+    for section, text in texts.items():
+        setattr(summary, section.column, text)
+    summary.updated_at = utcnow()
+    summary.updated_by_id = staff.id
+    session.flush()
+    return True
+
+
+# --- the report: where it starts from ----------------------------------------------------------
+
+
+def last_held_review(child: Child) -> Review | None:
+    """The most recent review held (None before the first)."""
+    held = [r for r in child.reviews if r.held_on is not None and r.status == ReviewStatus.HELD]
+    return max(held, key=lambda r: r.number) if held else None
+
+
+def report_review(child: Child) -> Review | None:
+    """The review a report is written for now: the child's next review."""
+    return timetable.next_review(child)
+
+
+def find_report(session: Session, review: Review) -> KeyworkerReport | None:
+    return session.scalar(
+        select(KeyworkerReport)
+        .where(KeyworkerReport.review_id == review.id)
+        .options(
+            selectinload(KeyworkerReport.sections),
+            selectinload(KeyworkerReport.responses),
+            selectinload(KeyworkerReport.sent_versions),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What a new report starts from: monthly summaries since the last review and what the
+    child shared with the keyworker since then."""
+
+    since: date | None
+    summaries: list[MonthlySummary]
+    items: list[Item]
+
+
+def report_sources(session: Session, principal: StaffPrincipal, child: Child) -> Sources:
+    """The monthly summaries since the month of the last review held (all of them before the
+    first review), oldest first; and the child's items this keyworker may quote, made since
+    the last review, oldest first."""
+    last = last_held_review(child)
+    since = last.held_on if last is not None else None
+    query = select(MonthlySummary).where(MonthlySummary.child_id == child.id)
+    items = select(Item).where(Item.child_id == child.id, Item.deleted_at.is_(None))
+    if since is not None:
+        query = query.where(MonthlySummary.month >= month_start(since))
+        start = datetime.combine(since, time(0), LONDON).astimezone(UTC)
+        items = items.where(Item.created_at >= start)
+    summaries = list(session.scalars(query.order_by(MonthlySummary.month)))
+    quotable = [
+        item
+        for item in session.scalars(items.order_by(Item.created_at, Item.id))
+        if may_quote_item_in_report(principal, item) and item.text.strip()
+    ]
+    return Sources(since, summaries, quotable)
+
+
+def _joined(parts: Sequence[str]) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+def start_report(
+    session: Session,
+    principal: StaffPrincipal,
+    child: Child,
+    review: Review,
+    month_label: Callable[[date], str],
+) -> KeyworkerReport:
+    """Start the report for ``review``, each section prefilled from the monthly summaries
+    (labelled by month, with ``month_label``) and from what the child shared with the keyworker.
+    If it was started already (another tab, a double click), that report is returned as it is."""
+    existing = find_report(session, review)
+    if existing is not None:
+        return existing
+    sources = report_sources(session, principal, child)
+    staff = principal.staff
+    report = KeyworkerReport(
+        child_id=child.id,
+        review_id=review.id,
+        revision=1,
+        started_by_id=staff.id,
+        updated_by_id=staff.id,
+    )
+    for section in SECTIONS:
+        keyworker = [
+            f"{month_label(s.month)}: {s.text_for(section)}"
+            for s in sources.summaries
+            if s.text_for(section)
+        ]
+        said = [
+            item.text.strip()
+            for item in sources.items
+            if TOPIC_SECTIONS.get(item.topic, ReportSection.PROGRESS) == section
+        ]
+        report.sections.append(
+            KeyworkerReportSection(
+                section=section,
+                # However long the months make it: the keyworker summarises it before saving.
+                keyworker_text=clean_text(_joined(keyworker), section.column, PREFILL_MAX),
+                child_text=clean_text(_joined(said), section.column, PREFILL_MAX),
+            )
+        )
+    session.add(report)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        session.expire_all()
+        found = find_report(session, review)
+        if found is None:
+            raise
+        return found
+    return report
+
+
+# --- the report: editing, sharing, sending -----------------------------------------------------
+
+
+def sections_of(report: KeyworkerReport) -> dict[ReportSection, KeyworkerReportSection]:
+    return {row.section: row for row in report.sections}
+
+
+def save_report(
+    session: Session,
+    report: KeyworkerReport,
+    staff: StaffMember,
+    posted: Mapping[ReportSection, tuple[str | None, str | None]],
+    loaded_revision: int | None,
+) -> bool:
+    """Save the keyworker's changes to each section ("keyworker says", "<child> says"). False
+    when nothing changed. VersionConflict if the report was saved since the form was loaded."""
+    check_version(report.revision, loaded_revision)
+    rows = sections_of(report)
+    wanted: dict[ReportSection, tuple[str, str]] = {}
+    for section in SECTIONS:
+        keyworker, said = posted.get(section, (None, None))
+        wanted[section] = (
+            clean_text(keyworker, f"{section.column}_keyworker", REPORT_TEXT_MAX),
+            clean_text(said, f"{section.column}_child", REPORT_TEXT_MAX),
+        )
+    changed = False
+    for section, (keyworker, said) in wanted.items():
+        row = rows.get(section)
+        if row is None:
+            row = KeyworkerReportSection(section=section, keyworker_text="", child_text="")
+            report.sections.append(row)
+        if (row.keyworker_text, row.child_text) != (keyworker, said):
+            row.keyworker_text, row.child_text = keyworker, said
+            changed = True
+    if not changed:
+        return False
+    report.revision += 1
+    report.updated_at = utcnow()
+    report.updated_by_id = staff.id
+    session.flush()
+    return True
+
+
+def share_with_child(
+    session: Session, report: KeyworkerReport, staff: StaffMember, *, today: date
+) -> bool:
+    """Let the child see this revision of the report at /me/report (they see later changes as
+    they are made, and the page for staff says what changed since). The first share marks the
+    milestone done. True when the milestone was marked now."""
+    if report.shared_revision == report.revision:
+        raise InputProblem("report", "already-shared")
+    report.shared_revision = report.revision
+    report.shared_at = utcnow()
+    report.shared_by_id = staff.id
+    session.flush()
+    return mark_milestone(session, report.review, SHARED_MILESTONE, staff, today, today=today)
+
+
+def snapshot(report: KeyworkerReport) -> list[dict[str, Any]]:
+    """Each section as it reads now, with the child's answer to it: what a send locks in."""
+    rows = sections_of(report)
+    responses = responses_by_section(report)
+    result = []
+    for section in SECTIONS:
+        row = rows.get(section)
+        response = responses.get(section)
+        result.append(
+            {
+                "section": section.value,
+                "keyworker": row.keyworker_text if row else "",
+                "child": row.child_text if row else "",
+                "reaction": response.reaction.value if response and response.reaction else "",
+                "comment": response.comment if response else "",
+            }
+        )
+    return result
+
+
+def recipients(child: Child) -> list[tuple[str, Role]]:
+    """Who a sent report goes to: the child's social worker(s) and IRO(s), by name and role."""
+    return [
+        (a.staff.name, a.role)
+        for a in sorted(child.assignments, key=lambda a: (a.role != Role.SOCIAL_WORKER, a.id))
+        if a.active and a.staff.active and a.role in (Role.SOCIAL_WORKER, Role.IRO)
+    ]
+
+
+def send_report(
+    session: Session,
+    report: KeyworkerReport,
+    staff: StaffMember,
+    sent_to: str,
+    *,
+    today: date,
+) -> SentReportVersion:
+    """Send the report to the social worker and IRO: a new dated, locked version holding the
+    words and the child's answers as they are now. Only the revision shared with the child can
+    be sent (the guide: shared with the child, then sent), and not twice unchanged. The first
+    send marks the milestone done."""
+    if report.shared_revision != report.revision:
+        raise InputProblem("report", "not-shared")
+    sections = snapshot(report)
+    latest = report.sent_versions[-1] if report.sent_versions else None
+    if latest is not None and latest.sections == sections:
+        raise InputProblem("report", "already-sent")
+    number = (
+        session.scalar(
+            select(func.max(SentReportVersion.number)).where(
+                SentReportVersion.report_id == report.id
+            )
+        )
+        or 0
+    ) + 1
+    version = SentReportVersion(
+        report=report,
+        child_id=report.child_id,
+        review_id=report.review_id,
+        number=number,
+        revision=report.revision,
+        sent_at=utcnow(),
+        sent_by_id=staff.id,
+        sent_to=clean_text(sent_to, "report", NOTE_MAX * 2),
+        shared_with_child_at=report.shared_at,
+        sections=sections,
+    )
+    session.add(version)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Sent from another tab at the same moment.
+        raise VersionConflict from None
+    mark_milestone(session, report.review, SENT_MILESTONE, staff, today, today=today)
+    return version
+
+
+def find_sent(session: Session, child: Child, public_id: str) -> SentReportVersion | None:
+    """One of this child's sent versions (None for anyone else's)."""
+    return session.scalar(
+        select(SentReportVersion)
+        .where(SentReportVersion.public_id == public_id, SentReportVersion.child_id == child.id)
+        .options(selectinload(SentReportVersion.sent_by))
+    )
+
+
+def sent_for_child(session: Session, child: Child) -> list[SentReportVersion]:
+    """Every version of every report sent for this child, newest first."""
+    return list(
+        session.scalars(
+            select(SentReportVersion)
+            .where(SentReportVersion.child_id == child.id)
+            .options(selectinload(SentReportVersion.sent_by))
+            .order_by(SentReportVersion.sent_at.desc(), SentReportVersion.id.desc())
+        )
+    )
+
+
+def latest_sent_by_child(
+    session: Session, child_ids: Sequence[int]
+) -> dict[int, SentReportVersion]:
+    """Child id -> their most recently sent report version (one query)."""
+    if not child_ids:
+        return {}
+    latest = (
+        select(func.max(SentReportVersion.id))
+        .where(SentReportVersion.child_id.in_(child_ids))
+        .group_by(SentReportVersion.child_id)
+    )
+    rows = session.scalars(select(SentReportVersion).where(SentReportVersion.id.in_(latest)))
+    return {row.child_id: row for row in rows}
+
+
+def reports_by_review(session: Session, review_ids: Sequence[int]) -> dict[int, KeyworkerReport]:
+    """Review id -> its report, for the reviews given (one query)."""
+    if not review_ids:
+        return {}
+    rows = session.scalars(select(KeyworkerReport).where(KeyworkerReport.review_id.in_(review_ids)))
+    return {row.review_id: row for row in rows}
+
+
+def keyworker_report_for_pack(session: Session, review: Review) -> SentReportVersion | None:
+    """The keyworker report for the review pack: the latest version sent for ``review`` (None
+    if none was sent). A draft is never in a pack. The caller decides who may read the pack;
+    the report itself is for staff who may read a sent report
+    (``security.policy.may_read_sent_keyworker_report`` and ``can_view_child``)."""
+    return session.scalar(
+        select(SentReportVersion)
+        .where(SentReportVersion.review_id == review.id)
+        .order_by(SentReportVersion.number.desc())
+        .limit(1)
+    )
+
+
+# --- the child's side ----------------------------------------------------------------------
+
+
+def report_for_child(session: Session, child: Child) -> KeyworkerReport | None:
+    """The report the child may read at /me/report: their next review's, once shared with them."""
+    review = report_review(child)
+    if review is None:
+        return None
+    report = find_report(session, review)
+    return report if report is not None and report.shared else None
+
+
+def responses_by_section(report: KeyworkerReport) -> dict[ReportSection, ChildReportResponse]:
+    return {row.section: row for row in report.responses}
+
+
+def respond(
+    session: Session,
+    report: KeyworkerReport,
+    section: ReportSection,
+    reaction: ReportReaction | None,
+    comment: str | None,
+    loaded_version: int | None,
+) -> ChildReportResponse:
+    """Save the child's answer to one section: agree, disagree or neither, and their words.
+    ``loaded_version`` is 0 for a first answer; VersionConflict if it was answered meanwhile (on
+    another tablet)."""
+    text = clean_text(comment, "comment", COMMENT_MAX)
+    response = responses_by_section(report).get(section)
+    check_version(response.version if response else 0, loaded_version)
+    if response is None:
+        if reaction is None and not text:
+            raise InputProblem("reaction", "nothing-said")
+        response = ChildReportResponse(section=section, reaction=reaction, comment=text)
+        report.responses.append(response)
+    else:
+        response.reaction = reaction
+        response.comment = text
+        response.updated_at = utcnow()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise VersionConflict from None
+    return response
+
+
+# --- action notes after the review ------------------------------------------------------------
+
+
+def action_notes(session: Session, child: Child) -> list[TeamActionNote]:
+    """The keyworker's notes for the team, newest first."""
+    return list(
+        session.scalars(
+            select(TeamActionNote)
+            .where(TeamActionNote.child_id == child.id)
+            .options(selectinload(TeamActionNote.written_by), selectinload(TeamActionNote.review))
+            .order_by(TeamActionNote.created_at.desc(), TeamActionNote.id.desc())
+        )
+    )
+
+
+def add_action_note(
+    session: Session, child: Child, staff: StaffMember, text: str | None
+) -> TeamActionNote:
+    """Note something the team must do or know after the review (linked to the last review
+    held, or the next one before any was held)."""
+    cleaned = clean_text(text, "text", COMMENT_MAX)
+    if not cleaned:
+        raise InputProblem("text", "empty-note")
+    review = last_held_review(child) or report_review(child)
+    note = TeamActionNote(
+        child_id=child.id,
+        review_id=review.id if review else None,
+        text=cleaned,
+        written_by_id=staff.id,
+    )
+    session.add(note)
+    session.flush()
+    return note
+
+
+# --- the keyworker's caseload ------------------------------------------------------------------
+
+
+def latest_summary_months(session: Session, child_ids: Sequence[int]) -> dict[int, date]:
+    """Child id -> the month of their latest summary (one query)."""
+    if not child_ids:
+        return {}
+    rows = session.execute(
+        select(MonthlySummary.child_id, func.max(MonthlySummary.month))
+        .where(MonthlySummary.child_id.in_(child_ids))
+        .group_by(MonthlySummary.child_id)
+    )
+    return {row[0]: row[1] for row in rows}

@@ -1,0 +1,30 @@
+"""The child's answer to "did it happen?" for one decision of their last review."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
+
+from ...models import Happened
+
+HAPPENED_WORDS = {
+    Happened.YES: _l("Yes, it happened"),
+    Happened.NOT_YET: _l("Not yet"),
+    Happened.NO: _l("No, it didn't happen"),
+}
+HAPPENED_ICONS = {
+    Happened.YES.value: "img/plan/yes.svg",
+    Happened.NOT_YET.value: "img/plan/not-sure.svg",
+    Happened.NO.value: "img/plan/no.svg",
+}
+
+
+class HappenedForm(FlaskForm):
+    version = HiddenField()
+    happened = RadioField(
+        _l("Did this happen?"),
+        choices=[SelectChoice(h.value, words) for h, words in HAPPENED_WORDS.items()],
+        validate_choice=False,
+    )
+    words = TextAreaField(_l("Want to say more? You don't have to."))

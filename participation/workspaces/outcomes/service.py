@@ -1,0 +1,156 @@
+""" "You said, we did": after the decisions of a review are circulated, the child sees each one in
+their own words and says whether it happened; actions that are overdue, or that the child says
+did not happen, are flagged to the IRO.
+
+No Flask here: callers pass the session and plain values, and commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ...models import (
+    Child,
+    DecisionFollowUp,
+    DecisionKind,
+    Happened,
+    Review,
+    ReviewDecision,
+    ReviewOutcome,
+    utcnow,
+)
+from ...security.policy import child_is_visible
+from ...security.principal import StaffPrincipal
+from ..common import InputProblem, VersionConflict, check_version, clean_text
+
+WORDS_MAX: Final = 1000
+
+
+def last_circulated_review(session: Session, child: Child) -> Review | None:
+    """The child's most recent review whose decisions have been circulated."""
+    return session.scalar(
+        select(Review)
+        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
+        .where(Review.child_id == child.id, ReviewOutcome.circulated_at.is_not(None))
+        .order_by(Review.number.desc())
+        .limit(1)
+    )
+
+
+def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:
+    """The decisions and actions of the child's last circulated review, with their answers."""
+    review = last_circulated_review(session, child)
+    if review is None:
+        return []
+    return list(
+        session.scalars(
+            select(ReviewDecision)
+            .where(ReviewDecision.review_id == review.id)
+            .options(
+                selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff)
+            )
+            .order_by(ReviewDecision.created_at, ReviewDecision.id)
+        )
+    )
+
+
+def find_child_decision(session: Session, child: Child, public_id: str) -> ReviewDecision | None:
+    """One of the decisions the child sees now (None for anything else, anyone else's)."""
+    for decision in child_decisions(session, child):
+        if decision.public_id == public_id:
+            return decision
+    return None
+
+
+def answer(
+    session: Session,
+    decision: ReviewDecision,
+    happened: str | None,
+    words: str | None,
+    loaded_version: int | None,
+) -> DecisionFollowUp:
+    """Save the child's answer: did it happen (yes, not yet, no), and words of their own.
+    ``loaded_version`` is 0 for a first answer; VersionConflict if it was answered meanwhile."""
+    try:
+        chosen = Happened(happened or "")
+    except ValueError:
+        raise InputProblem("happened", "needed") from None
+    text = clean_text(words, "words", WORDS_MAX)
+    follow_up = decision.follow_up
+    check_version(follow_up.version if follow_up else 0, loaded_version)
+    if follow_up is None:
+        follow_up = DecisionFollowUp(answer=chosen, words=text)
+        decision.follow_up = follow_up
+    else:
+        follow_up.answer = chosen
+        follow_up.words = text
+        follow_up.answered_at = utcnow()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise VersionConflict from None
+    return follow_up
+
+
+# --- flags for the IRO ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A decision or action that needs the IRO's attention, and why."""
+
+    decision: ReviewDecision
+    child: Child
+    review: Review
+    overdue: bool
+    did_not_happen: bool
+
+
+def flagged(
+    session: Session, principal: StaffPrincipal, today: date, child: Child | None = None
+) -> list[Flag]:
+    """Circulated decisions of the children this person sees (or of one child) that need
+    attention: actions past their due date that nobody marked done and the child has not said
+    happened, and anything the child says did not happen (unless the IRO marked it done since).
+    Most overdue first. One query."""
+    reply = DecisionFollowUp.answer
+    overdue = and_(
+        ReviewDecision.kind == DecisionKind.ACTION,
+        ReviewDecision.due_on < today,
+        or_(reply.is_(None), reply != Happened.YES),
+    )
+    query = (
+        select(ReviewDecision, Review, Child, reply)
+        .join(Review, ReviewDecision.review_id == Review.id)
+        .join(Child, Review.child_id == Child.id)
+        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
+        .outerjoin(DecisionFollowUp, DecisionFollowUp.decision_id == ReviewDecision.id)
+        .where(
+            child_is_visible(principal),
+            Child.left_care_on.is_(None),
+            ReviewOutcome.circulated_at.is_not(None),
+            ReviewDecision.done_on.is_(None),
+            or_(overdue, reply == Happened.NO),
+        )
+        .options(selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff))
+        .order_by(ReviewDecision.due_on, Child.preferred_name, ReviewDecision.id)
+    )
+    if child is not None:
+        query = query.where(Child.id == child.id)
+    flags = []
+    for decision, review, who, said in session.execute(query):
+        late = (
+            decision.kind == DecisionKind.ACTION
+            and decision.due_on is not None
+            and decision.due_on < today
+            and said != Happened.YES
+        )
+        flags.append(Flag(decision, who, review, late, said == Happened.NO))
+    return flags

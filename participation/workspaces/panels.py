@@ -1,0 +1,90 @@
+"""What the workspaces put on other areas' pages: a panel on the child's record (staff) and the
+cards on the child's own page. Templates call these helpers; each works out only what the person
+looking may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import g
+
+from ..db import db
+from ..models import Child, KeyworkerReport, Review, Role, SentReportVersion
+from ..security.policy import (
+    can_view_action_notes,
+    may_keep_keyworker_records,
+    may_prepare_invitations,
+    may_read_sent_keyworker_report,
+    may_record_review_outcome,
+)
+from ..security.principal import ChildPrincipal, StaffPrincipal
+from .keyworker import service as keyworker
+from .outcomes import service as outcomes
+
+
+@dataclass(frozen=True)
+class RecordPanel:
+    """The review work this member of staff can open for one child."""
+
+    role: Role
+    next_review: Review | None
+    last_held: Review | None
+    report: KeyworkerReport | None
+    sent: list[SentReportVersion]
+    keyworker: bool
+    iro: bool
+    invitations: bool
+    action_notes: bool
+
+
+def record_panel(child: Child) -> RecordPanel | None:
+    """For the child's record: links to the keyworker's, IRO's and social worker's pages."""
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal):
+        return None
+    session = db.session()
+    review = keyworker.report_review(child)
+    is_keyworker = may_keep_keyworker_records(principal)
+    return RecordPanel(
+        role=principal.role,
+        next_review=review,
+        last_held=keyworker.last_held_review(child),
+        report=keyworker.find_report(session, review) if is_keyworker and review else None,
+        sent=(
+            keyworker.sent_for_child(session, child)
+            if may_read_sent_keyworker_report(principal)
+            else []
+        ),
+        keyworker=is_keyworker,
+        iro=may_record_review_outcome(principal),
+        invitations=may_prepare_invitations(principal),
+        action_notes=can_view_action_notes(session, principal, child),
+    )
+
+
+@dataclass(frozen=True)
+class MyPageCards:
+    """What the child's own page says about the report and "you said, we did"."""
+
+    report_shared: bool
+    decisions: int
+    unanswered: int
+
+
+def my_page_cards() -> MyPageCards | None:
+    principal = g.get("principal")
+    if not isinstance(principal, ChildPrincipal):
+        return None
+    session = db.session()
+    child = principal.child
+    answers = outcomes.child_decisions(session, child)
+    return MyPageCards(
+        report_shared=keyworker.report_for_child(session, child) is not None,
+        decisions=len(answers),
+        unanswered=sum(1 for decision in answers if decision.follow_up is None),
+    )
+
+
+def template_helpers() -> dict[str, Any]:
+    return {"workspace_record_panel": record_panel, "workspace_my_page_cards": my_page_cards}

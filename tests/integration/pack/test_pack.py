@@ -1,0 +1,277 @@
+"""The review pack: only what was shared, for each audience; reading, marking read, the PDF;
+every staff view audited; other people's children, reviews and packs are 404s."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+import zlib
+
+import pytest
+from sqlalchemy import select
+
+from participation.models import Audience, AuditEvent, PackRead, Role
+from participation.pack import service as pack_service
+from participation.sharing import service as sharing_service
+from tests.integration.sharing.helpers import make_item, share
+from tests.support import factories
+
+
+def _url(team, tail: str = "") -> str:
+    return f"/children/{team.child.public_id}/reviews/{team.review.public_id}/pack{tail}"
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams opened (the catalog sits in an object stream)."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompress(match.group(1)))
+    return b"".join(parts)
+
+
+def _events(session, action):
+    return session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_the_iro_reads_only_what_was_shared_with_them(team, session, store, staff_client):
+    shared = make_item(session, team.child, team.review, "Zebra marker", photos=1, storage=store)
+    private = make_item(session, team.child, team.review, "Walrus marker", photos=1, storage=store)
+    to_kw = make_item(session, team.child, team.review, "Otter marker")
+    share(session, shared, Audience.IRO)
+    share(session, to_kw, Audience.KEYWORKER)
+    iro = staff_client(team.iro)
+    page = iro.get(_url(team))
+    assert page.status_code == 200
+    assert "Zebra marker" in page.text
+    assert "Walrus marker" not in page.text and "Otter marker" not in page.text
+    assert iro.get(f"/media/{shared.media[0].public_id}/thumb").status_code == 200
+    assert iro.get(f"/media/{private.media[0].public_id}/thumb").status_code == 404
+    assert iro.get(f"/media/{private.media[0].public_id}").status_code == 404
+    # Audited: the pack, the item read, the photo seen; never the words.
+    assert [e.detail for e in _events(session, "read-review-pack")] == ["iro"]
+    assert [e.subject_id for e in _events(session, "read-shared-item")] == [shared.public_id]
+    assert _events(session, "view-media")
+    for event in session.scalars(select(AuditEvent)):
+        assert "marker" not in (event.detail or "").lower()
+
+
+def test_the_meeting_pack_is_the_same_builder_with_its_own_audience(team, session, staff_client):
+    for_iro = make_item(session, team.child, team.review, "Heron marker")
+    for_all = make_item(session, team.child, team.review, "Badger marker")
+    share(session, for_iro, Audience.IRO)
+    share(session, for_all, Audience.MEETING)
+    keyworker = staff_client(team.keyworker)
+    page = keyworker.get(_url(team, "/meeting")).text
+    assert "Badger marker" in page and "Heron marker" not in page
+    # The keyworker's own pack: everything for everyone at the meeting reaches them too.
+    own = keyworker.get(_url(team)).text
+    assert "Badger marker" in own and "Heron marker" not in own
+    iro_pack = staff_client(team.iro).get(_url(team)).text
+    assert "Badger marker" in iro_pack and "Heron marker" in iro_pack
+
+
+def test_a_withdrawal_stops_every_later_sight(team, session, store, staff_client):
+    item = make_item(session, team.child, team.review, "Falcon marker", photos=1, storage=store)
+    share(session, item, Audience.IRO)
+    iro = staff_client(team.iro)
+    assert "Falcon marker" in iro.get(_url(team)).text
+    share(session, item, Audience.IRO, shared=False)
+    assert "Falcon marker" not in iro.get(_url(team)).text
+    assert iro.get(f"/media/{item.media[0].public_id}/thumb").status_code == 404
+    pdf = iro.get(_url(team, "/pdf"))
+    assert (
+        b"Falcon"
+        not in subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True
+        ).stdout
+    )
+
+
+def test_the_child_sees_who_read_their_things(team, session, staff_client, on_tablet):
+    item = make_item(session, team.child, team.review, "Lynx marker")
+    share(session, item, Audience.IRO)
+    iro = staff_client(team.iro)
+    iro.get(_url(team))
+    page = on_tablet.client.get("/me/who-has-seen").text
+    assert "Read by Daniel Hughes (your IRO)" in page
+    # Withdrawn now: still shown as read, as it was.
+    share(session, item, Audience.IRO, shared=False)
+    page = on_tablet.client.get("/me/who-has-seen").text
+    assert "Read by Daniel Hughes (your IRO)" in page and "Only you can see this." in page
+
+
+def test_marking_read_tells_the_child(team, session, staff_client, on_tablet):
+    item = make_item(session, team.child, team.review, "Puffin marker")
+    share(session, item, Audience.IRO)
+    assert "Your IRO has read your views" not in on_tablet.client.get("/me").text
+    iro = staff_client(team.iro)
+    page = iro.get(_url(team)).text
+    from tests.conftest import csrf_from
+
+    done = iro.post(_url(team, "/read"), data={"csrf_token": csrf_from(page)})
+    assert done.status_code == 302
+    [read] = session.scalars(select(PackRead)).all()
+    assert read.audience == Audience.IRO and read.staff_id == team.iro.id
+    assert read.contents == [{"subject": f"item:{item.public_id}", "version": item.version}]
+    assert "Your IRO has read your views" in on_tablet.client.get("/me").text
+    assert _events(session, "mark-review-pack-read")
+
+
+def test_a_change_after_reading_is_shown_to_the_reader(team, session, staff_client):
+    item = make_item(session, team.child, team.review, "Robin marker")
+    share(session, item, Audience.IRO)
+    session.refresh(team.iro)
+    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
+    pack_service.mark_read(session, pack, team.iro)
+    iro = staff_client(team.iro)
+    assert "Changed since you read it" not in iro.get(_url(team)).text
+    session.expire_all()
+    again = session.get(type(item), item.id)
+    again.text = "Robin marker, and more"
+    session.commit()
+    assert "Changed since you read it" in iro.get(_url(team)).text
+
+
+def test_a_sent_pack_keeps_a_snapshot_and_shows_what_is_new(team, session, staff_client):
+    first = make_item(session, team.child, team.review, "Swan marker")
+    share(session, first, Audience.IRO)
+    pack_service.send(session, team.child, team.review, team.social_worker)
+    later = make_item(session, team.child, team.review, "Crane marker")
+    share(session, later, Audience.IRO)
+    page = staff_client(team.iro).get(_url(team)).text
+    assert page.count("New or changed since the pack was sent") == 1
+
+
+def test_the_social_worker_sends_the_pack(team, session, staff_client):
+    from tests.conftest import csrf_from
+
+    sw = staff_client(team.social_worker)
+    page = sw.get(_url(team)).text
+    assert sw.post(_url(team, "/send"), data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert pack_service.latest_snapshot(session, team.review, Audience.IRO) is not None
+    iro = staff_client(team.iro)
+    assert iro.post(_url(team, "/send"), data={"csrf_token": csrf_from(page)}).status_code == 404
+
+
+def test_no_address_unless_the_council_allows_it(app, team, session, staff_client, monkeypatch):
+    team.child.home.address = "12 Hidden Lane"
+    session.commit()
+    iro = staff_client(team.iro)
+    assert "12 Hidden Lane" not in iro.get(_url(team)).text
+    monkeypatch.setitem(app.config, "SHOW_PLACEMENT_ADDRESS_IN_PACK", True)
+    assert "12 Hidden Lane" in iro.get(_url(team)).text
+
+
+def test_the_pdf_is_tagged_with_its_language_and_audited(team, session, store, staff_client):
+    item = make_item(session, team.child, team.review, "Kestrel marker", photos=2, storage=store)
+    share(session, item, Audience.IRO)
+    response = staff_client(team.iro).get(_url(team, "/pdf"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Kestrel marker" in text and "Review pack for Mia" in text
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Tagged:          yes" in info
+    images = subprocess.run(
+        ["pdfimages", "-list", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    assert len(images.strip().splitlines()) == 2 + 2  # two header lines, two photos
+    assert b"/Lang (en)" in _inflated(response.data)
+    assert [e.detail for e in _events(session, "download-review-pack")] == ["iro"]
+
+
+def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
+    team, session, staff_client, monkeypatch
+):
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    report = SimpleNamespace(
+        sent_at=datetime(2026, 11, 1, tzinfo=UTC),
+        sections=[
+            {"section": "home", "keyworker": "Settled and happy", "child": "", "comment": ""}
+        ],
+    )
+    monkeypatch.setattr(pack_service.ReportSource, "find", staticmethod(lambda s, r: report))
+    page = staff_client(team.iro).get(_url(team)).text
+    assert "Keyworker report" in page and "Settled and happy" in page
+    meeting = staff_client(team.keyworker).get(_url(team, "/meeting")).text
+    assert "Settled and happy" not in meeting
+
+
+def test_the_participation_code_follows_the_shared_taking_part(team, session, staff_client):
+    from participation.models import Attendance
+    from participation.planning import service as planning_service
+
+    plan = planning_service.plan_to_save(session, team.child, team.review)
+    plan.attendance = Attendance.VIEWS_ONLY
+    session.commit()
+    iro = staff_client(team.iro)
+    assert "PN5" not in iro.get(_url(team)).text
+    subject = sharing_service.plan_choice(team.child, team.review, "taking-part")
+    from participation.models import ShareDecision
+
+    sharing_service.decide(
+        session, subject, Audience.IRO, ShareDecision.SHARED, loaded_version=0, words_shown="x"
+    )
+    item = make_item(session, team.child, team.review, "Wren marker")
+    share(session, item, Audience.IRO)
+    page = iro.get(_url(team)).text
+    assert "PN5" in page
+
+
+@pytest.mark.parametrize("tail", ["", "/meeting", "/pdf", "/meeting/pdf"])
+def test_other_peoples_packs_are_not_there(team, session, staff_client, tail):
+    item = make_item(session, team.child, team.review, "Secret marker")
+    share(session, item, Audience.MEETING)
+    other_iro = factories.make_staff(session, Role.IRO)
+    other_keyworker = factories.make_staff(session, Role.KEYWORKER)
+    elsewhere = factories.make_child(session, preferred_name="Leo")
+    factories.assign(session, other_keyworker, elsewhere)
+    factories.assign(session, other_iro, elsewhere)
+    their_review = factories.make_review(session, elsewhere)
+    manager = factories.make_staff(session, Role.MANAGER)
+    session.commit()
+    for stranger in (other_iro, other_keyworker, manager):
+        response = staff_client(stranger).get(_url(team, tail))
+        assert response.status_code == 404, stranger.role
+    # A review that is not this child's, even for someone on both caseloads.
+    mixed = f"/children/{team.child.public_id}/reviews/{their_review.public_id}/pack{tail}"
+    assert staff_client(team.iro).get(mixed).status_code == 404
+    denied = session.scalars(select(AuditEvent).where(AuditEvent.outcome != "ok")).all()
+    assert denied  # refusals are recorded too
+
+
+def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_client, on_tablet):
+    shared = make_item(session, team.child, team.review, "Beaver marker", photos=1, storage=store)
+    make_item(session, team.child, team.review, "Moth marker")
+    share(session, shared, Audience.IRO)
+    preview = on_tablet.client.get("/me/sharing/preview/iro").text
+    assert "Beaver marker" in preview and "Moth marker" not in preview
+    assert f"/me/media/{shared.media[0].public_id}/thumb" in preview
+    assert on_tablet.client.get("/me/sharing/preview/nobody").status_code == 404
+
+
+def test_the_reading_view_links_to_its_own_pack(team, session, staff_client):
+    page = staff_client(team.iro).get(_url(team)).text
+    assert f'action="{_url(team, "/read")}"' in page
+    assert f'href="{_url(team, "/pdf")}"' in page
+    meeting = staff_client(team.iro).get(_url(team, "/meeting")).text
+    assert f'action="{_url(team, "/meeting/read")}"' in meeting
+    assert f'href="{_url(team, "/meeting/pdf")}"' in meeting
+
+
+def test_making_a_pdf_leaves_the_upload_checks_strict(team, session, store, staff_client):
+    # WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on when imported; uploads rely on it off.
+    from PIL import ImageFile
+
+    item = make_item(session, team.child, team.review, "Gull marker", photos=1, storage=store)
+    share(session, item, Audience.IRO)
+    assert staff_client(team.iro).get(_url(team, "/pdf")).status_code == 200
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -1,0 +1,227 @@
+"""A child chooses who can see each thing: explained first, recorded as new versions, bad
+forms refused with nothing changed, withdrawals stopping every later sight."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from participation.models import (
+    AgeBand,
+    Audience,
+    AuditEvent,
+    ChildSpace,
+    Share,
+    ShareDecision,
+    ShareRecordChanged,
+    SharingExplained,
+)
+from tests.support import factories
+
+from .helpers import make_item, share
+
+
+def _shares(session):
+    session.expire_all()
+    return list(session.scalars(select(Share).order_by(Share.id)))
+
+
+def _understand(on_tablet):
+    page = on_tablet.client.get("/me/sharing/what-it-means")
+    assert page.status_code == 200
+    return on_tablet.post("/me/sharing/what-it-means")
+
+
+def test_the_explanation_comes_before_the_first_share(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    response = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing")
+    assert response.status_code == 302
+    assert "/me/sharing/what-it-means" in response.headers["Location"]
+    page = on_tablet.client.get(response.headers["Location"]).text
+    # Mia is 12 here (the 8-12 words), and the one exception is said.
+    assert "adults have to act to keep you safe" in page
+    assert "I understand" in page
+    assert session.scalars(select(SharingExplained)).all() == []  # GET never writes
+    done = on_tablet.post(
+        f"/me/sharing/what-it-means?next=/me/views/items/{item.public_id}/sharing"
+    )
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith(f"/me/views/items/{item.public_id}/sharing")
+    rows = session.scalars(select(SharingExplained)).all()
+    assert [row.band for row in rows] == [AgeBand.MIDDLE]
+    assert on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing").status_code == 200
+
+
+def test_a_new_age_band_shows_the_explanation_again(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == team.child.id))
+    space.age_band_override = AgeBand.OLDER
+    session.commit()
+    response = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing")
+    assert response.status_code == 302
+    page = on_tablet.client.get(response.headers["Location"]).text
+    assert "The one exception" in page
+
+
+def test_nothing_is_pre_selected_and_both_choices_weigh_the_same(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    page = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing").text
+    assert "checked" not in page
+    assert page.count('class="button share-button"') == 8  # 4 audiences x (share, private)
+    assert "Keep it private from my IRO" in page and "Share with my IRO" in page
+    assert "Only you can see this." in page
+
+
+def test_a_share_is_recorded_with_the_words_shown(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    response = on_tablet.post(
+        f"/me/views/items/{item.public_id}/sharing", audience="iro", decision="shared", version="0"
+    )
+    assert response.status_code == 302
+    [row] = _shares(session)
+    assert (row.audience, row.decision, row.version) == (Audience.IRO, ShareDecision.SHARED, 1)
+    assert row.decided_by_child and row.decided_by_staff_id is None
+    assert "the person who runs my meeting" in row.words_shown
+    page = on_tablet.client.get(f"/me/views/items/{item.public_id}").text
+    assert "Who can see this:" in page and "my IRO" in page
+    topic = on_tablet.client.get("/me/views/living-here").text
+    assert "my IRO" in topic
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "share-choice")).all()
+    assert [(e.subject_id, e.detail) for e in events] == [(item.public_id, "iro:shared")]
+
+
+def test_changing_your_mind_adds_a_version_and_withdraws(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    on_tablet.post(url, audience="iro", decision="shared", version="0")
+    on_tablet.post(url, audience="iro", decision="private", version="1")
+    rows = _shares(session)
+    assert [(r.version, r.decision, r.withdrawal) for r in rows] == [
+        (1, ShareDecision.SHARED, False),
+        (2, ShareDecision.PRIVATE, True),
+    ]
+    assert "Only you can see this." in on_tablet.client.get(url).text
+
+
+def test_a_form_from_before_a_withdrawal_changes_nothing(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    on_tablet.post(url, audience="iro", decision="shared", version="0")
+    on_tablet.post(url, audience="iro", decision="private", version="1")
+    # The other tablet still shows version 1 and presses "Share".
+    stale = on_tablet.post(url, audience="iro", decision="shared", version="1")
+    assert stale.status_code == 409
+    assert "Nothing has changed" in stale.text
+    assert len(_shares(session)) == 2
+    assert _shares(session)[-1].decision == ShareDecision.PRIVATE
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"audience": "everyone", "decision": "shared", "version": "0"},
+        {"audience": "manager", "decision": "shared", "version": "0"},
+        {"audience": "iro", "decision": "maybe", "version": "0"},
+        {"audience": "iro", "decision": "shared", "version": "x"},
+    ],
+)
+def test_an_unknown_choice_is_refused_clearly(on_tablet, team, session, fields):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    response = on_tablet.post(f"/me/views/items/{item.public_id}/sharing", **fields)
+    assert response.status_code in (400, 409)
+    assert "Nothing has changed" in response.text
+    assert _shares(session) == []
+
+
+def test_another_childs_item_is_not_there(on_tablet, team, session):
+    other = factories.make_child(session, preferred_name="Sam")
+    theirs = make_item(session, other, None, "Not Mia's")
+    _understand(on_tablet)
+    url = f"/me/views/items/{theirs.public_id}/sharing"
+    assert on_tablet.client.get(url).status_code == 404
+    assert on_tablet.post(url, audience="iro", decision="shared", version="0").status_code == 404
+    assert _shares(session) == []
+
+
+def test_a_deleted_item_cannot_be_shared(on_tablet, team, session):
+    from participation.models import utcnow
+
+    item = make_item(session, team.child, team.review, "Gone")
+    item.deleted_at = utcnow()
+    session.commit()
+    _understand(on_tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    assert on_tablet.post(url, audience="iro", decision="shared", version="0").status_code == 404
+
+
+def test_recorded_choices_are_never_changed(team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    share(session, item, Audience.IRO)
+    row = _shares(session)[0]
+    row.decision = ShareDecision.PRIVATE
+    with pytest.raises(ShareRecordChanged):
+        session.commit()
+    session.rollback()
+    with pytest.raises(ShareRecordChanged):
+        session.delete(row)
+        session.flush()
+    session.rollback()
+
+
+def test_an_adult_choosing_for_the_child_must_say_why(team, session):
+    from participation.sharing import service
+
+    item = make_item(session, team.child, team.review, "My room")
+    subject = service.item_choice(item)
+    with pytest.raises(service.SharingError):
+        service.decide(
+            session,
+            subject,
+            Audience.IRO,
+            ShareDecision.SHARED,
+            loaded_version=0,
+            words_shown="x",
+            by_staff=team.keyworker,
+        )
+    row = service.decide(
+        session,
+        subject,
+        Audience.IRO,
+        ShareDecision.SHARED,
+        loaded_version=0,
+        words_shown="x",
+        by_staff=team.keyworker,
+        reason="Mia is 6: we chose together and she pointed to the IRO's picture.",
+    )
+    assert not row.decided_by_child and row.decided_by_staff_id == team.keyworker.id
+
+
+def test_plan_sections_are_shared_one_by_one(on_tablet, team, session):
+    _understand(on_tablet)
+    page = on_tablet.client.get("/me/plan/sharing")
+    assert page.status_code == 200
+    assert "How I&#39;ll take part" in page.text or "How I'll take part" in page.text
+    done = on_tablet.post(
+        "/me/plan/sharing", section="taking-part", audience="iro", decision="shared", version="0"
+    )
+    assert done.status_code == 302
+    [row] = _shares(session)
+    assert row.plan_section == "taking-part" and row.review_id == team.review.id
+    bad = on_tablet.post(
+        "/me/plan/sharing", section="secret-part", audience="iro", decision="shared", version="0"
+    )
+    assert bad.status_code == 400 and "Nothing has changed" in bad.text
+    assert len(_shares(session)) == 1
+
+
+def test_staff_cannot_use_the_childs_sharing_pages(client, auth, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    auth.sign_in(team.keyworker)
+    assert client.get(f"/me/views/items/{item.public_id}/sharing").status_code == 404
+    assert client.get("/me/who-has-seen").status_code == 404

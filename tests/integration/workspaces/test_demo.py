@@ -1,0 +1,49 @@
+"""The demo council's workspaces: Jay's two monthly summaries and draft report, Mia's circulated
+decisions for "you said, we did"; loading twice changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from participation.demo import load_demo
+from participation.models import (
+    AuthSession,
+    Child,
+    KeyworkerReport,
+    MonthlySummary,
+    ReviewDecision,
+    ReviewOutcome,
+    SentReportVersion,
+)
+from participation.workspaces.outcomes import service as outcomes
+
+
+def counts(session):
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (MonthlySummary, KeyworkerReport, ReviewDecision, ReviewOutcome)
+    }
+
+
+def test_the_demo_workspaces_load_once(session):
+    load_demo(session)
+    first = counts(session)
+    assert first == {
+        "MonthlySummary": 2,
+        "KeyworkerReport": 1,
+        "ReviewDecision": 2,
+        "ReviewOutcome": 1,
+    }
+    load_demo(session)
+    assert counts(session) == first
+    # The keyworker's report is started as Tom would start it, without a session being kept.
+    assert session.scalar(select(func.count()).select_from(AuthSession)) == 0
+    jay = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    report = session.scalar(select(KeyworkerReport))
+    assert report.child_id == jay.id and not report.shared
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 0
+    mia = session.scalar(select(Child).where(Child.preferred_name == "Mia"))
+    assert [d.child_text for d in outcomes.child_decisions(session, mia)] == [
+        "You will keep living at Willow House.",
+        "Priya will find you swimming lessons.",
+    ]

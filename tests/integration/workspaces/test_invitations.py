@@ -1,0 +1,149 @@
+"""The social worker's invitation list: built from the child's wishes and staff answers (with
+their reasons), as CSV with spreadsheet formulas neutralised, as letters to print, and marking
+the invitations sent."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from participation.models import Child, DecisionOutcome, Review, Wish
+from participation.planning import service as planning
+from participation.workspaces.invitations import service as invitations
+from tests.support import factories
+
+from .conftest import TODAY, audited, milestone, next_review
+
+
+@pytest.mark.parametrize(
+    ("wish", "outcome", "invitation"),
+    [
+        (Wish.YES, None, "invite"),
+        (Wish.YES, DecisionOutcome.AGREED, "invite"),
+        (Wish.YES, DecisionOutcome.CHANGED, "invite"),
+        (Wish.YES, DecisionOutcome.NOT_POSSIBLE, "not-invited"),
+        (Wish.PART, DecisionOutcome.AGREED, "invite-part"),
+        (Wish.PART, DecisionOutcome.NOT_POSSIBLE, "not-invited"),
+        (Wish.WRITTEN, None, "written"),
+        (Wish.WRITTEN, DecisionOutcome.NOT_POSSIBLE, "invite"),
+        (Wish.NO, DecisionOutcome.AGREED, "not-invited"),
+        (Wish.NO, DecisionOutcome.NOT_POSSIBLE, "invite"),
+        (Wish.UNSET, None, "undecided"),
+    ],
+)
+def test_the_invitation_follows_the_wish_and_the_staff_answer(wish, outcome, invitation):
+    assert invitations.invitation_for(wish, outcome, always_comes=False) == invitation
+
+
+def test_the_iro_always_comes():
+    assert invitations.invitation_for(Wish.UNSET, None, always_comes=True) == "invite"
+
+
+@pytest.fixture
+def wishes(session, jay, team):
+    """Jay would like Dad for part of it and Nan not to come; his social worker said Nan must be
+    invited. A third person's name is a spreadsheet formula."""
+    child = session.get(Child, jay.id)
+    sneaky = factories.make_person(
+        session, child, name="=cmd|' /C calc'!A0", relationship_to_child="@friend"
+    )
+    session.commit()
+    review = next_review(session, child)
+    people = {p.name: p for p in child.network}
+    planning.save_people(
+        session,
+        child,
+        review,
+        [
+            planning.WishAnswer(f"person-{people['Dean Clarke'].public_id}", "part", "The start"),
+            planning.WishAnswer(f"person-{people['Jean Clarke'].public_id}", "no", "", "Too noisy"),
+            planning.WishAnswer(f"person-{sneaky.public_id}", "yes"),
+        ],
+        0,
+        finish=True,
+    )
+    plan = planning.find_plan(session, review)
+    nan = next(i for i in plan.invitees if i.network_person_id == people["Jean Clarke"].id)
+    planning.decide(
+        session,
+        plan,
+        planning.DecisionTopic.WHO,
+        nan,
+        DecisionOutcome.NOT_POSSIBLE,
+        "Nan has a right to be asked, but she can come just for the start.",
+        team["social_worker"],
+        0,
+    )
+    return review
+
+
+def test_the_list_shows_each_wish_answer_and_reason(session, desk, jay, team, wishes):
+    desk.sign_in(team["social_worker"])
+    page = desk.get(f"/children/{jay.public_id}/invitations").text
+    assert "Invite for part of the meeting" in page
+    assert "Nan has a right to be asked" in page
+    assert "Not answered yet" in page  # Dad's wish has no staff answer yet
+    assert "parental responsibility" in page
+    assert "Too noisy" not in page  # the child's reasons stay in their plan
+    assert audited(session, "view-invitation-list")
+
+
+def test_the_csv_neutralises_spreadsheet_formulas(session, desk, jay, team, wishes):
+    desk.sign_in(team["social_worker"])
+    response = desk.get(f"/children/{jay.public_id}/invitations.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "Who they are", "Invitation"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert "'=cmd|' /C calc'!A0" in by_name
+    assert by_name["'=cmd|' /C calc'!A0"][1] == "'@friend"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert by_name["Jean Clarke"][2] == "Invite"
+    assert by_name["Dean Clarke"][2] == "Invite for part of the meeting"
+    assert by_name["Dean Clarke"][7] == "yes"
+    assert audited(session, "download-invitation-list")
+
+
+def test_letters_for_the_people_to_invite(session, desk, jay, team, wishes):
+    desk.sign_in(team["social_worker"])
+    page = desk.get(f"/children/{jay.public_id}/invitations/letters").text
+    assert "Dear Dean Clarke," in page and "Dear Jean Clarke," in page
+    assert "part of the meeting" in page
+    assert "Ivy Iro" in page  # the IRO chairs
+    assert "Dear Kim Keyworker" not in page  # staff on the case get no letter
+    assert "print-letters" in page
+
+
+def test_marking_the_invitations_sent_marks_the_milestone(session, desk, jay, team):
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations/sent"
+    assert desk.post(url).status_code == 302
+    review = next_review(session, jay)
+    task = milestone(session, review, "invitations-sent")
+    assert (task.done_on, task.done_by_id) == (TODAY, team["social_worker"].id)
+    assert desk.post(url).status_code == 302  # twice: nothing changes
+    assert len(audited(session, "invitations-sent")) == 1
+    assert "Marked sent" in desk.get(f"/children/{jay.public_id}/invitations").text
+
+
+@pytest.mark.parametrize("role", ["keyworker", "iro", "admin", "other_social_worker"])
+def test_invitations_are_for_the_social_worker(session, desk, jay, team, role):
+    desk.sign_in(team[role])
+    for url in (
+        f"/children/{jay.public_id}/invitations",
+        f"/children/{jay.public_id}/invitations.csv",
+        f"/children/{jay.public_id}/invitations/letters",
+    ):
+        assert desk.get(url).status_code == 404, url
+    assert desk.post(f"/children/{jay.public_id}/invitations/sent").status_code == 404
+    assert session.scalar(select(Review).where(Review.child_id == jay.id)) is not None
+
+
+def test_a_manager_may_send_them_too(desk, jay, team):
+    desk.sign_in(team["manager"])
+    assert desk.get(f"/children/{jay.public_id}/invitations").status_code == 200

@@ -1,0 +1,298 @@
+"""The IRO's pages: meeting the child beforehand, how the child took part with a suggested
+participation code that the IRO confirms, decisions and actions with owners and due dates, and
+circulating them (the milestone, the review held, the next review from the timetable)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from participation.models import (
+    Answer,
+    Attendance,
+    Child,
+    DecisionKind,
+    IroChildMeeting,
+    MeetingPlan,
+    ParticipationCode,
+    ReviewDecision,
+    ReviewOutcome,
+    ReviewStatus,
+)
+from participation.workspaces.iro import service as iro
+
+from .conftest import TODAY, audited, milestone, next_review, version_on
+
+
+@pytest.fixture
+def ivy(desk, team):
+    return desk.sign_in(team["iro"])
+
+
+def outcome_url(review):
+    return f"/reviews/{review.public_id}/outcome"
+
+
+# --- meeting the child ------------------------------------------------------------------------
+
+
+def test_recording_meeting_the_child_marks_the_milestone(session, ivy, jay):
+    review = next_review(session, jay)
+    url = f"/reviews/{review.public_id}/meeting-the-child"
+    assert ivy.get(url).status_code == 200
+    future = ivy.post(url, {"met_on": (TODAY + timedelta(days=1)).isoformat(), "way": "video"})
+    assert "cannot be in the future" in future.text
+    no_way = ivy.post(url, {"met_on": TODAY.isoformat()})
+    assert "Answer this question" in no_way.text
+    assert session.scalar(select(func.count()).select_from(IroChildMeeting)) == 0
+    met = TODAY - timedelta(days=2)
+    done = ivy.post(url, {"met_on": met.isoformat(), "way": "in-person", "note": "At home."})
+    assert done.status_code == 302
+    assert milestone(session, next_review(session, jay), "iro-meets-child").done_on == met
+    assert "In person" in ivy.get(url).text
+    assert audited(session, "record-iro-meeting-child")
+
+
+def test_the_child_choosing_not_to_meet_is_recorded_too(session, ivy, jay):
+    review = next_review(session, jay)
+    ivy.post(
+        f"/reviews/{review.public_id}/meeting-the-child",
+        {"met_on": TODAY.isoformat(), "way": "child-chose-not-to"},
+    )
+    assert session.scalar(select(IroChildMeeting)).way.value == "child-chose-not-to"
+
+
+# --- the participation code --------------------------------------------------------------------
+
+
+def add_plan(session, child, review, **answers):
+    plan = MeetingPlan.blank(child, review)
+    plan.version = 1
+    for name, value in answers.items():
+        setattr(plan, name, value)
+    session.add(plan)
+    session.commit()
+    return plan
+
+
+def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session, ivy, jay):
+    review = next_review(session, jay)
+    add_plan(session, jay, review, attendance=Attendance.ALL, advocate=Answer.YES)
+    page = ivy.get(outcome_url(review)).text
+    assert "Filled in from Jay&#39;s plan" in page or "Filled in from Jay's plan" in page
+    assert "PN2: attends, an advocate speaks for them" in page
+    assert session.scalar(select(func.count()).select_from(ReviewOutcome)) == 0  # GET wrote nothing
+
+    saved = ivy.post(
+        f"{outcome_url(review)}/taking-part",
+        {
+            "taking-part-presence": "attended",
+            "taking-part-in_meeting": "spoke",
+            "taking-part-version": "0",
+        },
+        prefix="taking-part",
+    )
+    assert saved.status_code == 302
+    page = ivy.get(outcome_url(review)).text
+    assert "PN1: attends and speaks for themselves" in page
+    version = version_on(page, "code-version")
+    different = ivy.post(
+        f"{outcome_url(review)}/code",
+        {"code-code": "PN3", "code-version": version},
+        prefix="code",
+    )
+    assert "Say why you chose a different code" in different.text
+    confirmed = ivy.post(
+        f"{outcome_url(review)}/code",
+        {
+            "code-code": "PN3",
+            "code-note": "Used his symbol cards for most of it.",
+            "code-version": version,
+        },
+        prefix="code",
+    )
+    assert confirmed.status_code == 302
+    outcome = session.scalar(select(ReviewOutcome))
+    assert outcome.code == ParticipationCode.PN3
+    assert outcome.suggested_code == ParticipationCode.PN1
+    assert outcome.suggestion_basis == "spoke"
+    assert [e.detail for e in audited(session, "confirm-participation-code")] == ["PN3"]
+
+
+def test_a_child_under_four_is_pn0_and_views_only_is_pn5(session, ivy, team):
+    from .conftest import _child_with_history
+
+    baby = _child_with_history(session, "Ava", [team["iro"]], born=TODAY - timedelta(days=365 * 3))
+    session.commit()
+    page = ivy.get(outcome_url(next_review(session, baby))).text
+    assert "PN0: under 4 at the time of the review" in page
+    teen = _child_with_history(session, "Tia", [team["iro"]], born=date(2010, 1, 1))
+    review = next_review(session, teen)
+    add_plan(session, teen, review, attendance=Attendance.VIEWS_ONLY)
+    assert "PN5: does not attend" in ivy.get(outcome_url(review)).text
+
+
+def test_taking_part_needs_the_how(session, ivy, jay):
+    review = next_review(session, jay)
+    response = ivy.post(
+        f"{outcome_url(review)}/taking-part",
+        {"taking-part-presence": "did-not-attend", "taking-part-version": "0"},
+        prefix="taking-part",
+    )
+    assert response.status_code == 200
+    assert "Say how the child&#39;s views were heard" in response.text or (
+        "Say how the child's views were heard" in response.text
+    )
+
+
+# --- decisions and actions ---------------------------------------------------------------------
+
+
+def decision(
+    kind="action", text="Find swimming lessons.", child_text="You will start swimming.", **kw
+):
+    data = {
+        "decision-kind": kind,
+        "decision-text": text,
+        "decision-child_text": child_text,
+    }
+    data.update({f"decision-{key}": value for key, value in kw.items()})
+    return data
+
+
+def add(desk, review, **data):
+    return desk.post(f"/reviews/{review.public_id}/decisions", decision(**data), prefix="decision")
+
+
+def test_decisions_and_actions_with_owner_and_due_date(session, ivy, jay, team, zoe):
+    review = next_review(session, jay)
+    due = (TODAY + timedelta(days=60)).isoformat()
+    no_owner = add(ivy, review)
+    assert "Say whose action it is" in no_owner.text
+    no_due = add(ivy, review, owner="child")
+    assert "Give the date the action is due by" in no_due.text
+    stranger = add(
+        ivy, review, owner="staff", owner_staff=team["other_keyworker"].public_id, due_on=due
+    )
+    assert "Choose someone who works with the child" in stranger.text
+    no_child_words = add(ivy, review, child_text="", owner="child", due_on=due)
+    assert "Write it for the child too" in no_child_words.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
+
+    assert (
+        add(
+            ivy, review, owner="staff", owner_staff=team["keyworker"].public_id, due_on=due
+        ).status_code
+        == 302
+    )
+    assert (
+        add(
+            ivy, review, kind="decision", text="Jay stays at the home.", child_text="You will stay."
+        ).status_code
+        == 302
+    )
+    assert (
+        add(
+            ivy, review, owner="other", owner_name="Dad", due_on=due, text="Dad to call weekly."
+        ).status_code
+        == 302
+    )
+    rows = session.scalars(select(ReviewDecision).order_by(ReviewDecision.id)).all()
+    assert [r.kind for r in rows] == [
+        DecisionKind.ACTION,
+        DecisionKind.DECISION,
+        DecisionKind.ACTION,
+    ]
+    assert rows[0].owner_staff_id == team["keyworker"].id
+    assert rows[2].owner_name == "Dad"
+    page = ivy.get(outcome_url(review)).text
+    assert "Kim Keyworker" in page and "Dad to call weekly." in page
+
+
+def test_a_stale_decision_save_is_told(session, ivy, jay, team):
+    review = next_review(session, jay)
+    add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=9)).isoformat())
+    found = session.scalar(select(ReviewDecision))
+    url = f"/reviews/{review.public_id}/decisions/{found.public_id}"
+    loaded = version_on(ivy.get(url).text, "decision-version")
+    due = (TODAY + timedelta(days=9)).isoformat()
+    first = ivy.post(
+        url,
+        {**decision(text="First.", owner="child", due_on=due), "decision-version": loaded},
+        prefix="decision",
+    )
+    assert first.status_code == 302
+    second = ivy.post(
+        url,
+        {**decision(text="Second.", owner="child", due_on=due), "decision-version": loaded},
+        prefix="decision",
+    )
+    assert second.status_code == 409
+    session.expire_all()
+    assert session.get(ReviewDecision, found.id).text == "First."
+
+
+def test_circulating_records_the_review_held_and_marks_the_milestone(session, ivy, jay):
+    review = next_review(session, jay)
+    url = f"/reviews/{review.public_id}/circulate"
+    nothing = ivy.post(url, {"circulate-held_on": TODAY.isoformat()}, prefix="circulate")
+    assert "Record at least one decision or action" in nothing.text
+    add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
+    no_date = ivy.post(url, {}, prefix="circulate")
+    assert "Give the date the review was held" in no_date.text
+    held = TODAY - timedelta(days=1)
+    while held.weekday() >= 5:
+        held -= timedelta(days=1)
+    done = ivy.post(url, {"circulate-held_on": held.isoformat()}, prefix="circulate")
+    assert done.status_code == 302
+    session.expire_all()
+    review = session.get(type(review), review.id)
+    assert review.held_on == held and review.status == ReviewStatus.HELD
+    assert milestone(session, review, "decisions-circulated").done_on == TODAY
+    upcoming = next_review(session, jay)
+    assert upcoming.number == review.number + 1
+    page = ivy.get(outcome_url(review)).text
+    assert f"review {upcoming.number}, due by" in page
+    # After circulation the decisions are on the record: no adding, changing or removing.
+    assert "Add a decision or action" not in page
+    refused = add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
+    assert "can no longer be changed" in refused.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
+    assert audited(session, "circulate-review-decisions")
+
+
+def test_circulating_a_review_already_held_keeps_its_date(session, ivy, jay):
+    held = jay.reviews[1]
+    add(ivy, held, owner="child", due_on=TODAY.isoformat())
+    ivy.post(f"/reviews/{held.public_id}/circulate", {}, prefix="circulate")
+    session.expire_all()
+    assert iro.circulated(session, held)
+    assert milestone(session, held, "decisions-circulated").done_on == TODAY
+
+
+@pytest.mark.parametrize("role", ["keyworker", "social_worker", "manager", "admin", "other_iro"])
+def test_iro_pages_are_for_the_childs_iro_only(session, desk, jay, team, role):
+    review = next_review(session, jay)
+    desk.sign_in(team[role])
+    for url in (
+        f"/reviews/{review.public_id}/meeting-the-child",
+        outcome_url(review),
+    ):
+        assert desk.get(url).status_code == 404, url
+    assert add(desk, review, owner="child", due_on=TODAY.isoformat()).status_code == 404
+    if role != "other_iro":
+        assert desk.get("/iro").status_code == 404
+
+
+def test_a_review_of_another_child_is_not_found(session, ivy, zoe):
+    assert ivy.get(outcome_url(next_review(session, zoe))).status_code == 404
+
+
+def test_the_workspace_shows_the_caseload_with_links(session, ivy, jay, zoe):
+    page = ivy.get("/iro").text
+    assert "Jay" in page and "Zoe" not in page
+    assert "IRO meets the child" in page
+    assert "/timetable" in page
+    assert session.get(Child, jay.id) is not None

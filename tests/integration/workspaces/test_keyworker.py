@@ -1,0 +1,433 @@
+"""The keyworker's monthly summaries and report: written, built from the summaries and from what
+the child shared, edited (a stale save is told), shared with the child, answered by the child,
+sent as a locked version; and who may see each page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from participation.db import db
+from participation.models import (
+    ChildReportResponse,
+    Item,
+    ItemAuthor,
+    ItemKind,
+    KeyworkerReport,
+    LockedRecord,
+    MonthlySummary,
+    ReportReaction,
+    ReportSection,
+    SentReportVersion,
+    TeamActionNote,
+)
+from participation.workspaces.keyworker import service
+from tests.support.child_fixtures import CODE
+
+from .conftest import TODAY, audited, child_post, milestone, next_review, version_on
+
+SECTIONS = [section.column for section in ReportSection]
+
+
+def summary_data(month, **texts):
+    data = {"month": month.isoformat()}
+    for column in SECTIONS:
+        data[column] = texts.get(column, "")
+    return data
+
+
+def this_month():
+    return TODAY.replace(day=1)
+
+
+def last_month():
+    return (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture
+def kim(desk, team):
+    return desk.sign_in(team["keyworker"])
+
+
+def write_summary(desk, child, month, **texts):
+    return desk.post(
+        f"/children/{child.public_id}/monthly-summaries/new", summary_data(month, **texts)
+    )
+
+
+# --- monthly summaries ---------------------------------------------------------------------------
+
+
+def test_keyworker_writes_and_lists_monthly_summaries(session, kim, jay):
+    response = write_summary(kim, jay, last_month(), home="Settled in well.", health="Dentist ok.")
+    assert response.status_code == 302
+    write_summary(kim, jay, this_month(), education="Good week at school.")
+    page = kim.get(f"/children/{jay.public_id}/monthly-summaries").text
+    # Newest month first.
+    assert page.index(this_month().strftime("%B")) < page.index(last_month().strftime("%B"))
+    rows = session.scalars(select(MonthlySummary).order_by(MonthlySummary.month)).all()
+    assert [r.home for r in rows] == ["Settled in well.", ""]
+    assert audited(session, "write-monthly-summary")
+
+
+def test_one_summary_per_month_and_not_for_the_future(session, kim, jay):
+    write_summary(kim, jay, this_month(), home="First.")
+    again = write_summary(kim, jay, this_month(), home="Second.")
+    assert again.status_code == 200
+    assert "There is already a summary for that month" in again.text
+    assert again.text.count("<title>Error:") == 1
+    future = (this_month() + timedelta(days=40)).replace(day=1)
+    later = write_summary(kim, jay, future, home="Soon.")
+    assert "Choose this month or one before it" in later.text
+    empty = write_summary(kim, jay, last_month())
+    assert "Write something in at least one section" in empty.text
+    assert session.scalar(select(func.count()).select_from(MonthlySummary)) == 1
+
+
+def test_a_stale_summary_save_is_told_and_overwrites_nothing(session, kim, jay):
+    write_summary(kim, jay, this_month(), home="Version one.")
+    found = session.scalar(select(MonthlySummary))
+    url = f"/children/{jay.public_id}/monthly-summaries/{found.public_id}"
+    first_tablet = kim.get(url).text
+    loaded = version_on(first_tablet)
+    ok = kim.post(url, {**summary_data(this_month(), home="Version two."), "version": loaded})
+    assert ok.status_code == 302
+    stale = kim.post(url, {**summary_data(this_month(), home="Version three."), "version": loaded})
+    assert stale.status_code == 409
+    assert "Someone else saved this a moment ago" in stale.text
+    assert "Version two." in stale.text and "Version three." in stale.text
+    session.expire_all()
+    assert session.get(MonthlySummary, found.id).home == "Version two."
+
+
+def test_summary_text_that_is_too_long_stays_on_the_page(session, kim, jay):
+    response = write_summary(kim, jay, this_month(), home="x" * 4001)
+    assert response.status_code == 200
+    assert "keep it under 4000 characters" in response.text
+    assert "x" * 4001 in response.text
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def said_with_keyworker(session, child, staff, topic, words):
+    item = Item(
+        child_id=child.id,
+        topic=topic,
+        kind=ItemKind.TEXT,
+        text=words,
+        author=ItemAuthor.KEYWORKER_WITH_CHILD,
+        written_by_id=staff.id,
+    )
+    session.add(item)
+    return item
+
+
+def test_the_report_starts_from_summaries_since_the_last_review_and_what_the_child_shared(
+    session, kim, jay, team
+):
+    long_ago = jay.reviews[0].held_on.replace(day=1)
+    session.add(
+        MonthlySummary(
+            child_id=jay.id,
+            month=long_ago,
+            home="Before the last review.",
+            written_by_id=team["keyworker"].id,
+            updated_by_id=team["keyworker"].id,
+        )
+    )
+    session.commit()
+    write_summary(kim, jay, last_month(), home="Settled in well.", activities="Football.")
+    said_with_keyworker(session, jay, team["keyworker"], "school", "I like maths now.")
+    said_with_keyworker(session, jay, team["other_keyworker"], "school", "Someone else's notes.")
+    session.add(
+        Item(child_id=jay.id, topic="living-here", kind=ItemKind.TEXT, text="My own secret.")
+    )
+    session.commit()
+    page = kim.get(f"/children/{jay.public_id}/keyworker-report").text
+    assert "1 monthly summary" in page and "1 thing Jay said with you" in page
+    assert (
+        session.scalar(select(func.count()).select_from(KeyworkerReport)) == 0
+    )  # GET wrote nothing
+    kim.post(f"/children/{jay.public_id}/keyworker-report/start")
+    report = session.scalar(select(KeyworkerReport))
+    sections = service.sections_of(report)
+    assert "Settled in well." in sections[ReportSection.HOME].keyworker_text
+    assert "Before the last review." not in sections[ReportSection.HOME].keyworker_text
+    assert sections[ReportSection.ACTIVITIES].keyworker_text.endswith("Football.")
+    assert sections[ReportSection.EDUCATION].child_text == "I like maths now."
+    everything = " ".join(s.child_text for s in report.sections)
+    assert "secret" not in everything and "Someone else" not in everything
+    page = kim.get(f"/children/{jay.public_id}/keyworker-report").text
+    assert "Jay says" in page and "Keyworker says" in page
+    assert audited(session, "view-keyworker-report")
+
+
+def start(desk, child):
+    desk.post(f"/children/{child.public_id}/keyworker-report/start")
+    return db.session.scalar(select(KeyworkerReport))
+
+
+def report_data(**sections):
+    data = {}
+    for column in SECTIONS:
+        keyworker, child = sections.get(column, ("", ""))
+        data[f"{column}_keyworker"] = keyworker
+        data[f"{column}_child"] = child
+    return data
+
+
+def test_a_stale_report_save_is_told_and_overwrites_nothing(session, kim, jay):
+    report = start(kim, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+    loaded = version_on(kim.get(url).text)
+    assert kim.post(url, {**report_data(home=("Mine.", "")), "version": loaded}).status_code == 302
+    stale = kim.post(url, {**report_data(home=("Theirs.", "")), "version": loaded})
+    assert stale.status_code == 409
+    assert "Mine." in stale.text and "Theirs." in stale.text
+    session.expire_all()
+    assert (
+        service.sections_of(session.get(KeyworkerReport, report.id))[
+            ReportSection.HOME
+        ].keyworker_text
+        == "Mine."
+    )
+
+
+def share(desk, child):
+    page = desk.get(f"/children/{child.public_id}/keyworker-report").text
+    return desk.post(
+        f"/children/{child.public_id}/keyworker-report/share",
+        {"revision": version_on(page, "revision")},
+    )
+
+
+def send(desk, child):
+    page = desk.get(f"/children/{child.public_id}/keyworker-report").text
+    return desk.post(
+        f"/children/{child.public_id}/keyworker-report/send",
+        {"revision": version_on(page, "revision")},
+    )
+
+
+@pytest.fixture
+def jay_with_code(session, jay, team):
+    from participation.child import service as space_service
+
+    space_service.set_picture_code(session, jay, CODE, team["keyworker"])
+    return jay
+
+
+def test_share_with_the_child_then_they_answer_then_send_a_locked_version(
+    session, desk, tablet, jay_with_code, team
+):
+    jay = jay_with_code
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+    desk.post(
+        url,
+        {
+            **report_data(home=("Jay has settled in.", "I like my room.")),
+            "version": version_on(desk.get(url).text),
+        },
+    )
+    # Not shared yet: sending is refused, and the child has nothing to read.
+    refused = send(desk, jay)
+    assert refused.status_code == 302
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 0
+    assert share(desk, jay).status_code == 302
+    review = next_review(session, jay)
+    assert milestone(session, review, "keyworker-report-shared-with-child").done_on == TODAY
+    assert audited(session, "share-keyworker-report")
+
+    desk.hand_over(tablet, jay)
+    mine = tablet.client.get("/me/report")
+    assert mine.status_code == 200
+    assert "Jay has settled in." in mine.text and "I like my room." in mine.text
+    assert "You said" in mine.text
+    # Children's words: never the jargon young people in care asked us not to use.
+    for word in ("placement", "contact", "care plan"):
+        assert word not in mine.text.lower()
+    assert "LAC" not in mine.text
+    answered = child_post(
+        tablet,
+        "/me/report/home",
+        "home",
+        reaction="disagree",
+        comment="I want a bigger room.",
+        version="0",
+    )
+    assert answered.status_code == 302
+    stale = child_post(tablet, "/me/report/home", "home", reaction="agree", version="0")
+    assert stale.status_code == 409
+    response = session.scalar(select(ChildReportResponse))
+    assert (response.reaction, response.comment) == (
+        ReportReaction.DISAGREE,
+        "I want a bigger room.",
+    )
+    tablet.post("/me/give-back")
+    desk.sign_in(team["keyworker"])
+    page = desk.get(url).text
+    assert "What Jay thinks" in page and "I want a bigger room." in page
+    assert send(desk, jay).status_code == 302
+    sent = session.scalar(select(SentReportVersion))
+    assert sent.number == 1 and sent.sent_by_id == team["keyworker"].id
+    home = next(row for row in sent.sections if row["section"] == "home")
+    assert home == {
+        "section": "home",
+        "keyworker": "Jay has settled in.",
+        "child": "I like my room.",
+        "reaction": "disagree",
+        "comment": "I want a bigger room.",
+    }
+    assert "Sam Social" in sent.sent_to and "Ivy Iro" in sent.sent_to
+    assert milestone(session, review, "keyworker-report-sent").done_on == TODAY
+    assert [e.detail for e in audited(session, "send-keyworker-report")] == ["version 1"]
+    # Sending again unchanged is refused.
+    send(desk, jay)
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
+
+    # A later edit is a new draft; the sent version does not change; sending again is version 2.
+    desk.post(
+        url,
+        {
+            **report_data(home=("Changed after sending.", "")),
+            "version": version_on(desk.get(url).text),
+        },
+    )
+    share(desk, jay)
+    send(desk, jay)
+    session.expire_all()
+    versions = session.scalars(select(SentReportVersion).order_by(SentReportVersion.number)).all()
+    assert [v.number for v in versions] == [1, 2]
+    assert next(r for r in versions[0].sections if r["section"] == "home")["keyworker"] == (
+        "Jay has settled in."
+    )
+    assert service.keyworker_report_for_pack(session, review).number == 2
+
+
+def test_a_sent_version_cannot_be_changed_or_deleted(session, kim, jay, team):
+    report = start(kim, jay)
+    share(kim, jay)
+    send(kim, jay)
+    sent = session.scalar(select(SentReportVersion))
+    sent.sent_to = "someone else"
+    with pytest.raises(LockedRecord):
+        session.flush()
+    session.rollback()
+    sent = session.scalar(select(SentReportVersion))
+    session.delete(sent)
+    with pytest.raises(LockedRecord):
+        session.flush()
+    session.rollback()
+    # The database refuses too, whoever asks.
+    with pytest.raises(DatabaseError):
+        session.execute(text("UPDATE sent_report_versions SET sent_to = 'x'"))
+    session.rollback()
+    with pytest.raises(DatabaseError):
+        session.execute(text("DELETE FROM sent_report_versions"))
+    session.rollback()
+    assert session.scalar(select(SentReportVersion)).report_id == report.id
+
+
+def test_the_social_worker_and_iro_read_the_sent_version_and_not_the_draft(
+    session, desk, jay, team, zoe
+):
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    share(desk, jay)
+    send(desk, jay)
+    sent = session.scalar(select(SentReportVersion))
+    sent_url = f"/children/{jay.public_id}/keyworker-report/sent/{sent.public_id}"
+    for reader in ("social_worker", "iro", "manager"):
+        desk.sign_in(team[reader])
+        page = desk.get(sent_url)
+        assert page.status_code == 200, reader
+        assert "Locked" in page.text
+        assert desk.get(f"/children/{jay.public_id}/keyworker-report").status_code == 404
+        record = desk.get(f"/children/{jay.public_id}").text
+        assert "Keyworker report as sent: version 1" in record
+    assert len(audited(session, "view-sent-keyworker-report")) == 3
+    desk.sign_in(team["admin"])
+    assert desk.get(sent_url).status_code == 404
+    desk.sign_in(team["other_iro"])
+    assert desk.get(sent_url).status_code == 404
+    # Another child's id with this version: not found.
+    desk.sign_in(team["iro"])
+    assert (
+        desk.get(f"/children/{zoe.public_id}/keyworker-report/sent/{sent.public_id}").status_code
+        == 404
+    )
+
+
+def test_another_keyworkers_child_is_not_found(desk, jay, zoe, team):
+    desk.sign_in(team["keyworker"])
+    for url in (
+        f"/children/{zoe.public_id}/monthly-summaries",
+        f"/children/{zoe.public_id}/monthly-summaries/new",
+        f"/children/{zoe.public_id}/keyworker-report",
+        f"/children/{zoe.public_id}/action-notes",
+    ):
+        assert desk.get(url).status_code == 404, url
+    assert desk.post(f"/children/{zoe.public_id}/keyworker-report/start").status_code == 404
+    assert write_summary(desk, zoe, this_month(), home="x").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["social_worker", "iro", "manager", "admin"])
+def test_only_keyworkers_keep_the_keyworker_records(desk, jay, team, role):
+    desk.sign_in(team[role])
+    for url in (
+        f"/children/{jay.public_id}/monthly-summaries",
+        f"/children/{jay.public_id}/keyworker-report",
+        "/keyworker",
+    ):
+        assert desk.get(url).status_code == 404, url
+
+
+def test_the_child_sees_nothing_before_it_is_shared(session, desk, tablet, jay_with_code, team):
+    desk.sign_in(team["keyworker"])
+    start(desk, jay_with_code)
+    desk.hand_over(tablet, jay_with_code)
+    page = tablet.client.get("/me/report")
+    assert "There is nothing to read yet" in page.text
+    assert child_post(tablet, "/me/report/home", "home", reaction="agree").status_code == 404
+    assert "My keyworker's report" not in tablet.client.get("/me").text
+
+
+# --- action notes ------------------------------------------------------------------------------
+
+
+def test_action_notes_are_for_the_team_on_the_case(session, desk, jay, team):
+    desk.sign_in(team["keyworker"])
+    url = f"/children/{jay.public_id}/action-notes"
+    assert (
+        desk.post(
+            url, {"text": "Tell the weekend team: family time moves to Saturdays."}
+        ).status_code
+        == 302
+    )
+    note = session.scalar(select(TeamActionNote))
+    assert note.review_id == jay.reviews[1].id  # the last review held
+    for role in ("social_worker", "iro"):
+        desk.sign_in(team[role])
+        page = desk.get(url)
+        assert page.status_code == 200 and "Saturdays" in page.text
+        assert desk.post(url, {"text": "Mine"}).status_code == 404
+    for role in ("manager", "admin", "other_keyworker"):
+        desk.sign_in(team[role])
+        assert desk.get(url).status_code == 404, role
+    assert audited(session, "view-action-notes")
+
+
+def test_the_workspace_lists_the_keyworkers_children_with_their_tasks(session, kim, jay, zoe):
+    page = kim.get("/keyworker").text
+    assert "Jay" in page and "Zoe" not in page
+    assert "Share the keyworker report with the child" in page
+    assert "Start a consultation with Jay" in page
+    assert f"/children/{jay.public_id}/hand-over" in page
+    assert f"/children/{jay.public_id}/views/write" in page
+    assert "/timetable" in page
