@@ -23,8 +23,11 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; always does the same work when there is no hash."""
+    # An account with no usable hash (none yet, or an imported "no password yet" marker) costs
+    # as long as a real one, so timing never tells whether an account exists.
+    usable = password_hash if password_hash and password_hash.startswith("$argon2") else None
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(usable or _DUMMY_HASH, password) and usable is not None
     except (VerificationError, InvalidHashError):
         return False
 
