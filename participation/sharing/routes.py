@@ -150,7 +150,11 @@ def _parse(form: ChoiceForm) -> tuple[Audience, ShareDecision] | None:
 
 
 def _choose(
-    subject: service.Subject, form: ChoiceForm, subject_type: str, subject_id: str
+    subject: service.Subject,
+    form: ChoiceForm,
+    subject_type: str,
+    subject_id: str,
+    part: str = "",
 ) -> str | None:
     """Record the posted choice. Returns a problem to show (nothing changed), or None."""
     parsed = _parse(form)
@@ -176,7 +180,8 @@ def _choose(
         "share-choice",
         subject_type=subject_type,
         subject_id=subject_id,
-        detail=f"{audience.value}:{decision.value}",
+        # The audit's subject id holds one public id; a plan section is named in the detail.
+        detail=f"{part + ':' if part else ''}{audience.value}:{decision.value}",
     )
     flash(str(words.MEANING[(audience, decision)]), "success")
     return None
@@ -271,7 +276,7 @@ def plan() -> ResponseLike:
                 status = 400
             else:
                 problem = _choose(
-                    subject, form, "meeting-plan", f"{review.public_id}:{subject.section}"
+                    subject, form, "meeting-plan", review.public_id, part=subject.section or ""
                 )
                 if problem is None:
                     return redirect(url_for("sharing.plan", _anchor=f"section-{subject.section}"))
