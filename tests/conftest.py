@@ -26,7 +26,7 @@ from participation.models import AuthSession, Base, Role, StaffMember, utcnow
 from tests.support import factories
 from tests.support.html_checks import assert_good_page
 
-pytest_plugins = ["tests.support.child_fixtures"]
+pytest_plugins = ["tests.support.child_fixtures", "tests.support.sharing_fixtures"]
 
 
 def _database_url(tmp_dir: Path) -> str:

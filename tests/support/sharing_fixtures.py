@@ -1,4 +1,5 @@
-"""Mia, her keyworker, social worker and IRO, her next review, and a media store per test."""
+"""Sharing and pack fixtures: Mia, her keyworker, social worker and IRO, her next review, and a
+media store per test."""
 
 from __future__ import annotations
 
