@@ -35,6 +35,7 @@ from .models import (
     utcnow,
 )
 from .planning.demo import add_demo_plan
+from .sharing.demo import add_demo_shares
 from .timetable import service as timetable
 from .timetable.rules import WorkingCalendar, review_schedule
 from .views.demo import add_demo_views
@@ -264,6 +265,8 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     session.flush()
     add_demo_plan(session)
     add_demo_views(session)
+    session.flush()
+    add_demo_shares(session, today)
     add_demo_workspaces(session, today)
     session.commit()
     return [(member.role.value, member.email, member.name) for member in staff.values()]

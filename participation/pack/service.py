@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session, selectinload
 from ..child import service as space_service
 from ..media.storage import Storage
 from ..models import (
-    Answer,
-    Attendance,
     Audience,
     Child,
     ChildSpace,
@@ -43,6 +41,7 @@ from ..planning import steps
 from ..security import policy
 from ..sharing.service import SHAREABLE_SECTIONS
 from ..views import topics
+from ..workspaces.iro import codes
 
 STORE_SCHEME = "store:"
 
@@ -73,6 +72,8 @@ class Pack:
     # Subjects new or changed since the baseline the reader last had (their read, or the send).
     changed: set[str] = field(default_factory=set)
     baseline: str | None = None  # "read" or "sent"
+    # How many things the reader had that the child has since taken back: a count, never what.
+    withdrawn: int = 0
 
     @property
     def items(self) -> list[Item]:
@@ -121,17 +122,12 @@ def suggested_code(
     has_views: bool,
 ) -> ParticipationCode | None:
     """A first suggestion of the SSDA903 participation code from how the child says they will
-    take part; the IRO records the real one after the meeting. None when there is nothing to
-    go on (the taking-part answers were not shared or not given)."""
-    if child.age_on(review.meeting_date) < 4:
-        return ParticipationCode.PN0
-    if not taking_part_shared or plan is None or plan.attendance is None:
-        return None
-    if plan.attendance == Attendance.VIEWS_ONLY:
-        return ParticipationCode.PN5 if has_views else ParticipationCode.PN7
-    if plan.advocate == Answer.YES:
-        return ParticipationCode.PN2
-    return ParticipationCode.PN1
+    take part, by the same rules the IRO's outcome page uses; the IRO records the real one after
+    the meeting. None when there is nothing to go on (the taking-part answers were not shared or
+    not given), except PN0 for a child under 4, which needs nothing else."""
+    planned = codes.from_plan(plan, views_sent=has_views) if taking_part_shared else None
+    age = child.age_on(review.meeting_date)
+    return codes.suggest(age, planned or codes.TakingPart()).code
 
 
 def build_pack(
@@ -211,9 +207,9 @@ def _mark_changes(session: Session, pack: Pack, reader_id: int | None) -> None:
         return
     before = {row["subject"]: row["version"] for row in baseline.contents}
     pack.baseline = kind
-    pack.changed = {
-        row["subject"] for row in contents_of(pack) if before.get(row["subject"]) != row["version"]
-    }
+    now = contents_of(pack)
+    pack.changed = {row["subject"] for row in now if before.get(row["subject"]) != row["version"]}
+    pack.withdrawn = len(before.keys() - {row["subject"] for row in now})
 
 
 def latest_snapshot(session: Session, review: Review, audience: Audience) -> PackSnapshot | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
 
 
 class ChoiceForm(FlaskForm):
@@ -14,6 +14,10 @@ class ChoiceForm(FlaskForm):
     decision = HiddenField()
     version = HiddenField()
     section = HiddenField()
+    # Set when the adult who handed the tablet over presses the buttons for the child (a young
+    # child, or one who asked them to): the choice is then recorded as theirs, with this reason.
+    for_child = HiddenField()
+    reason = StringField()
 
     def loaded_version(self) -> int | None:
         try:

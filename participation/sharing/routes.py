@@ -25,7 +25,7 @@ from ..audit.web import audit
 from ..child import service as space_service
 from ..db import db
 from ..forms import rerender_on_timeout
-from ..models import AgeBand, Audience, Item, Review, ShareDecision
+from ..models import AgeBand, Audience, Item, Review, ShareDecision, StaffMember
 from ..pack import service as pack_service
 from ..planning import service as planning_service
 from ..planning import steps
@@ -155,13 +155,19 @@ def _choose(
     subject_type: str,
     subject_id: str,
     part: str = "",
-) -> str | None:
-    """Record the posted choice. Returns a problem to show (nothing changed), or None."""
+) -> tuple[str, int] | None:
+    """Record the posted choice. Returns a problem to show and its status (nothing changed), or
+    None."""
+    unclear = _("We could not tell who you meant. Nothing has changed. Please choose again.")
     parsed = _parse(form)
     if parsed is None:
-        return _("We could not tell who you meant. Nothing has changed. Please choose again.")
+        return unclear, 400
     audience, decision = parsed
     loaded = form.loaded_version()
+    adult = _helping_adult() if form.for_child.data else None
+    if form.for_child.data and adult is None:
+        return unclear, 400
+    reason = (form.reason.data or "").strip()[:REASON_LENGTH]
     try:
         service.decide(
             db.session(),
@@ -170,21 +176,54 @@ def _choose(
             decision,
             loaded_version=-1 if loaded is None else loaded,
             words_shown=str(words.MEANING[(audience, decision)]),
+            by_staff=adult,
+            reason=reason,
         )
     except service.StaleChoice:
         return _(
             "This choice was changed a moment ago, maybe on another tablet. Here is how it is "
             "now. Nothing has changed: choose again if you want to."
-        )
+        ), 409
+    except service.SharingError:
+        return _(
+            "Please write why you are choosing for %(name)s. Nothing has changed.",
+            name=g.principal.child.preferred_name,
+        ), 400
     audit(
         "share-choice",
         subject_type=subject_type,
         subject_id=subject_id,
-        # The audit's subject id holds one public id; a plan section is named in the detail.
-        detail=f"{part + ':' if part else ''}{audience.value}:{decision.value}",
+        # The audit's subject id holds one public id; a plan section is named in the detail,
+        # and so is a choice an adult made for the child (never the reason: that stays on the row).
+        detail=f"{part + ':' if part else ''}{audience.value}:{decision.value}"
+        + (":by-adult" if adult else ""),
     )
     flash(str(words.MEANING[(audience, decision)]), "success")
     return None
+
+
+REASON_LENGTH = 500
+
+
+def _helping_adult() -> StaffMember | None:
+    """The member of staff who handed this tablet to the child, still active: the only adult
+    who may press the sharing buttons for the child. A personal link has no such adult."""
+    staff_id = g.principal.auth_session.handed_over_by_id
+    if staff_id is None:
+        return None
+    found = db.session().get(StaffMember, staff_id)
+    return found if found is not None and found.active else None
+
+
+def _adult_mode(form: ChoiceForm) -> StaffMember | None:
+    """Is the page in "a grown-up is choosing for me" mode (asked for, or kept after a post)?"""
+    wanted = request.args.get("for-child") == "1" or bool(form.for_child.data)
+    return _helping_adult() if wanted else None
+
+
+def _keep(form: ChoiceForm) -> dict[str, Any]:
+    """After a choice an adult made for the child, the page stays in that mode."""
+    return {"for-child": "1"} if form.for_child.data else {}
 
 
 def _rows(current: dict[Audience, Any]) -> list[dict[str, Any]]:
@@ -222,10 +261,10 @@ def item(item_id: str) -> ResponseLike:
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            problem = _choose(subject, form, "view-item", found.public_id)
-            if problem is None:
-                return redirect(url_for("sharing.item", item_id=found.public_id))
-            status = 409 if _parse(form) is not None else 400
+            outcome = _choose(subject, form, "view-item", found.public_id)
+            if outcome is None:
+                return redirect(url_for("sharing.item", item_id=found.public_id, **_keep(form)))
+            problem, status = outcome
         else:
             status = 400
     session = db.session()
@@ -239,6 +278,8 @@ def item(item_id: str) -> ResponseLike:
         role_words=words.role_words,
         problem=problem,
         form=form,
+        adult=_adult_mode(form),
+        can_have_adult=_helping_adult() is not None,
     ), status
 
 
@@ -275,12 +316,14 @@ def plan() -> ResponseLike:
                 )
                 status = 400
             else:
-                problem = _choose(
+                outcome = _choose(
                     subject, form, "meeting-plan", review.public_id, part=subject.section or ""
                 )
-                if problem is None:
-                    return redirect(url_for("sharing.plan", _anchor=f"section-{subject.section}"))
-                status = 409 if _parse(form) is not None else 400
+                if outcome is None:
+                    return redirect(
+                        url_for("sharing.plan", _anchor=f"section-{subject.section}", **_keep(form))
+                    )
+                problem, status = outcome
     session = db.session()
     sections = []
     for slug in service.SHAREABLE_SECTIONS:
@@ -293,7 +336,12 @@ def plan() -> ResponseLike:
             }
         )
     return render_template(
-        "sharing/plan.html", sections=sections, problem=problem, form=form
+        "sharing/plan.html",
+        sections=sections,
+        problem=problem,
+        form=form,
+        adult=_adult_mode(form),
+        can_have_adult=_helping_adult() is not None,
     ), status
 
 

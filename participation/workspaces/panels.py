@@ -12,9 +12,11 @@ from flask import g
 from ..db import db
 from ..models import Child, KeyworkerReport, Review, Role, SentReportVersion
 from ..security.policy import (
+    audience_of,
     can_view_action_notes,
     may_keep_keyworker_records,
     may_prepare_invitations,
+    may_read_pack,
     may_read_sent_keyworker_report,
     may_record_review_outcome,
 )
@@ -36,6 +38,7 @@ class RecordPanel:
     iro: bool
     invitations: bool
     action_notes: bool
+    pack: bool
 
 
 def record_panel(child: Child) -> RecordPanel | None:
@@ -46,6 +49,7 @@ def record_panel(child: Child) -> RecordPanel | None:
     session = db.session()
     review = keyworker.report_review(child)
     is_keyworker = may_keep_keyworker_records(principal)
+    audience = audience_of(principal)
     return RecordPanel(
         role=principal.role,
         next_review=review,
@@ -60,6 +64,9 @@ def record_panel(child: Child) -> RecordPanel | None:
         iro=may_record_review_outcome(principal),
         invitations=may_prepare_invitations(principal),
         action_notes=can_view_action_notes(session, principal, child),
+        pack=review is not None
+        and audience is not None
+        and may_read_pack(session, principal, child, review, audience),
     )
 
 

@@ -1,7 +1,8 @@
 """The keyworker report from start to end in the browser: a keyworker writes a monthly summary,
 builds the report from it, shares it with the child (the tablet handed over and opened with the
 picture code), the child disagrees with a part and says why, the keyworker signs in again and
-sends it, and the IRO (with their second factor) reads the sent, locked version. Then axe on every
+sends it, and the IRO (with their second factor) reads the sent, locked version and then the review
+pack it is part of, and marks the pack read. Then axe on every
 workspace page, for every role, at tablet portrait, tablet landscape and phone sizes."""
 
 from __future__ import annotations
@@ -113,6 +114,18 @@ def test_keyworker_report_from_summary_to_the_iro(page: Page, fresh_jay: str):
     expect(page.locator("main")).to_contain_text("I want a bigger room.")
     expect(page.locator("main")).to_contain_text("Disagrees")
     expect(page.get_by_role("button", name="Send the report")).to_have_count(0)
+
+    # And in the review pack, from the IRO's workspace: the report as sent, beside Jay's words.
+    page.goto("/iro")
+    page.get_by_role("link", name="Read Jay's review pack").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review pack for Jay")
+    report = page.locator("section[aria-labelledby=pack-report-title]")
+    expect(report.get_by_role("heading", name="Keyworker report")).to_be_visible()
+    expect(report).to_contain_text("bonfire night")
+    expect(report).to_contain_text("I like my room now my posters are up.")
+    expect(report).to_contain_text("I want a bigger room.")
+    page.get_by_role("button", name="Mark as read").click()
+    expect(page.get_by_text("Last marked as read by Daniel Hughes")).to_be_visible()
 
 
 # --- axe on every page ---------------------------------------------------------------------------

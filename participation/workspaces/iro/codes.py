@@ -69,13 +69,15 @@ class Suggestion:
     basis: str
 
 
-def from_plan(plan: MeetingPlan | None) -> TakingPart:
+def from_plan(plan: MeetingPlan | None, *, views_sent: bool = True) -> TakingPart:
     """What the child planned: come to all or some of it (with an advocate speaking for them if
-    they asked for one), or not come and send their views."""
+    they asked for one), or not come and send their views. ``views_sent`` is False when a child
+    who chose "send my views" has not shared any: their views are then not conveyed (PN7)."""
     if plan is None or plan.attendance is None:
         return TakingPart()
     if plan.attendance == Attendance.VIEWS_ONLY:
-        return TakingPart(Presence.DID_NOT_ATTEND, None, ViewsAway.BRIEFED)
+        away = ViewsAway.BRIEFED if views_sent else ViewsAway.NOT_CONVEYED
+        return TakingPart(Presence.DID_NOT_ATTEND, None, away)
     presence = Presence.ATTENDED if plan.attendance == Attendance.ALL else Presence.ATTENDED_PART
     how = InMeeting.ADVOCATE_SPOKE if plan.advocate == Answer.YES else InMeeting.SPOKE
     return TakingPart(presence, how, None)

@@ -143,3 +143,15 @@ def test_the_child_list_links_managers_to_the_record_and_admins_to_its_administr
     auth.sign_out()
     auth.sign_in(people[Role.ADMIN])
     assert f'href="/admin/children/{records["child"]}"' in client.get("/admin/children").text
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [(Role.ADMIN, True), (Role.MANAGER, True), (Role.KEYWORKER, False), (Role.IRO, False)],
+)
+def test_the_header_links_administration_for_those_who_may_use_it(
+    client, auth, people, records, role, linked
+):
+    auth.sign_in(people[role])
+    page = client.get("/accessibility").text
+    assert ('href="/admin/"' in page) is linked

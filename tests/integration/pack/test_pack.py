@@ -134,6 +134,25 @@ def test_a_change_after_reading_is_shown_to_the_reader(team, session, staff_clie
     assert "Changed since you read it" in iro.get(_url(team)).text
 
 
+def test_a_withdrawal_after_reading_is_counted_for_the_reader_never_shown(
+    team, session, staff_client
+):
+    kept = make_item(session, team.child, team.review, "Heron marker")
+    taken = make_item(session, team.child, team.review, "Egret marker")
+    for item in (kept, taken):
+        share(session, item, Audience.IRO)
+    session.refresh(team.iro)
+    pack_service.mark_read(
+        session, pack_service.build_pack(session, team.child, team.review, Audience.IRO), team.iro
+    )
+    iro = staff_client(team.iro)
+    assert "has taken back" not in iro.get(_url(team)).text
+    share(session, taken, Audience.IRO, shared=False)
+    page = iro.get(_url(team)).text
+    assert "has taken back 1 thing since you last read this pack" in page
+    assert "Egret marker" not in page and "Heron marker" in page
+
+
 def test_a_sent_pack_keeps_a_snapshot_and_shows_what_is_new(team, session, staff_client):
     first = make_item(session, team.child, team.review, "Swan marker")
     share(session, first, Audience.IRO)
@@ -275,3 +294,13 @@ def test_making_a_pdf_leaves_the_upload_checks_strict(team, session, store, staf
     share(session, item, Audience.IRO)
     assert staff_client(team.iro).get(_url(team, "/pdf")).status_code == 200
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_the_childs_record_and_the_iro_workspace_link_to_the_pack(team, session, staff_client):
+    pack = _url(team)
+    for member in (team.keyworker, team.social_worker, team.iro):
+        record = staff_client(member).get(f"/children/{team.child.public_id}").text
+        assert f'href="{pack}"' in record, member
+    assert f'href="{pack}"' in staff_client(team.iro).get("/iro").text
+    other_iro = factories.make_staff(session, Role.IRO, name="Someone Else")
+    assert f'href="{pack}"' not in staff_client(other_iro).get("/iro").text

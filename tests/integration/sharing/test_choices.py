@@ -225,3 +225,56 @@ def test_staff_cannot_use_the_childs_sharing_pages(client, auth, team, session):
     auth.sign_in(team.keyworker)
     assert client.get(f"/me/views/items/{item.public_id}/sharing").status_code == 404
     assert client.get("/me/who-has-seen").status_code == 404
+
+
+def test_the_adult_who_handed_over_can_choose_for_the_child_with_a_reason(on_tablet, team, session):
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    assert "A grown-up is choosing for me" in on_tablet.client.get(url).text
+    page = on_tablet.client.get(f"{url}?for-child=1").text
+    assert f"{team.keyworker.name} is pressing the buttons for Mia" in page
+    assert page.count(f"Why {team.keyworker.name} is choosing for Mia") == 4
+
+    # No reason: told, nothing recorded, still in the adult's mode.
+    refused = on_tablet.post(url, audience="iro", decision="shared", version="0", for_child="1")
+    assert refused.status_code == 400
+    assert "Please write why you are choosing for Mia. Nothing has changed." in refused.text
+    assert f"{team.keyworker.name} is pressing the buttons for Mia" in refused.text
+    assert _shares(session) == []
+
+    done = on_tablet.post(
+        url,
+        audience="iro",
+        decision="shared",
+        version="0",
+        for_child="1",
+        reason="Mia is 5 and pointed at her IRO on the picture",
+    )
+    assert done.status_code == 302 and "for-child=1" in done.headers["Location"]
+    [row] = _shares(session)
+    assert not row.decided_by_child and row.decided_by_staff_id == team.keyworker.id
+    assert row.reason == "Mia is 5 and pointed at her IRO on the picture"
+    assert "the person who runs my meeting" in row.words_shown
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "share-choice"))
+    assert event.detail == "iro:shared:by-adult" and "pointed" not in (event.detail or "")
+
+
+def test_no_adult_can_choose_on_a_personal_link(tablet, team, session):
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    item = make_item(session, team.child, team.review, "My room")
+    _link, token = space_service.create_personal_link(session, team.child, team.keyworker, days=1)
+    tablet.client.get(f"/link/{token}")
+    tablet.tap(CODE)
+    _understand(tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    page = tablet.client.get(url)
+    assert page.status_code == 200 and "Share with my IRO" in page.text
+    assert "A grown-up is choosing for me" not in page.text
+    refused = tablet.post(
+        url, audience="iro", decision="shared", version="0", for_child="1", reason="because"
+    )
+    assert refused.status_code == 400
+    assert _shares(session) == []

@@ -90,3 +90,9 @@ def test_the_suggestion_says_why():
     assert codes.suggest(10, TakingPart()).basis == "needs-presence"
     assert codes.suggest(10, TakingPart(Presence.ATTENDED)).basis == "needs-how"
     assert codes.suggest(10, TakingPart(Presence.ATTENDED, InMeeting.SYMBOLIC)).basis == "symbolic"
+
+
+def test_sending_views_that_were_never_shared_is_views_not_conveyed():
+    plan = MeetingPlan(attendance=Attendance.VIEWS_ONLY, advocate=Answer.NO)
+    assert codes.suggest(12, codes.from_plan(plan)).code == ParticipationCode.PN5
+    assert codes.suggest(12, codes.from_plan(plan, views_sent=False)).code == ParticipationCode.PN7
