@@ -422,10 +422,15 @@ def _change_form(found: Item, scribe: StaffMember | None) -> ItemForm:
 def change(item_id: str) -> ResponseLike:
     session = db.session()
     found = service.find_item(session, item_id)
+    posted_topic = request.form.get("topic", "") if request.method == "POST" else ""
+    if found is None and posted_topic in topics.TOPIC_BY_CODE:
+        # Deleted on another tablet (a never-shared item leaves no row): keep these words. This
+        # shows only what this tablet posted, so an id that was never the child's reveals nothing.
+        return _deleted_meanwhile(posted_topic)
     if found is None or found.child_id != g.principal.child.id:
         return _not_found("item")
     if found.deleted_at is not None:
-        return _deleted_meanwhile(found)
+        return _deleted_meanwhile(found.topic)
     if not policy.can_change_item(g.principal, found):
         return _not_found("item")
     page = _topic_page(found.topic, must_be_visible=False)
@@ -505,7 +510,7 @@ def _conflict(page: topics.TopicPage, form: ItemForm, found: Item) -> ResponseLi
     session.expire_all()
     now = service.find_item(session, found.public_id)
     if now is None or now.deleted_at is not None:
-        return _deleted_meanwhile(found)
+        return _deleted_meanwhile(found.topic)
     form.version.data = str(now.version)
     scribe = _scribe(now)
     form.set_up(_band(), scribe.name if scribe else None, _media_choices(now))
@@ -515,13 +520,13 @@ def _conflict(page: topics.TopicPage, form: ItemForm, found: Item) -> ResponseLi
     )
 
 
-def _deleted_meanwhile(found: Item) -> ResponseLike:
+def _deleted_meanwhile(topic: str) -> ResponseLike:
     """Changed here, deleted on another tablet: offer this tablet's words as a new item."""
     if _autosaving():
         return _not_saved(409, _("This was deleted on another tablet."), conflict=True)
     if request.method == "GET":
         return _not_found("item")
-    page = _topic_page(found.topic, must_be_visible=False)
+    page = _topic_page(topic, must_be_visible=False)
     scribe = _scribe()
     posted = ItemForm()
     form = ItemForm(
@@ -538,7 +543,7 @@ def _deleted_meanwhile(found: Item) -> ResponseLike:
         form,
         None,
         deleted_meanwhile=True,
-        action=url_for("views.add", topic=found.topic),
+        action=url_for("views.add", topic=topic),
     )
 
 

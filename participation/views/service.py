@@ -35,6 +35,7 @@ from ..models import (
     MediaFile,
     MediaKind,
     MediaStatus,
+    Share,
     StaffMember,
     ViewsSettings,
     utcnow,
@@ -377,13 +378,18 @@ def change_item(
 
 
 def delete_item(session: Session, storage: Storage, item: Item) -> None:
-    """Delete a private item: its words, feeling and files go; a bare row stays to say when."""
+    """Delete a private item: its words, feeling and files go for good. The row goes too,
+    unless the child once shared it: then the record of their choices (and withdrawals) must
+    stay, so a bare row with no content says only that it was deleted, and when."""
     keys = [key for media in item.media for key in media.stored_keys()]
-    item.text = ""
-    item.caption = ""
-    item.feeling = None
-    item.media.clear()
-    item.deleted_at = item.updated_at = utcnow()
+    if session.scalar(select(Share.id).where(Share.item_id == item.id).limit(1)) is None:
+        session.delete(item)
+    else:
+        item.text = ""
+        item.caption = ""
+        item.feeling = None
+        item.media.clear()
+        item.deleted_at = item.updated_at = utcnow()
     session.commit()
     _forget(storage, keys)
 

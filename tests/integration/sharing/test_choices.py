@@ -278,3 +278,22 @@ def test_no_adult_can_choose_on_a_personal_link(tablet, team, session):
     )
     assert refused.status_code == 400
     assert _shares(session) == []
+
+
+def test_deleting_an_item_once_shared_keeps_only_the_record_of_choices(on_tablet, team, session):
+    from tests.conftest import csrf_from
+
+    item = make_item(session, team.child, team.review, "Told my IRO then changed my mind")
+    share(session, item, Audience.IRO)
+    share(session, item, Audience.IRO, shared=False)
+    confirm = on_tablet.client.get(f"/me/views/items/{item.public_id}/delete").text
+    version = confirm.split('name="version" type="hidden" value="')[1].split('"')[0]
+    done = on_tablet.client.post(
+        f"/me/views/items/{item.public_id}/delete",
+        data={"csrf_token": csrf_from(confirm), "version": version},
+    )
+    assert done.status_code == 302
+    session.expire_all()
+    kept = session.get(type(item), item.id)
+    assert kept is not None and kept.deleted_at is not None and kept.text == ""
+    assert [row.version for row in _shares(session)] == [1, 2]

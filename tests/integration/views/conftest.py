@@ -98,6 +98,9 @@ class ChildViews:
     def change(self, item_id: str, *, photos=(), video=None, page=None, headers=None, **fields):
         html = (page or self.client.get(f"/me/views/items/{item_id}/change")).text
         data: dict[str, Any] = {"csrf_token": csrf_from(html), "version": version_from(html)}
+        topic = re.search(r'name="topic" value="([^"]*)"', html)
+        if topic:  # as a browser posts every hidden field of the form
+            data["topic"] = topic.group(1)
         data.update(fields)
         data["photos"] = [(io.BytesIO(content), name) for content, name in photos]
         if video is not None:
