@@ -73,6 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(audit_bp)
     app.register_blueprint(worry_bp)
+    from .records.routes import bp as records_bp
+
+    app.register_blueprint(records_bp)
     from .views import init_views
     from .workspaces import init_workspaces
 

@@ -29,7 +29,10 @@ def register_commands(app: Flask) -> None:
 
     for command in (audit_group, backup_command, restore_command, sweep_command):
         app.cli.add_command(command)
+    from .records.cli import records_group
     from .views.cli import media_group, worker_command
+
+    app.cli.add_command(records_group)
 
     app.cli.add_command(media_group)
     app.cli.add_command(worker_command)

@@ -43,6 +43,12 @@ def base_settings(instance_path: str) -> dict[str, Any]:
             "DATABASE_URL", f"sqlite:///{instance / 'participation.db'}"
         ),
         "MEDIA_STORAGE": os.environ.get("MEDIA_STORAGE", str(instance / "media")),
+        # Retention once a child has left care (flask records retention): months until what
+        # they never shared is deleted, and until what they shared is written to the case
+        # record (CASE_RECORD_DIR, a zip per child) and deleted here.
+        "RETENTION_PRIVATE_MONTHS": int(os.environ.get("RETENTION_PRIVATE_MONTHS", "12")),
+        "RETENTION_SHARED_MONTHS": int(os.environ.get("RETENTION_SHARED_MONTHS", "12")),
+        "CASE_RECORD_DIR": os.environ.get("CASE_RECORD_DIR", str(instance / "case-record")),
         "TASK_QUEUE": os.environ.get("TASK_QUEUE", f"sqlite:///{instance / 'tasks.db'}"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,

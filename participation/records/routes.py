@@ -1,0 +1,64 @@
+"""The subject access export: an administrator downloads everything held about one child."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, render_template, send_file
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..audit.web import audit
+from ..db import db
+from ..models import Child, Role
+from ..security.access import staff
+from . import export
+
+bp = Blueprint("records", __name__, url_prefix="/admin/children/<child_id>/records")
+
+
+class ExportForm(FlaskForm):
+    """A POST with its CSRF token: the download is an action worth auditing, not a link."""
+
+
+def _child(child_id: str) -> Child:
+    found = db.session().scalar(select(Child).where(Child.public_id == child_id))
+    if found is None:
+        g.denied = "child"
+        abort(404)
+    return found
+
+
+@bp.route("", methods=["GET", "POST"])
+@staff(Role.ADMIN)
+def subject_access(child_id: str) -> Any:
+    child = _child(child_id)
+    form = ExportForm()
+    session = db.session()
+    if form.validate_on_submit():
+        records = export.collect(session, child)
+        # Kept in memory up to 16 MB, then on disk; closed by send_file when the body is sent.
+        spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+        export.write_zip(records, current_app.extensions["media_storage"], spool, date.today())
+        spool.seek(0)
+        audit("export-child-records", subject_type="child", subject_id=child.public_id)
+        response: Response = send_file(
+            spool,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=f"records-{child.public_id}-{date.today().isoformat()}.zip",
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    records = export.collect(session, child)
+    return render_template(
+        "records/subject_access.html",
+        child=child,
+        form=form,
+        counts={table: len(rows) for table, rows in records.tables.items() if rows},
+        media=len(records.media),
+        left_out=export.NOT_EXPORTED,
+    )
