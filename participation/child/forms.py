@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms.validators import AnyOf, DataRequired, Optional
 
 from ..models import AgeBand
 from .pictures import PICTURES
@@ -42,3 +42,26 @@ class AgeBandForm(FlaskForm):
         validators=[Optional()],
         default="",
     )
+
+
+class DisplayForm(FlaskForm):
+    """How the child's pages look, kept with their space so every tablet shows it their way."""
+
+    text_size = RadioField(
+        _l("How big the words are"),
+        choices=[
+            SelectChoice("normal", _l("Usual size")),
+            SelectChoice("large", _l("Big")),
+            SelectChoice("larger", _l("Bigger")),
+        ],
+        # Our own message for a value that is not one of the three, in a child's words.
+        validate_choice=False,
+        validators=[
+            DataRequired(_l("Choose how big the words are")),
+            AnyOf(("normal", "large", "larger"), message=_l("Choose how big the words are")),
+        ],
+    )
+    high_contrast = BooleanField(_l("Strong colours: black, white and yellow"))
+    calm_colours = BooleanField(_l("Softer, calmer colours"))
+    easy_read = BooleanField(_l("More space between words, and letters that are easier to read"))
+    reduce_motion = BooleanField(_l("Nothing moving about on the page"))

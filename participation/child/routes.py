@@ -38,7 +38,7 @@ from ..security.policy import can_view_child
 from ..security.throttle import attempts_limit
 from ..timetable.service import meeting_countdown
 from . import service
-from .forms import AgeBandForm, PictureCodeForm
+from .forms import AgeBandForm, DisplayForm, PictureCodeForm
 from .pictures import PICTURES
 from .session import CHILD_TOKEN_KEY
 
@@ -315,3 +315,18 @@ def my_page() -> str:
         countdown=meeting_countdown(principal.child, today),
         today=today,
     )
+
+
+@bp.route("/me/how-it-looks", methods=["GET", "POST"])
+@child
+@rerender_on_timeout
+def display() -> str | Response | tuple[str, int]:
+    space = g.principal.space
+    form = DisplayForm(obj=space)
+    if form.validate_on_submit():
+        service.save_display(
+            db.session(), space, **{name: form[name].data for name in service.DISPLAY_FIELDS}
+        )
+        flash(_("Saved. Your pages look like this now."), "success")
+        return redirect(url_for("child.display"))
+    return render_template("child/display.html", form=form), 400 if form.errors else 200

@@ -242,3 +242,17 @@ def live_links(session: Session, child: Child, now: datetime | None = None) -> l
             .order_by(PersonalLink.created_at.desc())
         )
     )
+
+
+DISPLAY_FIELDS = ("text_size", "high_contrast", "calm_colours", "easy_read", "reduce_motion")
+TEXT_SIZES = ("normal", "large", "larger")
+
+
+def save_display(session: Session, space: ChildSpace, **settings: object) -> None:
+    """Keep how the child wants their pages to look (text size, colours, spacing, motion)."""
+    unknown = set(settings) - set(DISPLAY_FIELDS)
+    if unknown or settings.get("text_size", "normal") not in TEXT_SIZES:
+        raise ValueError(f"not a display setting: {sorted(unknown) or settings['text_size']}")
+    for name, value in settings.items():
+        setattr(space, name, value if name == "text_size" else bool(value))
+    session.commit()
