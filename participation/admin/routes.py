@@ -14,12 +14,14 @@ import hashlib
 import hmac
 import os
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -36,6 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import catalogs
 from ..accounts import second_factor
 from ..audit.web import audit
 from ..csvsafe import csv_text
@@ -143,6 +146,17 @@ def _paged_args(**args: Any) -> dict[str, Any]:
 @staff(*READERS)
 def overview() -> str:
     return render_template("admin/overview.html", overview=service.overview(db.session()))
+
+
+@bp.route("/languages")
+@staff(*READERS)
+def languages() -> str:
+    """How complete each translation is, and whether a fluent speaker has checked it."""
+    folder = Path(current_app.root_path, current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    return render_template(
+        "admin/languages.html",
+        rows=catalogs.status(folder.resolve(), current_app.config["ALL_LANGUAGES"]),
+    )
 
 
 # --- homes -------------------------------------------------------------------------------------
