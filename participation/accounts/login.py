@@ -13,7 +13,7 @@ from ..child.session import CHILD_TOKEN_KEY, load_child_principal
 from ..db import db
 from ..extensions import login_manager
 from ..models import AuthSession, SessionKind, StaffMember, utcnow
-from ..security.principal import Anonymous, StaffPrincipal, live_session
+from ..security.principal import Anonymous, StaffPrincipal, live_session, record_session_end
 from . import second_factor
 
 
@@ -51,6 +51,7 @@ def _load_staff(token: str) -> StaffUser | None:
         row.ended_at = utcnow()
         row.end_reason = "second-factor-timeout"
         db.session.commit()
+        record_session_end(db.session(), row, "second-factor-timeout")
         return None
     return StaffUser(row.staff, row, token)
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..audit.service import ANONYMOUS, Actor
+from ..audit.service import ANONYMOUS, Actor, record
 from ..models import AuthSession, Child, ChildSpace, Role, SessionKind, StaffMember, utcnow
 
 # Writing last_seen on every request would turn reads into writes; a minute is precise enough for
@@ -110,11 +110,24 @@ def live_session(
         row.ended_at = now
         row.end_reason = reason
         session.commit()
+        record_session_end(session, row, reason)
         return None
     if touch and now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
         session.commit()
     return row
+
+
+def record_session_end(session: Session, row: AuthSession, reason: str) -> None:
+    """Audit a session the server ended by itself (idle, too old, account disabled...): nobody
+    pressed anything, so no route would record it, yet "why was I signed out?" needs an answer."""
+    if row.staff is not None:
+        actor = Actor("staff", row.staff.public_id, row.staff.role.value)
+    elif row.child is not None:
+        actor = Actor("child", row.child.public_id, "child")
+    else:
+        actor = ANONYMOUS
+    record(session.get_bind(), actor, "session-ended", subject_type="session", detail=reason)  # type: ignore[arg-type]
 
 
 def end_sessions(

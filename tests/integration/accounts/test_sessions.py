@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from participation.accounts import service
-from participation.models import AuthSession, SessionKind, StaffMember, utcnow
+from participation.models import AuditEvent, AuthSession, SessionKind, StaffMember, utcnow
 from participation.security.principal import TOUCH_EVERY, live_session
 from tests.integration.accounts.conftest import current_session
 from tests.support import factories
@@ -36,6 +36,13 @@ def test_a_session_ends_after_the_idle_time(session, opened):
     assert _live(session, signed.token, later) is None
     row = session.get(AuthSession, signed.auth_session.id)
     assert row.end_reason == "idle" and row.ended_at == later
+    # Nobody pressed anything, so the audit says why the session ended, and whose it was.
+    [ended] = session.scalars(select(AuditEvent).where(AuditEvent.action == "session-ended"))
+    assert (ended.actor_id, ended.actor_role, ended.detail) == (
+        row.staff.public_id,
+        "keyworker",
+        "idle",
+    )
     # Once ended it stays ended, whatever the clock says.
     assert _live(session, signed.token, start) is None
 
@@ -48,6 +55,10 @@ def test_a_session_ends_after_the_absolute_time_however_busy(session, opened):
         assert _live(session, signed.token, now) is not None
     assert _live(session, signed.token, start + ABSOLUTE + timedelta(seconds=1)) is None
     assert session.get(AuthSession, signed.auth_session.id).end_reason == "expired"
+    details = session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "session-ended")
+    ).all()
+    assert details == ["expired"]
 
 
 def test_last_seen_is_written_at_most_once_a_minute(session, opened):
