@@ -25,6 +25,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO)
 
     from .accounts.login import init_login
@@ -76,6 +81,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .records.routes import bp as records_bp
 
     app.register_blueprint(records_bp)
+    from .readaloud.routes import bp as readaloud_bp
+
+    app.register_blueprint(readaloud_bp)
     from .views import init_views
     from .workspaces import init_workspaces
 

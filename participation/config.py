@@ -51,6 +51,10 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "CASE_RECORD_DIR": os.environ.get("CASE_RECORD_DIR", str(instance / "case-record")),
         "TASK_QUEUE": os.environ.get("TASK_QUEUE", f"sqlite:///{instance / 'tasks.db'}"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none). Behind one,
+        # without this every request seems to come from the proxy: the limits on guessing would
+        # count the whole council as one address.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": False,
         "BABEL_TRANSLATION_DIRECTORIES": "../translations",
         "BABEL_DEFAULT_LOCALE": "en",
@@ -81,7 +85,18 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
+        # Limits on guessing (security/throttle.py), as limits strings ("N per M minutes"): per
+        # address for passwords and second-factor codes, per child session for picture codes.
         "SIGN_IN_ATTEMPTS": os.environ.get("SIGN_IN_ATTEMPTS", "10 per 15 minutes"),
+        "SECOND_FACTOR_ATTEMPTS": os.environ.get("SECOND_FACTOR_ATTEMPTS", "10 per 15 minutes"),
+        "PICTURE_CODE_ATTEMPTS": os.environ.get("PICTURE_CODE_ATTEMPTS", "30 per 15 minutes"),
+        # Read-aloud audio made on the server (participation/readaloud): requests per child
+        # session, and the cache (None: instance/read-aloud) with its size and age limits.
+        "READ_ALOUD_LIMIT": os.environ.get("READ_ALOUD_LIMIT", "30 per minute; 300 per hour"),
+        "READ_ALOUD_CACHE": os.environ.get("READ_ALOUD_CACHE") or None,
+        "READ_ALOUD_CACHE_MB": int(os.environ.get("READ_ALOUD_CACHE_MB", "200")),
+        "READ_ALOUD_CACHE_DAYS": int(os.environ.get("READ_ALOUD_CACHE_DAYS", "30")),
+        "ESPEAK_NG": os.environ.get("ESPEAK_NG", "espeak-ng"),
         "SHOW_PLACEMENT_ADDRESS_IN_PACK": _bool("SHOW_PLACEMENT_ADDRESS_IN_PACK", False),
         "HSTS_SECONDS": 63072000,
     }

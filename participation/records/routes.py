@@ -17,6 +17,7 @@ from ..models import Child, Role
 from ..security.access import staff
 from . import export
 
+IN_MEMORY = 16 * 1024 * 1024
 bp = Blueprint("records", __name__, url_prefix="/admin/children/<child_id>/records")
 
 
@@ -40,17 +41,24 @@ def subject_access(child_id: str) -> Any:
     session = db.session()
     if form.validate_on_submit():
         records = export.collect(session, child)
-        # Kept in memory up to 16 MB, then on disk; closed by send_file when the body is sent.
-        spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+        # Kept in memory up to 16 MB, then on disk. A small export is answered from memory and
+        # its file closed here; a big one is streamed and closed when the server has sent it.
+        spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115
         export.write_zip(records, current_app.extensions["media_storage"], spool, date.today())
+        size = spool.tell()
         spool.seek(0)
         audit("export-child-records", subject_type="child", subject_id=child.public_id)
-        response: Response = send_file(
-            spool,
-            mimetype="application/zip",
-            as_attachment=True,
-            download_name=f"records-{child.public_id}-{date.today().isoformat()}.zip",
-        )
+        name = f"records-{child.public_id}-{date.today().isoformat()}.zip"
+        response: Response
+        if size <= IN_MEMORY:
+            with spool:
+                body = spool.read()
+            response = Response(body, mimetype="application/zip")
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        else:
+            response = send_file(
+                spool, mimetype="application/zip", as_attachment=True, download_name=name
+            )
         response.headers["Cache-Control"] = "no-store"
         return response
     records = export.collect(session, child)

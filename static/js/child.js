@@ -14,50 +14,226 @@
     });
   }
 
-  /* --- Read aloud, in the page's language, with the browser's own voices. --- */
-  var synth = window.speechSynthesis;
-  var lang = document.documentElement.lang || "en";
+  /* --- Read aloud, in the page's language. The browser's own voice when it has one for the
+     language; otherwise audio made on the server (POST /me/read-aloud), played in a visible
+     <audio> so it can be paused by keyboard too; or a plain message that there is none. --- */
+  var synth = window.speechSynthesis || null;
+  var lang = (document.documentElement.lang || "en").toLowerCase();
+  var readAloud = document.getElementById("read-aloud");
+  var server = readAloud && window.fetch && window.FormData ? {
+    url: readAloud.getAttribute("data-url"),
+    noVoice: readAloud.getAttribute("data-no-voice"),
+    failed: readAloud.getAttribute("data-failed"),
+  } : null;
+  // Server audio is asked for in pieces of about this many characters: the first plays sooner.
+  var PIECE_CHARS = 1500;
+  // Not read out: controls that only make sense on screen, and whatever is not shown.
+  var SKIP = "[hidden], [aria-hidden='true'], .read-aloud, .read-aloud-bar, .read-aloud-status, " +
+    "audio, script, style, template, .visually-hidden-skip";
+  var current = null; // what is being read now: { button, stopped, stop() }
+
+  function primary(tag) { return (tag || "").toLowerCase().split(/[-_]/)[0]; }
 
   function voiceFor(language) {
     var voices = synth ? synth.getVoices() : [];
     for (var i = 0; i < voices.length; i++) {
-      if (voices[i].lang && voices[i].lang.toLowerCase().indexOf(language.toLowerCase()) === 0) {
-        return voices[i];
-      }
+      if (primary(voices[i].lang) === primary(language)) return voices[i];
     }
     return null;
   }
 
+  // Voices load asynchronously: wait for them briefly, once.
+  var browserVoice; // undefined until known, then a voice or null
+  var voiceKnown = new Promise(function (resolve) {
+    if (!synth || typeof window.SpeechSynthesisUtterance === "undefined") return resolve(null);
+    if (synth.getVoices().length) return resolve(voiceFor(lang));
+    var settle = function () { resolve(voiceFor(lang)); };
+    if (synth.addEventListener) synth.addEventListener("voiceschanged", settle);
+    window.setTimeout(settle, 1500);
+  }).then(function (voice) { browserVoice = voice; return voice; });
+
   function textOf(selector) {
-    var node = document.querySelector(selector);
-    if (!node) return "";
-    var clone = node.cloneNode(true);
-    // Controls that only make sense on screen are not read out.
-    clone.querySelectorAll("[hidden], .read-aloud, script, .visually-hidden-skip").forEach(function (n) {
-      n.remove();
+    var root = document.querySelector(selector);
+    if (!root) return "";
+    var parts = [];
+    (function walk(node) {
+      if (node.nodeType === 3) { parts.push(node.nodeValue); return; }
+      if (node.nodeType !== 1 || node.matches(SKIP)) return;
+      var style = window.getComputedStyle(node);
+      if (style.display === "none" || style.visibility === "hidden") return;
+      var block = style.display !== "inline"; // a heading, a paragraph, a button: its own line
+      if (block) parts.push("\n");
+      for (var child = node.firstChild; child; child = child.nextSibling) walk(child);
+      if (block) parts.push("\n");
+    })(root);
+    return parts.join("").replace(/[^\S\n]+/g, " ").replace(/ ?\n\s*/g, "\n").trim();
+  }
+
+  function pieces(text) {
+    var found = [];
+    var rest = text;
+    while (rest.length > PIECE_CHARS) {
+      var head = rest.slice(0, PIECE_CHARS);
+      var sentences = head.match(/^[\s\S]*[.!?\u061f\u06d4\u1362\u1367\n]/); // to the last end
+      var cut = sentences ? sentences[0].length : 0;
+      if (cut < PIECE_CHARS / 3) cut = head.lastIndexOf(" ") + 1;
+      if (cut <= 0) cut = PIECE_CHARS;
+      found.push(rest.slice(0, cut).trim());
+      rest = rest.slice(cut);
+    }
+    if (rest.trim()) found.push(rest.trim());
+    return found;
+  }
+
+  function finish(reading) {
+    if (current === reading) current = null;
+    if (reading.stopped) return;
+    reading.stopped = true;
+    reading.cleanups.forEach(function (clean) { clean(); });
+    reading.button.setAttribute("aria-pressed", "false");
+  }
+
+  function speakInBrowser(reading, text, voice) {
+    var utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = voice.lang || lang;
+    utterance.voice = voice;
+    utterance.rate = 0.9;
+    utterance.onend = utterance.onerror = function () { finish(reading); };
+    reading.cleanups.push(function () { synth.cancel(); });
+    synth.speak(utterance);
+  }
+
+  function formatFor(audio) {
+    if (audio.canPlayType('audio/ogg; codecs="opus"')) return "ogg";
+    if (audio.canPlayType("audio/mpeg")) return "mp3";
+    return "wav";
+  }
+
+  function playFromServer(reading, status, audio, text) {
+    var parts = pieces(text);
+    var format = formatFor(audio);
+    var controller = window.AbortController ? new AbortController() : null;
+    var urls = [];
+    var asked = [];
+    var index = 0;
+
+    function fail(answer) {
+      if (reading.stopped) return;
+      answer = answer || {};
+      status.textContent = answer.message ||
+        (answer.available === false ? server.noVoice : server.failed);
+      finish(reading);
+    }
+
+    function get(i) {
+      if (!asked[i]) {
+        var body = new FormData();
+        body.append("text", parts[i]);
+        body.append("format", format);
+        asked[i] = fetch(server.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken, Accept: "audio/*, application/json" },
+          body: body,
+          signal: controller ? controller.signal : undefined,
+        }).then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (response.ok && type.indexOf("audio/") === 0) {
+            return response.blob().then(function (blob) {
+              var url = URL.createObjectURL(blob);
+              urls.push(url);
+              return url;
+            });
+          }
+          return response.json().catch(function () { return {}; }).then(function (answer) {
+            throw { answer: answer };
+          });
+        });
+        asked[i].catch(function () {}); // a piece asked for early reports when it is reached
+      }
+      return asked[i];
+    }
+
+    function play(i) {
+      get(i).then(function (url) {
+        if (reading.stopped) return;
+        audio.src = url;
+        audio.hidden = false;
+        var started = audio.play();
+        // If the browser will not start it by itself, the visible controls still can.
+        if (started && started.catch) started.catch(function () {});
+        if (i + 1 < parts.length) get(i + 1);
+      }, function (problem) {
+        fail(problem && problem.answer);
+      });
+    }
+
+    audio.onended = function () {
+      index += 1;
+      if (index < parts.length) play(index);
+      else finish(reading);
+    };
+    audio.onerror = function () { if (audio.getAttribute("src")) fail(); };
+    reading.cleanups.push(function () {
+      if (controller) controller.abort();
+      audio.onended = audio.onerror = null;
+      audio.pause();
+      if (document.activeElement === audio) reading.button.focus();
+      audio.hidden = true;
+      audio.removeAttribute("src");
+      audio.load();
+      urls.forEach(function (url) { URL.revokeObjectURL(url); });
     });
-    return clone.innerText || clone.textContent || "";
+    play(0);
   }
 
   function setUpReadAloud() {
-    if (!synth) return;
+    if (!synth && !server) return;
     document.querySelectorAll(".read-aloud").forEach(function (button) {
+      var status = button.parentNode.querySelector(".read-aloud-status");
+      if (!status) {
+        status = document.createElement("span");
+        status.className = "read-aloud-status";
+        status.setAttribute("role", "status");
+        button.insertAdjacentElement("afterend", status);
+      }
+      var audio = document.createElement("audio");
+      audio.className = "read-aloud-audio";
+      audio.controls = true;
+      audio.hidden = true;
+      audio.preload = "auto";
+      audio.setAttribute("aria-label", button.textContent.trim());
+      status.insertAdjacentElement("afterend", audio);
       button.hidden = false;
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", function () {
-        if (synth.speaking) {
-          synth.cancel();
-          button.setAttribute("aria-pressed", "false");
-          return;
+        var again = current && current.button === button;
+        if (current) finish(current);
+        if (again) return; // pressing again stops
+        status.textContent = "";
+        var text = textOf(button.getAttribute("data-read"));
+        if (!text) return;
+        if (server && !browserVoice) {
+          // Let this element play later, after the fetch (some tablets allow it only when
+          // play() was first called during the press itself).
+          var unlocked = audio.play();
+          if (unlocked && unlocked.catch) unlocked.catch(function () {});
         }
-        var utterance = new SpeechSynthesisUtterance(textOf(button.getAttribute("data-read")));
-        utterance.lang = lang;
-        var voice = voiceFor(lang);
-        if (voice) utterance.voice = voice;
-        utterance.rate = 0.9;
-        utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
+        var reading = { button: button, stopped: false, cleanups: [] };
+        current = reading;
         button.setAttribute("aria-pressed", "true");
-        synth.speak(utterance);
+        voiceKnown.then(function (voice) {
+          if (reading.stopped) return;
+          if (voice) {
+            audio.pause();
+            speakInBrowser(reading, text, voice);
+          } else if (server) {
+            playFromServer(reading, status, audio, text);
+          } else {
+            status.textContent = readAloud ? readAloud.getAttribute("data-no-voice") : "";
+            finish(reading);
+          }
+        });
       });
     });
   }
@@ -116,6 +292,5 @@
   }
 
   setUpReadAloud();
-  if (synth && synth.onvoiceschanged !== undefined) synth.onvoiceschanged = function () {};
   setUpIdleLock();
 })();

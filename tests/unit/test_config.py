@@ -47,3 +47,19 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path
 def test_create_app_with_test_config_is_testing(tmp_path, make_app):
     app = make_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["TESTING"] is True
+
+
+THROTTLES = ("SIGN_IN_ATTEMPTS", "SECOND_FACTOR_ATTEMPTS", "PICTURE_CODE_ATTEMPTS")
+
+
+@pytest.mark.parametrize("name", THROTTLES)
+def test_limits_on_guessing_come_from_the_environment(monkeypatch, tmp_path, name):
+    from participation.security.throttle import DEFAULT_LIMITS
+
+    monkeypatch.delenv(name, raising=False)
+    # Unset, the setting is the limit the throttle falls back on.
+    assert settings_for("development", str(tmp_path))[name] == DEFAULT_LIMITS[name]
+    monkeypatch.setenv(name, "3 per minute")
+    assert settings_for("development", str(tmp_path))[name] == "3 per minute"
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    assert settings_for("production", str(tmp_path))[name] == "3 per minute"

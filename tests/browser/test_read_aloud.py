@@ -1,0 +1,105 @@
+"""Read aloud on a device with no voice for the page's language: the same button plays audio
+made on the server, by keyboard alone; or says plainly that there is none.
+
+Headless Chromium has no speech voices, which is exactly this case; the init script makes sure
+of it on a machine whose Chromium finds some (through speech-dispatcher).
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from participation.child import service as space_service
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from participation.models import Child, StaffMember
+from tests.browser.conftest import axe_violations, sign_in
+
+NO_VOICES = "window.speechSynthesis && (window.speechSynthesis.getVoices = () => []);"
+
+
+@pytest.fixture
+def jay(app):
+    session = db.session()
+    load_demo(session)
+    child = session.query(Child).filter_by(preferred_name="Jay").one()
+    keyworker = session.query(StaffMember).filter_by(email="tom.evans@example.org").one()
+    space_service.set_picture_code(session, child, ["star", "fish", "car"], keyworker)
+    db.session.remove()
+    return child
+
+
+@pytest.fixture
+def cache(app, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "READ_ALOUD_CACHE", str(tmp_path / "read-aloud"))
+
+
+def open_space(page: Page, child) -> None:
+    page.add_init_script(NO_VOICES)
+    sign_in(page, "tom.evans@example.org", DEMO_PASSWORD)
+    page.goto(f"/children/{child.public_id}")
+    page.get_by_role("button", name="Hand the tablet to Jay").click()
+    for name in ["Star", "Fish", "Car"]:
+        page.get_by_role("button", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+
+
+def tab_to_read_aloud(page: Page) -> None:
+    """Press Tab until the page's read-aloud button has the focus."""
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('#read-aloud button.read-aloud')"):
+            return
+    raise AssertionError("Tab never reached the read-aloud button")
+
+
+def test_the_button_plays_server_audio_by_keyboard(page: Page, jay, cache):
+    open_space(page, jay)
+    button = page.get_by_role("button", name="Read this page to me")
+    expect(button).to_be_visible()
+    tab_to_read_aloud(page)
+    with page.expect_response("**/me/read-aloud") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 200
+    assert answer.value.headers["content-type"] == "audio/ogg"
+    expect(button).to_have_attribute("aria-pressed", "true")
+    audio = page.locator("audio.read-aloud-audio").first
+    expect(audio).to_be_visible()  # with its controls, so it can be paused by keyboard too
+    page.wait_for_function(
+        """() => { const a = document.querySelector('audio.read-aloud-audio');
+                   return a.src.startsWith('blob:') && a.readyState >= 2 && a.duration > 1
+                       && (!a.paused || a.currentTime > 0); }"""
+    )
+    assert page.evaluate("document.querySelector('audio.read-aloud-audio').controls")
+    assert axe_violations(page) == []
+    # Pressing again stops it; the button keeps the focus.
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(audio).to_be_hidden()
+    assert page.evaluate("document.activeElement.matches('#read-aloud button.read-aloud')")
+    expect(page.locator(".read-aloud-status").first).to_have_text("")
+
+
+def test_a_language_with_no_voice_anywhere_says_so(page: Page, app, jay, cache, monkeypatch):
+    # Pashto: no voice on this device and none in espeak-ng. (Whether its catalog is compiled
+    # or not, the page's lang is what decides; the words are then Pashto or English.)
+    monkeypatch.setitem(app.config["LANGUAGES"], "ps", ("پښتو", "rtl"))
+    open_space(page, jay)
+    page.context.add_cookies([{"name": "lang", "value": "ps", "url": page.url}])
+    page.reload()
+    assert page.evaluate("document.documentElement.lang") == "ps"
+    tab_to_read_aloud(page)
+    with page.expect_response("**/me/read-aloud") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 404
+    said = answer.value.json()
+    assert said["available"] is False
+    # The same plain words the page carries for this case, in the page's language.
+    assert said["message"] == page.get_attribute("#read-aloud", "data-no-voice")
+    status = page.locator("#read-aloud [role=status]")
+    expect(status).to_have_text(said["message"])
+    expect(status).to_be_visible()
+    expect(page.locator("#read-aloud button.read-aloud")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("audio.read-aloud-audio").first).to_be_hidden()
+    assert axe_violations(page) == []
