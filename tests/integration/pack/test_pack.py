@@ -304,3 +304,37 @@ def test_the_childs_record_and_the_iro_workspace_link_to_the_pack(team, session,
     assert f'href="{pack}"' in staff_client(team.iro).get("/iro").text
     other_iro = factories.make_staff(session, Role.IRO, name="Someone Else")
     assert f'href="{pack}"' not in staff_client(other_iro).get("/iro").text
+
+
+def test_the_pack_is_in_its_readers_language_and_the_childs_words_stay_theirs(
+    team, session, store, staff_client
+):
+    item = make_item(session, team.child, team.review, "Kestrel marker", photos=1, storage=store)
+    share(session, item, Audience.IRO)
+    team.iro.language = "ar"
+    session.commit()
+    iro = staff_client(team.iro)
+    page = iro.get(_url(team)).text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "Review pack for Mia" not in page  # the page is in Arabic...
+    assert "Kestrel marker" in page  # ...and Mia's words are as she wrote them
+    pdf = iro.get(_url(team, "/pdf")).data
+    assert b"/Lang (ar)" in _inflated(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Kestrel marker" in text and "Review pack for Mia" not in text
+
+
+def test_dates_are_written_the_readers_way(team, session, staff_client):
+    from datetime import date
+
+    team.review.scheduled_at = None
+    team.review.due_on = date(2026, 12, 7)
+    session.commit()
+    english = staff_client(team.iro).get(_url(team)).text
+    assert "Monday 7 December 2026" in english
+    session.get(type(team.iro), team.iro.id).language = "cy"
+    session.commit()
+    welsh = staff_client(team.iro).get(_url(team)).text
+    assert "Dydd Llun, 7 Rhagfyr 2026" in welsh
