@@ -30,7 +30,7 @@ import av.filter
 import av.stream
 import filetype
 import pillow_heif
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFile, ImageFilter, ImageOps
 
 # pillow-heif adds a "HEIF" format to Pillow; it is only ever used through the explicit
 # `formats=` allowlist below. Registering twice is harmless.
@@ -249,6 +249,9 @@ def _open_image(path: Path, pil_format: str, limits: MediaLimits) -> Iterator[Im
     after open (still before any decoding): that check holds whatever other threads do.
     """
     Image.MAX_IMAGE_PIXELS = limits.max_image_pixels
+    # Another library in the process (WeasyPrint does, on import) may have told Pillow to accept
+    # truncated images; a broken upload must still be refused, so say no again here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
