@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve db demo test test-fast lint format typecheck translations \
-	translations-compile bench clean
+	translations-compile bench load soak clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-22s %s\n", $$1, $$2}'
@@ -69,6 +69,12 @@ translations-compile: $(STAMP)
 
 bench: install ## Run the benchmarks and print one table of measured figures
 	$(BIN)/python -m benchmarks
+
+load: install ## 100 simulated tablets and staff for 60 s (gunicorn, PostgreSQL, Redis)
+	$(BIN)/python -m benchmarks.load_run
+
+soak: install ## The same load for 10 minutes, watching each worker's memory
+	$(BIN)/python -m benchmarks.load_run --soak 600
 
 clean: ## Remove the virtual environment and caches (keeps instance/ data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    # Indexed for the audit page: its outcome filter, and the outcomes offered in its form.
+    outcome: Mapped[str] = mapped_column(String(16), default="ok", index=True)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(String(200), default="")
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)

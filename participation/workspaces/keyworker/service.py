@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -482,10 +482,15 @@ def latest_sent_by_child(
 
 
 def reports_by_review(session: Session, review_ids: Sequence[int]) -> dict[int, KeyworkerReport]:
-    """Review id -> its report, for the reviews given (one query)."""
+    """Review id -> its report with its sent versions, for the reviews given (two queries)."""
     if not review_ids:
         return {}
-    rows = session.scalars(select(KeyworkerReport).where(KeyworkerReport.review_id.in_(review_ids)))
+    rows = session.scalars(
+        select(KeyworkerReport)
+        .where(KeyworkerReport.review_id.in_(review_ids))
+        # The workspace says when each was last sent: not a query per report.
+        .options(selectinload(KeyworkerReport.sent_versions))
+    )
     return {row.review_id: row for row in rows}
 
 
@@ -512,6 +517,26 @@ def report_for_child(session: Session, child: Child) -> KeyworkerReport | None:
         return None
     report = find_report(session, review)
     return report if report is not None and report.shared else None
+
+
+# Built once (the card on My page asks on every visit): building a statement costs SQLAlchemy
+# more than running it.
+_SHARED_REPORT = (
+    select(KeyworkerReport.id)
+    .where(
+        KeyworkerReport.review_id == bindparam("review_id"), KeyworkerReport.shared_at.is_not(None)
+    )
+    .limit(1)
+)
+
+
+def report_shared_with_child(session: Session, child: Child) -> bool:
+    """Whether there is a report for the child to read (the card on My page): the same rule as
+    report_for_child, without loading the report's sections, answers and versions."""
+    review = report_review(child)
+    if review is None:
+        return False
+    return session.scalar(_SHARED_REPORT, {"review_id": review.id}) is not None
 
 
 def responses_by_section(report: KeyworkerReport) -> dict[ReportSection, ChildReportResponse]:
