@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, render_template, request
 
 from ..audit.web import audit
 from ..child.routes import space_panel
@@ -31,9 +31,12 @@ def my_children() -> str:
 @bp.route("/council")
 @staff(Role.MANAGER)
 def council() -> str:
-    rows = service.caseload(db.session(), g.principal, date.today())
+    page = request.args.get("page", 1, type=int) or 1
+    found = service.caseload_page(
+        db.session(), g.principal, date.today(), page, service.COUNCIL_PAGE_SIZE
+    )
     due = due_counts(db.session(), g.principal, date.today())
-    return render_template("caseload/council.html", rows=rows, due=due)
+    return render_template("caseload/council.html", rows=found.rows, found=found, due=due)
 
 
 @bp.route("/children/<public_id>")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from participation.models import Role
 from tests.support import factories
 
@@ -41,7 +43,7 @@ def test_crash_shows_a_friendly_page_without_a_trace(app, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(service, "caseload", boom)
+    monkeypatch.setattr(service, "caseload_page", boom)
     app.test_client_class = None
     client = app.test_client()
     staff = factories.make_staff(app.extensions["database"].session(), Role.MANAGER)
@@ -96,13 +98,28 @@ def test_accessibility_statement_is_public_and_in_the_model_form(client):
     page = client.get("/accessibility")
     assert page.status_code == 200
     for heading in (
+        "How accessible this service is",
         "Feedback and contact information",
+        "Reporting accessibility problems with this service",
         "Enforcement procedure",
+        "Technical information about this service",
         "Compliance status",
+        "Non-accessible content",
         "How we tested this service",
     ):
         assert heading in page.text
     assert "400%" in page.text
+    # The real results: the engine, the sizes, and the pages the browser crawl checked.
+    from participation.pages import accessibility as statement
+
+    assert f"axe-core {statement.AXE_CORE_VERSION}" in page.text
+    import axe_playwright_python
+
+    bundled = next(Path(axe_playwright_python.__file__).parent.rglob("axe.min.js"))
+    assert f"axe v{statement.AXE_CORE_VERSION}" in bundled.read_text()[:500]  # the one we run
+    assert "810 \u00d7 1080, 1080 \u00d7 810, 360 \u00d7 740" in page.text
+    assert "a keyworker: 24 pages" in page.text and "a child" in page.text
+    assert "have not yet been checked by one" in page.text  # the translations, honestly
 
 
 def test_every_page_links_the_accessibility_statement(client):

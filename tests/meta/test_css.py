@@ -31,3 +31,60 @@ def test_no_text_is_inserted_by_css(path: Path) -> None:
 
 def test_there_are_style_sheets_to_check() -> None:
     assert CSS, "no CSS found: the checks above would pass vacuously"
+
+
+# Physical left/right in a style sheet does not mirror in Arabic, Farsi or Pashto: use the logical
+# properties (margin-inline-start, inset-inline-end, text-align: start, float: inline-start...).
+PHYSICAL = re.compile(
+    r"[{;]\s*(?:(?:margin|padding|border|scroll-margin|scroll-padding)-(?:left|right)[\w-]*"
+    r"|border-(?:top|bottom)-(?:left|right)-radius|left|right)\s*:"
+    r"|[{;]\s*(?:float|clear|text-align)\s*:\s*(?:left|right)\b"
+)
+# A four-value margin, padding or inset whose right and left differ is physical too.
+VALUE = r"([^;}\s]+)"
+FOUR_SIDES = re.compile(
+    r"(?<![\w-])(margin|padding|inset)\s*:\s*" + r"\s+".join([VALUE] * 4) + r"\s*(?=[;}!])"
+)
+
+
+@pytest.mark.parametrize("path", CSS, ids=lambda p: p.name)
+def test_only_logical_properties_so_right_to_left_mirrors(path: Path) -> None:
+    css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    physical = [m.group(0) for m in PHYSICAL.finditer(css)]
+    lopsided = [m.group(0) for m in FOUR_SIDES.finditer(css) if m.group(3) != m.group(5)]
+    assert physical + lopsided == []
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "a { margin-left: 1rem; }",
+        "a { padding-right: 0; }",
+        "a { border-left-width: 2px; }",
+        "a { border-top-right-radius: 1rem; }",
+        "a { position: absolute; left: 0; }",
+        "a { right:0 }",
+        "a { float: right; }",
+        "a { text-align: left; }",
+        "a { margin: 0 1rem 0 2rem; }",
+    ],
+)
+def test_the_logical_properties_check_sees_physical_ones(rule: str) -> None:
+    found = list(PHYSICAL.finditer(rule)) + [
+        m for m in FOUR_SIDES.finditer(rule) if m.group(3) != m.group(5)
+    ]
+    assert found, rule
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "a { margin-inline-start: 1rem; inset-inline-end: 0; text-align: start; }",
+        ".left:hover, .right::after { float: inline-start; }",
+        "a { padding: 0.5rem 1rem 0; margin: 0 0 1.5rem; inset: 0; }",
+        "a { margin: 1rem 2rem 3rem 2rem; border-inline-start: 0.4rem solid; }",
+    ],
+)
+def test_the_logical_properties_check_leaves_logical_ones(rule: str) -> None:
+    assert not PHYSICAL.search(rule), rule
+    assert all(m.group(3) == m.group(5) for m in FOUR_SIDES.finditer(rule)), rule

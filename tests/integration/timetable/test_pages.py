@@ -659,3 +659,27 @@ def test_the_header_leads_staff_to_what_is_due(client, auth, people):
     auth.sign_out()
     auth.sign_in(people[Role.ADMIN])
     assert 'href="/admin/timetable"' in client.get("/admin/").text
+
+
+def test_the_council_list_comes_in_pages_in_the_caseload_order(
+    client, auth, session, people, make_child, today, monkeypatch
+):
+    from participation.caseload import service as caseload_service
+    from participation.security.principal import StaffPrincipal
+
+    monkeypatch.setattr(caseload_service, "COUNCIL_PAGE_SIZE", 2)
+    for number, became in enumerate((400, 30, 200, 90, 10)):
+        make_child(became=today - timedelta(days=became), name=f"Child {number}")
+    session.commit()
+    manager = people[Role.MANAGER]
+    everyone = caseload_service.caseload(session, StaffPrincipal(manager, None), today)
+    order = [row.child.preferred_name for row in everyone]
+    auth.sign_in(manager)
+    first = client.get("/council").text
+    assert "5 children are looked after." in first and "Page 1 of 3" in first
+    seen = []
+    for page in (1, 2, 3):
+        text = client.get(f"/council?page={page}").text
+        seen += [name for name in order if f">{name}<" in text]
+    assert seen == order  # every child once, soonest review first, across the pages
+    assert "Page 3 of 3" in client.get("/council?page=99").text  # past the end: the last page
