@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import delete
 
 from participation.db import db
 from participation.demo import DEMO_PASSWORD
+from participation.models import SharingExplained
 from participation.planning import service as planning_service
 from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
 from tests.browser.test_views import hand_over_and_unlock, jay, small_targets  # noqa: F401
@@ -21,6 +23,8 @@ def things(app, jay):  # noqa: F811 - the fixture imported above
     child = session.merge(jay)
     review = planning_service.planned_review(child)
     assert review is not None
+    # The demo has Jay past the explanation already: this test starts before his first share.
+    session.execute(delete(SharingExplained).where(SharingExplained.child_id == child.id))
     shared = make_item(session, child, review, "I like the garden here.")
     private = make_item(session, child, review, "I miss my old school.")
     ids = (shared.public_id, private.public_id, child.public_id, review.public_id)

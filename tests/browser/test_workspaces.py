@@ -94,7 +94,10 @@ def test_keyworker_report_from_summary_to_the_iro(page: Page, fresh_jay: str):
     part.get_by_text("I don't agree").click()
     part.get_by_label("Anything you want to add?").fill("I want a bigger room.")
     part.get_by_role("button", name="Save what I think").click()
-    expect(page.get_by_role("status")).to_contain_text("Tom Evans will see what you think.")
+    # The flashed notice (child pages also have the read-aloud bar's own status region).
+    expect(page.locator("main .notice[role=status]")).to_contain_text(
+        "Tom Evans will see what you think."
+    )
     page.get_by_role("button", name="Give the tablet back").click()
 
     # The keyworker signs in again, sees Jay's answer, and sends the report.
