@@ -39,6 +39,7 @@ from ..security.throttle import attempts_limit
 from ..timetable.service import meeting_countdown
 from . import service
 from .forms import AgeBandForm, DisplayForm, PictureCodeForm
+from .page_cards import read_cards
 from .pictures import PICTURES
 from .session import CHILD_TOKEN_KEY
 
@@ -314,6 +315,7 @@ def my_page() -> str:
         next_review=next_review(principal.child),
         countdown=meeting_countdown(principal.child, today),
         today=today,
+        cards=read_cards(db.session(), principal.child),
     )
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Timestamp, str_enum
 from .people import Child, StaffMember
+
+if TYPE_CHECKING:
+    from .child_space import ChildSpace
 
 
 class SessionKind(StrEnum):
@@ -43,3 +47,8 @@ class AuthSession(Base):
 
     staff: Mapped[StaffMember | None] = relationship(foreign_keys=[staff_id])
     child: Mapped[Child | None] = relationship()
+    # The child's space (display choices, language), read with the session and the child in one
+    # query on every child request (child/session.py). Read-only: the space has its own rules.
+    child_space: Mapped[ChildSpace | None] = relationship(
+        primaryjoin="foreign(AuthSession.child_id) == ChildSpace.child_id", viewonly=True
+    )

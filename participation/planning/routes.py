@@ -67,22 +67,6 @@ def _icons(choices: tuple[steps.Choice, ...]) -> dict[str, str]:
     return {str(choice.code): choice.icon for choice in choices}
 
 
-@bp.app_context_processor
-def _planning_helpers() -> dict[str, Any]:
-    return {"my_plan_progress": _my_plan_progress}
-
-
-def _my_plan_progress() -> service.Progress | None:
-    """For the card on My page: how far this child has got (None when no meeting is planned)."""
-    principal = g.get("principal")
-    if principal is None or principal.kind != "child":
-        return None
-    review = service.planned_review(principal.child)
-    if review is None:
-        return None
-    return service.progress(service.find_plan(db.session(), review))
-
-
 # --- The child's steps ----------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -89,8 +89,21 @@ class Progress:
 
 def progress(plan: MeetingPlan | None) -> Progress:
     """How many of the six parts the child has finished ("Save and go on"; skipping is not)."""
-    done = frozenset(plan.steps_done or ()) & frozenset(SLUGS) if plan is not None else frozenset()
+    return progress_of(plan.steps_done if plan is not None else None)
+
+
+def progress_of(steps_done: Iterable[str] | None) -> Progress:
+    """progress() from a plan's steps_done alone (None: no plan saved yet)."""
+    done = frozenset(steps_done or ()) & frozenset(SLUGS)
     return Progress(len(done), len(SLUGS), done)
+
+
+def steps_done_column(review_id: ColumnElement[int]) -> ScalarSelect[list[str]]:
+    """The steps_done of the plan for a review (NULL: no plan yet), as a column for the one
+    query of My page (child/page_cards.py)."""
+    return (
+        select(MeetingPlan.steps_done).where(MeetingPlan.review_id == review_id).scalar_subquery()
+    )
 
 
 def where_to_carry_on(plan: MeetingPlan | None) -> str:
@@ -120,8 +133,13 @@ def planned_review(child: Child) -> Review | None:
     return next_review(child)
 
 
+# Built once (every step of planning asks for it): building a statement costs SQLAlchemy more
+# than running it.
+_PLAN_FOR_REVIEW = select(MeetingPlan).where(MeetingPlan.review_id == bindparam("review_id"))
+
+
 def find_plan(session: Session, review: Review) -> MeetingPlan | None:
-    return session.scalar(select(MeetingPlan).where(MeetingPlan.review_id == review.id))
+    return session.scalar(_PLAN_FOR_REVIEW, {"review_id": review.id})
 
 
 def plan_or_blank(session: Session, child: Child, review: Review) -> MeetingPlan:

@@ -6,13 +6,15 @@ access decision and audit record starts from it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from ..audit.service import ANONYMOUS, Actor, record
 from ..models import AuthSession, Child, ChildSpace, Role, SessionKind, StaffMember, utcnow
@@ -81,6 +83,19 @@ class Anonymous:
 Principal = StaffPrincipal | ChildPrincipal | Anonymous
 
 
+@functools.lru_cache(maxsize=8)
+def _session_by_token(load: tuple[ORMOption, ...]) -> Select[AuthSession]:
+    # Built once for each caller's `load`: this runs before every request, and building a
+    # statement costs SQLAlchemy more than running it.
+    return (
+        select(AuthSession)
+        .where(
+            AuthSession.token_hash == bindparam("token_hash"), AuthSession.kind == bindparam("kind")
+        )
+        .options(*load)
+    )
+
+
 def live_session(
     session: Session,
     token: str,
@@ -90,13 +105,13 @@ def live_session(
     absolute: timedelta,
     *,
     touch: bool = True,
+    load: tuple[ORMOption, ...] = (),
 ) -> AuthSession | None:
-    """The server-side session for `token` if it is still alive; ends it if it has timed out."""
-    row = session.scalar(
-        select(AuthSession).where(
-            AuthSession.token_hash == hash_token(token), AuthSession.kind == kind
-        )
-    )
+    """The server-side session for `token` if it is still alive; ends it if it has timed out.
+
+    `load`: what the caller reads on every request (its person, say), joined into this query;
+    a module constant, so that the statement is built once."""
+    row = session.scalar(_session_by_token(load), {"token_hash": hash_token(token), "kind": kind})
     if row is None or row.ended_at is not None:
         return None
     reason = None

@@ -67,7 +67,6 @@ def _sharing_helpers() -> dict[str, Any]:
         "who_sees": _who_sees,
         "sharing_icon": lambda key: ICONS.get(key, ICONS["only-me"]),
         "audience_name": lambda a: words.AUDIENCE_NAME[a],
-        "iro_has_read_views": _iro_has_read,
     }
 
 
@@ -88,7 +87,7 @@ def _iro_has_read() -> Any:
         return None
     review = planning_service.planned_review(principal.child)
     read = service.iro_read(db.session(), principal.child)
-    if read is None or (review is not None and read.review_id != review.id):
+    if read is None or not service.read_is_current(read.review_id, review):
         return None
     return read
 

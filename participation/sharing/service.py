@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -240,3 +240,21 @@ def iro_read(session: Session, child: Child) -> PackRead | None:
         .order_by(PackRead.id.desc())
         .limit(1)
     )
+
+
+def iro_read_review_column(child_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The review whose pack the child's IRO read last (NULL: none yet), as a column for the
+    one query of My page (child/page_cards.py)."""
+    return (
+        select(PackRead.review_id)
+        .where(PackRead.child_id == child_id, PackRead.audience == Audience.IRO)
+        .order_by(PackRead.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def read_is_current(read_review_id: int | None, planned: Review | None) -> bool:
+    """Whether the IRO's last read tells the child something now: a read of the pack for an
+    earlier meeting does not count once the next one is being planned."""
+    return read_review_id is not None and (planned is None or read_review_id == planned.id)

@@ -117,18 +117,9 @@ class RecordPanel:
 @bp.app_context_processor
 def _views_helpers() -> dict[str, Any]:
     return {
-        "my_views_count": _my_views_count,
         "views_record_panel": _record_panel,
         "video_problem": lambda reason: words.video_refused(reason or "", _limits()),
     }
-
-
-def _my_views_count() -> int | None:
-    """For the card on My page: how many things the child has said."""
-    principal = g.get("principal")
-    if not isinstance(principal, ChildPrincipal):
-        return None
-    return service.count_items(db.session(), principal.child)
 
 
 def _record_panel(the_child: Child) -> RecordPanel | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -160,11 +160,15 @@ def counts_by_topic(session: Session, child: Child) -> dict[str, int]:
 
 def count_items(session: Session, child: Child) -> int:
     """How many things the child has said, in every topic."""
-    return int(
-        session.scalar(
-            select(func.count(Item.id)).where(Item.child_id == child.id, Item.deleted_at.is_(None))
-        )
-        or 0
+    return int(session.scalar(select(items_count_column(child.id))) or 0)
+
+
+def items_count_column(child_id: int | ColumnElement[int]) -> ScalarSelect[int]:
+    """count_items as a column, for the one query of My page (child/page_cards.py)."""
+    return (
+        select(func.count(Item.id))
+        .where(Item.child_id == child_id, Item.deleted_at.is_(None))
+        .scalar_subquery()
     )
 
 

@@ -1,6 +1,6 @@
-"""What the workspaces put on other areas' pages: a panel on the child's record (staff) and the
-cards on the child's own page. Templates call these helpers; each works out only what the person
-looking may see."""
+"""What the workspaces put on other areas' pages: a panel on the child's record (staff). Templates
+call this helper; it works out only what the person looking may see. (The cards on the child's
+own page are read with the others, in child/page_cards.py.)"""
 
 from __future__ import annotations
 
@@ -20,9 +20,8 @@ from ..security.policy import (
     may_read_sent_keyworker_report,
     may_record_review_outcome,
 )
-from ..security.principal import ChildPrincipal, StaffPrincipal
+from ..security.principal import StaffPrincipal
 from .keyworker import service as keyworker
-from .outcomes import service as outcomes
 
 
 @dataclass(frozen=True)
@@ -70,28 +69,5 @@ def record_panel(child: Child) -> RecordPanel | None:
     )
 
 
-@dataclass(frozen=True)
-class MyPageCards:
-    """What the child's own page says about the report and "you said, we did"."""
-
-    report_shared: bool
-    decisions: int
-    unanswered: int
-
-
-def my_page_cards() -> MyPageCards | None:
-    principal = g.get("principal")
-    if not isinstance(principal, ChildPrincipal):
-        return None
-    session = db.session()
-    child = principal.child
-    answers = outcomes.child_decisions(session, child)
-    return MyPageCards(
-        report_shared=keyworker.report_for_child(session, child) is not None,
-        decisions=len(answers),
-        unanswered=sum(1 for decision in answers if decision.follow_up is None),
-    )
-
-
 def template_helpers() -> dict[str, Any]:
-    return {"workspace_record_panel": record_panel, "workspace_my_page_cards": my_page_cards}
+    return {"workspace_record_panel": record_panel}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, Exists, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -519,24 +519,12 @@ def report_for_child(session: Session, child: Child) -> KeyworkerReport | None:
     return report if report is not None and report.shared else None
 
 
-# Built once (the card on My page asks on every visit): building a statement costs SQLAlchemy
-# more than running it.
-_SHARED_REPORT = (
-    select(KeyworkerReport.id)
-    .where(
-        KeyworkerReport.review_id == bindparam("review_id"), KeyworkerReport.shared_at.is_not(None)
+def report_shared_column(review_id: ColumnElement[int]) -> Exists:
+    """Whether report_for_child would find a report for the review given (`report_review`), as
+    a column for the one query of My page (child/page_cards.py)."""
+    return exists().where(
+        KeyworkerReport.review_id == review_id, KeyworkerReport.shared_at.is_not(None)
     )
-    .limit(1)
-)
-
-
-def report_shared_with_child(session: Session, child: Child) -> bool:
-    """Whether there is a report for the child to read (the card on My page): the same rule as
-    report_for_child, without loading the report's sections, answers and versions."""
-    review = report_review(child)
-    if review is None:
-        return False
-    return session.scalar(_SHARED_REPORT, {"review_id": review.id}) is not None
 
 
 def responses_by_section(report: KeyworkerReport) -> dict[ReportSection, ChildReportResponse]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,15 +32,32 @@ from ..common import InputProblem, VersionConflict, check_version, clean_text
 WORDS_MAX: Final = 1000
 
 
-def last_circulated_review(session: Session, child: Child) -> Review | None:
-    """The child's most recent review whose decisions have been circulated."""
-    return session.scalar(
+def _last_circulated(child_id: int | ColumnElement[int]) -> Select[Review]:
+    return (
         select(Review)
         .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
-        .where(Review.child_id == child.id, ReviewOutcome.circulated_at.is_not(None))
+        .where(Review.child_id == child_id, ReviewOutcome.circulated_at.is_not(None))
         .order_by(Review.number.desc())
         .limit(1)
     )
+
+
+def last_circulated_review(session: Session, child: Child) -> Review | None:
+    """The child's most recent review whose decisions have been circulated."""
+    return session.scalar(_last_circulated(child.id))
+
+
+def decision_count_columns(
+    child_id: ColumnElement[int],
+) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
+    """How many decisions child_decisions lists and how many of them the child has not answered
+    yet, as two columns for the one query of My page (child/page_cards.py)."""
+    review_id = _last_circulated(child_id).with_only_columns(Review.id).scalar_subquery()
+    decisions = select(func.count(ReviewDecision.id)).where(ReviewDecision.review_id == review_id)
+    unanswered = decisions.outerjoin(
+        DecisionFollowUp, DecisionFollowUp.decision_id == ReviewDecision.id
+    ).where(DecisionFollowUp.id.is_(None))
+    return decisions.scalar_subquery(), unanswered.scalar_subquery()
 
 
 def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:

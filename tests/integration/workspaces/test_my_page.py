@@ -1,0 +1,189 @@
+"""A child's own page with every card on it (planning, views, sharing, the keyworker's report,
+"you said, we did"), and how many SQL statements it and a keyworker's landing page make.
+
+My page is the page children open most and the one measured against a bare Flask app
+(benchmarks/rps_bench.py, ../shared/quality-bar.md). The statement counts are pinned exactly:
+a new query on these pages should be a decision, so change the number here on purpose (and say
+why), never by accident. Each count is also checked not to grow with what the child has made or
+how big the caseload is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event
+
+from participation.db import db
+from participation.models import (
+    Audience,
+    DecisionFollowUp,
+    DecisionKind,
+    Happened,
+    Item,
+    ItemKind,
+    KeyworkerReport,
+    PackRead,
+    ReviewDecision,
+    ReviewOutcome,
+)
+from participation.planning import service as planning
+from tests.support import factories
+
+from .conftest import next_review
+
+# The child's session with the child and their space (1), the child's reviews (1), and every
+# card's facts together (1: participation/child/page_cards.py).
+MY_PAGE_STATEMENTS = 3
+# The staff session with the staff member (1), their second factor (1), the caseload (children,
+# their reviews and homes, overdue counts, the council's settings and closure days, the totals
+# per home: 7) and the worry alerts in the header (1).
+KEYWORKER_LANDING_STATEMENTS = 10
+
+
+def statements(client, path: str) -> int:
+    """How many SQL statements one request for `path` makes (after one to warm up: the first
+    may touch the sign-in session)."""
+    assert client.get(path).status_code == 200
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(seen)
+
+
+@pytest.fixture
+def grow(session, jay, team) -> Callable[[int], None]:
+    """Give Jay `n` more of everything his page counts: things said, decisions of his last
+    review (every other one answered), and reads of his pack by his IRO."""
+    last_held = jay.reviews[1]
+
+    def add(n: int) -> None:
+        upcoming = next_review(session, jay)
+        for number in range(n):
+            session.add(Item(child_id=jay.id, topic="school", kind=ItemKind.TEXT, text="Maths"))
+            decision = ReviewDecision(
+                review_id=last_held.id,
+                kind=DecisionKind.DECISION,
+                text=f"Decision {number}.",
+                child_text=f"Decision {number}, in Jay's words.",
+                created_by_id=team["iro"].id,
+            )
+            if number % 2:
+                decision.follow_up = DecisionFollowUp(answer=Happened.YES)
+            session.add(decision)
+            session.add(
+                PackRead(
+                    child_id=jay.id,
+                    review_id=upcoming.id,
+                    audience=Audience.IRO,
+                    staff_id=team["iro"].id,
+                    contents=[],
+                )
+            )
+        session.commit()
+
+    return add
+
+
+@pytest.fixture
+def full_page(session, jay, team, desk, tablet, grow):
+    """Jay on the tablet, with something on every card of his page."""
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    upcoming = next_review(session, jay)
+    plan = planning.plan_to_save(session, jay, upcoming)
+    plan.steps_done = ["who-comes"]
+    keyworker = team["keyworker"]
+    session.add(
+        KeyworkerReport(
+            child_id=jay.id,
+            review_id=upcoming.id,
+            shared_at=datetime.now(UTC),
+            shared_revision=1,
+            started_by_id=keyworker.id,
+            updated_by_id=keyworker.id,
+        )
+    )
+    session.add(
+        ReviewOutcome(
+            review_id=jay.reviews[1].id,
+            circulated_at=datetime.now(UTC),
+            circulated_by_id=team["iro"].id,
+        )
+    )
+    session.commit()
+    grow(2)
+    space_service.set_picture_code(session, jay, CODE, keyworker)
+    desk.hand_over(tablet, jay)
+    return tablet
+
+
+def test_every_card_says_what_the_child_has_done(session, full_page):
+    page = full_page.client.get("/me").text
+    assert "1 of 6 parts done" in page
+    assert "You have said 2 things." in page
+    assert "Your IRO has read your views." in page
+    assert "report-card-title" in page and 'href="/me/report"' in page
+    assert "2 things were agreed at your last meeting." in page
+    assert "Tell us if they happened." in page  # one of the two is not answered yet
+
+
+def test_the_cards_leave_out_what_is_not_there_yet(session, jay, full_page):
+    session.query(DecisionFollowUp).delete()
+    session.query(ReviewDecision).delete()
+    session.query(KeyworkerReport).update({KeyworkerReport.shared_at: None})
+    session.commit()
+    page = full_page.client.get("/me").text
+    assert "you-said-card-title" not in page and "report-card-title" not in page
+    decision = ReviewDecision(
+        review_id=jay.reviews[1].id,
+        kind=DecisionKind.DECISION,
+        text="Jay stays at the home.",
+        child_text="You will keep living where you live now.",
+        created_by_id=factories.make_staff(session, name="Another IRO").id,
+        follow_up=DecisionFollowUp(answer=Happened.YES),
+    )
+    session.add(decision)
+    session.commit()
+    page = full_page.client.get("/me").text
+    assert "1 thing was agreed at your last meeting." in page
+    assert "Tell us if they happened." not in page  # every one answered
+
+
+def test_my_page_makes_a_fixed_number_of_statements(full_page, grow):
+    first = statements(full_page.client, "/me")
+    assert first == MY_PAGE_STATEMENTS, (
+        f"/me made {first} SQL statements, not {MY_PAGE_STATEMENTS}: see this module's docstring"
+    )
+    grow(10)
+    assert statements(full_page.client, "/me") == first
+
+
+def test_a_keyworkers_landing_page_makes_a_fixed_number_of_statements(
+    session, desk, jay, zoe, team
+):
+    keyworker = team["keyworker"]
+    desk.sign_in(keyworker)
+    first = statements(desk.client, "/my-children")
+    assert first == KEYWORKER_LANDING_STATEMENTS, (
+        f"/my-children made {first} SQL statements, not {KEYWORKER_LANDING_STATEMENTS}: see "
+        "this module's docstring"
+    )
+    for number in range(10):
+        home = factories.make_home(session, f"Home {number}")
+        child = factories.make_child(session, home, preferred_name=f"Child {number}")
+        factories.make_review(session, child)
+        factories.assign(session, keyworker, child)
+    session.commit()
+    assert statements(desk.client, "/my-children") == first
