@@ -33,6 +33,16 @@ def next_review(child: Child) -> Review | None:
     return None
 
 
+def _row(child: Child, today: date, overdue: dict[int, int]) -> CaseloadRow:
+    return CaseloadRow(
+        child=child,
+        age=child.age_on(today),
+        home_name=child.home.name if child.home else "",
+        next_review=next_review(child),
+        overdue=overdue.get(child.id, 0),
+    )
+
+
 def caseload(session: Session, principal: StaffPrincipal, today: date) -> list[CaseloadRow]:
     """The children this staff member may see, soonest review first. A fixed number of queries."""
     query = (
@@ -41,17 +51,7 @@ def caseload(session: Session, principal: StaffPrincipal, today: date) -> list[C
         .options(selectinload(Child.home), selectinload(Child.reviews))
     )
     overdue = overdue_by_child(session, principal, today)
-    rows = []
-    for child in session.scalars(query):
-        rows.append(
-            CaseloadRow(
-                child=child,
-                age=child.age_on(today),
-                home_name=child.home.name if child.home else "",
-                next_review=next_review(child),
-                overdue=overdue.get(child.id, 0),
-            )
-        )
+    rows = [_row(child, today, overdue) for child in session.scalars(query)]
     rows.sort(
         key=lambda r: (
             r.next_review.meeting_date if r.next_review else date.max,
@@ -115,18 +115,7 @@ def caseload_page(
         )
     }
     overdue = overdue_by_child(session, principal, today)
-    rows = []
-    for child_id in shown:
-        child = children[child_id]
-        rows.append(
-            CaseloadRow(
-                child=child,
-                age=child.age_on(today),
-                home_name=child.home.name if child.home else "",
-                next_review=next_review(child),
-                overdue=overdue.get(child_id, 0),
-            )
-        )
+    rows = [_row(children[child_id], today, overdue) for child_id in shown]
     return CaseloadPage(rows, len(keys), page, pages)
 
 

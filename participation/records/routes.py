@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, send_file
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..audit.web import audit
+from ..caseload.service import child_by_public_id
 from ..db import db
 from ..models import Child, Role
 from ..security.access import staff
@@ -26,7 +26,7 @@ class ExportForm(FlaskForm):
 
 
 def _child(child_id: str) -> Child:
-    found = db.session().scalar(select(Child).where(Child.public_id == child_id))
+    found = child_by_public_id(db.session(), child_id)
     if found is None:
         g.denied = "child"
         abort(404)
