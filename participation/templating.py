@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from .labels import TEMPLATE_GLOBALS
 from .security.headers import csp_nonce
 
+# Enough for every link of a busy server's pages; past it the cache starts again.
+URL_CACHE_SIZE = 4096
+
+
+def cached_url_for(app: Flask) -> Callable[..., str]:
+    """`url_for` for templates, remembering what it built.
+
+    A page builds a dozen or more links, the same ones on every page (the header, the footer),
+    and werkzeug builds each one afresh. A link depends only on its endpoint and values, the
+    app's mount point (SCRIPT_NAME) and, for a relative endpoint, the blueprint; a static file's
+    link also on the file's fingerprint, which is looked up every time (a changed file gets a new
+    link at once). Anything unusual (`_external`, `_anchor`, ...) is built as usual."""
+    built: dict[Hashable, str] = {}
+    static_version = app.extensions["static_files"].version
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        if any(name.startswith("_") for name in values):
+            return app.url_for(endpoint, **values)
+        extra: str | None = None
+        if endpoint.startswith("."):
+            extra = request.blueprint
+        elif endpoint == "static":
+            extra = static_version(str(values.get("filename")))
+        try:
+            key = (endpoint, request.script_root, extra, frozenset(values.items()))
+        except TypeError:  # a value that cannot be a key (a list, say)
+            return app.url_for(endpoint, **values)
+        found = built.get(key)
+        if found is None:
+            if len(built) >= URL_CACHE_SIZE:
+                built.clear()
+            found = built[key] = app.url_for(endpoint, **values)
+        return found
+
+    return url_for
+
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["url_for"] = cached_url_for(app)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

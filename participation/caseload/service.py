@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Child, Review, ReviewStatus
 from ..models.review import LONDON
@@ -23,6 +24,22 @@ class CaseloadRow:
     next_review: Review | None
     # How many of the child's review tasks are overdue (see participation.timetable).
     overdue: int = 0
+
+
+# Built once: the statement for load_reviews.
+_REVIEWS_OF_CHILD = (
+    select(Review).where(Review.child_id == bindparam("child_id")).order_by(Review.number)
+)
+
+
+def load_reviews(session: Session, child: Child) -> None:
+    """Fill `child.reviews` (same rows, same order) with one prebuilt query.
+
+    For My page, the page children open most: it reads the reviews on every visit, and
+    SQLAlchemy's lazy loader spends about twice as long getting ready as this query takes to
+    run (benchmarks/rps_bench.py). Everything that reads `child.reviews` then works as usual."""
+    rows = session.scalars(_REVIEWS_OF_CHILD, {"child_id": child.id}).all()
+    set_committed_value(child, "reviews", list(rows))
 
 
 def next_review(child: Child) -> Review | None:

@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.routes import safe_next
 from ..audit.web import audit
-from ..caseload.service import child_by_public_id, next_review
+from ..caseload.service import child_by_public_id, load_reviews, next_review
 from ..db import db
 from ..extensions import limiter
 from ..forms import rerender_on_timeout
@@ -308,6 +308,7 @@ def give_back() -> Response:
 def my_page() -> str:
     principal = g.principal
     today = date.today()
+    load_reviews(db.session(), principal.child)
     return render_template(
         "child/my_page.html",
         child=principal.child,

@@ -1,0 +1,135 @@
+"""The quick paths templates take for their words and links (i18n._gettext and
+templating.cached_url_for) give exactly what Jinja's and Flask's own would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask, render_template_string, url_for
+from flask_babel import force_locale
+from markupsafe import escape
+
+from participation.templating import URL_CACHE_SIZE, cached_url_for
+
+# --- Words -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('{{ _("Language") }}', "Language"),
+        # New-style strings always go through %: "%%" is one "%", with or without variables.
+        ('{{ _("100%% of it") }}', "100% of it"),
+        ('{{ _("%(n)d%% done", n=5) }}', "5% done"),
+        # A variable is escaped; the words themselves are not escaped twice.
+        ('{{ _("Hello %(name)s", name="<b>Jo</b>") }}', "Hello &lt;b&gt;Jo&lt;/b&gt;"),
+        ('{{ gettext("Language") }}', "Language"),
+        ('{{ ngettext("%(num)d thing", "%(num)d things", 1) }}', "1 thing"),
+        ('{{ ngettext("%(num)d thing", "%(num)d things", 3) }}', "3 things"),
+        ("{% trans %}Language{% endtrans %}", "Language"),
+        ("{% trans n=2 %}{{ n }} left{% endtrans %}", "2 left"),
+    ],
+)
+def test_words_come_out_as_jinja_would_write_them(app: Flask, template: str, expected: str):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == expected
+
+
+def test_words_are_in_the_readers_language_and_follow_force_locale(app: Flask):
+    page = '{{ _("Language") }} {{ ngettext("%(num)d thing", "%(num)d things", 2) }}'
+    with app.test_request_context("/", headers={"Accept-Language": "cy"}):
+        welsh = render_template_string(page)
+        assert welsh.startswith("Iaith ")
+        with force_locale("en"):
+            assert render_template_string(page) == "Language 2 things"
+        assert render_template_string(page) == welsh
+
+
+# --- Links -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values"),
+    [
+        ("child.my_page", {}),
+        ("pages.accessibility", {}),
+        ("sharing.preview", {"audience": "iro"}),
+        ("static", {"filename": "css/app.css"}),
+        ("static", {"filename": "css/no-such-file.css"}),
+        ("child.my_page", {"_anchor": "main"}),
+        ("child.my_page", {"_external": True}),
+        ("sharing.preview", {"audience": "iro", "extra": "1"}),
+    ],
+)
+def test_a_remembered_link_is_the_link_flask_builds(app: Flask, endpoint: str, values: dict):
+    with app.test_request_context("/"):
+        expected = url_for(endpoint, **values)
+        template = "{{ url_for(endpoint, **values) }}"
+        # Twice: built, then remembered.
+        for _ in range(2):
+            assert render_template_string(template, endpoint=endpoint, values=values) == expected
+
+
+def test_a_link_follows_the_apps_mount_point(app: Flask):
+    template = "{{ url_for('child.my_page') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(template) == "/me"
+    with app.test_request_context("/", base_url="http://localhost/review"):
+        assert url_for("child.my_page") == "/review/me"
+        assert render_template_string(template) == "/review/me"
+    with app.test_request_context("/"):
+        assert render_template_string(template) == "/me"
+
+
+def test_a_relative_endpoint_is_the_current_blueprints(app: Flask):
+    template = "{{ url_for('.my_page') }}"
+    with app.test_request_context("/me"):
+        assert render_template_string(template) == "/me"
+    # The same words in a page of a blueprint without that view: Flask's own error, not the
+    # child blueprint's link remembered from before.
+    with app.test_request_context("/my-children"), pytest.raises(Exception, match="my_page"):
+        render_template_string(template)
+
+
+def test_a_value_that_cannot_be_remembered_is_built_as_usual(app: Flask):
+    with app.test_request_context("/"):
+        expected = url_for("sharing.preview", audience="iro", tag=["a", "b"])
+        got = render_template_string(
+            "{{ url_for('sharing.preview', audience='iro', tag=['a', 'b']) }}"
+        )
+        assert got == escape(expected)
+
+
+def test_a_static_link_changes_as_soon_as_the_file_does(tmp_path: Path):
+    from participation.assets import init_assets
+
+    (tmp_path / "site.css").write_text("a {}")
+    small = Flask(__name__, static_folder=str(tmp_path), static_url_path="/static")
+    init_assets(small)
+    link = cached_url_for(small)
+    with small.test_request_context("/"):
+        before = link("static", filename="site.css")
+        assert link("static", filename="site.css") == before
+        (tmp_path / "site.css").write_text("a { color: #000 }")
+        after = link("static", filename="site.css")
+        assert after != before
+        assert after == url_for("static", filename="site.css")
+
+
+def test_the_remembered_links_stay_few(tmp_path: Path):
+    from participation.assets import init_assets
+
+    small = Flask(__name__, static_folder=str(tmp_path), static_url_path="/static")
+    init_assets(small)
+    small.add_url_rule("/thing/<int:number>", "thing", lambda number: "")
+    link = cached_url_for(small)
+    with small.test_request_context("/"):
+        for number in range(URL_CACHE_SIZE * 2 + 5):
+            assert link("thing", number=number) == f"/thing/{number}"
+        cache = next(
+            cell.cell_contents
+            for cell in link.__closure__ or ()
+            if isinstance(cell.cell_contents, dict)
+        )
+        assert len(cache) <= URL_CACHE_SIZE
