@@ -81,7 +81,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     names = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            _empty_postgresql(conn, names)
         else:
             # The audit record is append-only (a trigger refuses DELETE): lift it for the clean-up.
             # PostgreSQL's TRUNCATE fires no row triggers, so needs no such step.
@@ -94,6 +94,57 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
                 conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
             for _name, sql in triggers:
                 conn.execute(text(sql))
+
+
+# The sequences that have handed out an id since they were last reset (a reset sequence shows no
+# last_value), with their tables.
+_MOVED_SEQUENCES = text(
+    """
+    SELECT dep.refobjid::regclass::text, cls.oid::regclass::text
+    FROM pg_sequences AS seq
+    JOIN pg_namespace AS ns ON ns.nspname = seq.schemaname
+    JOIN pg_class AS cls ON cls.relname = seq.sequencename AND cls.relnamespace = ns.oid
+    JOIN pg_depend AS dep ON dep.objid = cls.oid AND dep.deptype IN ('a', 'i')
+    WHERE seq.schemaname = current_schema() AND seq.last_value IS NOT NULL
+    """
+)
+# Tables a trigger keeps append-only (the audit record, sent reports): DELETE fails there,
+# TRUNCATE fires no row triggers.
+_APPEND_ONLY = text(
+    """
+    SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger
+    WHERE NOT tgisinternal AND (tgtype & 8) <> 0
+    """
+)
+
+
+def _empty_postgresql(conn: Any, names: list[str]) -> None:
+    """Empty the tables a test used and start their ids from 1 again.
+
+    TRUNCATE ... RESTART IDENTITY CASCADE of every table did this in one statement, but it costs
+    PostgreSQL file work for each of some sixty tables, empty or not: 80-100 ms after every
+    test, most of the suite's time there. A test touches a few tables with a few rows, which
+    DELETE empties at once. Four statements, whatever the number of tables."""
+    with_rows = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})"  # noqa: S608 - our own table names
+        for name in names
+    )
+    touched = {row[0] for row in conn.execute(text(with_rows))}
+    append_only = {row[0] for row in conn.execute(_APPEND_ONLY)} & touched
+    if append_only:
+        conn.execute(text(f"TRUNCATE {', '.join(sorted(append_only))} CASCADE"))
+    for name in names:  # those that point at others first
+        if name in touched and name not in append_only:
+            conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+    sequences = [sequence for table, sequence in conn.execute(_MOVED_SEQUENCES) if table in names]
+    if sequences:
+        conn.execute(
+            text(
+                "SELECT setval(CAST(name AS regclass), 1, false)"
+                " FROM unnest(CAST(:names AS text[])) AS name"
+            ),
+            {"names": sequences},
+        )
 
 
 @pytest.fixture
