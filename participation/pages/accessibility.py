@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 # The day the statement was last checked against the test results.
-STATEMENT_DATE = date(2026, 11, 23)
+STATEMENT_DATE = date(2026, 11, 24)
 AXE_CORE_VERSION = "4.12.1"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 VIEWPORTS = ((810, 1080), (1080, 810), (360, 740))
