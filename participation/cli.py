@@ -25,23 +25,23 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translate)
     from .audit.cli import audit_group
     from .backup import backup_command, restore_command
-    from .sweep import sweep_command
-
-    for command in (audit_group, backup_command, restore_command, sweep_command):
-        app.cli.add_command(command)
     from .records.cli import records_group
-    from .views.cli import media_group, worker_command
+    from .timetable.cli import timetable_command
+    from .views.cli import media_group, media_sweep, worker_command
 
-    app.cli.add_command(records_group)
-
-    app.cli.add_command(media_group)
-    app.cli.add_command(worker_command)
-    try:
-        from .timetable.cli import timetable_command
-    except ImportError:  # the timetable rules arrive with their own issue
-        pass
-    else:
-        app.cli.add_command(timetable_command)
+    for command in (
+        audit_group,
+        backup_command,
+        restore_command,
+        records_group,
+        media_group,
+        worker_command,
+        timetable_command,
+    ):
+        app.cli.add_command(command)
+    # The daily clean-up after interrupted writes, by its short name too: `flask sweep` is
+    # `flask media sweep`.
+    app.cli.add_command(media_sweep, "sweep")
 
 
 @click.group("db", help="Create or change the database tables.")

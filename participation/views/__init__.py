@@ -8,8 +8,6 @@ from flask import Flask
 def init_views(app: Flask) -> None:
     """The media store, the video queue, uploads streamed to disk, and the blueprint."""
     from ..media.storage import storage_from_config
-    from ..sweep import register_media_references
-    from . import service
     from .routes import bp
     from .tasks import init_queue
     from .uploads import with_uploads_on_disk
@@ -18,6 +16,4 @@ def init_views(app: Flask) -> None:
     storage = storage_from_config(str(app.config["MEDIA_STORAGE"]))
     app.extensions["media_storage"] = storage
     app.extensions["views_queue"] = init_queue(app, storage)
-    # `flask sweep` and `flask media sweep` remove stored files that no row points at.
-    register_media_references(service.media_references)
     app.register_blueprint(bp)

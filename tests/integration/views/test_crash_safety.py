@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from participation.media.storage import new_key
+from participation.media.storage import FolderStorage, new_key
 from participation.models import Item, ItemKind, MediaFile, MediaKind, MediaStatus, utcnow
 from participation.views import tasks
 from participation.views.cli import sweep_media
@@ -351,3 +351,26 @@ def test_the_worker_command_runs_waiting_tasks(app, session, store, media_dir, t
             worker.wait()
     assert _reloaded(session, media.id).status == MediaStatus.READY
     assert _kinds(store) == ["poster", "video"]
+
+
+def test_flask_sweep_is_the_media_sweep(app, tmp_path, monkeypatch):
+    """The daily job's short name runs the same sweep: interrupted writes, leftover uploads and
+    files no row points at."""
+    monkeypatch.setitem(app.extensions, "media_storage", FolderStorage(tmp_path / "media"))
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    half_written = tmp_path / "media" / "photo" / ".tmp-x.part"
+    half_written.parent.mkdir(parents=True)
+    half_written.write_bytes(b"half")
+    then = time.time() - 2 * HOUR
+    os.utime(half_written, (then, then))
+    short = app.test_cli_runner().invoke(args=["sweep", "--older-than-minutes", "60"])
+    assert short.exit_code == 0, short.output
+    assert "Removed 1 temporary files." in short.output and not half_written.exists()
+    again = app.test_cli_runner().invoke(args=["media", "sweep"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines() == [
+        "Removed 0 temporary files.",
+        "Removed 0 leftover uploads.",
+        "Removed 0 stored files no record points at.",
+    ]
+    assert len(short.output.splitlines()) == 3
