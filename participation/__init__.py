@@ -10,6 +10,7 @@ from flask import Flask
 
 from . import config as settings
 from .accounts import passwords
+from .security import sealed
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -43,6 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .templating import init_templating
 
     passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    sealed.configure(
+        app.config["SECRET_KEY"],
+        app.config.get("SECOND_FACTOR_KEY"),
+        app.config.get("SECOND_FACTOR_OLD_KEYS"),
+    )
     db.init_app(app)
     # The principal must be known before CSRF is checked, so the timed-out page can re-render.
     init_login(app)

@@ -83,6 +83,10 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "210")) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        # The key that seals staff authenticator secrets in the database (security/sealed.py);
+        # unset: derived from SECRET_KEY. Older keys, comma separated, still open what they sealed.
+        "SECOND_FACTOR_KEY": os.environ.get("SECOND_FACTOR_KEY") or None,
+        "SECOND_FACTOR_OLD_KEYS": os.environ.get("SECOND_FACTOR_OLD_KEYS") or None,
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
         # Limits on guessing (security/throttle.py), as limits strings ("N per M minutes"): per

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..security.sealed import Sealed
 from .base import Base, Timestamp
 from .people import StaffMember
 
@@ -20,8 +21,9 @@ class SecondFactor(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"), unique=True)
     # Base32 TOTP secrets. `secret` is the confirmed one; `pending_secret` is being set up and
     # replaces it only once a code made from it has been entered, so a reset cannot lock anyone out.
-    secret: Mapped[str | None] = mapped_column(String(64))
-    pending_secret: Mapped[str | None] = mapped_column(String(64))
+    # Both are sealed with a key kept outside the database (security/sealed.py).
+    secret: Mapped[str | None] = mapped_column(Sealed())
+    pending_secret: Mapped[str | None] = mapped_column(Sealed())
     confirmed_at: Mapped[datetime | None]
     # The 30-second time step of the last code accepted: a code is never accepted twice.
     last_used_step: Mapped[int | None] = mapped_column(Integer)
