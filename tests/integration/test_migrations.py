@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from flask import Flask
+from sqlalchemy import Engine, create_engine, text
 
 from participation import migrate
 from participation.db import db
@@ -17,11 +20,16 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
-def test_upgrade_keeps_existing_data(tmp_path, make_app):
+def database_at(tmp_path: Path, make_app, revision: str) -> tuple[Flask, Engine]:
+    """An app and an engine on a new SQLite database migrated only as far as `revision`."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     app = make_app({"DATABASE_URL": url})
-    migrate.upgrade(app, "0001_foundation")
-    engine = create_engine(url)
+    migrate.upgrade(app, revision)
+    return app, create_engine(url)
+
+
+def test_upgrade_keeps_existing_data(tmp_path, make_app):
+    app, engine = database_at(tmp_path, make_app, "0001_foundation")
     with engine.begin() as conn:
         conn.execute(
             text(

@@ -6,12 +6,13 @@ from __future__ import annotations
 import pyotp
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from participation import migrate
 from participation.accounts import second_factor
 from participation.models import Role
 from participation.security import sealed
+from tests.integration.test_migrations import database_at
 from tests.support import factories
 
 
@@ -89,10 +90,7 @@ def test_the_key_is_derived_from_the_secret_key_only_when_none_is_set(keys):
 def test_the_migration_seals_secrets_already_stored_and_downgrading_opens_them(
     tmp_path, make_app, keys
 ):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    app = make_app({"DATABASE_URL": url})
-    migrate.upgrade(app, "0011_dashboard_indexes")
-    engine = create_engine(url)
+    app, engine = database_at(tmp_path, make_app, "0011_dashboard_indexes")
     with engine.begin() as conn:
         conn.execute(
             text(
