@@ -291,6 +291,42 @@
     }, 1000);
   }
 
+  // "How my pages look": each choice shows on the page at once, so a child who cannot read the
+  // words sees what it does. Only "Save how it looks" keeps it (the page says so).
+  function setUpDisplayPreview() {
+    var form = document.querySelector("form.display-settings");
+    if (!form) return;
+    var body = document.body;
+    var classFor = {
+      high_contrast: "high-contrast",
+      calm_colours: "calm",
+      easy_read: "easy-read",
+      reduce_motion: "reduce-motion"
+    };
+    function show() {
+      var size = form.querySelector('input[name="text_size"]:checked');
+      if (size) {
+        body.className = body.className.replace(/\btext-\w+/g, "").trim();
+        body.classList.add("text-" + size.value);
+      }
+      Object.keys(classFor).forEach(function (name) {
+        var box = form.querySelector('input[name="' + name + '"]');
+        if (box) body.classList.toggle(classFor[name], box.checked);
+      });
+      // The easier font's style sheet is sent only to children who chose it: fetch it now.
+      var easy = form.querySelector('input[name="easy_read"]');
+      var sheet = form.getAttribute("data-easy-read-css");
+      if (easy && easy.checked && sheet && !document.querySelector('link[href="' + sheet + '"]')) {
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = sheet;
+        document.head.appendChild(link);
+      }
+    }
+    form.addEventListener("change", show);
+  }
+
   setUpReadAloud();
   setUpIdleLock();
+  setUpDisplayPreview();
 })();

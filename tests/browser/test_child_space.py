@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -90,3 +92,35 @@ def test_axe_finds_nothing_on_the_child_space(page: Page, jay, viewport):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS[viewport]["width"]
     assert found == {"unlock": [], "my page": []}
+
+
+def test_each_display_choice_shows_at_once_and_saving_keeps_it(page: Page, jay):
+    """A child who cannot read the choices sees what each does before saving it."""
+    hand_over(page, jay)
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).click()
+    page.get_by_role("link", name="How my pages look").click()
+    body = page.locator("body")
+    usual = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+
+    page.get_by_label("Bigger").check()
+    page.get_by_label("Strong colours: black, white and yellow").check()
+    page.get_by_label("More space between words, and letters that are easier to read").check()
+    for name in ("text-larger", "high-contrast", "easy-read"):
+        expect(body).to_have_class(re.compile(rf"\b{name}\b"))
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > usual
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    # The easier font's style sheet, sent only once chosen, arrives and is used.
+    page.wait_for_function(
+        "f => getComputedStyle(document.body).fontFamily !== f", arg=font, timeout=5000
+    )
+
+    # Not saved: the next page looks as before.
+    page.get_by_role("link", name="Back to my page").click()
+    expect(body).not_to_have_class(re.compile(r"high-contrast"))
+    page.get_by_role("link", name="How my pages look").click()
+    page.get_by_label("Strong colours: black, white and yellow").check()
+    page.get_by_role("button", name="Save how it looks").click()
+    page.get_by_role("link", name="Back to my page").click()
+    expect(body).to_have_class(re.compile(r"\bhigh-contrast\b"))
