@@ -35,6 +35,8 @@ def main() -> None:
         {
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "MEDIA_STORAGE": os.environ["MEDIA_STORAGE"],
+            # The servers' key: it also seals the demo staff's authenticator secrets.
+            "SECRET_KEY": os.environ["SECRET_KEY"],
             "TASK_QUEUE": "memory://",
         }
     )
