@@ -22,7 +22,9 @@ from werkzeug.test import TestResponse
 
 from participation import create_app, migrate
 from participation.db import db
+from participation.extensions import limiter
 from participation.models import AuthSession, Base, Role, StaffMember, utcnow
+from participation.security import sealed
 from tests.support import factories
 from tests.support.html_checks import assert_good_page
 
@@ -158,7 +160,15 @@ def make_app(app: Flask) -> Iterator[Callable[..., Flask]]:
         return other
 
     yield make
+    # What create_app set for the whole process goes back to the suite's app: the database, the
+    # rate limiter (one object for every app; a test app's settings switch it off), the sealing key.
     db.use(app)
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    sealed.configure(
+        app.config["SECRET_KEY"],
+        app.config.get("SECOND_FACTOR_KEY"),
+        app.config.get("SECOND_FACTOR_OLD_KEYS"),
+    )
     for other in made:
         other.extensions["database_engine"].dispose()
 
