@@ -15,11 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from participation.audit.service import ANONYMOUS, SYSTEM, record
-from participation.db import db
 from participation.models import (
     Audience,
     AuthSession,
@@ -42,6 +40,7 @@ from participation.timetable import service as timetable
 from participation.workspaces.keyworker import service as keyworker
 from tests.integration.sharing.helpers import make_item, share
 from tests.support import factories
+from tests.support.queries import count_statements
 
 TODAY = date.today()
 SMALL, LARGE = 3, 30
@@ -169,23 +168,6 @@ class Council:
         if review is not None:
             principal = StaffPrincipal(kw, AuthSession(kind=SessionKind.STAFF, staff_id=kw.id))
             keyworker.start_report(session, principal, child, review, lambda m: m.isoformat())  # type: ignore[arg-type]
-
-
-def count_statements(client: FlaskClient, path: str) -> int:
-    client.get(path)  # warm up
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    assert db.engine is not None
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200, (path, response.status_code)
-    return len(statements)
 
 
 @pytest.fixture

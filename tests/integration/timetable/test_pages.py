@@ -22,6 +22,7 @@ from participation.timetable import service
 from participation.timetable.rules import WorkingCalendar
 from tests.conftest import csrf_from
 from tests.support import factories
+from tests.support.queries import count_statements
 
 ENG = WorkingCalendar("ENG")
 
@@ -181,26 +182,6 @@ def test_get_pages_never_write(client, auth, session, people, make_child, app, t
 # --- the query count does not grow with the caseload ---------------------------------------
 
 
-def _count_queries(client, path):
-    from sqlalchemy import event
-
-    from participation.db import db
-
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    client.get(path)  # warm: the first request may touch the sign-in session
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 @pytest.mark.parametrize(
     ("role", "path"),
     [
@@ -231,9 +212,9 @@ def test_query_count_is_fixed_as_the_caseload_grows(
 
     add(5, 0)
     auth.sign_in(people[role])
-    small = _count_queries(client, path)
+    small = count_statements(client, path)
     add(45, 5)
-    large = _count_queries(client, path)
+    large = count_statements(client, path)
     assert small == large, (small, large)
 
 

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
-from participation.db import db
 from participation.models import (
     Audience,
     DecisionFollowUp,
@@ -31,6 +29,7 @@ from participation.models import (
 )
 from participation.planning import service as planning
 from tests.support import factories
+from tests.support.queries import count_statements
 
 from .conftest import next_review
 
@@ -41,24 +40,6 @@ MY_PAGE_STATEMENTS = 3
 # their reviews and homes, overdue counts, the council's settings and closure days, the totals
 # per home: 7) and the worry alerts in the header (1).
 KEYWORKER_LANDING_STATEMENTS = 10
-
-
-def statements(client, path: str) -> int:
-    """How many SQL statements one request for `path` makes (after one to warm up: the first
-    may touch the sign-in session)."""
-    assert client.get(path).status_code == 200
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(seen)
 
 
 @pytest.fixture
@@ -162,12 +143,12 @@ def test_the_cards_leave_out_what_is_not_there_yet(session, jay, full_page):
 
 
 def test_my_page_makes_a_fixed_number_of_statements(full_page, grow):
-    first = statements(full_page.client, "/me")
+    first = count_statements(full_page.client, "/me")
     assert first == MY_PAGE_STATEMENTS, (
         f"/me made {first} SQL statements, not {MY_PAGE_STATEMENTS}: see this module's docstring"
     )
     grow(10)
-    assert statements(full_page.client, "/me") == first
+    assert count_statements(full_page.client, "/me") == first
 
 
 def test_a_keyworkers_landing_page_makes_a_fixed_number_of_statements(
@@ -175,7 +156,7 @@ def test_a_keyworkers_landing_page_makes_a_fixed_number_of_statements(
 ):
     keyworker = team["keyworker"]
     desk.sign_in(keyworker)
-    first = statements(desk.client, "/my-children")
+    first = count_statements(desk.client, "/my-children")
     assert first == KEYWORKER_LANDING_STATEMENTS, (
         f"/my-children made {first} SQL statements, not {KEYWORKER_LANDING_STATEMENTS}: see "
         "this module's docstring"
@@ -186,4 +167,4 @@ def test_a_keyworkers_landing_page_makes_a_fixed_number_of_statements(
         factories.make_review(session, child)
         factories.assign(session, keyworker, child)
     session.commit()
-    assert statements(desk.client, "/my-children") == first
+    assert count_statements(desk.client, "/my-children") == first
