@@ -124,9 +124,10 @@ def _empty_postgresql(conn: Any, names: list[str]) -> None:
     """Empty the tables a test used and start their ids from 1 again.
 
     TRUNCATE ... RESTART IDENTITY CASCADE of every table did this in one statement, but it costs
-    PostgreSQL file work for each of some sixty tables, empty or not: 80-100 ms after every
-    test, most of the suite's time there. A test touches a few tables with a few rows, which
-    DELETE empties at once. Four statements, whatever the number of tables."""
+    PostgreSQL file work for each of some sixty tables, empty or not: 160 ms after each test
+    of tests/integration/planning on average (31 ms this way). A test touches a few tables with
+    a few rows, which DELETE empties at once: a DELETE for each table it used, besides three
+    queries."""
     with_rows = " UNION ALL ".join(
         f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})"  # noqa: S608 - our own table names
         for name in names
