@@ -13,6 +13,7 @@ from sqlalchemy import select
 from participation.models import AuthSession, Role, StaffMember, utcnow
 from tests.conftest import csrf_from
 from tests.support import factories
+from tests.support.codes import code_from_step_before
 
 SETUP_KEY_RE = re.compile(r'id="setup-key"[^>]*>([A-Z2-7 ]+)</code>')
 RECOVERY_RE = re.compile(r"<li><code>([a-z0-9-]{14})</code></li>")
@@ -69,7 +70,7 @@ def enrol(client, staff: StaffMember) -> tuple[str, list[str]]:
     assert response.headers["Location"].startswith("/second-factor/set-up")
     key = setup_key(client.get(response.headers["Location"]).text)
     # A code from the step before: the next code asked for is then surely a newer one.
-    done = post_form(client, "/second-factor/set-up", {"code": code_for(key, seconds_ago=30)})
+    done = post_form(client, "/second-factor/set-up", {"code": code_from_step_before(key)})
     assert done.status_code == 200, done.text
     return key, RECOVERY_RE.findall(done.text)
 
