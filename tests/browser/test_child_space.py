@@ -73,9 +73,14 @@ def test_wrong_code_gets_a_kind_message(page: Page, jay):
 
 def test_keyboard_alone_opens_the_space(page: Page, jay):
     hand_over(page, jay)
-    for name in CODE:
+    for done, name in enumerate(CODE[:-1], start=1):
         page.get_by_role("button", name=name, exact=True).focus()
         page.keyboard.press("Enter")
+        # Each picture is sent to the server, which answers with the page again: wait for it
+        # before the next (focusing on the old page, the next press could be lost; it was once).
+        expect(page.locator(".code-progress")).to_contain_text(f"{done} of {len(CODE)} chosen")
+    page.get_by_role("button", name=CODE[-1], exact=True).focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
 
 
