@@ -6,8 +6,9 @@ by the switcher), then the browser's Accept-Language, then English.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.support import Translations
 from flask import Flask, current_app, g, has_request_context, request
@@ -16,6 +17,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from .digits import DigitTable, localise, table_for
 from .extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -40,43 +42,58 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(list(languages)) or "en"
 
 
-def page_translations() -> Translations:
-    """This request's catalog, looked up once. It is kept with the locale it is for, so that
-    force_locale() and refresh() still change the language of what follows at once.
+class PageLanguage(NamedTuple):
+    locale: object
+    translations: Translations
+    digits: DigitTable | None  # see participation/digits.py
+
+
+def page_language() -> PageLanguage:
+    """This request's catalog and digits, looked up once. They are kept with the locale they are
+    for, so that force_locale() and refresh() still change the language of what follows at once.
 
     Read straight from Flask-Babel's own per-request namespace (one lookup of `g`), where
     get_locale() would look `g` up three times for each of a page's few dozen strings."""
     babel_ctx = g.get("_flask_babel")
     locale = getattr(babel_ctx, "babel_locale", None)
-    found: tuple[object, Translations] | None = getattr(babel_ctx, "page_translations", None)
-    if found is None or locale is None or found[0] is not locale:
+    found: PageLanguage | None = getattr(babel_ctx, "page_language", None)
+    if found is None or locale is None or found.locale is not locale:
         locale = get_locale()  # chooses the language on a request's first string
-        found = (locale, get_translations())
+        found = PageLanguage(locale, get_translations(), table_for(str(locale)))
         babel_ctx = g.get("_flask_babel")
         if babel_ctx is not None:
-            babel_ctx.page_translations = found
-    return found[1]
+            babel_ctx.page_language = found
+    return found
+
+
+def page_translations() -> Translations:
+    return page_language().translations
+
+
+def _formatted(context: Context, text: str, variables: Mapping[str, Any]) -> str:
+    """As Jinja's new-style gettext formats: the words are our catalog's, so Markup when the
+    template escapes; the variables are escaped by `%`. Numbers in the reader's digits."""
+    if variables:
+        text, variables = localise(text, variables, page_language().digits)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704
+    # No `%` formatting of a string that has no variables and no `%`: the result is the same
+    # (new-style strings always go through `%`).
+    return text % variables if variables or "%" in text else text
 
 
 @pass_context
 def _gettext(context: Context, string: str, /, **variables: Any) -> str:
     """Jinja's new-style gettext, minus its costs: the catalog found once a page (see
-    page_translations), no second `context.call`, and no `%` formatting of a string that has no
-    variables and no `%` (the result is the same: new-style strings always go through `%`)."""
-    text: str = page_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
-        # As Jinja does: the words are our catalog's; the variables are escaped by `%` below.
-        text = Markup(text)  # noqa: S704
-    return text % variables if variables or "%" in text else text
+    page_language), and no second `context.call`."""
+    return _formatted(context, page_language().translations.ugettext(string), variables)
 
 
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text: str = page_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704 - as in _gettext
-    return text % variables
+    text: str = page_language().translations.ungettext(singular, plural, num)
+    return _formatted(context, text, variables)
 
 
 def text_direction() -> str:

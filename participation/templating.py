@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
+from .i18n import page_language
 from .labels import TEMPLATE_GLOBALS
 from .security.headers import csp_nonce
 
@@ -49,6 +50,12 @@ def cached_url_for(app: Flask) -> Callable[..., str]:
     return url_for
 
 
+def in_digits(text: str) -> str:
+    """`text` with the reader's own digits (participation/digits.py)."""
+    table = page_language().digits
+    return text.translate(table) if table else text
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["url_for"] = cached_url_for(app)
@@ -65,8 +72,8 @@ def init_templating(app: Flask) -> None:
         if value is None:
             return ""
         # English is British here ("Monday 7 December 2026"); other languages use their own
-        # order, names and digits from CLDR.
-        return format_date(value, "EEEE d MMMM y" if _english() else "full")
+        # order and names from CLDR, and their own digits (Babel writes Latin ones).
+        return in_digits(format_date(value, "EEEE d MMMM y" if _english() else "full"))
 
     @app.template_filter("when")
     def _when(value: datetime | None) -> str:
@@ -74,7 +81,7 @@ def init_templating(app: Flask) -> None:
             return ""
         if _english():
             return format_datetime(value, "EEEE d MMMM y, HH:mm")
-        return f"{format_date(value, 'full')} {format_time(value, 'short')}"
+        return in_digits(f"{format_date(value, 'full')} {format_time(value, 'short')}")
 
     @app.context_processor
     def _principal() -> dict[str, object]:

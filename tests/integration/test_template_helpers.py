@@ -3,8 +3,10 @@ templating.cached_url_for) give exactly what Jinja's and Flask's own would."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import flask_babel
 import pytest
 from flask import Flask, render_template_string, url_for
 from flask_babel import force_locale
@@ -133,3 +135,47 @@ def test_the_remembered_links_stay_few(tmp_path: Path):
             if isinstance(cell.cell_contents, dict)
         )
         assert len(cache) <= URL_CACHE_SIZE
+
+
+# --- Digits ----------------------------------------------------------------------------------
+
+
+def persian(number: int) -> str:
+    """`number` in Persian (and Pashto) digits."""
+    return "".join(chr(0x06F0 + int(digit)) for digit in str(number))
+
+
+def test_numbers_in_templates_are_in_the_readers_digits(app: Flask):
+    page = (
+        '{{ _("%(done)d of %(total)d chosen", done=2, total=3) }}|'
+        '{{ ngettext("%(num)d thing", "%(num)d things", 12) }}|'
+        "{% trans n=4 %}{{ n }} left{% endtrans %}|"
+        '{{ _("Code %(code)s", code="ab-12") }}|'
+        "{{ when|day }}"
+    )
+    when = date(2026, 12, 7)
+    with app.test_request_context("/", headers={"Accept-Language": "fa"}):
+        done, things, left, code, day = render_template_string(page, when=when).split("|")
+        assert done.startswith(persian(2)) and persian(3) in done
+        assert persian(12) in things and "12" not in things
+        assert persian(4) in left
+        assert code.endswith("ab-12")  # a code is not a number to read
+        assert (
+            persian(2026) in day and persian(7) in day and not any(d in day for d in "0123456789")
+        )
+        with force_locale("en"):
+            assert render_template_string("{{ when|day }}", when=when) == "Monday 7 December 2026"
+
+
+def test_messages_made_in_python_have_the_readers_digits_too(app: Flask):
+    with app.test_request_context("/", headers={"Accept-Language": "ps"}):
+        assert persian(3) in flask_babel.ngettext(
+            "Imported %(num)d child.", "Imported %(num)d children.", 3
+        )
+        assert persian(5) in str(
+            flask_babel.lazy_gettext("Photo %(number)d: %(problem)s", number=5, problem="x")
+        )
+        with force_locale("cy"):
+            assert "3" in flask_babel.ngettext(
+                "Imported %(num)d child.", "Imported %(num)d children.", 3
+            )
