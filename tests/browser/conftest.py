@@ -10,8 +10,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pyotp
@@ -19,6 +19,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 TABLET_PORTRAIT = {"width": 810, "height": 1080}
@@ -60,9 +63,29 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+def bodies_closed_here(app: WSGIApplication) -> WSGIApplication:
+    """`app` with each response's body read and closed before werkzeug's server gets it.
+
+    When a browser drops a connection (a page left while its icon loads), werkzeug's
+    development server fails reading the socket after the response and never closes the
+    response, so a static file stays open until garbage collection warns of it, in whichever
+    test runs then. The app's own responses are unchanged; they are just not streamed."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, bodies_closed_here(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
