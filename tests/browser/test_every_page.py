@@ -435,6 +435,13 @@ class Crawl:
     # Each route once, whatever its query (see `kind`).
     by_route: bool = False
 
+    def problem_lines(self, prefix: str) -> list[str]:
+        return [
+            f"{prefix} {url}: {problem}"
+            for url, found in self.problems.items()
+            for problem in found
+        ]
+
     def local(self, url: str) -> str | None:
         """The path and query of a link on this site, without its fragment; None otherwise."""
         parts = urlsplit(url)
@@ -647,6 +654,13 @@ def open_jays_space(crawl: Crawl, jay: str, language: str = "en") -> None:
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
+def write_results(name: str, lines: list[str]) -> None:
+    """One line each into test-results/`name`, for the person reading a failure."""
+    out = Path(__file__).parents[2] / "test-results"
+    out.mkdir(exist_ok=True)
+    (out / name).write_text("".join(f"{line}\n" for line in lines))
+
+
 def give_password_only(page: Page, email: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
@@ -660,7 +674,7 @@ def test_every_page_for_everyone_passes_the_checks(
     app: Flask, context: BrowserContext, base_url: str, demo: dict[str, list[str]]
 ) -> None:
     visited: dict[str, list[str]] = {}
-    problems: dict[str, dict[str, list[str]]] = {}
+    problems: list[str] = []
     took: dict[str, float] = {}
     for principal, email in PEOPLE.items():
         started = time.monotonic()
@@ -675,27 +689,18 @@ def test_every_page_for_everyone_passes_the_checks(
         crawl.run(route_urls(app, principal, demo))
         crawl.page.close()
         visited[principal] = crawl.visited
-        if crawl.problems:
-            problems[principal] = crawl.problems
+        problems += crawl.problem_lines(principal)
         took[principal] = time.monotonic() - started
 
     counts = {principal: len(pages) for principal, pages in visited.items()}
-    out = Path(__file__).parents[2] / "test-results"
-    out.mkdir(exist_ok=True)
     lines = []
     for principal, pages in visited.items():
         lines += [f"# {principal}: {len(pages)} pages ({took[principal]:.0f} s)", *pages, ""]
     lines.append(f"# total: {sum(counts.values())} pages")
-    (out / "pages-visited.txt").write_text("\n".join(lines) + "\n")
-    found = [
-        f"{principal} {url}: {problem}"
-        for principal, pages in problems.items()
-        for url, listed in pages.items()
-        for problem in listed
-    ]
-    (out / "pages-problems.txt").write_text("".join(f"{line}\n" for line in found))
+    write_results("pages-visited.txt", lines)
+    write_results("pages-problems.txt", problems)
 
-    assert found == []
+    assert problems == []
     fewer = {p: f"{counts[p]} < {floor}" for p, floor in FLOORS.items() if counts[p] < floor}
     assert fewer == {}, "fewer pages reached than before: see test-results/pages-visited.txt"
     # Nor fewer than the accessibility statement says were checked.
@@ -733,14 +738,8 @@ def test_every_child_page_in_every_language(
         crawl.run(route_urls(app, "child", demo))
         crawl.page.close()
         reached[language] = len(crawl.visited)
-        problems += [
-            f"{language} {url}: {problem}"
-            for url, listed in crawl.problems.items()
-            for problem in listed
-        ]
-    out = Path(__file__).parents[2] / "test-results"
-    out.mkdir(exist_ok=True)
-    (out / "pages-problems-languages.txt").write_text("".join(f"{p}\n" for p in problems))
+        problems += crawl.problem_lines(language)
+    write_results("pages-problems-languages.txt", problems)
     assert problems == []
     assert len(reached) >= 6, reached
     assert {lang: n for lang, n in reached.items() if n < FLOORS["child"]} == {}, reached
@@ -791,15 +790,9 @@ def test_every_staff_page_in_every_language(
             crawl.page.close()
             reached[language] += len(crawl.visited)
             visited += [f"{language} {principal} {url}" for url in crawl.visited]
-            problems += [
-                f"{language} {principal} {url}: {problem}"
-                for url, listed in crawl.problems.items()
-                for problem in listed
-            ]
-    out = Path(__file__).parents[2] / "test-results"
-    out.mkdir(exist_ok=True)
-    (out / "pages-visited-staff-languages.txt").write_text("".join(f"{v}\n" for v in visited))
-    (out / "pages-problems-staff-languages.txt").write_text("".join(f"{p}\n" for p in problems))
+            problems += crawl.problem_lines(f"{language} {principal}")
+    write_results("pages-visited-staff-languages.txt", visited)
+    write_results("pages-problems-staff-languages.txt", problems)
     assert problems == []
     assert len(others) >= 6 and len(reached) >= 3, reached
     assert {lang: n for lang, n in reached.items() if n < STAFF_LANGUAGE_FLOOR} == {}, reached
