@@ -70,11 +70,13 @@ def page_translations() -> Translations:
     return page_language().translations
 
 
-def _formatted(context: Context, text: str, variables: Mapping[str, Any]) -> str:
+def _formatted(
+    context: Context, text: str, variables: Mapping[str, Any], digits: DigitTable | None
+) -> str:
     """As Jinja's new-style gettext formats: the words are our catalog's, so Markup when the
     template escapes; the variables are escaped by `%`. Numbers in the reader's digits."""
     if variables:
-        text, variables = localise(text, variables, page_language().digits)
+        text, variables = localise(text, variables, digits)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704
     # No `%` formatting of a string that has no variables and no `%`: the result is the same
@@ -86,14 +88,16 @@ def _formatted(context: Context, text: str, variables: Mapping[str, Any]) -> str
 def _gettext(context: Context, string: str, /, **variables: Any) -> str:
     """Jinja's new-style gettext, minus its costs: the catalog found once a page (see
     page_language), and no second `context.call`."""
-    return _formatted(context, page_language().translations.ugettext(string), variables)
+    language = page_language()
+    return _formatted(context, language.translations.ugettext(string), variables, language.digits)
 
 
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text: str = page_language().translations.ungettext(singular, plural, num)
-    return _formatted(context, text, variables)
+    language = page_language()
+    text: str = language.translations.ungettext(singular, plural, num)
+    return _formatted(context, text, variables, language.digits)
 
 
 def text_direction() -> str:
