@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, RadioField, SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Optional
 
 from ..models import AgeBand
@@ -12,18 +12,21 @@ ORDINALS = [_l("First picture"), _l("Second picture"), _l("Third picture"), _l("
 
 
 class PictureCodeForm(FlaskForm):
-    """Staff and child choose the code together: three or four pictures in order."""
+    """Staff and child choose the code together: three or four pictures in order.
 
-    first = SelectField(ORDINALS[0], validators=[DataRequired(_l("Choose the first picture"))])
-    second = SelectField(ORDINALS[1], validators=[DataRequired(_l("Choose the second picture"))])
-    third = SelectField(ORDINALS[2], validators=[DataRequired(_l("Choose the third picture"))])
-    fourth = SelectField(ORDINALS[3], validators=[Optional()])
+    Radio buttons shown as the pictures themselves (see the template), not lists of words: the
+    child chooses, and many children who use the app cannot read yet."""
+
+    first = RadioField(ORDINALS[0], validators=[DataRequired(_l("Choose the first picture"))])
+    second = RadioField(ORDINALS[1], validators=[DataRequired(_l("Choose the second picture"))])
+    third = RadioField(ORDINALS[2], validators=[DataRequired(_l("Choose the third picture"))])
+    fourth = RadioField(ORDINALS[3], validators=[Optional()], default="")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         pictures = [SelectChoice(key, label) for key, label in PICTURES.items()]
         for field in (self.first, self.second, self.third):
-            field.choices = [SelectChoice("", _l("Choose…")), *pictures]
+            field.choices = pictures
         self.fourth.choices = [SelectChoice("", _l("No fourth picture")), *pictures]
 
     def sequence(self) -> list[str]:

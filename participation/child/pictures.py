@@ -19,3 +19,7 @@ PICTURES: dict[str, LazyString] = {
     "apple": _l("Apple"),
     "boat": _l("Boat"),
 }
+
+# Each picture's drawing in static/: the same on the child's unlock page and the staff page where
+# the code is chosen, so the child chooses what they will later tap.
+PICTURE_FILES: dict[str, str] = {key: f"img/pictures/{key}.svg" for key in PICTURES}

@@ -40,7 +40,7 @@ from ..timetable.service import meeting_countdown
 from . import service
 from .forms import AgeBandForm, DisplayForm, PictureCodeForm
 from .page_cards import read_cards
-from .pictures import PICTURES
+from .pictures import PICTURE_FILES, PICTURES
 from .session import CHILD_TOKEN_KEY
 
 bp = Blueprint("child", __name__)
@@ -78,7 +78,9 @@ def picture_code(public_id: str) -> str | Response:
             audit("set-picture-code", subject_type="child", subject_id=the_child.public_id)
             flash(_("%(name)s's picture code is ready.", name=the_child.preferred_name), "success")
             return redirect(url_for("caseload.child_record", public_id=public_id))
-    return render_template("child/staff_picture_code.html", child=the_child, form=form)
+    return render_template(
+        "child/staff_picture_code.html", child=the_child, form=form, pictures=PICTURE_FILES
+    )
 
 
 @bp.route("/children/<public_id>/hand-over", methods=["POST"])
@@ -269,6 +271,7 @@ def unlock() -> str | Response:
         space=space,
         progress=progress,
         pictures=PICTURES,
+        picture_files=PICTURE_FILES,
         message=message or ("locked" if space.locked_at else None),
     )
 

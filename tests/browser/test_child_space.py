@@ -46,6 +46,38 @@ def small_targets(page: Page) -> list[str]:
     )
 
 
+def test_keyworker_and_child_choose_the_code_by_its_pictures(browser, base_url, app):
+    """The code is chosen from the drawings the child will tap, not from lists of words."""
+    session = db.session()
+    load_demo(session)
+    db.session.remove()
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    sign_in(page, "tom.evans@example.org", DEMO_PASSWORD)
+    page.get_by_role("link", name=re.compile("Jay")).first.click()
+    page.get_by_role("link", name="Choose a picture code with Jay").click()
+    # Saved too soon: each missing picture is named, and what was chosen stays chosen.
+    first = page.get_by_role("group", name="First picture")
+    first.get_by_role("radio", name="Boat").tap()
+    page.get_by_role("button", name="Save the picture code").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the second picture")
+    expect(page.get_by_role("group", name="First picture").get_by_label("Boat")).to_be_checked()
+    assert axe_violations(page) == []
+    for group, picture in zip(["Second picture", "Third picture"], ["Moon", "Boat"], strict=True):
+        page.get_by_role("group", name=group).get_by_role("radio", name=picture).tap()
+    images = page.get_by_role("group", name="Third picture").locator("img")
+    expect(images).to_have_count(12)
+    page.get_by_role("button", name="Save the picture code").click()
+    expect(page.get_by_role("status")).to_contain_text("Jay's picture code is ready.")
+    page.get_by_role("button", name="Hand the tablet to Jay").click()
+    for name in ["Boat", "Moon", "Boat"]:
+        page.get_by_role("button", name=name, exact=True).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+    context.close()
+
+
 def test_child_opens_their_space_by_tapping_pictures(browser, base_url, jay):
     context = browser.new_context(
         base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True

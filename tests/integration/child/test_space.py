@@ -17,7 +17,9 @@ def test_keyworker_chooses_a_picture_code_with_the_child(client, auth, session, 
     record = client.get(f"/children/{mia.public_id}").text
     assert "Mia has no picture code yet" in record
     form = client.get(f"/children/{mia.public_id}/picture-code")
-    assert '<label for="first"' in form.text
+    # Each picture is a radio button labelled with its drawing and its word.
+    assert '<label class="card choice-card" for="first-0">' in form.text
+    assert "img/pictures/sun.svg" in form.text
     response = client.post(
         f"/children/{mia.public_id}/picture-code",
         data={
