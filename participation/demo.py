@@ -5,7 +5,7 @@ Every name here is invented; email addresses use the reserved example.org domain
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -111,18 +111,18 @@ CHILDREN = [
         date(2015, 7, 2),
         "Oak Lodge",
         PlacementType.RESIDENTIAL,
-        date(2024, 1, 15),
+        date(2025, 1, 13),
         date(2025, 6, 2),
         "English",
         "",
         "tom.evans@example.org",
         "daniel.hughes@example.org",
         (
-            date(2024, 2, 9),
-            date(2024, 5, 7),
-            date(2024, 11, 4),
-            date(2025, 5, 1),
-            date(2025, 6, 27),
+            date(2025, 2, 7),
+            date(2025, 5, 6),
+            date(2025, 11, 3),
+            date(2026, 4, 30),
+            date(2026, 6, 26),
         ),
         (
             ("Dean Clarke", "Dad", NetworkRole.PARENT, True),
@@ -182,6 +182,24 @@ CHILDREN = [
 ]
 
 
+# The children's dates above were written in the week of this day. Loaded later, they move on
+# by whole weeks (so weekdays stay), and the demo looks as it did then: the same ages, reviews
+# due soon rather than long past, the same tasks overdue or due soon.
+WRITTEN_ON = date(2026, 11, 23)
+
+
+def moved_on(spec: DemoChild, today: date) -> DemoChild:
+    """`spec` with its dates moved on by the whole weeks from WRITTEN_ON to `today`."""
+    weeks = timedelta(weeks=(today - WRITTEN_ON).days // 7)
+    return replace(
+        spec,
+        born=spec.born + weeks,
+        became_looked_after=spec.became_looked_after + weeks,
+        placement_start=spec.placement_start + weeks,
+        held=tuple(day + weeks for day in spec.held),
+    )
+
+
 def _get_or_add(session: Session, model: type[T], defaults: dict[str, object], **keys: object) -> T:
     row = session.scalar(select(model).filter_by(**keys))
     if row is None:
@@ -222,7 +240,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
     }
     calendar = WorkingCalendar("ENG")
     social_worker = staff["grace.okafor@example.org"]
-    for spec in CHILDREN:
+    for spec in (moved_on(written, today) for written in CHILDREN):
         child = _get_or_add(
             session,
             Child,
@@ -234,9 +252,10 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                 "placement_start": spec.placement_start,
                 "first_language": spec.first_language,
                 "communication_needs": spec.communication_needs,
+                "date_of_birth": spec.born,
             },
+            # Not by date of birth too: loaded again in a later week, the dates have moved on.
             legal_name=spec.legal_name,
-            date_of_birth=spec.born,
         )
         workers = [(social_worker, Role.SOCIAL_WORKER), (staff[spec.iro], Role.IRO)]
         if spec.keyworker:
@@ -295,8 +314,8 @@ def _add_reviews(
         if due.held:
             review.venue = "At home"
         elif spec.preferred_name == "Jay":
-            # Jay's next meeting already has a time: after school, a few days before it is due.
-            day = max(today + timedelta(days=14), due.due - timedelta(days=3))
+            # Jay's next meeting already has a time: after school in two weeks, before it is due.
+            day = min(today + timedelta(days=14), due.due)
             review.scheduled_at = datetime.combine(day, time(16, 0), LONDON).astimezone(UTC)
             review.venue = "Oak Lodge, the quiet lounge"
         session.add(review)

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..models import Child, Review, ReviewStatus
+from ..models import Child, Lateness, Review, ReviewStatus
 from ..models.review import LONDON
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
@@ -24,6 +24,7 @@ class CaseloadRow:
     next_review: Review | None
     # How many of the child's review tasks are overdue (see participation.timetable).
     overdue: int = 0
+    late: Lateness | None = None  # the next review's, if it is out of time
 
 
 # Built once: the statement for load_reviews.
@@ -51,12 +52,14 @@ def next_review(child: Child) -> Review | None:
 
 
 def _row(child: Child, today: date, overdue: dict[int, int]) -> CaseloadRow:
+    upcoming = next_review(child)
     return CaseloadRow(
         child=child,
         age=child.age_on(today),
         home_name=child.home.name if child.home else "",
-        next_review=next_review(child),
+        next_review=upcoming,
         overdue=overdue.get(child.id, 0),
+        late=upcoming.lateness(today) if upcoming else None,
     )
 
 

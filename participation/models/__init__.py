@@ -33,7 +33,7 @@ from .planning import (
     RoomNeed,
     Wish,
 )
-from .review import Review, ReviewStatus
+from .review import Lateness, Review, ReviewStatus
 from .second_factor import RecoveryCode, SecondFactor
 from .sessions import AuthSession, SessionKind
 from .sharing import (
@@ -108,6 +108,7 @@ __all__ = [
     "ItemKind",
     "KeyworkerReport",
     "KeyworkerReportSection",
+    "Lateness",
     "LockedRecord",
     "MediaFile",
     "MediaKind",

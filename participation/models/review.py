@@ -22,6 +22,29 @@ class ReviewStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+def meeting_day(due_on: date, scheduled_at: datetime | None) -> date:
+    """The day a meeting is planned for: the day set (in England), or the due date until one is."""
+    if scheduled_at is None:
+        return due_on
+    return scheduled_at.astimezone(LONDON).date()
+
+
+class Lateness(StrEnum):
+    """Why a review still to be held is out of time (the regulations' "within" limits)."""
+
+    PAST_DUE = "past-due"  # its due date has gone by
+    MEETING_AFTER_DUE = "meeting-after-due"  # its meeting is set for after its due date
+
+
+def lateness(due_on: date, meeting_on: date, today: date) -> Lateness | None:
+    """For a review not yet held: out of time already, or arranged to be; None when on time."""
+    if due_on < today:
+        return Lateness.PAST_DUE
+    if meeting_on > due_on:
+        return Lateness.MEETING_AFTER_DUE
+    return None
+
+
 class Review(HasPublicId, Base):
     """One Looked After Review meeting, numbered in the child's sequence."""
 
@@ -47,7 +70,10 @@ class Review(HasPublicId, Base):
 
     @property
     def meeting_date(self) -> date:
-        """The day the meeting is planned for: the scheduled day, or the due date until set."""
-        if self.scheduled_at is None:
-            return self.due_on
-        return self.scheduled_at.astimezone(LONDON).date()
+        return meeting_day(self.due_on, self.scheduled_at)
+
+    def lateness(self, today: date) -> Lateness | None:
+        """See `lateness`; None once the review is held or cancelled."""
+        if self.status in (ReviewStatus.HELD, ReviewStatus.CANCELLED):
+            return None
+        return lateness(self.due_on, self.meeting_date, today)

@@ -38,7 +38,7 @@ from ..models import (
     StaffMember,
     utcnow,
 )
-from ..models.review import LONDON
+from ..models.review import LONDON, Lateness, lateness, meeting_day
 from ..security.policy import child_is_visible, visible_child_ids
 from ..security.principal import StaffPrincipal
 from .rules import (
@@ -688,6 +688,7 @@ class ReviewTimetable:
 @dataclass(frozen=True)
 class ChildTimetable:
     next_review: Review | None
+    late: Lateness | None  # of the next review
     reviews: list[ReviewTimetable]
     events: list[SignificantEvent]
 
@@ -726,6 +727,7 @@ def child_timetable(session: Session, child: Child, today: date) -> ChildTimetab
     )
     return ChildTimetable(
         next_review=upcoming,
+        late=upcoming.lateness(today) if upcoming else None,
         reviews=[ReviewTimetable(r, numbers[id(r)], by_review.get(r.id, [])) for r in shown],
         events=events,
     )
@@ -808,13 +810,10 @@ class ReviewRow:
 
     @property
     def meeting_date(self) -> date:
-        if self.scheduled_at is None:
-            return self.due_on
-        return self.scheduled_at.astimezone(LONDON).date()
+        return meeting_day(self.due_on, self.scheduled_at)
 
-    def past_due(self, today: date) -> bool:
-        """Not held by the day the rules said it was due."""
-        return self.due_on < today
+    def lateness(self, today: date) -> Lateness | None:
+        return lateness(self.due_on, self.meeting_date, today)
 
 
 @dataclass(frozen=True)

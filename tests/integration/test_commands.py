@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
+from participation.caseload.service import next_review
+from participation.demo import WRITTEN_ON, load_demo
 from participation.models import Assignment, Child, Home, NetworkPerson, Review, StaffMember
 
 
@@ -28,6 +33,34 @@ def test_demo_loads_a_council_and_twice_changes_nothing(app, session):
     for child in session.scalars(select(Child)):
         planned = [r for r in child.reviews if r.held_on is None]
         assert len(planned) == 1
+
+
+@pytest.mark.parametrize(
+    "later", [timedelta(days=1), timedelta(weeks=30, days=4), timedelta(weeks=160)]
+)
+def test_the_demo_looks_the_same_whenever_it_is_loaded(session, later):
+    """Its dates move on with the calendar: the same ages, every next review due soon, none late."""
+    today = WRITTEN_ON + later
+    load_demo(session, today=today)
+    children = {child.preferred_name: child for child in session.scalars(select(Child))}
+    assert {name: child.age_on(today) for name, child in children.items()} == {
+        "Mia": 6,
+        "Jay": 11,
+        "Sami": 15,
+        "Leo": 9,
+    }
+    for child in children.values():
+        upcoming = next_review(child)
+        assert upcoming is not None, child.preferred_name
+        assert today < upcoming.due_on < today + timedelta(days=70), child.preferred_name
+        assert upcoming.lateness(today) is None, child.preferred_name
+
+
+def test_loading_the_demo_again_weeks_later_adds_nothing(session):
+    load_demo(session, today=WRITTEN_ON)
+    counts = _counts(session)
+    load_demo(session, today=WRITTEN_ON + timedelta(weeks=5))
+    assert _counts(session) == counts
 
 
 def test_create_user_reads_the_password_from_stdin(app, session):

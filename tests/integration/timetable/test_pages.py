@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from participation.models import (
     Role,
     SignificantEvent,
 )
+from participation.models.review import LONDON
 from participation.timetable import service
 from participation.timetable.rules import WorkingCalendar
 from tests.conftest import csrf_from
@@ -147,6 +148,45 @@ def test_landing_pages_link_to_the_dashboards(client, auth, people, make_child, 
     auth.sign_out()
     auth.sign_in(people[Role.MANAGER])
     assert 'href="/council/timetable"' in client.get("/council").text
+
+
+def _row_of(text: str, name: str) -> str:
+    """The table row that names `name` (its link), up to the row's end."""
+    start = text.index(f">{name}</a>")
+    return text[start : text.index("</tr>", start)]
+
+
+def test_a_late_review_is_flagged_wherever_staff_see_it(
+    client, auth, session, people, make_child, today
+):
+    # Olly's first review was due within 20 working days of coming into care: long gone by.
+    olly = make_child(became=today - timedelta(days=60), name="Olly")
+    # Fay's is still to come, but her meeting has been set for a week after it is due.
+    fay = make_child(became=today - timedelta(days=2), name="Fay")
+    due = fay.reviews[0].due_on
+    fay.reviews[0].scheduled_at = datetime.combine(due + timedelta(days=7), time(16), LONDON)
+    service.recompute_child(session, fay, today)
+    # Nat's is on time.
+    make_child(became=today - timedelta(days=2), name="Nat")
+    session.commit()
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+
+    caseload = client.get("/my-children").text
+    assert "Past its due date" in _row_of(caseload, "Olly")
+    assert "Meeting after its due date" in _row_of(caseload, "Fay")
+    nat = _row_of(caseload, "Nat")
+    assert "Past its due date" not in nat and "Meeting after its due date" not in nat
+
+    reviews = client.get("/timetable").text
+    reviews = reviews[reviews.index('id="next-reviews"') :]
+    assert "Past its due date" in _row_of(reviews, "Olly")
+    assert "Meeting after its due date" in _row_of(reviews, "Fay")
+
+    record = client.get(f"/children/{olly.public_id}").text
+    assert "Review 1 is late: it had to be held by" in record
+    record = client.get(f"/children/{fay.public_id}").text
+    assert "The meeting is set for after the day review 1 is due by." in record
+    assert f"Bring it forward to {due:%A} {due.day} {due:%B %Y} or before" in record
 
 
 def test_get_pages_never_write(client, auth, session, people, make_child, app, today):
