@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Child, Lateness, Review, ReviewStatus
-from ..models.review import LONDON
+from ..models.review import meeting_day
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
 from ..timetable.service import overdue_by_child
@@ -116,13 +116,8 @@ def caseload_page(
         )
     )
 
-    def meeting_day(scheduled_at: datetime | None, due_on: date | None) -> date:
-        # As Review.meeting_date: the scheduled day in London, or the due date until then.
-        if scheduled_at is not None:
-            return scheduled_at.astimezone(LONDON).date()
-        return due_on or date.max
-
-    keys.sort(key=lambda k: (meeting_day(k.scheduled_at, k.due_on), k.preferred_name))
+    # A child with no review still to come (no due date) sorts last.
+    keys.sort(key=lambda k: (meeting_day(k.due_on or date.max, k.scheduled_at), k.preferred_name))
     pages = max(1, -(-len(keys) // per_page))
     page = min(max(1, page), pages)
     shown = [k.id for k in keys[(page - 1) * per_page : page * per_page]]
