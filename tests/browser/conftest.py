@@ -120,6 +120,9 @@ def axe_violations(page: Page) -> list[str]:
     """Run axe with the WCAG 2.2 AA tags; return readable violations (empty when clean)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that sends a form returns once the answer starts to arrive; axe run then can find
+    # the new document still empty ("Cannot read properties of null", seen once in CI).
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     found = []
     for violation in results.response["violations"]:

@@ -124,6 +124,7 @@ def test_axe_finds_nothing_on_the_child_space(page: Page, jay, viewport):
     assert small_targets(page) == []
     for name in CODE:
         page.get_by_role("button", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
     found["my page"] = axe_violations(page)
     assert small_targets(page) == []
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -137,6 +138,7 @@ def test_each_display_choice_shows_at_once_and_saving_keeps_it(page: Page, jay):
     for name in CODE:
         page.get_by_role("button", name=name, exact=True).click()
     page.get_by_role("link", name="How my pages look").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How my pages look")
     body = page.locator("body")
     usual = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
