@@ -18,6 +18,12 @@ record) is not opened again: following all of them took over ten minutes here, f
 templates. The pages seen are written to test-results/pages-visited.txt (and any faults to
 test-results/pages-problems.txt), and their number must not fall below FLOORS.
 
+In CI (which runs the suite on SQLite and on PostgreSQL) the people are shared out between the two
+databases, each person's pages crawled on one; on a developer's machine everyone is crawled. What
+the crawl checks is what the browser shows, the same from either database; that every page
+renders on both is the access matrix's to check (tests/integration/security), for every route
+and every kind of person.
+
 200% text: Playwright's `add_style_tag` puts an inline <style> in the page, which our CSP
 (`style-src 'self'`, rightly) refuses. What is used instead is the browser's own default text size
 (CDP `Page.setFontSizes`, standard 16 -> 32 px): exactly what a reader's "text size" setting does,
@@ -50,16 +56,20 @@ from playwright.sync_api import (
     ViewportSize,
     expect,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
+from participation.audit import search as audit_search
+from participation.audit import service as audit_service
+from participation.audit.service import Actor
 from participation.child import service as space_service
 from participation.db import db
 from participation.demo import DEMO_PASSWORD, load_demo
 from participation.i18n import LANGUAGE_COOKIE
 from participation.models import (
     Audience,
+    AuditEvent,
     Child,
     Home,
     Milestone,
@@ -125,7 +135,9 @@ FLOORS = {
     "admin": 30,
     "child": 31,
 }
-TOTAL_FLOOR = 159
+# In CI, the people whose pages are crawled on SQLite; the others' on PostgreSQL (measured here:
+# 113 s and 117 s of the 230 s the crawl takes).
+PEOPLE_ON_SQLITE = frozenset({"visitor", "keyworker", "social worker", "child"})
 # Kinds of page before and after staff sign in, in each language other than English (measured).
 STAFF_LANGUAGE_FLOOR = 55
 
@@ -177,6 +189,18 @@ def demo(app: Flask) -> dict[str, list[str]]:
     keyworker.share_with_child(session, report, tom, today=date.today())
     keyworker.send_report(session, report, tom, "Grace Okafor; Daniel Hughes", today=date.today())
     session.commit()
+    # More than a page of the audit record, whoever is crawled before the administrator (in CI,
+    # half the people are crawled on each database): its older and newer pages are pages too.
+    events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    tom_acts = Actor("staff", tom.public_id, tom.role.value)
+    for _ in range(audit_search.PAGE_SIZE + 1 - events):
+        audit_service.record(
+            app.extensions["database"].engine,
+            tom_acts,
+            "sign-in",
+            subject_type="staff",
+            subject_id=tom_acts.id,
+        )
     held = keyworker.last_held_review(mia)
     assert held is not None
     decision = session.scalar(select(ReviewDecision).where(ReviewDecision.review_id == held.id))
@@ -676,7 +700,12 @@ def test_every_page_for_everyone_passes_the_checks(
     visited: dict[str, list[str]] = {}
     problems: list[str] = []
     took: dict[str, float] = {}
+    people = set(PEOPLE)
+    if os.environ.get("CI"):
+        people = set(half_here(people, PEOPLE_ON_SQLITE))
     for principal, email in PEOPLE.items():
+        if principal not in people:
+            continue
         started = time.monotonic()
         context.clear_cookies()
         crawl = new_crawl(app, context, principal, base_url)
@@ -701,31 +730,35 @@ def test_every_page_for_everyone_passes_the_checks(
     write_results("pages-problems.txt", problems)
 
     assert problems == []
-    fewer = {p: f"{counts[p]} < {floor}" for p, floor in FLOORS.items() if counts[p] < floor}
+    floors = {p: floor for p, floor in FLOORS.items() if p in people}
+    fewer = {p: f"{counts[p]} < {floor}" for p, floor in floors.items() if counts[p] < floor}
     assert fewer == {}, "fewer pages reached than before: see test-results/pages-visited.txt"
     # Nor fewer than the accessibility statement says were checked.
-    claimed = {crawl.key: crawl.pages for crawl in statement.CRAWLS}
+    claimed = {crawl.key: crawl.pages for crawl in statement.CRAWLS if crawl.key in people}
     assert {p: n for p, n in claimed.items() if counts.get(p, 0) < n} == {}, counts
-    assert sum(counts.values()) >= TOTAL_FLOOR, counts
 
 
-# The crawls in other languages check what the words change; the pages make the same queries as
-# in the English crawl, which runs on both databases. To keep CI's time (the suite on SQLite and
-# on PostgreSQL, side by side, each leg as long as the other) they are shared out: children's
-# pages and staff pages each in half the languages on each database.
+# The crawls in other languages check what the words change. To keep CI's time (the suite on
+# SQLite and on PostgreSQL, side by side, each leg as long as the other) they are shared out:
+# children's pages and staff pages each in half the languages on each database.
 ON_POSTGRESQL = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
 # Each half has a right-to-left language; a child reads in the other half of the staff's.
 STAFF_LANGUAGES_ON_SQLITE = frozenset({"ar", "cy", "ti"})
 
 
+def half_here(everything: set[str], on_sqlite: frozenset[str]) -> list[str]:
+    """What this leg crawls of `everything`: `on_sqlite` on SQLite, the rest on PostgreSQL
+    (checking first that each one named is there, and that each half has some)."""
+    assert on_sqlite.issubset(everything), "one of this half is not there to crawl"
+    assert 0 < len(on_sqlite) < len(everything), "each database crawls some"
+    return sorted((everything - on_sqlite) if ON_POSTGRESQL else on_sqlite)
+
+
 def languages_here(app: Flask, on_sqlite: frozenset[str]) -> list[str]:
-    """The languages other than English this leg crawls: `on_sqlite` on SQLite, the rest on
-    PostgreSQL (checking first that every language named is offered, and six at least are)."""
+    """The languages other than English this leg crawls (six at least are offered)."""
     others = {language for language in app.config["LANGUAGES"] if language != "en"}
     assert len(others) >= 6, others
-    assert on_sqlite.issubset(others), "a language of this half is not offered"
-    assert 0 < len(on_sqlite) < len(others), "each database crawls some languages"
-    return sorted((others - on_sqlite) if ON_POSTGRESQL else on_sqlite)
+    return half_here(others, on_sqlite)
 
 
 def test_every_child_page_in_every_language(
