@@ -2,6 +2,7 @@
    - Autosave of the words as the child types (so the idle lock never loses them). The first save
      of a new item makes it; the form then carries on as that item's "change" form.
    - Files too big to send are caught before sending, with the words still on the page.
+   - The photo and video buttons speak the child's language and show what was chosen.
    - "Getting your video ready" turns into the video when the worker has finished. */
 (function () {
   "use strict";
@@ -161,6 +162,55 @@
     });
   }
 
+  /* --- Choosing photos and a video ----------------------------------------------------------
+     The browser's own button says "Choose Files" in the browser's language; the label, in the
+     reader's, becomes the button (the file input lies over it, unseen, so a tap on it is a tap
+     on the input), and the photos chosen are shown as small pictures (or by name, when the
+     browser cannot show one: HEIC, a video). */
+  function setUpFilePickers(form) {
+    form.querySelectorAll(".file-picker").forEach(function (picker) {
+      var input = picker.querySelector('input[type="file"]');
+      var chosen = input && document.getElementById(input.id + "-chosen");
+      if (!chosen || !window.URL || !URL.createObjectURL) return;
+      var shown = [];
+      picker.classList.add("enhanced");
+      chosen.hidden = false;
+
+      function show() {
+        shown.forEach(function (url) { URL.revokeObjectURL(url); });
+        shown = [];
+        chosen.textContent = "";
+        var files = Array.prototype.slice.call(input.files || []);
+        var heading = document.createElement("p");
+        heading.textContent = chosen.getAttribute(files.length ? "data-chosen" : "data-nothing");
+        chosen.appendChild(heading);
+        if (!files.length) return;
+        var list = document.createElement("ul");
+        list.className = "chosen-files";
+        files.forEach(function (file) {
+          var item = document.createElement("li");
+          if (/^image\//.test(file.type)) {
+            var picture = document.createElement("img");
+            var url = URL.createObjectURL(file);
+            shown.push(url);
+            picture.alt = "";
+            picture.src = url;
+            picture.addEventListener("error", function () { picture.remove(); });
+            item.appendChild(picture);
+          }
+          var name = document.createElement("span");
+          name.textContent = file.name;
+          item.appendChild(name);
+          list.appendChild(item);
+        });
+        chosen.appendChild(list);
+      }
+
+      input.addEventListener("change", show);
+      show();
+    });
+  }
+
   /* --- Getting the video ready ------------------------------------------------------------- */
   function setUpWaiting() {
     var waiting = document.querySelectorAll("[data-status-url]");
@@ -185,6 +235,7 @@
 
   document.querySelectorAll("form.item-form").forEach(function (form) {
     setUpSizeCheck(form);
+    setUpFilePickers(form);
     if (form.hasAttribute("data-autosave")) setUpAutosave(form);
   });
   setUpWaiting();

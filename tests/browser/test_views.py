@@ -1,16 +1,19 @@
 """My views in a real browser: a child on a tablet adds words, a photo and a video (and sees
-"getting your video ready" turn into the video); every views page passes axe at three sizes,
-with 44 px targets and no sideways scrolling."""
+"getting your video ready" turn into the video), choosing photos with a button in their own
+language; every views page passes axe at three sizes, with 44 px targets and no sideways
+scrolling."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from babel.support import Translations
+from playwright.sync_api import Locator, Page, expect
 
 from participation.child import service as space_service
 from participation.db import db
@@ -66,6 +69,17 @@ def hand_over_and_unlock(page: Page, child) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
 
 
+def pictures_shown(page: Page, pictures: Locator) -> bool:
+    """True once every picture `pictures` finds has loaded as a real image (within 10 s).
+    Polled from here: wait_for_function's string predicate is eval'd in the page, which our CSP
+    (rightly) forbids."""
+    for _ in range(100):
+        if pictures.evaluate_all("all => all.every(i => i.complete && i.naturalWidth > 0)"):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def small_targets(page: Page) -> list[str]:
     """Every link, button and form control on the page smaller than 44x44 CSS px."""
     return page.evaluate(
@@ -108,14 +122,7 @@ def test_a_child_adds_words_a_photo_and_a_video_on_a_tablet(browser, base_url, a
     photo = page.get_by_role("img", name="Photo 1: My den")
     expect(photo).to_be_visible()
     # Loaded through the authorised route, as a real picture.
-    # Polled from here: wait_for_function's string predicate is eval'd in the page, which our
-    # CSP (rightly) forbids.
-    for _ in range(100):
-        if photo.evaluate("img => img.complete && img.naturalWidth > 0"):
-            break
-        page.wait_for_timeout(100)
-    else:
-        raise AssertionError("the photo never loaded through the media route")
+    assert pictures_shown(page, photo), "the photo never loaded through the media route"
 
     # A video: first "getting your video ready", then the video itself.
     with worker_not_run_yet(app) as huey:
@@ -144,6 +151,53 @@ def test_a_child_adds_words_a_photo_and_a_video_on_a_tablet(browser, base_url, a
     poster = page.evaluate("document.querySelector('video.item-video').poster")
     assert "/me/media/" in poster and poster.endswith("/poster")
     assert small_targets(page) == []
+    context.close()
+
+
+def test_the_photo_button_speaks_the_childs_language_and_shows_what_was_chosen(
+    browser, base_url, jay, made, tmp_path
+):
+    """The browser's own file button says "Choose Files" in the browser's language; a child
+    reading Welsh taps a button in Welsh instead, and sees the photos chosen before saving."""
+    welsh = Translations.load(str(Path(__file__).parents[2] / "translations"), ["cy"])
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.locator("#language-choice").select_option("cy")
+    page.locator("form.language-switch button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+
+    page.goto("/me/views/things-i-enjoy/add")
+    button = page.locator('label[for="photos"]')
+    expect(button).to_have_text(welsh.gettext("Add photos"))
+    chosen = page.locator("#photos-chosen")
+    expect(chosen).to_have_text(welsh.gettext("Nothing chosen yet."))
+    # The input lies unseen over its label: a tap on the button is a tap on the input.
+    assert page.locator("#photos").evaluate("e => getComputedStyle(e).opacity") == "0"
+    second = tmp_path / "IMG_0002.jpg"
+    two_colour((900, 1200)).save(second, "JPEG", quality=85)
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    assert box is not None
+    with page.expect_file_chooser() as chooser:
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    chooser.value.set_files([made["photo"], second])
+    expect(chosen).to_contain_text(welsh.gettext("You chose:"))
+    expect(chosen.locator("li")).to_have_count(2)
+    pictures = chosen.locator("img")
+    expect(pictures).to_have_count(2)
+    assert pictures_shown(page, pictures), "the photos chosen were not shown"
+    # Focus on the unseen input shows on the button.
+    page.locator("#photos").focus()
+    assert button.evaluate("e => getComputedStyle(e).boxShadow") != "none"
+    assert axe_violations(page) == []
+    assert small_targets(page) == []
+
+    page.get_by_role("button", name=welsh.gettext("Save")).tap()
+    expect(page).to_have_url(re.compile(r"/me/views/items/"))
+    expect(page.locator(".item-photo img")).to_have_count(2)
     context.close()
 
 
