@@ -684,6 +684,13 @@ class ReviewTimetable:
     number: int
     milestones: list[MilestoneView]
 
+    @property
+    def finished(self) -> bool:
+        """Held, with every task done: nothing left in it for anyone to do."""
+        return self.review.held_on is not None and all(
+            view.milestone.done_on is not None for view in self.milestones
+        )
+
 
 @dataclass(frozen=True)
 class ChildTimetable:

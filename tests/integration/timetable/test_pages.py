@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from participation.models import (
     AuditEvent,
@@ -546,6 +546,30 @@ def test_iro_records_the_review_held(client, auth, session, people, make_child, 
         (2, ReviewStatus.PLANNED),
     ]
     assert audited(session, "review-held") == 1
+
+
+def test_a_held_review_with_every_task_done_is_folded_away(
+    client, auth, session, people, make_child, today
+):
+    child = make_child(became=today - timedelta(days=200), held=[today - timedelta(days=120)])
+    held = next(review for review in child.reviews if review.held_on is not None)
+    tasks = select(Milestone.id).where(Milestone.review_id == held.id).order_by(Milestone.id)
+    last = session.scalars(tasks).all()[-1]
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+
+    def folded() -> bool:
+        page = client.get(f"/children/{child.public_id}").text
+        assert "Tasks for review 1" in page
+        return '<details class="done-tasks">' in page
+
+    def done(where) -> None:
+        session.execute(update(Milestone).where(where).values(done_on=today - timedelta(days=90)))
+        session.commit()
+
+    done(Milestone.id.in_(tasks) & (Milestone.id != last))
+    assert not folded(), "a task is still to do: the table stays open"
+    done(Milestone.id == last)
+    assert folded()
 
 
 @pytest.mark.parametrize(
