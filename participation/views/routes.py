@@ -296,9 +296,21 @@ def _service_problem(form: ItemForm | StaffItemForm, error: service.ViewsError) 
     getattr(form, target).errors = [words.problem(error.code)]
 
 
+def _ask_for_files_again(form: ItemForm | StaffItemForm) -> None:
+    """A form sent back with a problem cannot hold the files that were chosen (no browser lets a
+    page fill in a file input): say so on the field, so that they are not lost unnoticed."""
+    photos, videos = _chosen_files(form)
+    if not (photos or videos) or form.photos.errors or form.video.errors:
+        return  # nothing chosen, or the field already says what happened to them
+    field = form.photos if photos else form.video
+    field.errors = [_("Your photos or video were not added yet: choose them again.")]
+
+
 def _item_form_page(
     page: topics.TopicPage, form: ItemForm, item: Item | None = None, **context: Any
 ) -> str:
+    if request.method == "POST" and "conflict" not in context:
+        _ask_for_files_again(form)  # (a conflict says so in its own notice)
     return render_template(
         "views/item_form.html",
         page=page,
@@ -754,6 +766,12 @@ def staff_topics(public_id: str) -> ResponseLike:
     )
 
 
+def _staff_write_page(context: dict[str, Any]) -> str:
+    """The keyworker's form again, with its problem (and the files to choose again)."""
+    _ask_for_files_again(context["form"])
+    return render_template("views/staff_write.html", **context)
+
+
 @bp.route("/children/<public_id>/views/write", methods=["GET", "POST"])
 @staff(*WRITING_ROLES)
 @camera_allowed
@@ -775,10 +793,10 @@ def staff_write(public_id: str) -> ResponseLike:
         "faces": FEELING_FACES,
     }
     if not form.validate_on_submit():
-        return render_template("views/staff_write.html", **context)
+        return _staff_write_page(context)
     if not form.topic.data:
         form.topic.errors = [_("Choose the topic it is about.")]
-        return render_template("views/staff_write.html", **context)
+        return _staff_write_page(context)
     staff_member = g.principal.staff
     written = service.Words(
         text=form.text.data or "",
@@ -805,10 +823,10 @@ def staff_write(public_id: str) -> ResponseLike:
         )
     except _Refusal as refusal:
         _show_refusal(form, refusal)
-        return render_template("views/staff_write.html", **context)
+        return _staff_write_page(context)
     except service.ViewsError as error:
         _service_problem(form, error)
-        return render_template("views/staff_write.html", **context)
+        return _staff_write_page(context)
     _queue().queue(service.processing_videos(found))
     audit("write-view-item-with-child", subject_type="view-item", subject_id=found.public_id)
     flash(

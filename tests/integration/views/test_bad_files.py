@@ -148,7 +148,17 @@ def test_words_too_long_with_a_photo_keep_the_words_and_store_nothing(
     assert response.status_code == 200
     page = response.text.replace("&#39;", "'")
     assert "That's a bit long" in page and long_words in page
+    # A browser cannot be given the photo back: the child is told to choose it again.
+    again = "Your photos or video were not added yet: choose them again."
+    assert f'<a href="#photos">{again}</a>' in page
     _nothing_kept(app, session, store)
+
+
+def test_a_photo_refused_on_its_own_is_not_asked_for_twice(views, media_dir):
+    response = views.add(text=WORDS, photos=[(BAD_TEXT_FILES["php"], "x.jpg")])
+    page = response.text.replace("&#39;", "'")
+    assert "We couldn't use that photo." in page
+    assert "choose them again" not in page
 
 
 def test_a_body_over_the_cap_gets_the_413_page_in_child_words(
