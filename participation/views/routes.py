@@ -298,12 +298,17 @@ def _service_problem(form: ItemForm | StaffItemForm, error: service.ViewsError) 
 
 def _ask_for_files_again(form: ItemForm | StaffItemForm) -> None:
     """A form sent back with a problem cannot hold the files that were chosen (no browser lets a
-    page fill in a file input): say so on the field, so that they are not lost unnoticed."""
+    page fill in a file input): say so, so that none of them is lost unnoticed. A field whose
+    own file was refused says why already; the good files beside a refused one are asked for."""
     photos, videos = _chosen_files(form)
-    if not (photos or videos) or form.photos.errors or form.video.errors:
-        return  # nothing chosen, or the field already says what happened to them
-    field = form.photos if photos else form.video
-    field.errors = [_("Your photos or video were not added yet: choose them again.")]
+    if form.photos.errors and len(photos) > 1:
+        also = _("Choose the other photos again too.")
+        form.photos.errors = [f"{form.photos.errors[0]} {also}"]
+    dropped = [
+        f for f, files in ((form.photos, photos), (form.video, videos)) if files and not f.errors
+    ]
+    if dropped:
+        dropped[0].errors = [_("Your photos or video were not added yet: choose them again.")]
 
 
 def _item_form_page(

@@ -128,7 +128,19 @@ def test_a_good_photo_with_a_bad_video_keeps_nothing(views, app, session, store,
         video=(_audio_only(media_dir), "v.mp4"),
     )
     _refused(response, "That file has sound but no pictures.")
+    # The good photo went with it: the child is asked to choose it again.
+    assert '<a href="#photos">Your photos or video were not added yet' in response.text
     _nothing_kept(app, session, store)
+
+
+def test_one_bad_photo_among_several_asks_for_the_others_again(views, media_dir):
+    good = jpeg_bytes(tmp=media_dir)
+    response = views.add(
+        text=WORDS, photos=[(good, "a.jpg"), (BAD_TEXT_FILES["php"], "b.jpg"), (good, "c.jpg")]
+    )
+    page = response.text.replace("&#39;", "'")
+    assert "Photo 2: We couldn't use that photo." in page
+    assert "Choose the other photos again too." in page
 
 
 def test_a_refused_photo_when_changing_keeps_the_new_words(views, session, store, media_dir):
