@@ -268,6 +268,9 @@ def _prepare_and_save(
         except uploads.Refused as refused:
             if refused.which == "photo":
                 message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
+                if len(photos) > 1:  # the good ones go back with the refused one
+                    also = _("Choose the other photos again too.")
+                    message = f"{message} {also}"
                 raise _Refusal(f"{message} {kept}", "photos") from refused
             raise _Refusal(
                 f"{words.video_refused(refused.reason, limits)} {kept}", "video"
@@ -299,11 +302,9 @@ def _service_problem(form: ItemForm | StaffItemForm, error: service.ViewsError) 
 def _ask_for_files_again(form: ItemForm | StaffItemForm) -> None:
     """A form sent back with a problem cannot hold the files that were chosen (no browser lets a
     page fill in a file input): say so, so that none of them is lost unnoticed. A field whose
-    own file was refused says why already; the good files beside a refused one are asked for."""
+    own file was refused says why already (and asks for the other photos beside a refused one);
+    a good file beside a refused one in the other field is asked for here."""
     photos, videos = _chosen_files(form)
-    if form.photos.errors and len(photos) > 1:
-        also = _("Choose the other photos again too.")
-        form.photos.errors = [f"{form.photos.errors[0]} {also}"]
     dropped = [
         f for f, files in ((form.photos, photos), (form.video, videos)) if files and not f.errors
     ]

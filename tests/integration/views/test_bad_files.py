@@ -133,6 +133,15 @@ def test_a_good_photo_with_a_bad_video_keeps_nothing(views, app, session, store,
     _nothing_kept(app, session, store)
 
 
+def test_too_many_photos_are_refused_in_child_words(views, app, session, store, media_dir):
+    photo = jpeg_bytes(tmp=media_dir)
+    response = views.add(text=WORDS, photos=[(photo, f"p{n}.jpg") for n in range(11)])
+    page = response.text.replace("&#39;", "'")
+    assert "That's a lot of photos! You can add up to 10 to each thing." in page
+    assert "Choose the other photos again too." not in page  # none was singled out
+    _nothing_kept(app, session, store)
+
+
 def test_one_bad_photo_among_several_asks_for_the_others_again(views, media_dir):
     good = jpeg_bytes(tmp=media_dir)
     response = views.add(
