@@ -268,9 +268,6 @@ def _prepare_and_save(
         except uploads.Refused as refused:
             if refused.which == "photo":
                 message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
-                if len(photos) > 1:  # the good ones go back with the refused one
-                    also = _("Choose the other photos again too.")
-                    message = f"{message} {also}"
                 raise _Refusal(f"{message} {kept}", "photos") from refused
             raise _Refusal(
                 f"{words.video_refused(refused.reason, limits)} {kept}", "video"

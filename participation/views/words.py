@@ -19,7 +19,10 @@ def photo_refused(reason: str, number: int, several: bool) -> str:
     else:
         text = _("We couldn't use that photo. Try a different one.")
     if several:
-        return _("Photo %(number)d: %(problem)s", number=number, problem=text)
+        # The good photos go back with the refused one: a form cannot keep any of them.
+        which = _("Photo %(number)d: %(problem)s", number=number, problem=text)
+        also = _("Choose the other photos again too.")
+        return f"{which} {also}"
     return text
 
 

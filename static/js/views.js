@@ -174,6 +174,7 @@
       if (!chosen || !window.URL || !URL.createObjectURL) return;
       var shown = [];
       picker.classList.add("enhanced");
+      picker.querySelector("label").classList.add("button", "secondary");
       chosen.hidden = false;
 
       function show() {
@@ -199,6 +200,7 @@
             item.appendChild(picture);
           }
           var name = document.createElement("span");
+          name.dir = "auto"; // a file's name in its own direction, on a right-to-left page too
           name.textContent = file.name;
           item.appendChild(name);
           list.appendChild(item);
