@@ -46,7 +46,16 @@ from .sharing import (
     SharingExplained,
 )
 from .timetable import EventDecision, EventKind, Milestone, SignificantEvent
-from .views import Item, ItemAuthor, ItemKind, MediaFile, MediaKind, MediaStatus, ViewsSettings
+from .views import (
+    HeldFile,
+    Item,
+    ItemAuthor,
+    ItemKind,
+    MediaFile,
+    MediaKind,
+    MediaStatus,
+    ViewsSettings,
+)
 from .workspaces import (
     ChildReportResponse,
     DecisionFollowUp,
@@ -99,6 +108,7 @@ __all__ = [
     "EventKind",
     "Food",
     "Happened",
+    "HeldFile",
     "Home",
     "HomeKind",
     "InMeeting",

@@ -120,8 +120,36 @@ class Item(HasPublicId, Base):
         return [m for m in self.media if m.kind == MediaKind.VIDEO]
 
 
-class MediaFile(HasPublicId, Base):
-    """A photo or video of an item, as stored: keys into the media store, never a file name.
+class StoredFile:
+    """What a stored photo or video is, whether it is an item's (MediaFile) or held for a form
+    (HeldFile): keys into the media store, never a file name, and what the checks measured."""
+
+    kind: Mapped[MediaKind] = mapped_column(str_enum(MediaKind))
+    storage_key: Mapped[str | None] = mapped_column(String(512), unique=True)
+    # The photo's thumbnail, or the video's poster frame.
+    thumb_key: Mapped[str | None] = mapped_column(String(512), unique=True)
+    raw_key: Mapped[str | None] = mapped_column(String(512), unique=True)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    def stored_keys(self) -> list[str]:
+        """Every stored object this row points at."""
+        return [k for k in (self.storage_key, self.thumb_key, self.raw_key) if k]
+
+    def stored_values(self) -> dict[str, object]:
+        """These columns' values, to make the other kind of row for the same stored files."""
+        return {name: getattr(self, name) for name in STORED_FILE_COLUMNS}
+
+
+# The mixin's columns, in order (its annotations are exactly its columns).
+STORED_FILE_COLUMNS = tuple(StoredFile.__annotations__)
+
+
+class MediaFile(HasPublicId, StoredFile, Base):
+    """A photo or video of an item, as stored.
 
     A photo is stored cleaned at once (`storage_key`, thumbnail in `thumb_key`). A video is kept
     raw under `raw_key` (a private incoming key, never served) while `status` is PROCESSING; the
@@ -133,18 +161,8 @@ class MediaFile(HasPublicId, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("view_items.id"), index=True)
-    kind: Mapped[MediaKind] = mapped_column(str_enum(MediaKind))
     status: Mapped[MediaStatus] = mapped_column(str_enum(MediaStatus))
     failure_reason: Mapped[str | None] = mapped_column(String(32))
-    storage_key: Mapped[str | None] = mapped_column(String(512), unique=True)
-    # The photo's thumbnail, or the video's poster frame.
-    thumb_key: Mapped[str | None] = mapped_column(String(512), unique=True)
-    raw_key: Mapped[str | None] = mapped_column(String(512), unique=True)
-    width: Mapped[int | None] = mapped_column(Integer)
-    height: Mapped[int | None] = mapped_column(Integer)
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
-    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
     # How many times the worker has started on this video (a crash loop ends as "failed").
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[Timestamp]
@@ -156,6 +174,31 @@ class MediaFile(HasPublicId, Base):
     def ready(self) -> bool:
         return self.status == MediaStatus.READY
 
-    def stored_keys(self) -> list[str]:
-        """Every stored object this row points at."""
-        return [k for k in (self.storage_key, self.thumb_key, self.raw_key) if k]
+
+class HeldFile(HasPublicId, StoredFile, Base):
+    """A photo or video that passed every check on a form that came back with a problem (words
+    too long, another file refused, no topic chosen): stored as it would be for an item, and held
+    for the sitting that sent it, so the child does not have to find and choose it again.
+
+    Only the session that sent it sees it (`security.policy.can_view_held`). Saving the form
+    turns it into the item's MediaFile (the stored files stay where they are); otherwise
+    `flask sweep` deletes it once its session has ended or it is a day old.
+    """
+
+    __tablename__ = "held_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auth_session_id: Mapped[int] = mapped_column(ForeignKey("auth_sessions.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    created_at: Mapped[Timestamp] = mapped_column(index=True)
+
+    @classmethod
+    def holding(cls, media: MediaFile, *, auth_session_id: int, child_id: int) -> HeldFile:
+        """Hold a stored file that is not (yet) any item's."""
+        return cls(auth_session_id=auth_session_id, child_id=child_id, **media.stored_values())
+
+    def for_item(self) -> MediaFile:
+        """The item's row for this file: the same stored files, ready to show (a photo) or
+        waiting for the worker (a video, stored raw like any new upload)."""
+        status = MediaStatus.READY if self.kind == MediaKind.PHOTO else MediaStatus.PROCESSING
+        return MediaFile(status=status, **self.stored_values())

@@ -30,6 +30,8 @@ from ..models import AuditEvent, Base, Child, MediaFile, StaffMember
 NOT_EXPORTED: dict[str, str] = {
     "auth_sessions": "sign-in sessions on a device: technical, and hold session tokens",
     "personal_links": "links to open the child's space: hold a token that opens it",
+    "held_files": "photos and videos on a form not yet saved, kept for a day at most for the "
+    "same session; saved, they are the item's media and exported with it",
 }
 # Columns never exported, wherever they are: they would let someone act as the child or staff.
 SECRET_COLUMNS = ("hash", "token", "secret", "picture_code")

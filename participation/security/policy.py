@@ -10,7 +10,17 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, Select, exists, select, true
 from sqlalchemy.orm import Session, object_session
 
-from ..models import Assignment, Audience, Child, Item, ItemAuthor, MediaFile, Review, Role
+from ..models import (
+    Assignment,
+    Audience,
+    Child,
+    HeldFile,
+    Item,
+    ItemAuthor,
+    MediaFile,
+    Review,
+    Role,
+)
 from ..sharing import state as sharing_state
 from .principal import ChildPrincipal, Principal, StaffPrincipal
 
@@ -175,6 +185,15 @@ def can_view_item(principal: Principal, item: Item) -> bool:
 def can_view_media(principal: Principal, media_file: MediaFile) -> bool:
     """May this principal see a stored photo or video? Exactly when they may see its item."""
     return can_view_item(principal, media_file.item)
+
+
+def can_view_held(principal: Principal, held: HeldFile) -> bool:
+    """May this principal see a photo held between tries of a form? Only the sitting that sent
+    it (the same child session, or the same keyworker's session): it belongs to no item yet, so
+    no sharing choice reaches it, and the same person signed in elsewhere does not see it."""
+    if not isinstance(principal, (ChildPrincipal, StaffPrincipal)):
+        return False
+    return held.auth_session_id == principal.auth_session.id
 
 
 def can_change_item(principal: Principal, item: Item) -> bool:

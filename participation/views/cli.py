@@ -8,7 +8,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -31,6 +31,7 @@ class MediaSweep:
     temp_files: int
     upload_leftovers: int
     orphans: int
+    held: int = 0  # files held between tries of a form, let go (see service.sweep_held)
 
 
 def stored_at(storage: Storage, key: str) -> float | None:
@@ -70,8 +71,11 @@ def sweep_media(
 ) -> MediaSweep:
     """Remove, once older than the grace period: temporary files of interrupted writes,
     leftover uploads, and stored photos and videos that no row points at (a crash between
-    storing a file and committing its row). Anything younger may be a save in progress."""
-    cutoff = (now if now is not None else time.time()) - older_than_seconds
+    storing a file and committing its row). Anything younger may be a save in progress.
+    First, let go of files held for a form whose session has ended or that are a day old."""
+    moment = now if now is not None else time.time()
+    held = service.sweep_held(session, storage, datetime.fromtimestamp(moment, UTC))
+    cutoff = moment - older_than_seconds
     temp = storage.sweep_temp(older_than_seconds) if isinstance(storage, FolderStorage) else 0
     leftovers = _clear_upload_folder(uploads, cutoff) if uploads.is_dir() else 0
     used = set(service.media_references(session))
@@ -84,7 +88,7 @@ def sweep_media(
             if written is not None and written < cutoff:
                 storage.delete(key)
                 orphans += 1
-    return MediaSweep(temp, leftovers, orphans)
+    return MediaSweep(temp, leftovers, orphans, held)
 
 
 @click.group("media", help="Look after stored photos and videos.")
@@ -111,6 +115,7 @@ def media_sweep(older_than_minutes: int) -> None:
     click.echo(f"Removed {result.temp_files} temporary files.")
     click.echo(f"Removed {result.upload_leftovers} leftover uploads.")
     click.echo(f"Removed {result.orphans} stored files no record points at.")
+    click.echo(f"Let go of {result.held} photos and videos held for forms never sent again.")
 
 
 @click.command("worker", help="Get children's videos ready (the task queue's consumer).")

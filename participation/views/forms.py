@@ -16,8 +16,10 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
+    Field,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -123,6 +125,30 @@ class VersionField(HiddenField):
         return int(value) if value.isdigit() and len(value) < 10 else None
 
 
+# More than an item may hold, so that "too many photos" can be seen and put right; a bound on
+# what one sending may ask the database for.
+MAX_HELD = 50
+
+
+class HeldField(Field):
+    """The photos and videos held from an earlier try of this form (see HeldFile), as hidden
+    inputs carrying their ids. Which of them are really this sitting's is the route's question."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        ids = [value for value in valuelist if isinstance(value, str) and 0 < len(value) <= 32]
+        self.data = ids[:MAX_HELD]
+
+    def ids(self) -> list[str]:
+        return list(self.data or [])
+
+    def __call__(self, **kwargs: Any) -> Markup:
+        name = escape(self.name)
+        return Markup("").join(
+            Markup('<input type="hidden" name="{}" value="{}">').format(name, value)
+            for value in self.ids()
+        )
+
+
 # --- The feelings scale: faces, always with words -------------------------------------------
 
 FEELING_WORDS: dict[int, LazyString] = {
@@ -171,6 +197,7 @@ class ItemForm(FlaskForm):
     )
     author = OptionalRadioField(_l("Who wrote this down?"), choices=[])
     remove = MultiCheckboxField(_l("Take away"), choices=[])
+    held = HeldField()
     version = VersionField()
 
     def set_up(
@@ -214,10 +241,18 @@ class StaffItemForm(FlaskForm):
         _l("What is in the photo or video? (optional)"),
         validators=[NoLongerThan(service.CAPTION_LIMIT)],
     )
+    remove = MultiCheckboxField(_l("Take away"), choices=[])
+    held = HeldField()
 
-    def set_up(self, band: AgeBand, topic_choices: list[SelectChoice]) -> None:
+    def set_up(
+        self,
+        band: AgeBand,
+        topic_choices: list[SelectChoice],
+        media: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.feeling.choices = feeling_choices(band)
         self.topic.choices = topic_choices
+        self.remove.choices = [SelectChoice(value, label) for value, label in media]
 
     def feeling_value(self) -> int | None:
         value = self.feeling.data

@@ -47,8 +47,10 @@ from ..models import (
     AgeBand,
     Child,
     ChildSpace,
+    HeldFile,
     Item,
     ItemAuthor,
+    MediaFile,
     MediaKind,
     MediaStatus,
     Role,
@@ -243,43 +245,154 @@ class _Refusal(Exception):
         self.field = field
 
 
-def _prepare_and_save(
-    uploads_chosen: tuple[list[FileStorage], list[FileStorage]],
-    has_words: bool,
-    save: Any,
-) -> Item:
-    """Check and clean the chosen files, then call `save(prepared)` (files first, then rows).
+class _Files:
+    """The photos and video one sending of an item form carries: those held from an earlier try
+    (and still wanted) and those chosen now.
+
+    When the form goes back with a problem (words too long, another file refused, no topic
+    chosen, a change from another tablet), the chosen files that pass every check are held too
+    (service.hold), and the page shows them all again with the rest of the answers: nothing has
+    to be found and chosen twice. Saving makes the held files the item's."""
+
+    def __init__(self, form: ItemForm | StaffItemForm, the_child: Child) -> None:
+        self.form = form
+        self.child = the_child
+        self.held = service.held_files(
+            db.session(),
+            form.held.ids(),
+            auth_session_id=g.principal.auth_session.id,
+            child=the_child,
+        )
+        self.settled = False  # the chosen files were saved, held, or asked for again
+
+    def choices(self, photos_before: int = 0) -> list[tuple[str, str]]:
+        """ "Take away" choices for the held files, numbered after the item's own photos."""
+        found = []
+        number = photos_before
+        for held in self.held:
+            if held.kind == MediaKind.PHOTO:
+                number += 1
+                found.append((held.public_id, _("Take away photo %(number)d", number=number)))
+            else:
+                found.append((held.public_id, _("Take away the video")))
+        return found
+
+    def let_go_taken_away(self) -> None:
+        """The held files ticked "take away" go now. Not on a sending that may not write: one
+        whose token had run out, or an autosave (which carries words only)."""
+        if not self._may_write():
+            return
+        ticked = set(self.form.remove.data or [])
+        gone = [held for held in self.held if held.public_id in ticked]
+        service.let_go(db.session(), _storage(), gone)
+        self.held = [held for held in self.held if held not in gone]
+
+    def _may_write(self) -> bool:
+        timed_out = g.get("csrf_timed_out") or self.form.csrf_token.errors
+        return request.method == "POST" and not timed_out and not _autosaving()
+
+    def chosen(self) -> tuple[list[FileStorage], list[FileStorage]]:
+        return uploads.chosen(self.form.photos.data), uploads.chosen(self.form.video.data)[:1]
+
+    def counts(self, keeping: list[MediaFile] | None = None) -> tuple[int, int]:
+        """Photos and videos the item would have: `keeping` (its own), held, chosen now."""
+        photos, videos = self.chosen()
+        kinds = [f.kind for f in keeping or []] + [f.kind for f in self.held]
+        return service.file_counts(kinds, len(photos), len(videos))
+
+    def prepare(
+        self, stack: contextlib.ExitStack, work: Path, has_words: bool
+    ) -> tuple[uploads.Prepared, _Refusal | None]:
+        """Check and clean every chosen file; the good ones, and the first refusal if any."""
+        photos, videos = self.chosen()
+        limits = _limits()
+        prepared = uploads.Prepared()
+        refusals: list[_Refusal] = []
+        for number, upload in enumerate(photos, 1):
+            path = stack.enter_context(uploads.on_disk(upload, work))
+            try:
+                prepared.photos.append(uploads.prepare_photo(path, work, limits, number))
+            except uploads.Refused as refused:
+                message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
+                refusals.append(_Refusal(f"{message} {words.kept(has_words)}", "photos"))
+        if videos:
+            path = stack.enter_context(uploads.on_disk(videos[0], work))
+            try:
+                prepared.video = uploads.prepare_video(path, limits)
+            except uploads.Refused as refused:
+                message = words.video_refused(refused.reason, limits)
+                refusals.append(_Refusal(f"{message} {words.kept(has_words)}", "video"))
+        return prepared, refusals[0] if refusals else None
+
+    def hold(self, prepared: uploads.Prepared) -> None:
+        """Hold what passed the checks for the next try (or, if the store fails, ask again)."""
+        self.settled = True
+        try:
+            self.held += service.hold(
+                db.session(),
+                _storage(),
+                prepared,
+                auth_session_id=g.principal.auth_session.id,
+                child=self.child,
+            )
+        except service.StoreFailed:
+            _ask_for_files_again(self.form)
+
+    def keep_for_next_try(self) -> None:
+        """The form goes back with a problem: hold the chosen files that pass the checks, and
+        say what is wrong with any that do not. A sending whose token had run out writes
+        nothing (holding is writing): its files are asked for again instead."""
+        if self.settled:
+            return
+        self.settled = True
+        if not any(self.chosen()):
+            return
+        if not self._may_write():
+            _ask_for_files_again(self.form)
+            return
+        has_words = bool((self.form.text.data or "").strip())
+        with contextlib.ExitStack() as stack:
+            work = Path(stack.enter_context(uploads.work_folder(current_app)))
+            prepared, refusal = self.prepare(stack, work, has_words)
+            if refusal is not None:
+                _show_refusal(self.form, refusal)
+            self.hold(prepared)
+
+    def show_on(
+        self, form: ItemForm | StaffItemForm, saved: list[tuple[str, str]], photos_before: int
+    ) -> None:
+        """Put the held files on the page: their ids, and "take away" beside each (after the
+        item's own photos and video, `saved`)."""
+        form.held.data = [held.public_id for held in self.held]
+        offered = [*saved, *self.choices(photos_before)]
+        form.remove.choices = [SelectChoice(value, label) for value, label in offered]
+        values = {value for value, _label in offered}
+        form.remove.data = [value for value in form.remove.data or [] if value in values]
+
+
+def _prepare_and_save(files: _Files, has_words: bool, save: Any) -> Item:
+    """Check and clean the chosen files, then call `save(prepared, held)` (files first, then
+    rows). Anything wrong (a refused file, a rule of the service, a change from another tablet)
+    is raised after the files that passed are held for the next try.
 
     Raises _Refusal with the child's words for anything that cannot be used or stored.
     """
-    photos, videos = uploads_chosen
-    limits = _limits()
-    kept = words.kept(has_words)
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(uploads.work_folder(current_app)))
-        prepared = uploads.Prepared()
+        prepared, refusal = files.prepare(stack, work, has_words)
         try:
-            for number, upload in enumerate(photos, 1):
-                path = stack.enter_context(uploads.on_disk(upload, work))
-                prepared.photos.append(uploads.prepare_photo(path, work, limits, number))
-            if videos:
-                path = stack.enter_context(uploads.on_disk(videos[0], work))
-                prepared.video = uploads.prepare_video(path, limits)
-        except uploads.Refused as refused:
-            if refused.which == "photo":
-                message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
-                raise _Refusal(f"{message} {kept}", "photos") from refused
-            raise _Refusal(
-                f"{words.video_refused(refused.reason, limits)} {kept}", "video"
-            ) from refused
-        try:
-            return save(prepared)
+            if refusal is not None:
+                raise refusal
+            saved: Item = save(prepared, files.held)
+        except (_Refusal, service.ViewsError, service.ItemConflict):
+            files.hold(prepared)  # while the cleaned files are still in the work folder
+            raise
         except service.StoreFailed as failed:
-            raise _Refusal(f"{words.problem('store')} {kept}", "photos") from failed
-
-
-def _chosen_files(form: ItemForm | StaffItemForm) -> tuple[list[FileStorage], list[FileStorage]]:
-    return uploads.chosen(form.photos.data), uploads.chosen(form.video.data)[:1]
+            files.settled = True
+            message = f"{words.problem('store')} {words.kept(has_words)}"
+            raise _Refusal(message, "photos") from failed
+        files.settled = True
+        return saved
 
 
 def _show_refusal(form: ItemForm | StaffItemForm, refusal: _Refusal) -> None:
@@ -297,11 +410,10 @@ def _service_problem(form: ItemForm | StaffItemForm, error: service.ViewsError) 
 
 
 def _ask_for_files_again(form: ItemForm | StaffItemForm) -> None:
-    """A form sent back with a problem cannot hold the files that were chosen (no browser lets a
-    page fill in a file input): say so, so that none of them is lost unnoticed. A field whose
-    own file was refused says why already (and asks for the other photos beside a refused one);
-    a good file beside a refused one in the other field is asked for here."""
-    photos, videos = _chosen_files(form)
+    """Files that could not be held (a sending whose token had run out writes nothing; a store
+    that failed) cannot come back either: no browser lets a page fill in a file input. Say so,
+    so that none of them is lost unnoticed (a field whose own file was refused says why)."""
+    photos, videos = uploads.chosen(form.photos.data), uploads.chosen(form.video.data)
     dropped = [
         f for f, files in ((form.photos, photos), (form.video, videos)) if files and not f.errors
     ]
@@ -309,16 +421,41 @@ def _ask_for_files_again(form: ItemForm | StaffItemForm) -> None:
         dropped[0].errors = [_("Your photos or video were not added yet: choose them again.")]
 
 
+def _thumbnails(
+    item: Item | None, held: list[HeldFile], endpoint: str, held_endpoint: str
+) -> dict[str, str]:
+    """The small picture beside each "take away" choice: the item's ready photos and the held
+    photos (a video shows its words only)."""
+    found = {}
+    for media in item.media if item is not None else []:
+        if media.kind == MediaKind.PHOTO and media.status == MediaStatus.READY:
+            found[media.public_id] = url_for(endpoint, media_id=media.public_id, variant="thumb")
+    for row in held:
+        if row.kind == MediaKind.PHOTO:
+            found[row.public_id] = url_for(held_endpoint, held_id=row.public_id)
+    return found
+
+
 def _item_form_page(
-    page: topics.TopicPage, form: ItemForm, item: Item | None = None, **context: Any
+    page: topics.TopicPage,
+    form: ItemForm,
+    item: Item | None = None,
+    files: _Files | None = None,
+    **context: Any,
 ) -> str:
-    if request.method == "POST" and "conflict" not in context:
-        _ask_for_files_again(form)  # (a conflict says so in its own notice)
+    held: list[HeldFile] = []
+    if files is not None:
+        files.keep_for_next_try()
+        saved = _media_choices(item) if item is not None else []
+        files.show_on(form, saved, len(item.photos) if item is not None else 0)
+        held = files.held
     return render_template(
         "views/item_form.html",
         page=page,
         form=form,
         item=item,
+        held=held,
+        thumbnails=_thumbnails(item, held, "views.my_media", "views.my_held"),
         limits=_limits(),
         max_upload=current_app.config.get("MAX_CONTENT_LENGTH") or 0,
         faces=FEELING_FACES,
@@ -346,11 +483,14 @@ def add(topic: str) -> ResponseLike:
     the_child = g.principal.child
     scribe = _scribe()
     form = ItemForm(data={"author": AUTHOR_CHILD})
-    form.set_up(_band(), scribe.name if scribe else None)
-    if not form.validate_on_submit():
+    files = _Files(form, the_child)
+    form.set_up(_band(), scribe.name if scribe else None, files.choices())
+    valid = form.validate_on_submit()
+    files.let_go_taken_away()
+    if not valid:
         if _autosaving():
             return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
-        return _item_form_page(page, form)
+        return _item_form_page(page, form, files=files)
     child_words = _child_words(form, scribe)
     session = db.session()
     if _autosaving():
@@ -367,27 +507,27 @@ def add(topic: str) -> ResponseLike:
         except service.ViewsError as error:
             return _not_saved(422 if error.code != "empty" else 200, words.problem(error.code))
         return _saved_json(found)
-    chosen = _chosen_files(form)
     try:
-        service.check_contents(child_words, len(chosen[0]), len(chosen[1]))
+        service.check_contents(child_words, *files.counts())
         found = _prepare_and_save(
-            chosen,
+            files,
             bool(child_words.text.strip()),
-            lambda prepared: service.add_item(
+            lambda prepared, held: service.add_item(
                 session,
                 _storage(),
                 child=the_child,
                 topic=topic,
                 words=child_words,
                 prepared=prepared,
+                held=held,
             ),
         )
     except _Refusal as refusal:
         _show_refusal(form, refusal)
-        return _item_form_page(page, form)
+        return _item_form_page(page, form, files=files)
     except service.ViewsError as error:
         _service_problem(form, error)
-        return _item_form_page(page, form)
+        return _item_form_page(page, form, files=files)
     _queue().queue(service.processing_videos(found))
     audit("add-view-item", subject_type="view-item", subject_id=found.public_id)
     flash(_("Saved. Only you can see it."), "success")
@@ -403,7 +543,7 @@ def _media_choices(found: Item) -> list[tuple[str, str]]:
     return choices
 
 
-def _change_form(found: Item, scribe: StaffMember | None) -> ItemForm:
+def _change_form(found: Item, scribe: StaffMember | None) -> tuple[ItemForm, _Files]:
     if request.method == "POST":
         form = ItemForm()
     else:
@@ -416,8 +556,10 @@ def _change_form(found: Item, scribe: StaffMember | None) -> ItemForm:
                 "version": str(found.version),
             }
         )
-    form.set_up(_band(), scribe.name if scribe else None, _media_choices(found))
-    return form
+    files = _Files(form, found.child)
+    choices = _media_choices(found) + files.choices(len(found.photos))
+    form.set_up(_band(), scribe.name if scribe else None, choices)
+    return form, files
 
 
 @bp.route("/me/views/items/<item_id>/change", methods=["GET", "POST"])
@@ -441,13 +583,15 @@ def change(item_id: str) -> ResponseLike:
         return _not_found("item")
     page = _topic_page(found.topic, must_be_visible=False)
     scribe = _scribe(found)
-    form = _change_form(found, scribe)
-    if not form.validate_on_submit():
+    form, files = _change_form(found, scribe)
+    valid = form.validate_on_submit()
+    files.let_go_taken_away()
+    if not valid:
         if _autosaving():
             return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
-        return _item_form_page(page, form, found)
+        return _item_form_page(page, form, found, files)
     if form.version.loaded() != found.version:
-        return _conflict(page, form, found)
+        return _conflict(page, form, found, files)
     child_words = _child_words(form, scribe)
     storage = _storage()
     if _autosaving():
@@ -465,19 +609,14 @@ def change(item_id: str) -> ResponseLike:
         except service.ViewsError as error:
             return _not_saved(422, words.problem(error.code))
         return _saved_json(found)
-    chosen = _chosen_files(form)
     remove = set(form.remove.data or [])
     keeping = [m for m in found.media if m.public_id not in remove]
     try:
-        service.check_contents(
-            child_words,
-            sum(m.kind == MediaKind.PHOTO for m in keeping) + len(chosen[0]),
-            sum(m.kind == MediaKind.VIDEO for m in keeping) + len(chosen[1]),
-        )
+        service.check_contents(child_words, *files.counts(keeping))
         _prepare_and_save(
-            chosen,
+            files,
             bool(child_words.text.strip()),
-            lambda prepared: service.change_item(
+            lambda prepared, held: service.change_item(
                 session,
                 storage,
                 found,
@@ -485,16 +624,17 @@ def change(item_id: str) -> ResponseLike:
                 words=child_words,
                 prepared=prepared,
                 remove=sorted(remove),
+                held=held,
             ),
         )
     except _Refusal as refusal:
         _show_refusal(form, refusal)
-        return _item_form_page(page, form, found)
+        return _item_form_page(page, form, found, files)
     except service.ViewsError as error:
         _service_problem(form, error)
-        return _item_form_page(page, form, found)
+        return _item_form_page(page, form, found, files)
     except service.ItemConflict:
-        return _conflict(page, form, found)
+        return _conflict(page, form, found, files)
     _queue().queue(service.processing_videos(found))
     audit("change-view-item", subject_type="view-item", subject_id=found.public_id)
     flash(_("Saved. Only you can see it."), "success")
@@ -508,7 +648,7 @@ def _conflict_message() -> str:
     )
 
 
-def _conflict(page: topics.TopicPage, form: ItemForm, found: Item) -> ResponseLike:
+def _conflict(page: topics.TopicPage, form: ItemForm, found: Item, files: _Files) -> ResponseLike:
     """The later of two tablets: show what is saved now, keep this tablet's words to check."""
     if _autosaving():
         return _not_saved(409, _conflict_message(), conflict=True)
@@ -520,10 +660,7 @@ def _conflict(page: topics.TopicPage, form: ItemForm, found: Item) -> ResponseLi
     form.version.data = str(now.version)
     scribe = _scribe(now)
     form.set_up(_band(), scribe.name if scribe else None, _media_choices(now))
-    had_files = any(_chosen_files(form))
-    return _item_form_page(
-        page, form, now, conflict=_conflict_message(), saved_now=now, files_dropped=had_files
-    )
+    return _item_form_page(page, form, now, files, conflict=_conflict_message(), saved_now=now)
 
 
 def _deleted_meanwhile(topic: str) -> ResponseLike:
@@ -535,6 +672,9 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
     page = _topic_page(topic, must_be_visible=False)
     scribe = _scribe()
     posted = ItemForm()
+    files = _Files(posted, g.principal.child)
+    posted.set_up(_band(), scribe.name if scribe else None, files.choices())
+    files.keep_for_next_try()  # what this tablet chose goes with its words to the new thing
     form = ItemForm(
         formdata=None,
         data={
@@ -544,10 +684,12 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
         },
     )
     form.set_up(_band(), scribe.name if scribe else None)
+    form.photos.errors, form.video.errors = posted.photos.errors, posted.video.errors
     return _item_form_page(
         page,
         form,
         None,
+        files,
         deleted_meanwhile=True,
         action=url_for("views.add", topic=topic),
     )
@@ -699,6 +841,35 @@ def media(media_id: str, variant: str | None) -> Response:
     return _serve_media(media_id, variant)
 
 
+def _serve_held(held_id: str) -> Response:
+    """A held photo's small picture, for the form that holds it (see _Files)."""
+    held = db.session.scalar(select(HeldFile).where(HeldFile.public_id == held_id))
+    if held is None or not policy.can_view_held(g.principal, held) or not held.thumb_key:
+        return _not_found("held")  # (a held video has no picture: it is not cleaned yet)
+    return media_response(
+        _storage(),
+        held.thumb_key,
+        content_type="image/jpeg",
+        filename="photo.jpg",
+        range_header=request.headers.get("Range"),
+        if_range=request.headers.get("If-Range"),
+    )
+
+
+@bp.route("/me/held/<held_id>")
+@child
+def my_held(held_id: str) -> Response:
+    """A photo held for the child's form between tries."""
+    return _serve_held(held_id)
+
+
+@bp.route("/held/<held_id>")
+@staff(*WRITING_ROLES)
+def staff_held(held_id: str) -> Response:
+    """A photo held for the keyworker's form between tries (only the session that sent it)."""
+    return _serve_held(held_id)
+
+
 # --- Staff: beside the child's record --------------------------------------------------------
 
 
@@ -769,10 +940,14 @@ def staff_topics(public_id: str) -> ResponseLike:
     )
 
 
-def _staff_write_page(context: dict[str, Any]) -> str:
-    """The keyworker's form again, with its problem (and the files to choose again)."""
-    _ask_for_files_again(context["form"])
-    return render_template("views/staff_write.html", **context)
+def _staff_write_page(files: _Files, context: dict[str, Any]) -> str:
+    """The keyworker's form, or the form again with its problem and the files held for it."""
+    files.keep_for_next_try()
+    files.show_on(files.form, [], 0)
+    thumbnails = _thumbnails(None, files.held, "views.media", "views.staff_held")
+    return render_template(
+        "views/staff_write.html", held=files.held, thumbnails=thumbnails, **context
+    )
 
 
 @bp.route("/children/<public_id>/views/write", methods=["GET", "POST"])
@@ -787,7 +962,10 @@ def staff_write(public_id: str) -> ResponseLike:
     # Only the topics the child is offered: which topics hold private items is not shown.
     codes = service.chosen_topics(session, the_child, band)
     form = StaffItemForm()
-    form.set_up(band, [SelectChoice(c, str(topics.title_of(c, band))) for c in codes])
+    files = _Files(form, the_child)
+    form.set_up(
+        band, [SelectChoice(c, str(topics.title_of(c, band))) for c in codes], files.choices()
+    )
     context = {
         "child": the_child,
         "form": form,
@@ -795,11 +973,13 @@ def staff_write(public_id: str) -> ResponseLike:
         "max_upload": current_app.config.get("MAX_CONTENT_LENGTH") or 0,
         "faces": FEELING_FACES,
     }
-    if not form.validate_on_submit():
-        return _staff_write_page(context)
+    valid = form.validate_on_submit()
+    files.let_go_taken_away()
+    if not valid:
+        return _staff_write_page(files, context)
     if not form.topic.data:
         form.topic.errors = [_("Choose the topic it is about.")]
-        return _staff_write_page(context)
+        return _staff_write_page(files, context)
     staff_member = g.principal.staff
     written = service.Words(
         text=form.text.data or "",
@@ -808,28 +988,28 @@ def staff_write(public_id: str) -> ResponseLike:
         author=ItemAuthor.KEYWORKER_WITH_CHILD,
         written_by=staff_member,
     )
-    chosen = _chosen_files(form)
     topic_code = form.topic.data
     try:
-        service.check_contents(written, len(chosen[0]), len(chosen[1]))
+        service.check_contents(written, *files.counts())
         found = _prepare_and_save(
-            chosen,
+            files,
             bool(written.text.strip()),
-            lambda prepared: service.add_item(
+            lambda prepared, held: service.add_item(
                 session,
                 _storage(),
                 child=the_child,
                 topic=topic_code,
                 words=written,
                 prepared=prepared,
+                held=held,
             ),
         )
     except _Refusal as refusal:
         _show_refusal(form, refusal)
-        return _staff_write_page(context)
+        return _staff_write_page(files, context)
     except service.ViewsError as error:
         _service_problem(form, error)
-        return _staff_write_page(context)
+        return _staff_write_page(files, context)
     _queue().queue(service.processing_videos(found))
     audit("write-view-item-with-child", subject_type="view-item", subject_id=found.public_id)
     flash(

@@ -16,10 +16,11 @@ import logging
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +29,9 @@ from ..media.processing import Region, hide_regions
 from ..media.storage import Storage, new_key
 from ..models import (
     AgeBand,
+    AuthSession,
     Child,
+    HeldFile,
     Item,
     ItemAuthor,
     ItemKind,
@@ -52,6 +55,9 @@ MAX_VIDEOS = 1
 FEELINGS = (1, 2, 3, 4, 5)
 GRID_COLUMNS = 4
 MAX_GRID_ROWS = 6
+# How long a photo or video chosen on a form that came back with a problem is held for the
+# next try, at most (and never past the end of the session that sent it).
+HOLD_FOR = timedelta(days=1)
 
 
 class ViewsError(ValueError):
@@ -184,9 +190,10 @@ def find_media(session: Session, public_id: str) -> MediaFile | None:
 
 def media_references(session: Session) -> Iterator[str]:
     """Every media key a row points at (the sweeper deletes stored files not among them)."""
-    rows = session.execute(select(MediaFile.storage_key, MediaFile.thumb_key, MediaFile.raw_key))
-    for row in rows:
-        yield from (key for key in row if key)
+    for table in (MediaFile, HeldFile):
+        rows = session.execute(select(table.storage_key, table.thumb_key, table.raw_key))
+        for row in rows:
+            yield from (key for key in row if key)
 
 
 # --- Rules for what an item holds ------------------------------------------------------------
@@ -306,6 +313,21 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+def file_counts(kinds: Iterable[MediaKind], photos: int = 0, videos: int = 0) -> tuple[int, int]:
+    """How many photos and videos an item would hold: the files it keeps or is given (their
+    kinds), and `photos` and `videos` more."""
+    listed = list(kinds)
+    return listed.count(MediaKind.PHOTO) + photos, listed.count(MediaKind.VIDEO) + videos
+
+
+def _take_held(session: Session, held: Sequence[HeldFile]) -> list[MediaFile]:
+    """The item's rows for files held from an earlier try; the held rows go in the same commit
+    (the stored files stay where they are: one commit moves them from held to the item's)."""
+    for row in held:
+        session.delete(row)
+    return [row.for_item() for row in held]
+
+
 def add_item(
     session: Session,
     storage: Storage,
@@ -314,17 +336,20 @@ def add_item(
     topic: str,
     words: Words,
     prepared: Prepared,
+    held: Sequence[HeldFile] = (),
 ) -> Item:
     """Store a new item for the child (private to them), its files first, then its rows.
+    Files `held` from an earlier try of the form become the item's, before the new ones.
 
     Raises ViewsError for words or contents that break a rule and StoreFailed when the store
     would not take a file; nothing is kept in either case.
     """
     if topic not in topics.TOPIC_BY_CODE:
         raise ViewsError("no-such-topic")
-    videos = 1 if prepared.video is not None else 0
-    kind = check_contents(words, len(prepared.photos), videos)
+    photos, videos = file_counts((f.kind for f in held), *prepared.counts())
+    kind = check_contents(words, photos, videos)
     rows, keys = _store(storage, prepared)
+    rows = _take_held(session, held) + rows
     review = next_review(child)
     item = Item(
         child_id=child.id,
@@ -352,8 +377,10 @@ def change_item(
     words: Words,
     prepared: Prepared,
     remove: Sequence[str] = (),
+    held: Sequence[HeldFile] = (),
 ) -> Item:
-    """Save a child's changes to their item: new words, new files, files taken away.
+    """Save a child's changes to their item: new words, new files (those `held` from an
+    earlier try of the form first), files taken away.
 
     Raises ItemConflict (nothing saved) when the item changed since `loaded_version`.
     """
@@ -361,11 +388,12 @@ def change_item(
         raise ItemConflict
     removing = [m for m in item.media if m.public_id in set(remove)]
     keeping = [m for m in item.media if m not in removing]
-    photos = sum(m.kind == MediaKind.PHOTO for m in keeping) + len(prepared.photos)
-    videos = sum(m.kind == MediaKind.VIDEO for m in keeping) + (prepared.video is not None)
+    kinds = [f.kind for f in keeping] + [f.kind for f in held]
+    photos, videos = file_counts(kinds, *prepared.counts())
     kind = check_contents(words, photos, videos)
     old_keys = [key for media in removing for key in media.stored_keys()]
     rows, keys = _store(storage, prepared)
+    rows = _take_held(session, held) + rows
     for media in removing:
         item.media.remove(media)
     item.media.extend(rows)
@@ -396,6 +424,69 @@ def delete_item(session: Session, storage: Storage, item: Item) -> None:
         item.deleted_at = item.updated_at = utcnow()
     session.commit()
     _forget(storage, keys)
+
+
+# --- Files held between tries of a form --------------------------------------------------------
+
+
+def hold(
+    session: Session, storage: Storage, prepared: Prepared, *, auth_session_id: int, child: Child
+) -> list[HeldFile]:
+    """Keep the files that passed every check on a form that came back with a problem, for the
+    sitting that sent them: stored as for an item (files first, then rows), held for the next
+    try. Raises StoreFailed when the store would not take them; nothing is kept then."""
+    if not prepared:
+        return []
+    rows, keys = _store(storage, prepared)
+    held = [
+        HeldFile.holding(row, auth_session_id=auth_session_id, child_id=child.id) for row in rows
+    ]
+    session.add_all(held)
+    _commit_or_forget(session, storage, keys)
+    return held
+
+
+def held_files(
+    session: Session, public_ids: Sequence[str], *, auth_session_id: int, child: Child
+) -> list[HeldFile]:
+    """The files held for this sitting and this child among `public_ids`, in that order. An id of
+    anyone else's, or of one swept away meanwhile, is left out."""
+    if not public_ids:
+        return []
+    rows = session.scalars(
+        select(HeldFile).where(
+            HeldFile.public_id.in_(public_ids),
+            HeldFile.auth_session_id == auth_session_id,
+            HeldFile.child_id == child.id,
+        )
+    )
+    found = {row.public_id: row for row in rows}
+    return [found[public_id] for public_id in dict.fromkeys(public_ids) if public_id in found]
+
+
+def let_go(session: Session, storage: Storage, held: Sequence[HeldFile]) -> None:
+    """Held files nobody wants any more (taken away, or swept): rows first, then files."""
+    if not held:
+        return
+    keys = [key for row in held for key in row.stored_keys()]
+    for row in held:
+        session.delete(row)
+    session.commit()
+    _forget(storage, keys)
+
+
+def sweep_held(session: Session, storage: Storage, now: datetime) -> int:
+    """Let go of the held files whose session has ended or that are older than HOLD_FOR."""
+    ended = select(AuthSession.id).where(AuthSession.ended_at.is_not(None))
+    rows = list(
+        session.scalars(
+            select(HeldFile).where(
+                or_(HeldFile.created_at < now - HOLD_FOR, HeldFile.auth_session_id.in_(ended))
+            )
+        )
+    )
+    let_go(session, storage, rows)
+    return len(rows)
 
 
 def processing_videos(item: Item) -> list[int]:

@@ -147,6 +147,10 @@ class Prepared:
     def __bool__(self) -> bool:
         return bool(self.photos) or self.video is not None
 
+    def counts(self) -> tuple[int, int]:
+        """How many photos and videos."""
+        return len(self.photos), int(self.video is not None)
+
 
 _VIDEO_EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
 

@@ -19,10 +19,8 @@ def photo_refused(reason: str, number: int, several: bool) -> str:
     else:
         text = _("We couldn't use that photo. Try a different one.")
     if several:
-        # The good photos go back with the refused one: a form cannot keep any of them.
-        which = _("Photo %(number)d: %(problem)s", number=number, problem=text)
-        also = _("Choose the other photos again too.")
-        return f"{which} {also}"
+        # The good ones beside it are held for the next try (views/routes.py, _Files).
+        return _("Photo %(number)d: %(problem)s", number=number, problem=text)
     return text
 
 

@@ -201,7 +201,9 @@ def test_the_photo_button_speaks_the_childs_language_and_shows_what_was_chosen(
     context.close()
 
 
-def test_the_words_are_kept_when_a_file_is_refused(browser, base_url, jay, tmp_path):
+def test_the_words_and_the_good_photo_are_kept_when_a_file_is_refused(
+    browser, base_url, jay, made, tmp_path
+):
     context = browser.new_context(
         base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
     )
@@ -211,13 +213,25 @@ def test_the_words_are_kept_when_a_file_is_refused(browser, base_url, jay, tmp_p
     fake.write_text("<html><script>alert(1)</script></html>")
     page.goto("/me/views/school/add")
     page.get_by_label("What would you like to say?").fill("Please keep these words")
-    page.set_input_files("#photos", str(fake))
+    page.set_input_files("#photos", [made["photo"], str(fake)])
     page.get_by_role("button", name="Save").tap()
     expect(page.get_by_role("heading", level=2, name="There is a problem")).to_be_visible()
     expect(page.get_by_label("What would you like to say?")).to_have_value(
         "Please keep these words"
     )
-    expect(page.get_by_text("We couldn't use that photo.").first).to_be_visible()
+    expect(page.get_by_text("Photo 2: We couldn't use that photo.").first).to_be_visible()
+    # The good photo is kept, shown, and can be taken away: it need not be chosen again.
+    expect(page.get_by_text("What you chose before is kept here for you.")).to_be_visible()
+    kept = page.locator(".current-media img")
+    expect(kept).to_have_count(1)
+    assert pictures_shown(page, kept), "the kept photo was not shown"
+    expect(page.get_by_label("Take away photo 1")).not_to_be_checked()
+    assert axe_violations(page) == []
+    assert small_targets(page) == []
+    page.get_by_role("button", name="Save").tap()
+    expect(page).to_have_url(re.compile(r"/me/views/items/"))
+    expect(page.locator(".item-photo img")).to_have_count(1)
+    expect(page.get_by_text("Please keep these words")).to_be_visible()
     context.close()
 
 

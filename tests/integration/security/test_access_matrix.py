@@ -203,6 +203,9 @@ MAY: dict[str, May] = {
     # A photo the child shared with everyone at the meeting: the staff who work with the child;
     # managers and administrators are nobody's audience.
     "views.media": read(KEYWORKER, SOCIAL_WORKER, IRO),
+    # A photo held between tries of a form is only the sending session's, and nobody here has
+    # sent one: a 404 even for those the route is for (test_held_files.py has the sender).
+    "views.staff_held": read(KEYWORKER, status=404),
     "planning.staff_plan": read(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
     "planning.decide": write(KEYWORKER, SOCIAL_WORKER, IRO),
     "planning.arrangement": write(KEYWORKER, SOCIAL_WORKER, IRO),
@@ -256,6 +259,7 @@ MAY: dict[str, May] = {
     "views.delete": form(THE_CHILD),
     "views.hide": form(THE_CHILD),
     "views.my_media": read(THE_CHILD),
+    "views.my_held": read(THE_CHILD, status=404),  # (as views.staff_held)
     "sharing.item": form(THE_CHILD),
     "sharing.plan": form(THE_CHILD),
     "sharing.preview": read(THE_CHILD),
@@ -308,6 +312,7 @@ FIXED: dict[str, str] = {
     "step": "where-and-when",
     "section": "home",
     "audience": "iro",
+    "held_id": "nothing-held-here",
 }
 PLACEHOLDER = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 

@@ -72,16 +72,6 @@ def test_a_topic_must_be_chosen_and_words_kept(client, auth, session, mia, keywo
     assert session.scalars(select(Item)).all() == []
 
 
-def test_no_topic_with_a_photo_asks_for_the_photo_again(
-    client, auth, session, mia, keyworker, store, media_dir
-):
-    auth.sign_in(keyworker)
-    response = _write(client, mia, text="Words", photos=[(jpeg_bytes(tmp=media_dir), "ok.jpg")])
-    assert "Choose the topic it is about." in response.text
-    assert "Your photos or video were not added yet: choose them again." in response.text
-    assert list(store.keys()) == []
-
-
 def test_the_write_page_does_not_reveal_topics_with_private_items(
     client, auth, session, mia, keyworker, store
 ):
