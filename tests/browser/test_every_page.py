@@ -121,6 +121,11 @@ SKIPPED_ROUTES = {
     "/link/<token>",
     # Style sheets, scripts and pictures: files, not pages.
     "/static/<path:filename>",
+    # A photo held for a form between tries: a picture, not a page, and only the session that
+    # sent it sees it (tests/integration/views/test_held_files.py; the browser test in
+    # test_views.py sees it shown on the form).
+    "/held/<held_id>",
+    "/me/held/<held_id>",
 }
 
 # Pages that were there when this test was written (measured, per person). The app only grows:
