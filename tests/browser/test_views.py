@@ -226,6 +226,10 @@ def test_the_words_and_the_good_photo_are_kept_when_a_file_is_refused(
     expect(kept).to_have_count(1)
     assert pictures_shown(page, kept), "the kept photo was not shown"
     expect(page.get_by_label("Take away photo 1")).not_to_be_checked()
+    # A screen reader hears that it is kept, with the group, not only a sighted child.
+    expect(page.locator("fieldset.current-media")).to_have_accessible_description(
+        re.compile(r"^What you chose before is kept here for you\.")
+    )
     assert axe_violations(page) == []
     assert small_targets(page) == []
     page.get_by_role("button", name="Save").tap()
