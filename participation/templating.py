@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, g, request
+from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, format_time, get_locale
 
 from .i18n import page_language
@@ -48,6 +49,23 @@ def cached_url_for(app: Flask) -> Callable[..., str]:
         return found
 
     return url_for
+
+
+def template_globals(blueprint: Blueprint, values: Mapping[str, Any]) -> None:
+    """Names every template may use (labels, helpers), from an area's blueprint.
+
+    Jinja globals, not a context processor: a context processor runs and is merged into the
+    context of every page the app renders, these are looked up only where a template uses them,
+    and imported macros see them too. Two areas giving one name would be a silent clash: it fails
+    when the app is made."""
+
+    def register(state: BlueprintSetupState) -> None:
+        taken = values.keys() & state.app.jinja_env.globals.keys()
+        if taken:
+            raise RuntimeError(f"template names given twice: {sorted(taken)}")
+        state.app.jinja_env.globals.update(values)
+
+    blueprint.record_once(register)
 
 
 def in_digits(text: str) -> str:

@@ -32,6 +32,7 @@ from ..planning import steps
 from ..security import policy
 from ..security.access import child
 from ..security.principal import ChildPrincipal
+from ..templating import template_globals
 from ..views import service as views_service
 from ..views import topics
 from . import service, state, words
@@ -61,13 +62,8 @@ def _band() -> AgeBand:
 # --- Helpers for the views pages (who can see this) -----------------------------------------
 
 
-@bp.app_context_processor
-def _sharing_helpers() -> dict[str, Any]:
-    return {
-        "who_sees": _who_sees,
-        "sharing_icon": lambda key: ICONS.get(key, ICONS["only-me"]),
-        "audience_name": lambda a: words.AUDIENCE_NAME[a],
-    }
+def _sharing_icon(key: str) -> str:
+    return ICONS.get(key, ICONS["only-me"])
 
 
 def _who_sees(item: Item) -> list[Audience]:
@@ -79,6 +75,16 @@ def _who_sees(item: Item) -> list[Audience]:
         known = service.choices_for_items(db.session(), [*items, item])
         g.sharing_who = known
     return [a for a in state.AUDIENCES if a in known.get(item.id, set())]
+
+
+template_globals(
+    bp,
+    {
+        "who_sees": _who_sees,
+        "sharing_icon": _sharing_icon,
+        "audience_name": words.AUDIENCE_NAME.__getitem__,
+    },
+)
 
 
 def _iro_has_read() -> Any:

@@ -37,6 +37,7 @@ from ..security.policy import (
     may_consider_events,
     may_record_held_review,
 )
+from ..templating import template_globals
 from . import service
 from .forms import (
     ClosureDayForm,
@@ -57,9 +58,7 @@ CASEWORK = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 WORKING_WITH_CHILDREN = (*CASEWORK, Role.MANAGER)
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, Any]:
-    return TEMPLATE_GLOBALS
+template_globals(bp, TEMPLATE_GLOBALS)
 
 
 def _today() -> date:

@@ -61,6 +61,7 @@ from ..security.access import child, staff
 from ..security.headers import camera_allowed
 from ..security.principal import ChildPrincipal, StaffPrincipal
 from ..security.requests import accepts_files
+from ..templating import template_globals
 from . import service, topics, uploads, words
 from .forms import (
     AUTHOR_CHILD,
@@ -116,12 +117,8 @@ class RecordPanel:
     can_write: bool
 
 
-@bp.app_context_processor
-def _views_helpers() -> dict[str, Any]:
-    return {
-        "views_record_panel": _record_panel,
-        "video_problem": lambda reason: words.video_refused(reason or "", _limits()),
-    }
+def _video_problem(reason: str | None) -> str:
+    return words.video_refused(reason or "", _limits())
 
 
 def _record_panel(the_child: Child) -> RecordPanel | None:
@@ -131,6 +128,9 @@ def _record_panel(the_child: Child) -> RecordPanel | None:
     return RecordPanel(
         can_choose=principal.role in CHOOSING_ROLES, can_write=principal.role in WRITING_ROLES
     )
+
+
+template_globals(bp, {"views_record_panel": _record_panel, "video_problem": _video_problem})
 
 
 # --- The child's pages -------------------------------------------------------------------
@@ -264,6 +264,11 @@ class _Files:
             child=the_child,
         )
         self.settled = False  # the chosen files were saved, held, or asked for again
+
+    @property
+    def video_held(self) -> bool:
+        """A held video is the item's one video: the page offers no second."""
+        return any(row.kind == "video" for row in self.held)
 
     def choices(self, photos_before: int = 0) -> list[tuple[str, str]]:
         """ "Take away" choices for the held files, numbered after the item's own photos."""
@@ -449,12 +454,14 @@ def _item_form_page(
         saved = _media_choices(item) if item is not None else []
         files.show_on(form, saved, len(item.photos) if item is not None else 0)
         held = files.held
+    video_held = files is not None and files.video_held
     return render_template(
         "views/item_form.html",
         page=page,
         form=form,
         item=item,
         held=held,
+        video_held=video_held,
         thumbnails=_thumbnails(item, held, "views.my_media", "views.my_held"),
         limits=_limits(),
         max_upload=current_app.config.get("MAX_CONTENT_LENGTH") or 0,
@@ -793,6 +800,18 @@ def hide(media_id: str) -> ResponseLike:
 # --- Serving photos and videos --------------------------------------------------------------
 
 
+def _stored_file(key: str, content_type: str, filename: str) -> Response:
+    """A stored file, as every photo and video goes out (ranges for video, no-store, sandbox)."""
+    return media_response(
+        _storage(),
+        key,
+        content_type=content_type,
+        filename=filename,
+        range_header=request.headers.get("Range"),
+        if_range=request.headers.get("If-Range"),
+    )
+
+
 def _serve_media(public_id: str, variant: str | None) -> Response:
     session = db.session()
     media = service.find_media(session, public_id)
@@ -815,14 +834,7 @@ def _serve_media(public_id: str, variant: str | None) -> Response:
         abort(404)
     if isinstance(g.principal, StaffPrincipal):
         audit("view-media", subject_type="media", subject_id=media.public_id)
-    return media_response(
-        _storage(),
-        key,
-        content_type=content_type,
-        filename=filename,
-        range_header=request.headers.get("Range"),
-        if_range=request.headers.get("If-Range"),
-    )
+    return _stored_file(key, content_type, filename)
 
 
 @bp.route("/me/media/<media_id>", defaults={"variant": None})
@@ -846,14 +858,7 @@ def _serve_held(held_id: str) -> Response:
     held = db.session.scalar(select(HeldFile).where(HeldFile.public_id == held_id))
     if held is None or not policy.can_view_held(g.principal, held) or not held.thumb_key:
         return _not_found("held")  # (a held video has no picture: it is not cleaned yet)
-    return media_response(
-        _storage(),
-        held.thumb_key,
-        content_type="image/jpeg",
-        filename="photo.jpg",
-        range_header=request.headers.get("Range"),
-        if_range=request.headers.get("If-Range"),
-    )
+    return _stored_file(held.thumb_key, "image/jpeg", "photo.jpg")
 
 
 @bp.route("/me/held/<held_id>")
@@ -946,7 +951,7 @@ def _staff_write_page(files: _Files, context: dict[str, Any]) -> str:
     files.show_on(files.form, [], 0)
     thumbnails = _thumbnails(None, files.held, "views.media", "views.staff_held")
     return render_template(
-        "views/staff_write.html", held=files.held, thumbnails=thumbnails, **context
+        "views/staff_write.html", video_held=files.video_held, thumbnails=thumbnails, **context
     )
 
 

@@ -31,4 +31,4 @@ def init_workspaces(app: Flask) -> None:
 
     for blueprint in (keyworker_bp, iro_bp, outcomes_bp, invitations_bp):
         app.register_blueprint(blueprint)
-    app.context_processor(template_helpers)
+    app.jinja_env.globals.update(template_helpers())

@@ -179,3 +179,35 @@ def test_messages_made_in_python_have_the_readers_digits_too(app: Flask):
             assert "3" in flask_babel.ngettext(
                 "Imported %(num)d child.", "Imported %(num)d children.", 3
             )
+
+
+# --- Names areas give every template ---------------------------------------------------------
+
+
+def test_an_area_s_names_reach_every_template_and_imported_macros(app: Flask):
+    """Labels given by areas (timetable, IRO, keyworker...) are Jinja globals: found in a page
+    and in a macro imported without the page's context."""
+    macros = app.jinja_env.from_string(
+        "{% macro m() %}{{ milestone_label('from-a-macro') }}{% endmacro %}"
+    )
+    with app.test_request_context("/"):
+        page = render_template_string(
+            "{% import macros as imported %}{{ milestone_label('unknown-name') }} "
+            "{{ imported.m() }} {{ sharing_icon('nobody-knows') != '' }}",
+            macros=macros,
+        )
+        assert page == "unknown-name from-a-macro True"
+
+
+def test_two_areas_giving_one_name_fail_when_the_app_is_made():
+    from flask import Blueprint
+
+    from participation.templating import template_globals
+
+    made = Flask(__name__)
+    first, second = Blueprint("first", __name__), Blueprint("second", __name__)
+    template_globals(first, {"label": str})
+    template_globals(second, {"label": repr})
+    made.register_blueprint(first)
+    with pytest.raises(RuntimeError, match="label"):
+        made.register_blueprint(second)

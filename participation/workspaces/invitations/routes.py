@@ -6,8 +6,6 @@ Every view and download is audited: the list holds the child's wishes about thei
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import LazyString
 from flask_babel import gettext as _
@@ -24,6 +22,7 @@ from ...models import Child, DecisionOutcome, Role, Wish
 from ...planning import steps
 from ...security.access import staff
 from ...security.policy import may_prepare_invitations
+from ...templating import template_globals
 from ...timetable import service as timetable
 from ..web import not_found, today, visible_child
 from . import service
@@ -46,12 +45,9 @@ WISHES: dict[Wish, LazyString] = {
 }
 
 
-@bp.app_context_processor
-def _words() -> dict[str, Any]:
-    return {
-        "invitation_label": INVITATIONS.__getitem__,
-        "invitation_wish_label": WISHES.__getitem__,
-    }
+template_globals(
+    bp, {"invitation_label": INVITATIONS.__getitem__, "invitation_wish_label": WISHES.__getitem__}
+)
 
 
 def _social_worker_child(public_id: str) -> Child:

@@ -26,6 +26,7 @@ from ...models import Review, ReviewDecision, Role
 from ...planning import service as planning
 from ...security.access import staff
 from ...security.policy import may_record_review_outcome
+from ...templating import template_globals
 from ...timetable import service as timetable
 from ...timetable.forms import input_error_message
 from ..common import InputProblem, VersionConflict, milestones_by_review
@@ -42,9 +43,9 @@ ResponseLike = str | Response | tuple[str, int]
 FailingForm = tuple[str, Any] | None
 
 
-@bp.app_context_processor
-def _words() -> dict[str, Any]:
-    return {
+template_globals(
+    bp,
+    {
         "participation_code_label": CODES.__getitem__,
         "meeting_way_label": MEETING_WAYS.__getitem__,
         "presence_label": PRESENCE.__getitem__,
@@ -52,7 +53,8 @@ def _words() -> dict[str, Any]:
         "views_away_label": VIEWS_AWAY.__getitem__,
         "decision_kind_label": KINDS.__getitem__,
         "suggestion_basis_label": lambda basis: BASES.get(basis, basis),
-    }
+    },
+)
 
 
 def _iro_review(review_id: str) -> Review:

@@ -29,6 +29,7 @@ from ...security.policy import (
     may_keep_keyworker_records,
     may_read_sent_keyworker_report,
 )
+from ...templating import template_globals
 from ...timetable import service as timetable
 from ..common import InputProblem, VersionConflict, milestones_by_review
 from ..web import loaded_version, not_found, today, visible_child
@@ -58,20 +59,21 @@ CASE_STAFF = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 MILESTONES = (service.SHARED_MILESTONE, service.SENT_MILESTONE)
 
 
-@bp.app_context_processor
-def _words() -> dict[str, Any]:
-    return {
+def _month_label(month: date) -> str:
+    return format_date(month, "MMMM y")
+
+
+template_globals(
+    bp,
+    {
         "report_sections": service.SECTIONS,
         "section_title": STAFF_TITLES.__getitem__,
         "section_hint": STAFF_HINTS.__getitem__,
         "section_child_title": CHILD_TITLES.__getitem__,
         "staff_reaction": lambda code: STAFF_REACTIONS.get(ReportReaction(code)) if code else "",
         "month_label": _month_label,
-    }
-
-
-def _month_label(month: date) -> str:
-    return format_date(month, "MMMM y")
+    },
+)
 
 
 def _keyworker_child(public_id: str) -> Child:
