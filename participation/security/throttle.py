@@ -13,7 +13,9 @@ Use on a view, below its access decorator:
     @attempts_limit("PICTURE_CODE_ATTEMPTS")
     def unlock(): ...
 
-Only POSTs count; a refused request gets the styled "Too many tries" page (429).
+Only failed POSTs count (a success answers with a redirect): a children's home or an office is
+one address for everyone in it, and ten colleagues signing in at a shift change are not an
+attack. A refused request gets the styled "Too many tries" page (429).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_limiter import RequestLimit
 
 from ..audit.web import audit
@@ -53,9 +55,15 @@ def attempts_limit(setting: str, *, key_func: Callable[[], str] | None = None) -
             lambda: limit_for(setting),
             methods=["POST"],
             key_func=key_func,
+            deduct_when=_failed,
             on_breach=_record_breach,
         ),
     )
+
+
+def _failed(response: Response) -> bool:
+    """A try that did not get in: every answer but a redirect onwards."""
+    return not 300 <= response.status_code < 400
 
 
 def _record_breach(limit: RequestLimit) -> None:

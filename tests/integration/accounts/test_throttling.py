@@ -55,6 +55,29 @@ def test_too_many_sign_in_tries_from_one_address_get_the_styled_429(
     )
 
 
+def test_only_failed_sign_ins_count_so_a_shift_change_is_not_refused(
+    app, session, low_limits
+):
+    """One address for a whole children's home: colleagues who sign in are not counted."""
+    team = [factories.make_staff(session) for _ in range(5)]
+    session.commit()
+    for member in team:
+        client = app.test_client()
+        page = client.get("/sign-in")
+        signed_in = client.post(
+            "/sign-in",
+            data={
+                "email": member.email,
+                "password": factories.PASSWORD,
+                "csrf_token": csrf_from(page.text),
+            },
+        )
+        assert signed_in.status_code == 302, member.email
+    client = app.test_client()
+    statuses = [_wrong_sign_in(client, member).status_code for member in team[:4]]
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_second_factor_tries_are_limited_too(app, session, low_limits):
     iro = factories.make_staff(session, Role.IRO)
     second_factor.enrol_with_secret(session, iro, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
