@@ -789,6 +789,43 @@ def test_every_child_page_in_every_language(
     assert {lang: n for lang, n in reached.items() if n < FLOORS["child"]} == {}, reached
 
 
+# The display choices a child can make (/me/how-it-looks), shared out between the databases as
+# the languages are: each leg crawls every child page with one set of them, all saved at once.
+DISPLAY_CHOICES = {
+    "sqlite": ("Bigger", "Strong colours: black, white and yellow"),
+    "postgresql": (
+        "Big",
+        "Softer, calmer colours",
+        "More space between words, and letters that are easier to read",
+        "Nothing moving about on the page",
+    ),
+}
+
+
+def test_every_child_page_with_the_display_choices(
+    app: Flask, context: BrowserContext, base_url: str, demo: dict[str, list[str]]
+) -> None:
+    """Jay's pages again as a child who chose how they look: strong colours must keep every
+    word readable (axe's colour contrast), bigger text must still fit (reflow, targets)."""
+    choices = DISPLAY_CHOICES["postgresql" if ON_POSTGRESQL else "sqlite"]
+    context.clear_cookies()
+    crawl = new_crawl(app, context, "child", base_url)
+    open_jays_space(crawl, demo["public_id"][0])
+    page = crawl.page
+    page.goto("/me/how-it-looks")
+    for label in choices:
+        page.get_by_label(label, exact=True).check()
+    page.get_by_role("button", name="Save how it looks").click()
+    expect(page.locator("body")).to_have_class(re.compile(r"\btext-"))
+    expect(page.get_by_text("Saved. Your pages look like this now.")).to_be_visible()
+    crawl.run(route_urls(app, "child", demo))
+    crawl.page.close()
+    problems = crawl.problem_lines(" / ".join(choices))
+    write_results("pages-problems-display.txt", problems)
+    assert problems == []
+    assert len(crawl.visited) >= FLOORS["child"], len(crawl.visited)
+
+
 def test_every_staff_page_in_every_language(
     app: Flask, context: BrowserContext, base_url: str, demo: dict[str, list[str]]
 ) -> None:
