@@ -55,9 +55,7 @@ def test_too_many_sign_in_tries_from_one_address_get_the_styled_429(
     )
 
 
-def test_only_failed_sign_ins_count_so_a_shift_change_is_not_refused(
-    app, session, low_limits
-):
+def test_only_failed_sign_ins_count_so_a_shift_change_is_not_refused(app, session, low_limits):
     """One address for a whole children's home: colleagues who sign in are not counted."""
     team = [factories.make_staff(session) for _ in range(5)]
     session.commit()
