@@ -33,3 +33,23 @@ def test_demo_pages_open(session, desk, client):
         f"/children/{jay.public_id}/invitations.csv",
     ]:
         assert desk.get(url).status_code == 200, url
+
+
+def test_each_role_reaches_its_workspace_from_every_page(session, desk):
+    """An IRO or keyworker lands on "my children": what waits for them across all their children
+    is in their workspace, linked from the header of every page (and only for that role)."""
+    load_demo(session)
+    by_email = {s.email: s for s in session.query(StaffMember)}
+    expected = {
+        "tom.evans@example.org": 'href="/keyworker"',
+        "daniel.hughes@example.org": 'href="/iro"',
+    }
+    for email, link in expected.items():
+        desk.sign_in(by_email[email], DEMO_PASSWORD)
+        for url in ["/my-children", "/timetable", "/account"]:
+            header = desk.get(url).text.split("</header>")[0]
+            other = next(other for other in expected.values() if other != link)
+            assert link in header and other not in header, (email, url)
+    desk.sign_in(by_email["grace.okafor@example.org"], DEMO_PASSWORD)
+    header = desk.get("/my-children").text.split("</header>")[0]
+    assert 'href="/iro"' not in header and 'href="/keyworker"' not in header
