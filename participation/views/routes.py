@@ -710,6 +710,12 @@ def delete(item_id: str) -> ResponseLike:
     if not policy.can_change_item(g.principal, found):
         return _not_found("item")
     page = _topic_page(found.topic, must_be_visible=False)
+    if service.reached_a_reader(db.session(), found):
+        # Part of the record now: the page says why, and offers to stop sharing it instead.
+        status = 409 if request.method == "POST" else 200
+        return render_template(
+            "views/kept.html", page=page, item=found, **_items_context(_band())
+        ), status
     form = DeleteForm() if request.method == "POST" else DeleteForm(data={"version": found.version})
     changed = False
     if form.validate_on_submit():

@@ -38,6 +38,8 @@ from ..models import (
     MediaFile,
     MediaKind,
     MediaStatus,
+    PackRead,
+    PackSnapshot,
     Share,
     StaffMember,
     ViewsSettings,
@@ -407,6 +409,21 @@ def change_item(
     _commit_or_forget(session, storage, keys)
     _forget(storage, old_keys)
     return item
+
+
+def reached_a_reader(session: Session, item: Item) -> bool:
+    """True once the item was in a pack that was sent or read: it is part of the child's case
+    record then (domain: "withdrawal stops future sharing ... it does not unsay what was already
+    read"), so the child can stop sharing it but not delete it. Packs keep ids, not words, so a
+    deletion would take it out of the record too. A child's packs are few: read them here."""
+    subject = f"item:{item.public_id}"
+    for model in (PackSnapshot, PackRead):
+        for contents in session.scalars(
+            select(model.contents).where(model.child_id == item.child_id)
+        ):
+            if any(row.get("subject") == subject for row in contents):
+                return True
+    return False
 
 
 def delete_item(session: Session, storage: Storage, item: Item) -> None:

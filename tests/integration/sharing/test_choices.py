@@ -297,3 +297,35 @@ def test_deleting_an_item_once_shared_keeps_only_the_record_of_choices(on_tablet
     kept = session.get(type(item), item.id)
     assert kept is not None and kept.deleted_at is not None and kept.text == ""
     assert [row.version for row in _shares(session)] == [1, 2]
+
+
+def test_an_item_that_reached_a_reader_is_kept_and_can_only_stop_being_shared(
+    on_tablet, team, session
+):
+    """Domain: shared into a pack, it is part of the case record; taking it back stops future
+    sharing and does not unsay what was read. Deleting it would take it out of the record."""
+    from participation.pack import service as pack_service
+    from tests.conftest import csrf_from
+
+    read = make_item(session, team.child, team.review, "Told my IRO about school")
+    only_shared = make_item(session, team.child, team.review, "Shared, nobody read it yet")
+    share(session, read, Audience.IRO)
+    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
+    pack_service.mark_read(session, pack, session.merge(team.iro))
+    share(session, only_shared, Audience.IRO)  # after the reading
+
+    url = f"/me/views/items/{read.public_id}/delete"
+    page = on_tablet.client.get(url)
+    assert page.status_code == 200
+    assert "cannot be deleted" in page.text and "Yes, delete it" not in page.text
+    assert f'href="/me/views/items/{read.public_id}/sharing"' in page.text
+    # A delete sent anyway (an old page, another tablet) changes nothing.
+    refused = on_tablet.client.post(url, data={"csrf_token": csrf_from(page.text), "version": "1"})
+    assert refused.status_code == 409
+    session.expire_all()
+    kept = session.get(type(read), read.id)
+    assert kept.deleted_at is None and kept.text == "Told my IRO about school"
+
+    # Shared but never sent or read: still the child's to delete.
+    other = on_tablet.client.get(f"/me/views/items/{only_shared.public_id}/delete")
+    assert "Yes, delete it" in other.text
