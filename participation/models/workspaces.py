@@ -254,8 +254,12 @@ class SentReportVersion(HasPublicId, Base):
     revision: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime]
     sent_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
-    # Who it went to, as they were then ("Grace Okafor, social worker; ...").
+    # Who it went to, as they were then: their names ("Grace Okafor; Daniel Hughes")...
     sent_to: Mapped[str] = mapped_column(Text, default="")
+    # ...and each one's name and role code ([{"name": ..., "role": "iro"}]), so the role is shown
+    # in the reader's language. None on versions sent before it was kept (sent_to then held the
+    # roles too, in the sender's words).
+    recipients: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, nullable=True)
     shared_with_child_at: Mapped[datetime | None]
     # Each section as sent: {"section", "keyworker", "child", "reaction", "comment"}.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

@@ -192,7 +192,7 @@ def demo(app: Flask) -> dict[str, list[str]]:
     report = keyworker.find_report(session, report_review)
     assert report is not None
     keyworker.share_with_child(session, report, tom, today=date.today())
-    keyworker.send_report(session, report, tom, "Grace Okafor; Daniel Hughes", today=date.today())
+    keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=date.today())
     session.commit()
     # More than a page of the audit record, whoever is crawled before the administrator (in CI,
     # half the people are crawled on each database): its older and newer pages are pages too.

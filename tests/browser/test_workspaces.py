@@ -152,9 +152,7 @@ def everything(app) -> dict[str, str]:
         report = keyworker.start_report(session, principal, jay, review, str)
     if not report.shared:
         keyworker.share_with_child(session, report, tom, today=date.today())
-        keyworker.send_report(
-            session, report, tom, "Grace Okafor; Daniel Hughes", today=date.today()
-        )
+        keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=date.today())
     session.commit()
     summary = keyworker.summaries_for(session, jay)[0]
     held = keyworker.last_held_review(mia)

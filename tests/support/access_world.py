@@ -232,7 +232,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
     keyworker_service.share_with_child(session, report, keyworker, today=today)
     session.commit()
     sent = keyworker_service.send_report(
-        session, report, keyworker, f"{social_worker.name}; {iro.name}", today=today
+        session, report, keyworker, keyworker_service.recipients(child), today=today
     )
     keyworker_service.add_action_note(session, child, keyworker, "Swimming lessons to book.")
     session.commit()

@@ -21,7 +21,6 @@ from ...audit.web import audit
 from ...caseload.service import caseload
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
-from ...labels import ROLES
 from ...models import Child, KeyworkerReport, ReportReaction, ReportSection, Review, Role
 from ...security.access import child, staff
 from ...security.policy import (
@@ -405,10 +404,6 @@ def share_report(public_id: str) -> Response:
     return redirect(url_for("keyworker.report", public_id=public_id))
 
 
-def _sent_to(the_child: Child) -> str:
-    return "; ".join(f"{name} ({ROLES[role]})" for name, role in service.recipients(the_child))
-
-
 @bp.route("/children/<public_id>/keyworker-report/send", methods=["POST"])
 @staff(Role.KEYWORKER)
 def send_report(public_id: str) -> Response:
@@ -419,7 +414,7 @@ def send_report(public_id: str) -> Response:
     session = db.session()
     try:
         sent = service.send_report(
-            session, found, g.principal.staff, _sent_to(the_child), today=today()
+            session, found, g.principal.staff, service.recipients(the_child), today=today()
         )
         session.commit()
     except InputProblem as error:

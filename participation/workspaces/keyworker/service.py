@@ -400,7 +400,7 @@ def send_report(
     session: Session,
     report: KeyworkerReport,
     staff: StaffMember,
-    sent_to: str,
+    recipients: Sequence[tuple[str, Role]],
     *,
     today: date,
 ) -> SentReportVersion:
@@ -430,7 +430,8 @@ def send_report(
         revision=report.revision,
         sent_at=utcnow(),
         sent_by_id=staff.id,
-        sent_to=clean_text(sent_to, "report", NOTE_MAX * 2),
+        sent_to=clean_text("; ".join(name for name, _role in recipients), "report", NOTE_MAX * 2),
+        recipients=[{"name": name, "role": role.value} for name, role in recipients],
         shared_with_child_at=report.shared_at,
         sections=sections,
     )

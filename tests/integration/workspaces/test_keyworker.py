@@ -431,3 +431,29 @@ def test_the_workspace_lists_the_keyworkers_children_with_their_tasks(session, k
     assert f"/children/{jay.public_id}/hand-over" in page
     assert f"/children/{jay.public_id}/views/write" in page
     assert "/timetable" in page
+
+
+def test_who_it_was_sent_to_is_read_in_the_readers_language(app, session, desk, jay, team):
+    """The roles are kept as codes with the names, not as the sender's words."""
+    from flask_babel import force_locale
+
+    from participation.labels import ROLES
+    from participation.models import Role
+
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    share(desk, jay)
+    send(desk, jay)
+    sent = session.scalar(select(SentReportVersion))
+    assert sent.recipients == [
+        {"name": team["social_worker"].name, "role": "social-worker"},
+        {"name": team["iro"].name, "role": "iro"},
+    ]
+    desk.sign_in(team["iro"])
+    url = f"/children/{jay.public_id}/keyworker-report/sent/{sent.public_id}"
+    with app.test_request_context(), force_locale("cy"):
+        iro_in_welsh = str(ROLES[Role.IRO])
+    assert iro_in_welsh != "Independent Reviewing Officer"
+    welsh = desk.get(url, headers={"Accept-Language": "cy"}).text
+    assert f"{team['iro'].name} ({iro_in_welsh})" in welsh
+    assert "Independent Reviewing Officer" not in welsh
