@@ -27,6 +27,15 @@ PAGES = {
     413: "errors/413.html",
     429: "errors/429.html",
 }
+# In the child's own space (their header, read-aloud, their words), for what a child can meet.
+CHILD_PAGES = {404: "errors/child/404.html", 500: "errors/child/500.html"}
+
+
+def _page(code: int, usual: str) -> str:
+    principal = g.get("principal")
+    if principal is not None and principal.kind == "child":
+        return CHILD_PAGES.get(code, usual)
+    return usual
 
 
 def _audit_denied(code: int) -> None:
@@ -69,9 +78,15 @@ def init_errors(app: Flask) -> None:
             return render_template(
                 "errors/generic.html", code=code, message=gettext("Something went wrong.")
             ), code
-        return render_template(template), code
+        return render_template(_page(code, template)), code
 
     @app.errorhandler(Exception)
     def _crash(error: Exception) -> tuple[str, int]:
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_template("errors/500.html"), 500
+        try:
+            return render_template(_page(500, "errors/500.html")), 500
+        except Exception:
+            # The child's layout reads their space; after some crashes the database session
+            # cannot. The plain page needs nothing from it.
+            log.exception("The child's error page failed too")
+            return render_template("errors/500.html"), 500

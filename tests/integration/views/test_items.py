@@ -8,6 +8,7 @@ import av
 from sqlalchemy import select
 
 from participation.models import Item, ItemAuthor, ItemKind, MediaFile, MediaStatus
+from tests.conftest import csrf_from
 from tests.unit.media.conftest import SECRET_MAKE, SECRET_MODEL, is_bluish, is_reddish, pixel
 
 from .conftest import clip_bytes, image_of, jpeg_bytes, read, version_from
@@ -286,3 +287,32 @@ def test_photo_pixels_are_upright(views, session, store, media_dir):
     assert image.size == (300, 400)
     # After turning, red is on top and blue at the bottom.
     assert is_reddish(pixel(image, (150, 40))) and is_bluish(pixel(image, (150, 360)))
+
+
+def test_going_back_to_a_deleted_thing_stays_in_the_childs_space(views, session):
+    """Back after "Delete it" (or an old link): the child's own 'not found', in their words,
+    with their header and a big way back to their page, not the adults' page."""
+    item_id = views.item_id(views.add(text="Something I will delete"))
+    page = views.client.get(f"/me/views/items/{item_id}/delete").text
+    done = views.client.post(
+        f"/me/views/items/{item_id}/delete",
+        data={"csrf_token": csrf_from(page), "version": version_from(page)},
+    )
+    assert done.status_code == 302
+    gone = views.client.get(f"/me/views/items/{item_id}")
+    assert gone.status_code == 404
+    assert "We can't find that page" in gone.text and "Page not found" not in gone.text
+    assert "Take a break" in gone.text and 'class="button big" href="/me"' in gone.text
+
+
+def test_a_crash_on_a_child_page_says_sorry_in_the_childs_space(views, monkeypatch):
+    from participation.child import routes
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(routes, "read_cards", boom)
+    page = views.client.get("/me")
+    assert page.status_code == 500
+    assert "secret internal detail" not in page.text
+    assert "It was not your fault" in page.text and "Take a break" in page.text
