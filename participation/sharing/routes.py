@@ -268,7 +268,14 @@ def item(item_id: str) -> ResponseLike:
         if form.validate_on_submit():
             outcome = _choose(subject, form, "view-item", found.public_id)
             if outcome is None:
-                return redirect(url_for("sharing.item", item_id=found.public_id, **_keep(form)))
+                return redirect(
+                    url_for(
+                        "sharing.item",
+                        item_id=found.public_id,
+                        _anchor=f"share-{form.audience.data}",
+                        **_keep(form),
+                    )
+                )
             problem, status = outcome
         else:
             status = 400
@@ -326,7 +333,12 @@ def plan() -> ResponseLike:
                 )
                 if outcome is None:
                     return redirect(
-                        url_for("sharing.plan", _anchor=f"section-{subject.section}", **_keep(form))
+                        url_for(
+                            "sharing.plan",
+                            # The card chosen on: keyboard and screen reader go on from there.
+                            _anchor=f"plan-{subject.section}-{form.audience.data}",
+                            **_keep(form),
+                        )
                     )
                 problem, status = outcome
     session = db.session()

@@ -81,6 +81,11 @@ def test_a_share_is_recorded_with_the_words_shown(on_tablet, team, session):
         f"/me/views/items/{item.public_id}/sharing", audience="iro", decision="shared", version="0"
     )
     assert response.status_code == 302
+    # Back at the card chosen on, whose buttons are heard with the state they change.
+    assert response.headers["Location"].endswith("#share-iro")
+    page = on_tablet.client.get(response.headers["Location"]).text
+    assert 'id="share-iro-state"' in page
+    assert page.count('aria-describedby="share-iro-state"') == 2
     [row] = _shares(session)
     assert (row.audience, row.decision, row.version) == (Audience.IRO, ShareDecision.SHARED, 1)
     assert row.decided_by_child and row.decided_by_staff_id is None
