@@ -58,7 +58,10 @@ def search_page() -> str:
             ),
         )
     filters_in_links = {key: value for key, value in wanted.items() if value}
-    return render_template("audit/search.html", form=form, page=page, filters=filters_in_links)
+    names = search.names_for(session, page.events) if page is not None else {}
+    return render_template(
+        "audit/search.html", form=form, page=page, filters=filters_in_links, names=names
+    )
 
 
 _FORM_FIELDS = frozenset({"actor_id", "action", "subject_id", "outcome", "from_day", "to_day"})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent
+from ..models import AuditEvent, Child, StaffMember
 
 PAGE_SIZE = 50
 LONDON = ZoneInfo("Europe/London")
@@ -34,6 +34,25 @@ class AuditPage:
     events: list[AuditEvent]
     has_newer: bool
     has_older: bool
+
+
+def names_for(session: Session, events: list[AuditEvent]) -> dict[str, str]:
+    """Public id -> name, for the staff who acted and the children acted on in `events`: the
+    record keeps ids only (names change, and it holds nothing more than it must), the page
+    shows who they are. Two queries for a page, whatever its size."""
+    people = {e.actor_id for e in events if e.actor_kind == "staff" and e.actor_id}
+    people |= {e.subject_id for e in events if e.subject_type == "staff" and e.subject_id}
+    children = {e.actor_id for e in events if e.actor_kind == "child" and e.actor_id}
+    children |= {e.subject_id for e in events if e.subject_type == "child" and e.subject_id}
+    names: dict[str, str] = {}
+    for public_id, name, wanted in (
+        (StaffMember.public_id, StaffMember.name, people),
+        (Child.public_id, Child.preferred_name, children),
+    ):
+        if wanted:
+            found = session.execute(select(public_id, name).where(public_id.in_(wanted)))
+            names.update((row[0], row[1]) for row in found)
+    return names
 
 
 def start_of_day(day: date) -> datetime:

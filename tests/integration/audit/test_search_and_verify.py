@@ -129,3 +129,21 @@ def test_verify_names_the_first_bad_event_and_fails(app, session):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"broken at event {third}" in result.output
+
+
+def test_events_show_who_the_staff_and_children_are_by_name(client, auth, session, admin):
+    """The record keeps ids only; the page puts the names beside them (two queries a page)."""
+    iro = factories.make_staff(session, Role.IRO, name="Ruth Bennett")
+    child = factories.make_child(session, preferred_name="Sami")
+    session.commit()
+    record(
+        db.engine,
+        Actor("staff", iro.public_id, "iro"),
+        "read-shared-item",
+        subject_type="child",
+        subject_id=child.public_id,
+    )
+    auth.sign_in(admin)
+    page = client.get(f"/admin/audit?actor_id={iro.public_id}").text
+    assert "<strong>Ruth Bennett</strong>" in page and "<strong>Sami</strong>" in page
+    assert f'actor_id={iro.public_id}">{iro.public_id}</a>' in page
