@@ -34,6 +34,12 @@ from ..models import AgeBand
 from . import service
 
 TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+# A thing said can be split: the page invites "as much or as little as you like", so when one is
+# too long the way on is a second one, not cutting what the child wanted to say.
+ITEM_TOO_LONG = _l(
+    "That's a lot for one. You can make it shorter, or say the rest in a new one. "
+    "Everything you wrote is still here."
+)
 NOT_A_CHOICE = _l(
     "Something went wrong with that choice. Please choose again. "
     "Everything else you wrote is still here."
@@ -186,7 +192,8 @@ class ItemForm(FlaskForm):
     """What a child says: words, a feeling, photos, a video, a caption, who wrote it down."""
 
     text = WordsField(
-        _l("What would you like to say?"), validators=[NoLongerThan(service.TEXT_LIMIT)]
+        _l("What would you like to say?"),
+        validators=[NoLongerThan(service.TEXT_LIMIT, ITEM_TOO_LONG)],
     )
     feeling = OptionalRadioField(_l("How do you feel about it?"), choices=[])
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/*", "multiple": True})

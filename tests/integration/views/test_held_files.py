@@ -65,7 +65,7 @@ def test_words_too_long_keep_the_photo_and_the_next_save_uses_it(views, session,
     response = views.add(text=TOO_LONG, photos=[(jpeg_bytes(tmp=media_dir), "ok.jpg")])
     assert response.status_code == 200
     page = response.text.replace("&#39;", "'")
-    assert "That's a bit long" in page and TOO_LONG in page
+    assert "That's a lot for one" in page and TOO_LONG in page
     assert KEPT in page and "choose them again" not in page
     assert "Take away photo 1" in page
     (held,) = _held(session)
@@ -159,7 +159,7 @@ def test_taking_away_a_held_photo_on_a_page_that_comes_back_again(views, session
         views.client, "/me/views/living-here/add", response.text, text=TOO_LONG,
         remove=[held.public_id],
     ).text  # fmt: skip
-    assert "That's a bit long" in page.replace("&#39;", "'")
+    assert "That's a lot for one" in page.replace("&#39;", "'")
     assert _held(session) == [] and list(store.keys()) == []
     assert KEPT not in page and held.public_id not in page
 
