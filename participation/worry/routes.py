@@ -12,6 +12,7 @@ from ..db import db
 from ..models import WorryAlert
 from ..security.access import child, staff
 from ..security.principal import StaffPrincipal
+from ..templating import template_globals
 from . import service
 from .service import ALERTED_ROLES
 
@@ -23,17 +24,14 @@ bp = Blueprint("worry", __name__)
 def worried() -> str | Response:
     the_child = g.principal.child
     people = service.who_will_know(db.session(), the_child)
-    note = request.form.get("note", "")
-    too_long = False
     if request.method == "POST":
-        try:
-            alert = service.raise_worry(db.session(), the_child, note)
-        except service.NoteTooLong:
-            too_long = True
-        else:
-            audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
-            return render_template("worry/raised.html", people=people)
-    return render_template("worry/worried.html", people=people, note=note, too_long=too_long)
+        note = request.form.get("note", "")
+        alert = service.raise_worry(db.session(), the_child, note)
+        audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
+        return render_template(
+            "worry/raised.html", people=people, left_out=service.words_left_out(note)
+        )
+    return render_template("worry/worried.html", people=people)
 
 
 @bp.route("/worries/<public_id>/acknowledge", methods=["POST"])
@@ -48,6 +46,10 @@ def acknowledge(public_id: str) -> Response:
     audit("worry-acknowledged", subject_type="worry", subject_id=alert.public_id)
     flash(_("Thank you. The alert is marked as dealt with."), "success")
     return redirect(url_for("pages.home"))
+
+
+# The staff alert says when the child's note was cut, so they ask for the rest.
+template_globals(bp, {"worry_note_was_cut": service.note_was_cut})
 
 
 @bp.app_context_processor

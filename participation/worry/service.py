@@ -7,13 +7,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Assignment, Child, Role, StaffMember, WorryAlert, utcnow
 
+# The note's column holds this many characters. A longer note is cut, never refused: a worry
+# must reach the adults whatever its length, and the child is told to say the rest in person.
 NOTE_LIMIT = 1000
+CUT_MARK = "…"
 # The people told straight away: those who know the child and can act today.
 ALERTED_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER)
-
-
-class NoteTooLong(ValueError):
-    pass
 
 
 def who_will_know(session: Session, child: Child) -> list[StaffMember]:
@@ -34,14 +33,33 @@ def who_will_know(session: Session, child: Child) -> list[StaffMember]:
 
 
 def raise_worry(session: Session, child: Child, note: str = "") -> WorryAlert:
-    """Record the alert. It appears at once on every page of the staff who will know."""
+    """Record the alert. It appears at once on every page of the staff who will know.
+
+    A note longer than NOTE_LIMIT is kept as far as it fits, ending with CUT_MARK (see
+    note_was_cut): the alert is raised all the same."""
     note = note.strip()
     if len(note) > NOTE_LIMIT:
-        raise NoteTooLong(note)
+        note = note[: NOTE_LIMIT - len(CUT_MARK)] + CUT_MARK
     alert = WorryAlert(child_id=child.id, note=note)
     session.add(alert)
     session.commit()
     return alert
+
+
+def words_left_out(note: str) -> str:
+    """The end of the child's note that raise_worry could not keep ("" when all of it fits),
+    shown back to the child so they can tell their adult the rest."""
+    note = note.strip()
+    if len(note) <= NOTE_LIMIT:
+        return ""
+    return note[NOTE_LIMIT - len(CUT_MARK) :]
+
+
+def note_was_cut(alert: WorryAlert) -> bool:
+    """True when the child wrote more than the alert could keep (raise_worry cut it)."""
+    # Without a column for it, the cut shows by its shape: a note the child typed themselves
+    # that ends this way at exactly this length is rare, and the only effect is a prompt to ask.
+    return len(alert.note) == NOTE_LIMIT and alert.note.endswith(CUT_MARK)
 
 
 def open_alerts_for(session: Session, staff: StaffMember) -> list[WorryAlert]:

@@ -238,6 +238,56 @@
     });
   }
 
+  /* --- Saving first: before the space locks ("Take a break", or idle) or the tablet is given back,
+     pages with unsaved words save them. Listeners of "myreview:before-lock" (views.js,
+     planning.js) start their save; they may hand back a promise with event.detail.waitFor(),
+     and the lock waits for it (never longer than SAVE_WAIT_MS, so a button never hangs):
+     a lock or give-back that reached the server first would end the session and the save
+     with it, and a new item's address is known only once its first save answers. --- */
+  var SAVE_WAIT_MS = 4000;
+  // Listeners that hand back nothing (a keepalive save) get a moment to send it.
+  var SEND_MOMENT_MS = 300;
+
+  function saveFirst() {
+    var waiting = [];
+    document.dispatchEvent(new CustomEvent("myreview:before-lock", {
+      detail: { waitFor: function (promise) { waiting.push(promise); } },
+    }));
+    return new Promise(function (resolve) {
+      window.setTimeout(resolve, waiting.length ? SAVE_WAIT_MS : SEND_MOMENT_MS);
+      if (waiting.length) Promise.all(waiting).then(resolve, resolve);
+    });
+  }
+
+  // Come back to where the child is now: autosave may have changed the address since the page
+  // was drawn (a new item becomes its "change" page), so the value written then is stale.
+  function setResume(lockForm) {
+    var resume = lockForm.querySelector('input[name="resume"]');
+    if (resume) resume.value = window.location.pathname + window.location.search;
+  }
+
+  function submitAfterSaving(form, beforeSubmit) {
+    if (!form || !window.Promise || typeof window.CustomEvent !== "function") return;
+    var going = false;
+    form.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
+      event.preventDefault();
+      if (going) return; // pressed twice: the first press is already on its way
+      going = true;
+      saveFirst().then(function () {
+        if (beforeSubmit) beforeSubmit(form);
+        form.submit(); // no submit event this time: straight to the server
+      });
+    });
+    // Back to this page from the browser's history: the button works again.
+    window.addEventListener("pageshow", function () { going = false; });
+  }
+
+  function setUpLockButtons() {
+    submitAfterSaving(document.getElementById("lock-form"), setResume);
+    submitAfterSaving(document.getElementById("give-back-form"));
+  }
+
   /* --- Idle lock: warn a minute before, offer "I'm still here", then lock (answers are saved). --- */
   function setUpIdleLock() {
     var warning = document.getElementById("idle-warning");
@@ -249,6 +299,7 @@
     var lastActive = Date.now();
     var lastPing = Date.now();
     var warned = false;
+    var locking = false;
 
     function active() {
       lastActive = Date.now();
@@ -278,11 +329,12 @@
     window.setInterval(function () {
       var idle = Date.now() - lastActive;
       if (idle >= idleMs) {
-        var resume = lockForm.querySelector('input[name="resume"]');
-        if (resume) resume.value = window.location.pathname + window.location.search;
-        // Let autosave finish first (planning and views pages listen for this event).
-        document.dispatchEvent(new CustomEvent("myreview:before-lock"));
-        window.setTimeout(function () { lockForm.submit(); }, 300);
+        if (locking) return;
+        locking = true;
+        saveFirst().then(function () {
+          setResume(lockForm);
+          lockForm.submit();
+        });
       } else if (idle >= warnMs && !warned) {
         warned = true;
         warning.hidden = false;
@@ -327,6 +379,7 @@
   }
 
   setUpReadAloud();
+  setUpLockButtons();
   setUpIdleLock();
   setUpDisplayPreview();
 })();

@@ -101,8 +101,10 @@
     });
   });
 
-  // child.js asks for this just before the idle lock.
-  document.addEventListener("myreview:before-lock", function () {
-    if (timer !== null || dirty) send(true);
+  // child.js asks for this before "Take a break", "Give the tablet back" and the idle lock, and
+  // waits for the save handed back: it must reach the server before the session ends.
+  document.addEventListener("myreview:before-lock", function (event) {
+    var saved = timer !== null || dirty ? send(true) : chain;
+    if (event.detail && event.detail.waitFor) event.detail.waitFor(saved);
   });
 })();

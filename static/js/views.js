@@ -92,8 +92,11 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(function () { send(false); }, TYPING_PAUSE_MS);
     });
+    // A choice at once; words when the child leaves the box (a textarea's "change" comes on
+    // blur), so pressing another button straight after typing does not wait for the pause.
     form.addEventListener("change", function (event) {
-      if (!isWords(event.target) || event.target.tagName === "TEXTAREA") return;
+      if (!isWords(event.target)) return;
+      if (event.target.tagName === "TEXTAREA" && timer === null && !dirty) return; // saved already
       dirty = true;
       send(false);
     });
@@ -117,8 +120,12 @@
       });
     });
 
-    document.addEventListener("myreview:before-lock", function () {
-      if (timer !== null || dirty) send(true);
+    // child.js asks for this before "Take a break", "Give the tablet back" and the idle lock, and
+    // waits for the save handed back (even one already on its way): it must reach the server
+    // before the session ends, and a new item's address must be known before the break.
+    document.addEventListener("myreview:before-lock", function (event) {
+      var saved = timer !== null || dirty ? send(true) : chain;
+      if (event.detail && event.detail.waitFor) event.detail.waitFor(saved);
     });
   }
 

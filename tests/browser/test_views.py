@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 from playwright.sync_api import Locator, Page, expect
+from sqlalchemy import select
 
 from participation.child import service as space_service
 from participation.db import db
@@ -317,4 +318,109 @@ def test_hiding_squares_needs_only_taps(browser, base_url, app, jay, jays_things
     page.get_by_label("Cover them up").tap()
     page.get_by_role("button", name="Hide them").tap()
     expect(page.get_by_text("Those parts of your photo are hidden now.")).to_be_visible()
+    context.close()
+
+
+def items_saying(child, words: str) -> list[Item]:
+    """The child's items whose words contain `words`, read fresh from the database."""
+    session = db.session()
+    try:
+        return list(
+            session.scalars(
+                select(Item).where(Item.child_id == child.id, Item.text.contains(words))
+            )
+        )
+    finally:
+        db.session.remove()
+
+
+def unlock_again(page: Page) -> None:
+    expect(page).to_have_url(re.compile(r"/me/unlock"))
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).tap()
+
+
+@pytest.mark.parametrize("saved_first", [True, False], ids=["after-a-save", "straight-away"])
+def test_words_typed_before_take_a_break_are_there_after_it(browser, base_url, jay, saved_first):
+    """Whether autosave had already made the item ("Saved", the address is its change page) or
+    not yet, the words typed just before "Take a break" are saved, once, and the child comes
+    back to them."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/living-here/add")
+    words = page.get_by_label("What would you like to say?")
+    if saved_first:
+        words.fill("My room is cosy")
+        expect(page.locator("#autosave-status")).to_have_text("Saved")
+        expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+        words.press_sequentially(" and warm")  # more, then the break at once
+    else:
+        words.fill("My room is cosy and warm")
+    page.get_by_role("button", name="Take a break").tap()
+
+    unlock_again(page)
+    expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+    expect(page.get_by_label("What would you like to say?")).to_have_value(
+        "My room is cosy and warm"
+    )
+    saved = items_saying(jay, "My room is cosy")
+    assert [item.text for item in saved] == ["My room is cosy and warm"]
+    context.close()
+
+
+def test_words_typed_just_before_giving_the_tablet_back_are_saved(browser, base_url, jay):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/school/add")
+    page.get_by_label("What would you like to say?").fill("Maths is my best lesson")
+    page.get_by_role("button", name="Give the tablet back").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_text("Everything you did is saved")).to_be_visible()
+    saved = items_saying(jay, "Maths is my best")
+    assert [item.text for item in saved] == ["Maths is my best lesson"]
+    context.close()
+
+
+def test_take_a_break_and_give_back_work_without_javascript(browser, base_url, jay):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=VIEWPORTS["tablet-portrait"],
+        has_touch=True,
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/school")
+    page.get_by_role("button", name="Take a break").tap()
+    unlock_again(page)
+    expect(page).to_have_url(re.compile(r"/me/views/school\??$"))
+    page.get_by_role("button", name="Give the tablet back").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_text("Everything you did is saved")).to_be_visible()
+    context.close()
+
+
+def test_words_typed_before_the_idle_lock_are_there_after_it(browser, base_url, app, jay):
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.clock.install()  # the page's clock only: the server keeps real time
+    page.goto("/me/views/family-and-friends/add")
+    page.get_by_label("What would you like to say?").fill("I see Nan on Sundays")
+    # The child puts the tablet down: the warning, then the lock, with no one pressing anything.
+    page.clock.fast_forward(app.config["CHILD_IDLE_LOCK"].total_seconds() * 1000 - 30_000)
+    expect(page.get_by_role("button", name="I'm still here")).to_be_visible()
+    page.clock.fast_forward(60_000)
+    unlock_again(page)
+    expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+    expect(page.get_by_label("What would you like to say?")).to_have_value("I see Nan on Sundays")
+    assert [item.text for item in items_saying(jay, "I see Nan")] == ["I see Nan on Sundays"]
     context.close()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import select
 
 from participation.models import AuditEvent, Role, WorryAlert
+from participation.worry import service
 from tests.conftest import csrf_from
 from tests.support import factories
 from tests.support.child_fixtures import CODE, Tablet
@@ -37,13 +40,48 @@ def test_child_sees_who_will_know_then_raises_a_worry(
     assert event.actor_kind == "child"
 
 
-def test_a_long_note_is_kept_and_nothing_raised(client, auth, session, mia_with_code, keyworker):
+def test_a_long_note_still_raises_the_alert_and_the_child_is_told_the_end_did_not_fit(
+    client, auth, session, mia_with_code, keyworker
+):
     tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
-    words = "I am worried because " * 100
+    words = "I am worried because " * 60 + "and that is the end of what I wanted to say."
     response = tablet.post("/me/worried", note=words)
-    assert "That&#39;s a bit long" in response.text or "That's a bit long" in response.text
-    assert words.strip()[:200] in response.text
-    assert session.scalar(select(WorryAlert)) is None
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "Thank you for telling us" in page
+    # At the top, before the list of who was told: the adults know, and the end did not fit.
+    told = page.index("Your adults have been told.")
+    assert told < page.index("You did the right thing.")
+    assert "the end of your words did not fit" in page
+    assert "that is the end of what I wanted to say." in page  # shown back: the part left out
+
+    alert = session.scalar(select(WorryAlert))
+    assert alert is not None and alert.child_id == mia_with_code.id
+    assert len(alert.note) == service.NOTE_LIMIT
+    assert alert.note.endswith("…")
+    assert alert.note[:-1] == words[: service.NOTE_LIMIT - 1]
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "worry-raised"))
+
+
+def test_staff_see_that_a_childs_note_was_cut(client, auth, session, mia_with_code, keyworker):
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    tablet.post("/me/worried", note="x" * (service.NOTE_LIMIT + 50))
+    tablet.post("/me/give-back")
+    auth.sign_in(keyworker)
+    page = html.unescape(client.get("/my-children").text)
+    assert "A child needs you now" in page
+    assert "Their note was too long to keep in full" in page
+
+
+def test_a_note_that_fits_is_kept_whole_and_not_marked_as_cut(
+    client, auth, session, mia_with_code, keyworker
+):
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    words = "y" * service.NOTE_LIMIT
+    response = tablet.post("/me/worried", note=words)
+    assert "Your adults have been told." not in html.unescape(response.text)
+    alert = session.scalar(select(WorryAlert))
+    assert alert.note == words and not service.note_was_cut(alert)
 
 
 def test_the_alert_shows_on_every_staff_page_until_acknowledged(
