@@ -33,6 +33,10 @@ ROLE_AUDIENCE = {
     Role.SOCIAL_WORKER: Audience.SOCIAL_WORKER,
     Role.IRO: Audience.IRO,
 }
+# Who reads a child's whole meeting plan (the staff plan page): the adults who make the meeting
+# happen. The child's sharing choices for the plan decide only what goes in each reader's papers.
+PLAN_READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+PLAN_READING_AUDIENCES = frozenset(ROLE_AUDIENCE[r] for r in PLAN_READERS if r in ROLE_AUDIENCE)
 
 
 def visible_child_ids(principal: StaffPrincipal) -> Select[int] | None:

@@ -247,6 +247,8 @@ def _rows(current: dict[Audience, Any]) -> list[dict[str, Any]]:
             # Seen only because it went to everyone at the meeting.
             "through_meeting": audience in sees and audience not in chosen,
             "version": state.version_of(current, audience),
+            # Sees the whole meeting plan anyway, as one of the adults who plan the meeting.
+            "plans": audience in policy.PLAN_READING_AUDIENCES,
         }
         for audience in state.AUDIENCES
     ]

@@ -216,8 +216,15 @@ def test_plan_sections_are_shared_one_by_one(on_tablet, team, session):
         "/me/plan/sharing", section="taking-part", audience="iro", decision="shared", version="0"
     )
     assert done.status_code == 302
+    assert done.headers["Location"].endswith("#plan-taking-part-iro")
     [row] = _shares(session)
     assert row.plan_section == "taking-part" and row.review_id == team.review.id
+    # The adults who plan the meeting see the whole plan anyway: the choice is about their
+    # papers, and the page says so rather than "Private. They cannot see it."
+    again = on_tablet.client.get("/me/plan/sharing").text
+    assert "They cannot see it." not in again and "Keep it private" not in again
+    assert "Not in their papers." in again and "In their papers." in again
+    assert "so they can see your plan anyway" in again
     bad = on_tablet.post(
         "/me/plan/sharing", section="secret-part", audience="iro", decision="shared", version="0"
     )
