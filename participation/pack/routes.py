@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -29,11 +31,11 @@ from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..db import db
 from ..forms import rerender_on_timeout
+from ..i18n import text_direction
 from ..models import Audience, Child, Review, Role
 from ..security import policy
 from ..security.access import staff
 from ..sharing.forms import UnderstoodForm
-from ..sharing.words import AUDIENCE_NAME
 from . import service
 
 bp = Blueprint("pack", __name__)
@@ -89,6 +91,15 @@ def _audit_reading(action: str, pack: service.Pack) -> None:
         )
 
 
+def _attachment(filename: str) -> str:
+    """A Content-Disposition for a download: a plain ASCII name, and the name as written
+    (RFC 6266 `filename*`) when the two differ."""
+    plain = service.ascii_filename(filename)
+    if plain == filename:
+        return f'attachment; filename="{plain}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _staff_media_url(media: Any, variant: str | None = None) -> str:
     return url_for("views.media", media_id=media.public_id, variant=variant)
 
@@ -104,7 +115,6 @@ def read(public_id: str, review_id: str, meeting: bool) -> str:
         "pack/read.html",
         pack=pack,
         meeting=meeting,
-        audience_name=AUDIENCE_NAME[audience],
         media_url=_staff_media_url,
         last_read=service.last_read(db.session(), review, audience),
         can_send=g.principal.role in SENDERS,
@@ -123,12 +133,17 @@ def pdf(public_id: str, review_id: str, meeting: bool) -> Response:
     html = render_template(
         "pack/pdf.html", pack=pack, media_url=service.store_url, **service.template_context()
     )
-    body = service.render_pdf(html, pack, current_app.extensions["media_storage"], STYLESHEET)
+    body = service.render_pdf(
+        html,
+        pack,
+        current_app.extensions["media_storage"],
+        STYLESHEET,
+        language=str(get_locale()),
+        rtl=text_direction() == "rtl",
+    )
     _audit_reading("download-review-pack", pack)
     response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="review-pack-{review.meeting_date.isoformat()}.pdf"'
-    )
+    response.headers["Content-Disposition"] = _attachment(service.pdf_filename(pack))
     response.headers["Cache-Control"] = "no-store"
     return response
 

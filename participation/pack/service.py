@@ -9,6 +9,8 @@ PDF is the same page rendered by WeasyPrint, with photos read straight from the 
 from __future__ import annotations
 
 import importlib
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -272,9 +275,18 @@ def store_url(media: MediaFile, variant: str | None) -> str:
     return f"{STORE_SCHEME}{media.public_id}/{variant or 'full'}"
 
 
-def render_pdf(html: str, pack: Pack, storage: Storage, stylesheet: Path) -> bytes:
+def render_pdf(
+    html: str,
+    pack: Pack,
+    storage: Storage,
+    stylesheet: Path,
+    *,
+    language: str = "en",
+    rtl: bool = False,
+) -> bytes:
     """The pack's page as a tagged PDF (PDF/UA-1: language, headings, reading order), with the
-    pack's own photos embedded from the media store and nothing fetched from anywhere else."""
+    pack's own photos embedded from the media store and nothing fetched from anywhere else.
+    `language` and `rtl` are the page's: they place and number the running header and footer."""
     from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -304,16 +316,83 @@ def render_pdf(html: str, pack: Pack, storage: Storage, stylesheet: Path) -> byt
             return URLFetcherResponse(url, BytesIO(body), {"Content-Type": mime})
 
     document = HTML(string=html, base_url="store:/", url_fetcher=StoreFetcher())
+    running = CSS(string=page_css(language, rtl=rtl))
     buffer = BytesIO()
     document.write_pdf(
         buffer,
-        stylesheets=[CSS(filename=str(stylesheet))],
+        stylesheets=[CSS(filename=str(stylesheet)), running],
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
     )
     return buffer.getvalue()
 
 
+# "Page 2 of 5" at the foot of every page. The page numbers exist only in CSS (counters of the
+# paged layout), so the translated words are turned into the margin box's `content`.
+PAGE_NUMBER = _l("Page %(page)s of %(pages)s")
+# CSS counter styles for the digit systems of participation/digits.py, so the page numbers are
+# in the same digits as the rest of the pack.
+COUNTER_STYLES = {
+    "arab": "arabic-indic",
+    "arabext": "persian",
+    "beng": "bengali",
+    "deva": "devanagari",
+    "mymr": "myanmar",
+}
+
+
+def _css_string(text: str) -> str:
+    # Every character but letters, digits and spaces as a CSS escape: a translation can hold
+    # quotes, backslashes or line breaks and must stay one string literal whatever it holds.
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text)
+    return f'"{escaped}"'
+
+
+def page_css(language: str = "en", *, rtl: bool = False) -> str:
+    """What every page of the PDF carries, as a stylesheet: the pack's title and who it is for
+    along the top (taken from the first page by string-set, see static/css/pack.css; the title
+    on the reading side, right in a right-to-left language), and "Page N of M" at the foot in
+    the reader's words and digits. Translators may put the numbers in either order."""
+    try:
+        system = Locale.parse(language).default_numbering_system
+    except (UnknownLocaleError, ValueError):
+        system = "latn"
+    style = COUNTER_STYLES.get(system, "decimal")
+    parts = re.split(r"(%\((?:page|pages)\)s)", str(PAGE_NUMBER))
+    numbers = {"%(page)s": f"counter(page, {style})", "%(pages)s": f"counter(pages, {style})"}
+    footer = " ".join(numbers.get(part) or _css_string(part) for part in parts if part)
+    start, end = ("right", "left") if rtl else ("left", "right")
+    return (
+        f"@page {{ @top-{start} {{ content: string(pack-title); }}"
+        f" @top-{end} {{ content: string(pack-audience); }}"
+        f" @bottom-center {{ content: {footer}; }} }}"
+    )
+
+
+def pdf_filename(pack: Pack) -> str:
+    """The PDF's download name: whose pack, for whom and for which meeting, so that packs for
+    two children, or for two audiences, never overwrite each other in a Downloads folder. The
+    child's name keeps its letters (lower case, anything else becomes "-"); see
+    `ascii_filename` for the plain form every browser understands."""
+    name = "-".join(re.findall(r"\w+", pack.child.preferred_name.lower())) or "child"
+    return f"review-pack-{name}-{pack.audience.value}-{pack.meeting_date.isoformat()}.pdf"
+
+
+def ascii_filename(filename: str) -> str:
+    """`filename` with accents taken off and any other letter outside ASCII dropped
+    ("zoë" becomes "zoe"; a name written only in another script leaves no name part)."""
+    folded = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9.-]", "-", folded.lower()))
+
+
+# What a staff reader is told a pack is for (the profession's words; the child's own are in
+# sharing/words.py). The same words on the reading view and in the PDF.
+PACK_FOR: dict[Audience, LazyString] = {
+    Audience.IRO: _l("the IRO only"),
+    Audience.KEYWORKER: _l("the keyworker only"),
+    Audience.SOCIAL_WORKER: _l("the social worker only"),
+    Audience.MEETING: _l("everyone at the meeting"),
+}
 REPORT_SECTION_TITLES: dict[str, LazyString] = {
     "home": _l("Home"),
     "education": _l("School and learning"),
@@ -339,6 +418,7 @@ def template_context() -> dict[str, Any]:
     """What the pack's template needs besides the pack: the words for codes and choices."""
     return {
         "code_words": CODE_WORDS,
+        "pack_for": PACK_FOR,
         "report_titles": REPORT_SECTION_TITLES,
         "words": steps.words_for,
         "answers": {},

@@ -338,3 +338,138 @@ def test_dates_are_written_the_readers_way(team, session, staff_client):
     session.commit()
     welsh = staff_client(team.iro).get(_url(team)).text
     assert "Dydd Llun, 7 Rhagfyr 2026" in welsh
+
+
+def _pdf_pages(pdf: bytes, first: int, last: int | None = None) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last or first), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def _long_pack(session, team) -> None:
+    """Enough shared with everyone at the meeting to fill three pages or more."""
+    for number in range(12):
+        item = make_item(session, team.child, team.review, f"Long marker {number}. " * 40)
+        share(session, item, Audience.MEETING)
+
+
+@pytest.mark.parametrize(
+    ("tail", "for_whom"),
+    [("/pdf", "For: the IRO only."), ("/meeting/pdf", "For: everyone at the meeting.")],
+)
+def test_every_page_of_the_pdf_says_whose_pack_it_is_and_who_it_is_for(
+    team, session, staff_client, tail, for_whom
+):
+    _long_pack(session, team)
+    pdf = staff_client(team.iro).get(_url(team, tail)).data
+    pages = int(re.search(r"Pages:\s+(\d+)", _pdf_info(pdf)).group(1))
+    assert pages >= 3
+    first = _pdf_pages(pdf, 1)
+    assert for_whom in first
+    # The cover flows on into the pack: page 1 is not left nearly empty.
+    assert "How Mia will take part" in first and "Long marker 0" in first
+    for page in range(2, pages + 1):
+        text = _pdf_pages(pdf, page)
+        assert "Review pack for Mia" in text, page
+        assert for_whom in text, page
+        assert f"Page {page} of {pages}" in text, page
+
+
+def _pdf_info(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdfinfo", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_pdf_title_names_its_audience(team, session, staff_client):
+    iro = staff_client(team.iro)
+    assert "Title:           Review pack for Mia, for the IRO only" in _pdf_info(
+        iro.get(_url(team, "/pdf")).data
+    )
+    assert "Title:           Review pack for Mia, for everyone at the meeting" in _pdf_info(
+        iro.get(_url(team, "/meeting/pdf")).data
+    )
+
+
+def test_the_reading_view_says_who_the_pack_is_for_in_staff_words(team, session, staff_client):
+    assert "For: the IRO only." in staff_client(team.iro).get(_url(team)).text
+    keyworker = staff_client(team.keyworker)
+    assert "For: the keyworker only." in keyworker.get(_url(team)).text
+    assert "For: everyone at the meeting." in keyworker.get(_url(team, "/meeting")).text
+
+
+def test_the_page_numbers_follow_the_translation_whatever_it_holds(
+    team, session, staff_client, monkeypatch
+):
+    # A translation may turn the numbers round, and hold quotes or markup: still one footer.
+    monkeypatch.setattr(pack_service, "PAGE_NUMBER", 'Tudalen %(pages)s\\"%(page)s" </style> ٢')
+    _long_pack(session, team)
+    pdf = staff_client(team.iro).get(_url(team, "/pdf")).data
+    pages = re.search(r"Pages:\s+(\d+)", _pdf_info(pdf)).group(1)
+    footer = "".join(_pdf_pages(pdf, 2).split())  # pdftotext spaces the words its own way
+    assert f'Tudalen{pages}\\"2"</style>٢' in footer
+
+
+def test_the_pdf_download_names_the_child_and_the_audience(team, session, staff_client):
+    iro = staff_client(team.iro)
+    for_iro = iro.get(_url(team, "/pdf")).headers["Content-Disposition"]
+    for_meeting = iro.get(_url(team, "/meeting/pdf")).headers["Content-Disposition"]
+    assert for_iro == 'attachment; filename="review-pack-mia-iro-2026-12-14.pdf"'
+    assert for_meeting == 'attachment; filename="review-pack-mia-meeting-2026-12-14.pdf"'
+    own = staff_client(team.keyworker).get(_url(team, "/pdf")).headers["Content-Disposition"]
+    assert own == 'attachment; filename="review-pack-mia-keyworker-2026-12-14.pdf"'
+    # Another child on the same day, with a name outside ASCII: a plain name and the real one.
+    zoe = factories.make_child(session, preferred_name="Zoë Anne")
+    factories.assign(session, team.iro, zoe)
+    review = factories.make_review(session, zoe)
+    session.commit()
+    theirs = iro.get(f"/children/{zoe.public_id}/reviews/{review.public_id}/pack/pdf")
+    assert theirs.headers["Content-Disposition"] == (
+        'attachment; filename="review-pack-zoe-anne-iro-2026-12-14.pdf"; '
+        "filename*=UTF-8''review-pack-zo%C3%AB-anne-iro-2026-12-14.pdf"
+    )
+    layla = factories.make_child(session, preferred_name="ليلى")
+    factories.assign(session, team.iro, layla)
+    review = factories.make_review(session, layla)
+    session.commit()
+    hers = iro.get(f"/children/{layla.public_id}/reviews/{review.public_id}/pack/pdf")
+    assert hers.headers["Content-Disposition"] == (
+        'attachment; filename="review-pack-iro-2026-12-14.pdf"; '
+        "filename*=UTF-8''review-pack-%D9%84%D9%8A%D9%84%D9%89-iro-2026-12-14.pdf"
+    )
+
+
+def _margin_words(pdf: bytes, page: int) -> tuple[list[tuple[float, str]], list[str]]:
+    """The words in the top margin of `page` (with their left edges), and in its bottom margin
+    (A4: 842pt high; the margins are 18mm and 20mm)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)
+    top = [(float(x), word) for x, y, word in words if float(y) < 50]
+    bottom = [word for _x, y, word in words if float(y) > 790]
+    return top, bottom
+
+
+def test_the_running_header_and_page_numbers_follow_the_readers_language(
+    team, session, staff_client
+):
+    _long_pack(session, team)
+    team.iro.language = "fa"
+    session.commit()
+    english = staff_client(team.keyworker).get(_url(team, "/pdf")).data
+    top, bottom = _margin_words(english, 2)
+    assert next(x for x, word in top if word == "Mia") < 297
+    assert "2" in bottom
+    persian = staff_client(team.iro).get(_url(team, "/pdf")).data
+    top, bottom = _margin_words(persian, 2)
+    # Right to left: the pack's title (with Mia's name) is on the right, where reading starts...
+    assert next(x for x, word in top if word == "Mia") > 297
+    # ...and the pages are numbered in the Persian digits the rest of the pack uses.
+    assert "۲" in bottom and "2" not in bottom
