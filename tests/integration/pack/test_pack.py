@@ -340,6 +340,24 @@ def test_dates_are_written_the_readers_way(team, session, staff_client):
     assert "Dydd Llun, 7 Rhagfyr 2026" in welsh
 
 
+def test_the_cover_says_when_the_day_is_only_when_the_review_is_due(team, session, staff_client):
+    """No date set yet: the due day is not the meeting's day, and the cover says so."""
+    from datetime import UTC, date, datetime
+
+    team.review.scheduled_at = None
+    team.review.due_on = date(2026, 12, 7)
+    session.commit()
+    page = staff_client(team.iro).get(_url(team)).text
+    assert "Due by" in page and "(the date is not set yet)" in page and "Review date" not in page
+    session.get(type(team.review), team.review.id).scheduled_at = datetime(
+        2026, 12, 3, 15, 30, tzinfo=UTC
+    )
+    session.commit()
+    page = staff_client(team.iro).get(_url(team)).text
+    assert "Review date" in page and "Thursday 3 December 2026" in page
+    assert "not set yet" not in page
+
+
 def _pdf_pages(pdf: bytes, first: int, last: int | None = None) -> str:
     return subprocess.run(
         ["pdftotext", "-f", str(first), "-l", str(last or first), "-", "-"],
