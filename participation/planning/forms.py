@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import DecisionOutcome
 from . import steps
+from .service import DayWarning
 from .steps import TEXT_LIMITS, Choice
 
 TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
@@ -240,6 +241,19 @@ class DecisionForm(FlaskForm):
         return int(value) if value.isdigit() else -1
 
 
+PAST_DAY = _l("Date must be today or later")
+DAY_WARNINGS = {
+    DayWarning.WEEKEND: _l("%(date)s is a weekend, not a working day."),
+    DayWarning.BANK_HOLIDAY: _l("%(date)s is a bank holiday, not a working day."),
+    DayWarning.CLOSURE_DAY: _l("%(date)s is a council closure day, not a working day."),
+    DayWarning.AFTER_DUE: _l(
+        "%(date)s is after the date the review is due by (%(due)s): the review would be out "
+        "of time."
+    ),
+}
+KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
+
+
 class ArrangementForm(FlaskForm):
     version = HiddenField()
     venue = StringField(
@@ -248,6 +262,15 @@ class ArrangementForm(FlaskForm):
     )
     day = DateField(_l("Date"), validators=[Optional()])
     time = TimeField(_l("Start time"), validators=[Optional()])
+    # Shown only with a warning about the date; `warned_day` is the day the warning was about,
+    # so a tick given for one date never lets a different one through unseen.
+    keep_date = BooleanField(_l("Keep this date"))
+    warned_day = HiddenField()
+
+    def date_kept(self) -> bool:
+        """Did staff tick "Keep this date" for the date they were warned about?"""
+        day = self.day.data
+        return bool(self.keep_date.data) and day is not None and self.warned_day.data == str(day)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -30,13 +30,16 @@ from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..db import db
 from ..forms import rerender_on_timeout
-from ..models import Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Role, Wish
+from ..models import Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
 from ..models.review import LONDON
 from ..security.access import child, staff
-from ..security.policy import can_view_child
+from ..security.policy import PLAN_READERS, can_view_child
 from . import service, steps
 from .forms import (
+    DAY_WARNINGS,
+    KEEP_DATE_NEEDED,
     NOT_A_CHOICE,
+    PAST_DAY,
     STEP_FORMS,
     TOO_LONG,
     ArrangementForm,
@@ -50,7 +53,7 @@ from .steps import MY_PLAN, SLUGS, STEP_BY_SLUG, STEPS, WHO_COMES, Step
 
 bp = Blueprint("planning", __name__)
 
-STAFF_READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+STAFF_READERS = PLAN_READERS  # who reads the whole plan: decided in policy.py
 ResponseLike = str | Response | tuple[str | Response, int]
 
 
@@ -239,7 +242,7 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     rows = _posted_rows(form, cards)
     go = request.form.get("go")
     valid = form.validate_on_submit()
-    adding = _person_to_add(form, go) if valid else None
+    adding = _person_to_add(form) if valid else None
     if not valid or form.new_name.errors:
         if _autosaving():
             return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
@@ -262,6 +265,8 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
         getattr(form, error.field, form.new_name).errors = [TOO_LONG]
         return _page(current, plan, form, rows=rows, errors=_who_errors(form, rows))
     if _autosaving() or go in ("next", "skip"):
+        if adding:
+            flash(_("%(name)s is on your list now.", name=adding.name), "success")
         return _saved(saved, current)
     # "Add them to my list" (or Enter in a box): stay on this step.
     if adding:
@@ -308,9 +313,12 @@ def _posted_rows(form: WhoComesForm, cards: list[service.PersonCard]) -> list[Ca
     return rows
 
 
-def _person_to_add(form: WhoComesForm, go: str | None) -> service.NewPerson | None:
-    """Someone to add ("Add them to my list"), or None. A missing name is an error on the form."""
-    if go != "add" or _autosaving():
+def _person_to_add(form: WhoComesForm) -> service.NewPerson | None:
+    """Someone to add, or None. A name in the "Add someone else" boxes is added whichever button
+    was pressed: a child who typed a name then pressed "Save and go on" meant them to come too.
+    Words with no name are an error on the form, so they are never dropped silently."""
+    # Autosave runs while the child is still typing the name: adding then would add half a name.
+    if _autosaving():
         return None
     name, who = (form.new_name.data or "").strip(), (form.new_who.data or "").strip()
     if name:
@@ -472,8 +480,10 @@ def _render_staff(
     failing: Failing = None,
     conflict: str | None = None,
     status: int = 200,
+    day_warnings: list[service.DayWarning] | None = None,
 ) -> ResponseLike:
-    """The staff plan page; `failing` is a posted form to show again with its errors."""
+    """The staff plan page; `failing` is a posted form to show again with its errors, and
+    `day_warnings` why the meeting day posted with it needs confirming."""
     session = db.session()
     review = service.planned_review(the_child)
     context: dict[str, Any] = {}
@@ -502,6 +512,7 @@ def _render_staff(
         failing_key=failing[0] if failing else "",
         form=failing[1] if failing else None,
         wish_changed=service.wish_changed_since,
+        day_warnings=[DAY_WARNINGS[warning] for warning in day_warnings or []],
         **context,
     )
     return page, status
@@ -595,6 +606,22 @@ def arrangement(public_id: str) -> ResponseLike:
     review, _plan = _plan_for_staff(the_child)
     form = ArrangementForm(prefix="arrangement")
     if form.validate_on_submit():
+        today = date.today()
+        try:
+            warnings = (
+                service.meeting_day_warnings(db.session(), review, form.day.data, today)
+                if form.day.data
+                else []
+            )
+        except service.PlanInputError:
+            form.day.errors = [PAST_DAY]
+            return _render_staff(the_child, failing=("arrangement", form))
+        if warnings and not form.date_kept():
+            # Staff see why the date may be wrong and tick "Keep this date" to save it.
+            form.warned_day.data = str(form.day.data)
+            form.keep_date.data = False
+            form.keep_date.errors = [KEEP_DATE_NEEDED]
+            return _render_staff(the_child, failing=("arrangement", form), day_warnings=warnings)
         scheduled = None
         if form.day.data and form.time.data:
             scheduled = datetime.combine(form.day.data, form.time.data, LONDON).astimezone(UTC)
@@ -605,7 +632,7 @@ def arrangement(public_id: str) -> ResponseLike:
                 form.venue.data or "",
                 scheduled,
                 form.loaded_version(),
-                date.today(),
+                today,
             )
         except service.PlanConflict:
             db.session.expire_all()

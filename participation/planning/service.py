@@ -38,6 +38,7 @@ from ..models import (
     Wish,
     utcnow,
 )
+from ..models.review import meeting_day
 from ..timetable import service as timetable
 from ..timetable.rules import TimetableError
 from . import steps
@@ -618,6 +619,58 @@ def has_answers(plan: MeetingPlan, topic: DecisionTopic) -> bool:
 # --- Venue and time -----------------------------------------------------------------------
 
 
+class DayWarning(StrEnum):
+    """Why a meeting day may be a mistake: staff are asked to confirm it before it is saved."""
+
+    WEEKEND = "weekend"
+    BANK_HOLIDAY = "bank-holiday"
+    CLOSURE_DAY = "closure-day"
+    AFTER_DUE = "after-due"
+
+
+def _saved_day(review: Review) -> date | None:
+    if review.scheduled_at is None:
+        return None
+    return meeting_day(review.due_on, review.scheduled_at)
+
+
+def _refuse_past(review: Review, day: date | None, today: date) -> None:
+    # A meeting in the past makes every task before it overdue. A day saved earlier that has
+    # gone by since is left alone, so the venue can still be changed without moving it.
+    if day is not None and day < today and day != _saved_day(review):
+        raise PlanInputError("day", "past")
+
+
+def meeting_day_warnings(
+    session: Session, review: Review, day: date, today: date
+) -> list[DayWarning]:
+    """What staff should confirm before ``day`` is saved as the meeting day: it is not a working
+    day (a weekend, a bank holiday of the council's nation, a council closure day; CPPCR 2010
+    reg 2(1)), or it is after the date the review is due by, so the review would be out of time.
+
+    A day in the past is refused (PlanInputError on ``day``, code ``past``). The day already
+    saved is not questioned again."""
+    _refuse_past(review, day, today)
+    if day == _saved_day(review):
+        return []
+    warnings = []
+    try:
+        calendar = timetable.calendar_for(session)
+    except TimetableError:
+        # A council with a nation the calendar does not know: the timetable pages say so.
+        calendar = None
+    if calendar is not None and not calendar.is_working_day(day):
+        if day.weekday() >= 5:
+            warnings.append(DayWarning.WEEKEND)
+        elif day in calendar.closures:
+            warnings.append(DayWarning.CLOSURE_DAY)
+        else:
+            warnings.append(DayWarning.BANK_HOLIDAY)
+    if day > review.due_on:
+        warnings.append(DayWarning.AFTER_DUE)
+    return warnings
+
+
 def set_arrangement(
     session: Session,
     review: Review,
@@ -627,12 +680,14 @@ def set_arrangement(
     today: date,
 ) -> None:
     """Set where and when the meeting is. Stale forms (someone else changed it) raise
-    PlanConflict; the review's tasks are worked out again from the new date."""
+    PlanConflict; a new day in the past raises PlanInputError (``day``, ``past``); the review's
+    tasks are worked out again from the new date. Check `meeting_day_warnings` with staff first."""
     venue = venue.strip()
     if len(venue) > TEXT_LIMITS["venue"]:
         raise PlanInputError("venue", "too-long")
     if scheduled_at is not None and scheduled_at.tzinfo is None:
         raise ValueError("scheduled_at must be timezone-aware")
+    _refuse_past(review, meeting_day(review.due_on, scheduled_at) if scheduled_at else None, today)
     if review.version != loaded_version:
         raise PlanConflict
     review.venue = venue

@@ -261,3 +261,27 @@ def test_axe_finds_nothing_on_the_child_pages(page: Page, everything, child, key
             targets[name] = small
     assert found == {}
     assert targets == {}
+
+
+def test_an_answer_typed_under_one_decision_is_saved_with_another(page: Page, everything):
+    """The page is one form: pressing "Save my answer" under one decision keeps (and saves) what
+    the child typed under another."""
+    sign_in(page, "priya.shah@example.org", DEMO_PASSWORD)
+    page.goto(f"/children/{everything['Mia']}")
+    page.get_by_role("button", name="Hand the tablet to Mia").click()
+    for picture in CODE:
+        page.get_by_role("button", name=picture, exact=True).click()
+    page.goto("/me/you-said-we-did")
+    home, swimming = page.locator(".decision-card").nth(0), page.locator(".decision-card").nth(1)
+    swimming.get_by_text("No, it didn't happen").click()
+    swimming.get_by_label("Want to say more? You don't have to.").fill("Nobody asked me.")
+    home.get_by_text("Yes, it happened").click()
+    home.get_by_role("button", name="Save my answer").click()
+    expect(page.get_by_text("Thank you. The person who runs your meeting")).to_be_visible()
+    page.reload()
+    swimming = page.locator(".decision-card").nth(1)
+    expect(swimming.get_by_label("Want to say more? You don't have to.")).to_have_value(
+        "Nobody asked me."
+    )
+    expect(swimming.get_by_label("No, it didn't happen")).to_be_checked()
+    expect(page.locator(".decision-card").nth(0).get_by_label("Yes, it happened")).to_be_checked()

@@ -3,7 +3,7 @@ in their own words, and whether each one happened, in the child's own answer."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -21,12 +21,16 @@ from .forms import HAPPENED_ICONS, HappenedForm
 bp = Blueprint("outcomes", __name__)
 
 ResponseLike = str | Response | tuple[str, int]
-Failing = tuple[str, HappenedForm] | None
+# Answers posted but not saved, to show again as the child typed them, by decision.
+Shown = dict[str, HappenedForm]
 
 
-def _forms(decisions: list[ReviewDecision], failing: Failing) -> dict[str, HappenedForm]:
+def _forms(decisions: list[ReviewDecision], shown: Shown) -> dict[str, HappenedForm]:
     forms = {}
     for decision in decisions:
+        if decision.public_id in shown:
+            forms[decision.public_id] = shown[decision.public_id]
+            continue
         follow_up = decision.follow_up
         forms[decision.public_id] = HappenedForm(
             formdata=None,
@@ -37,25 +41,46 @@ def _forms(decisions: list[ReviewDecision], failing: Failing) -> dict[str, Happe
                 "words": follow_up.words if follow_up else "",
             },
         )
-    if failing is not None:
-        forms[failing[0]] = failing[1]
     return forms
 
 
+def _errors(
+    decisions: list[ReviewDecision], forms: dict[str, HappenedForm]
+) -> list[tuple[str, str]]:
+    """The summary at the top of the page: each problem, with its decision, linked to its box."""
+    found: list[tuple[str, str]] = []
+    timed_out = False
+    for decision in decisions:
+        for field in forms[decision.public_id]:
+            if not field.errors:
+                continue
+            if field.short_name == "csrf_token":
+                timed_out = True
+            else:
+                found.append((field.id, f"{decision.child_text} {field.errors[0]}"))
+    if timed_out:
+        message = _(
+            "This page timed out, so nothing was saved yet. Your answers are still here: check "
+            "them and press the button again."
+        )
+        found.insert(0, ("", message))
+    return found
+
+
 def _render(
-    failing: Failing = None, *, conflict: str | None = None, status: int = 200
+    shown: Shown | None = None, *, conflict: str | None = None, status: int = 200
 ) -> ResponseLike:
     session = db.session()
     the_child = g.principal.child
     decisions = service.child_decisions(session, the_child)
+    forms = _forms(decisions, shown or {})
     page = render_template(
         "workspaces/child/you_said_we_did.html",
         child=the_child,
         review=service.last_circulated_review(session, the_child),
         decisions=decisions,
-        forms=_forms(decisions, failing),
-        failing_id=failing[0] if failing else None,
-        form=failing[1] if failing else None,
+        forms=forms,
+        errors=_errors(decisions, forms),
         icons=HAPPENED_ICONS,
         owner_roles={a.staff_id: CHILD_ROLES[a.role] for a in the_child.assignments if a.active},
         conflict=conflict,
@@ -69,46 +94,74 @@ def you_said_we_did() -> ResponseLike:
     return _render()
 
 
+def _posted(decisions: list[ReviewDecision], pressed: str) -> Shown:
+    """The answers to save: the one whose "Save my answer" was pressed, and every other one the
+    child changed. The page is one form, so words typed under another decision come too and are
+    never lost; answers left as they were are not saved again."""
+    posted: Shown = {}
+    for decision in decisions:
+        prefix = f"d-{decision.public_id}"
+        if decision.public_id != pressed and f"{prefix}-version" not in request.form:
+            continue
+        form = HappenedForm(prefix=prefix)
+        if decision.public_id == pressed or service.differs(
+            decision, form.happened.data, form.words.data
+        ):
+            posted[decision.public_id] = form
+    return posted
+
+
+def _problem(error: InputProblem) -> str:
+    if error.code == "needed":
+        return _("Choose one of the answers.")
+    return _("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+
+
 @bp.route("/me/you-said-we-did/<decision_id>", methods=["POST"])
 @child
 @rerender_on_timeout
 def answer(decision_id: str) -> ResponseLike:
     session = db.session()
-    decision = service.find_child_decision(session, g.principal.child, decision_id)
-    if decision is None:
+    decisions = service.child_decisions(session, g.principal.child)
+    by_id = {decision.public_id: decision for decision in decisions}
+    if decision_id not in by_id:
         not_found("child-decision")
-    form = HappenedForm(prefix=f"d-{decision.public_id}")
-    if not form.validate_on_submit():
-        return _render((decision.public_id, form))
+    posted = _posted(decisions, decision_id)
+    saved = 0
     try:
-        service.answer(
-            session,
-            decision,
-            form.happened.data,
-            form.words.data,
-            loaded_version(form.version.data),
-        )
-        session.commit()
-    except InputProblem as error:
-        session.rollback()
-        message = (
-            _("Choose one of the answers.")
-            if error.code == "needed"
-            else _(
-                "That's a bit long. Can you make it shorter? Everything you wrote is still here."
-            )
-        )
-        apply_errors(form, {error.field: message})
-        return _render((decision.public_id, form))
+        for public_id, form in posted.items():
+            if not form.validate_on_submit():
+                continue
+            try:
+                service.answer(
+                    session,
+                    by_id[public_id],
+                    form.happened.data,
+                    form.words.data,
+                    loaded_version(form.version.data),
+                )
+            except InputProblem as error:
+                # Raised before anything changes: the other answers can still be saved.
+                apply_errors(form, {error.field: _problem(error)})
+            else:
+                saved += 1
     except (VersionConflict, StaleDataError):
+        # Nothing is saved: every answer comes back as typed, to check against what is there now.
         session.rollback()
         session.expire_all()
-        now = service.find_child_decision(session, g.principal.child, decision_id)
-        form.version.data = str(now.follow_up.version if now and now.follow_up else 0)
+        now = {d.public_id: d for d in service.child_decisions(session, g.principal.child)}
+        for public_id, form in posted.items():
+            follow_up = now[public_id].follow_up if public_id in now else None
+            form.version.data = str(follow_up.version if follow_up else 0)
         message = _(
             "This was changed on another tablet a moment ago. Your answer is still here: check "
             "it and save again."
         )
-        return _render((decision.public_id, form), conflict=message, status=409)
-    flash(_("Thank you. The person who runs your meeting will see your answer."), "success")
-    return redirect(url_for("outcomes.you_said_we_did", _anchor=f"decision-{decision.public_id}"))
+        return _render(posted, conflict=message, status=409)
+    session.commit()
+    if saved:
+        flash(_("Thank you. The person who runs your meeting will see your answer."), "success")
+    not_saved = {public_id: form for public_id, form in posted.items() if form.errors}
+    if not_saved:
+        return _render(not_saved)
+    return redirect(url_for("outcomes.you_said_we_did", _anchor=f"decision-{decision_id}"))

@@ -7,6 +7,7 @@ No Flask here: callers pass the session and plain values, and commit.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -77,12 +78,13 @@ def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:
     )
 
 
-def find_child_decision(session: Session, child: Child, public_id: str) -> ReviewDecision | None:
-    """One of the decisions the child sees now (None for anything else, anyone else's)."""
-    for decision in child_decisions(session, child):
-        if decision.public_id == public_id:
-            return decision
-    return None
+def differs(decision: ReviewDecision, happened: str | None, words: str | None) -> bool:
+    """Whether an answer posted for ``decision`` differs from the one saved (no answer saved yet
+    is no choice and no words). The page posts every decision; only changed ones are saved."""
+    follow_up = decision.follow_up
+    saved = (follow_up.answer.value, follow_up.words or "") if follow_up else (None, "")
+    # Compared as they would be stored; too long for storing is a change (answer() says so).
+    return (happened or None, clean_text(words, "words", sys.maxsize)) != saved
 
 
 def answer(

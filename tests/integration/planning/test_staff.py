@@ -3,7 +3,7 @@ the child), set the venue and time, and tick the checklist for the day."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from participation.models import (
     AuditEvent,
     Child,
+    ClosureDay,
     DayChecklistItem,
     DecisionOutcome,
     MeetingPlan,
@@ -21,7 +22,10 @@ from participation.models import (
     Role,
     Wish,
 )
+from participation.models.review import LONDON
 from participation.planning import service
+from participation.timetable import service as timetable
+from participation.timetable.rules import WorkingCalendar
 from tests.conftest import csrf_from
 from tests.support import factories
 
@@ -277,21 +281,44 @@ def arrange(client, mia, **data):
     return client.post(f"/children/{mia.public_id}/plan/arrangement", data=form)
 
 
+ENGLAND = WorkingCalendar("ENG")
+
+
+def working_day(after: date) -> date:
+    """The first working day after `after` (England's bank holidays)."""
+    return ENGLAND.add_working_days(after, 1)
+
+
+def newly_looked_after(session, mia, family):
+    """Mia came into care yesterday, so her first review is due within 20 working days (dates
+    count from the real today). Her review's due date, as the timetable works it out."""
+    child = session.get(Child, mia.id)
+    child.became_looked_after = date.today() - timedelta(days=1)
+    timetable.recompute_child(session, child, date.today())
+    session.commit()
+    return session.get(Review, family["review"].id).due_on
+
+
 def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworker, family):
     auth.sign_in(keyworker)
+    due = newly_looked_after(session, mia, family)
+    day = working_day(date.today())
     response = arrange(
-        client, mia, venue="Willow House, the quiet room", day="2026-12-10", time="16:30"
+        client, mia, venue="Willow House, the quiet room", day=day.isoformat(), time="16:30"
     )
     assert response.status_code == 302
     session.expire_all()
     review = session.get(Review, family["review"].id)
     assert review.venue == "Willow House, the quiet room"
-    assert review.scheduled_at == datetime(2026, 12, 10, 16, 30, tzinfo=UTC)  # GMT in December
+    # 16:30 in London, stored in UTC (an hour apart in summer, none in winter).
+    assert review.scheduled_at == datetime.combine(day, time(16, 30), LONDON).astimezone(UTC)
     assert ("set-meeting-arrangement", "") in audit_actions(session)
     # The review's tasks count back from the meeting day, so moving the day moves them.
     before = milestone_days(session, review)
     assert before
-    arrange(client, mia, venue="Willow House", day="2026-12-17", time="16:30")
+    later = working_day(day)
+    assert later <= due
+    arrange(client, mia, venue="Willow House", day=later.isoformat(), time="16:30")
     assert milestone_days(session, review) != before
 
 
@@ -333,6 +360,112 @@ def test_a_stale_arrangement_is_not_saved_over_a_newer_one(
     assert "My idea" in response.text
     session.expire_all()
     assert session.get(Review, family["review"].id).venue == "Changed by someone else"
+
+
+def arranged(session, family):
+    session.expire_all()
+    review = session.get(Review, family["review"].id)
+    return review.venue, review.scheduled_at
+
+
+def test_a_meeting_day_in_the_past_is_refused_and_nothing_typed_is_lost(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    newly_looked_after(session, mia, family)
+    yesterday = date.today() - timedelta(days=1)
+    response = arrange(client, mia, venue="Willow House", day=yesterday.isoformat(), time="10:15")
+    assert response.status_code == 200
+    assert "Error:" in response.text.split("</title>")[0]
+    assert 'href="#arrangement-day">Date must be today or later</a>' in response.text
+    assert 'value="Willow House"' in response.text
+    assert f'value="{yesterday.isoformat()}"' in response.text
+    assert 'value="10:15"' in response.text
+    assert "Keep this date" not in response.text  # refused, not a warning to tick past
+    assert arranged(session, family) == ("", None)
+
+
+def _warned(response):
+    assert response.status_code == 200
+    assert "Check the date: tick “Keep this date” to save it" in response.text
+    return response.text.split('id="day-warnings"')[1].split("</div>")[0]
+
+
+def test_a_weekend_is_saved_only_once_staff_keep_the_date(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    due = newly_looked_after(session, mia, family)
+    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    assert saturday <= due
+    response = arrange(client, mia, venue="Willow House", day=saturday.isoformat(), time="11:00")
+    warning = _warned(response)
+    assert f"Saturday {saturday.day} {saturday:%B %Y} is a weekend, not a working day." in warning
+    assert "out of time" not in warning
+    assert 'value="Willow House"' in response.text
+    assert arranged(session, family) == ("", None)
+    # Ticking "Keep this date" saves it.
+    response = arrange(
+        client,
+        mia,
+        venue="Willow House",
+        day=saturday.isoformat(),
+        time="11:00",
+        keep_date="y",
+        warned_day=saturday.isoformat(),
+    )
+    assert response.status_code == 302
+    venue, scheduled = arranged(session, family)
+    assert venue == "Willow House"
+    assert scheduled.astimezone(LONDON).date() == saturday
+    # The day now saved is not questioned again when only the venue changes.
+    assert (
+        arrange(
+            client, mia, venue="The library", day=saturday.isoformat(), time="11:00"
+        ).status_code
+        == 302
+    )
+
+
+def test_a_tick_for_one_date_does_not_keep_another(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    due = newly_looked_after(session, mia, family)
+    after_due = working_day(due)
+    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    response = arrange(
+        client,
+        mia,
+        venue="Home",
+        day=after_due.isoformat(),
+        time="11:00",
+        keep_date="y",
+        warned_day=saturday.isoformat(),
+    )
+    warning = _warned(response)
+    assert "is after the date the review is due by" in warning
+    assert "the review would be out of time" in warning
+    assert arranged(session, family) == ("", None)
+
+
+def test_a_bank_holiday_and_a_council_closure_day_need_keeping(
+    client, auth, session, plan, mia, keyworker, family
+):
+    auth.sign_in(keyworker)
+    newly_looked_after(session, mia, family)
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or ENGLAND.is_working_day(day):
+        day += timedelta(days=1)
+    warning = _warned(arrange(client, mia, venue="Home", day=day.isoformat(), time="11:00"))
+    assert "is a bank holiday, not a working day." in warning
+
+    closed = working_day(date.today())
+    session.add(ClosureDay(day=closed, reason="Staff training"))
+    session.commit()
+    warning = _warned(arrange(client, mia, venue="Home", day=closed.isoformat(), time="11:00"))
+    assert "is a council closure day, not a working day." in warning
+    assert arranged(session, family) == ("", None)
 
 
 def test_the_keyworker_ticks_the_checklist_and_others_ticks_are_kept(

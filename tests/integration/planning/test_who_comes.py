@@ -146,6 +146,57 @@ def test_adding_someone_needs_their_name(planner, session, on_tablet):
     assert "My friend" in response.text
 
 
+def test_a_name_typed_then_save_and_go_on_adds_them_too(planner, session, on_tablet, client):
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes"}})
+    response = planner.post(
+        "who-comes",
+        {**data, "new_name": "Coach Dan", "new_who": "My football coach"},
+        page=page,
+        go="next",
+    )
+    assert response.headers["Location"] == "/me/plan/taking-part"
+    assert "Coach Dan is on your list now" in client.get("/me/plan/taking-part").text
+    saved = invitees(session, on_tablet)
+    assert saved["Kelly"].wish == Wish.YES
+    assert saved["Coach Dan"].described_as == "My football coach"
+
+
+def test_a_name_typed_then_skip_adds_them_too(planner, session, on_tablet):
+    page = planner.page("who-comes")
+    response = planner.post(
+        "who-comes", {**wishes_form(page.text, {}), "new_name": "Aunty Bee"}, page=page, go="skip"
+    )
+    assert response.status_code == 302
+    assert "Aunty Bee" in invitees(session, on_tablet)
+
+
+def test_someone_to_add_with_a_problem_keeps_the_words_whichever_button(
+    planner, session, on_tablet
+):
+    page = planner.page("who-comes")
+    too_long = "my friend from school " * 10
+    response = planner.post(
+        "who-comes",
+        {**wishes_form(page.text, {}), "new_name": "Sam", "new_who": too_long},
+        page=page,
+        go="next",
+    )
+    assert response.status_code == 200
+    assert "a bit long" in response.text
+    assert 'value="Sam"' in response.text
+    assert too_long.strip() in response.text
+    assert invitees(session, on_tablet) == {}
+
+    # Words about someone with no name are not dropped either.
+    response = planner.post(
+        "who-comes", {**wishes_form(page.text, {}), "new_who": "My friend"}, page=page, go="next"
+    )
+    assert response.status_code == 200
+    assert "Write their name" in response.text
+    assert "My friend" in response.text
+
+
 def test_enter_in_a_box_with_no_one_to_add_just_saves(planner, session, on_tablet):
     page = planner.page("who-comes")
     data = wishes_form(page.text, {"Jean": {"wish": "yes"}})

@@ -4,6 +4,7 @@ to the IRO (a count and a list), until the IRO sees the action done."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,8 +19,9 @@ from participation.models import (
     ReviewOutcome,
 )
 from participation.workspaces.outcomes import service as outcomes
+from tests.conftest import csrf_from
 
-from .conftest import TODAY, audited, child_post
+from .conftest import TODAY, audited, child_post, version_on
 
 CHILD_WORDS = ("placement", "contact", "care plan", "LAC")
 
@@ -123,6 +125,104 @@ def test_the_child_sees_each_decision_in_their_words_and_answers(
     assert "Choose one of the answers" in nothing.text
     follow_up = session.scalar(select(DecisionFollowUp))
     assert (follow_up.answer, follow_up.words) == (Happened.NO, "Nobody asked.")
+
+
+def _whole_page(tablet, decisions, typed):
+    """What the page's one form posts, as a browser does: every decision's token, version and
+    boxes, with what the child typed (`typed`: decision -> fields)."""
+    html = tablet.client.get("/me/you-said-we-did").text
+    token = csrf_from(tablet.client.get("/accessibility").text)
+    data = {}
+    for decision in decisions:
+        prefix = f"d-{decision.public_id}"
+        data[f"{prefix}-csrf_token"] = token
+        data[f"{prefix}-version"] = version_on(html, f"{prefix}-version")
+        data[f"{prefix}-words"] = ""
+        data.update({f"{prefix}-{name}": value for name, value in typed.get(decision, {}).items()})
+    return data
+
+
+def _checked(html, name, value):
+    pattern = rf'<input checked id="[^"]+" name="{name}" type="radio" value="{value}">'
+    return re.search(pattern, html)
+
+
+def _answers(session):
+    session.expire_all()
+    return {
+        f.decision_id: (f.answer, f.words, f.version)
+        for f in session.scalars(select(DecisionFollowUp))
+    }
+
+
+def test_one_form_for_the_page_each_button_saving_its_decision(
+    session, jay, team, decisions, on_tablet
+):
+    circulate(session, jay.reviews[1], team)
+    page = on_tablet.client.get("/me/you-said-we-did").text
+    assert page.count('<form method="post" action="/me/you-said-we-did/') == 1
+    for decision in decisions:
+        assert f'formaction="/me/you-said-we-did/{decision.public_id}"' in page
+
+
+def test_saving_one_answer_keeps_what_was_typed_under_another(
+    session, jay, team, decisions, on_tablet
+):
+    circulate(session, jay.reviews[1], team)
+    home, swim, dentist = decisions
+    session.add(DecisionFollowUp(decision_id=dentist.id, answer=Happened.YES, words="Done."))
+    session.commit()
+    # Answer under the swimming lessons, then press "Save my answer" under the first decision.
+    data = _whole_page(
+        on_tablet,
+        decisions,
+        {
+            home: {"happened": "yes"},
+            swim: {"happened": "no", "words": "Nobody asked me."},
+            dentist: {"happened": "yes", "words": "Done."},
+        },
+    )
+    response = on_tablet.client.post(f"/me/you-said-we-did/{home.public_id}", data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#decision-{home.public_id}")
+    saved = _answers(session)
+    assert saved[home.id][:2] == (Happened.YES, "")
+    assert saved[swim.id][:2] == (Happened.NO, "Nobody asked me.")
+    assert saved[dentist.id] == (Happened.YES, "Done.", 1)  # unchanged: not saved again
+
+
+def test_words_under_another_decision_with_no_choice_come_back(
+    session, jay, team, decisions, on_tablet
+):
+    circulate(session, jay.reviews[1], team)
+    home, swim, _dentist = decisions
+    data = _whole_page(
+        on_tablet,
+        decisions,
+        {home: {"happened": "yes"}, swim: {"words": "They forgot."}},
+    )
+    response = on_tablet.client.post(f"/me/you-said-we-did/{home.public_id}", data=data)
+    assert response.status_code == 200
+    assert response.text.count('id="error-summary"') == 1
+    assert "Kim will find you swimming lessons. Choose one of the answers." in response.text
+    assert "They forgot." in response.text
+    assert "Thank you. The person who runs your meeting will see your answer." in response.text
+    assert {k: v[:2] for k, v in _answers(session).items()} == {home.id: (Happened.YES, "")}
+
+
+def test_a_timed_out_page_keeps_every_answer_typed(session, jay, team, decisions, on_tablet):
+    circulate(session, jay.reviews[1], team)
+    home, swim, _dentist = decisions
+    data = _whole_page(
+        on_tablet, decisions, {home: {"happened": "yes"}, swim: {"words": "Still waiting."}}
+    )
+    data = {key: ("stale" if key.endswith("csrf_token") else value) for key, value in data.items()}
+    response = on_tablet.client.post(f"/me/you-said-we-did/{home.public_id}", data=data)
+    assert response.status_code == 200
+    assert response.text.count("This page timed out") == 1
+    assert _checked(response.text, f"d-{home.public_id}-happened", "yes")
+    assert "Still waiting." in response.text
+    assert _answers(session) == {}
 
 
 def test_overdue_and_didnt_happen_are_flagged_to_the_iro(session, desk, jay, team, decisions):
