@@ -502,3 +502,24 @@ def test_before_the_child_starts_staff_see_that_and_nothing_is_written(
     page = client.get(f"/children/{mia.public_id}/plan").text
     assert "Mia has not started planning yet" in page
     assert session.scalar(select(MeetingPlan)) is None
+
+
+def test_a_timed_out_form_with_a_prefix_says_so_and_keeps_what_was_typed(
+    client, auth, session, plan, mia, keyworker, family
+):
+    """The summary's timeout line, for forms whose fields carry a prefix too."""
+    auth.sign_in(keyworker)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    version = page.split(
+        'id="arrangement-version" name="arrangement-version" type="hidden" value="'
+    )
+    response = client.post(
+        f"/children/{mia.public_id}/plan/arrangement",
+        data={
+            "arrangement-csrf_token": "expired",
+            "arrangement-version": version[1].split('"')[0],
+            "arrangement-venue": "The library, upstairs",
+        },
+    )
+    assert "This page timed out, so nothing was saved yet." in response.text
+    assert "The library, upstairs" in response.text and "CSRF" not in response.text
