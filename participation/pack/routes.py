@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -30,6 +29,7 @@ from werkzeug.wrappers import Response
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..db import db
+from ..downloads import attachment
 from ..forms import rerender_on_timeout
 from ..i18n import text_direction
 from ..models import Audience, Child, Review, Role
@@ -91,15 +91,6 @@ def _audit_reading(action: str, pack: service.Pack) -> None:
         )
 
 
-def _attachment(filename: str) -> str:
-    """A Content-Disposition for a download: a plain ASCII name, and the name as written
-    (RFC 6266 `filename*`) when the two differ."""
-    plain = service.ascii_filename(filename)
-    if plain == filename:
-        return f'attachment; filename="{plain}"'
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def _staff_media_url(media: Any, variant: str | None = None) -> str:
     return url_for("views.media", media_id=media.public_id, variant=variant)
 
@@ -143,7 +134,7 @@ def pdf(public_id: str, review_id: str, meeting: bool) -> Response:
     )
     _audit_reading("download-review-pack", pack)
     response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = _attachment(service.pdf_filename(pack))
+    response.headers["Content-Disposition"] = attachment(service.pdf_filename(pack))
     response.headers["Cache-Control"] = "no-store"
     return response
 

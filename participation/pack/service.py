@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..child import service as space_service
+from ..downloads import name_part
 from ..media.storage import Storage
 from ..models import (
     Audience,
@@ -372,17 +372,9 @@ def page_css(language: str = "en", *, rtl: bool = False) -> str:
 def pdf_filename(pack: Pack) -> str:
     """The PDF's download name: whose pack, for whom and for which meeting, so that packs for
     two children, or for two audiences, never overwrite each other in a Downloads folder. The
-    child's name keeps its letters (lower case, anything else becomes "-"); see
-    `ascii_filename` for the plain form every browser understands."""
-    name = "-".join(re.findall(r"\w+", pack.child.preferred_name.lower())) or "child"
+    child's name keeps its letters (see participation/downloads.py)."""
+    name = name_part(pack.child.preferred_name)
     return f"review-pack-{name}-{pack.audience.value}-{pack.meeting_date.isoformat()}.pdf"
-
-
-def ascii_filename(filename: str) -> str:
-    """`filename` with accents taken off and any other letter outside ASCII dropped
-    ("zoë" becomes "zoe"; a name written only in another script leaves no name part)."""
-    folded = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9.-]", "-", folded.lower()))
 
 
 # What a staff reader is told a pack is for (the profession's words; the child's own are in

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from ...audit.web import audit
 from ...csvsafe import csv_text
 from ...db import db
+from ...downloads import attachment, name_part
 from ...labels import ROLES
 from ...models import Child, DecisionOutcome, Role, Wish
 from ...planning import steps
@@ -109,11 +110,10 @@ def invitation_csv(public_id: str) -> Response:
     audit("download-invitation-list", subject_type="child", subject_id=the_child.public_id)
     # The byte order mark lets spreadsheet programs read the names as UTF-8.
     body = "\ufeff" + csv_text(rows)
-    filename = f"invitations-review-{invitations.review.number}.csv"
+    name = name_part(the_child.preferred_name)
+    filename = f"invitations-{name}-review-{invitations.review.number}.csv"
     return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        body, mimetype="text/csv", headers={"Content-Disposition": attachment(filename)}
     )
 
 

@@ -96,7 +96,11 @@ def test_the_csv_neutralises_spreadsheet_formulas(session, desk, jay, team, wish
     response = desk.get(f"/children/{jay.public_id}/invitations.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
+    # Named for the child, so two children's lists never overwrite each other.
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="invitations-{jay.preferred_name.lower()}-review-'
+        f'{jay.reviews[-1].number}.csv"'
+    )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["Name", "Who they are", "Invitation"]
     by_name = {row[0]: row for row in rows[1:]}
