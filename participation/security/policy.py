@@ -66,6 +66,18 @@ def children_visible_to(principal: StaffPrincipal) -> Select[Child]:
     return query.where(child_is_visible(principal))
 
 
+# Who works on a child's review timetable: opens its tasks and significant events, and records
+# events. Administrators keep the records but are not caseworkers.
+TIMETABLE_WORKERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+
+
+def may_open_timetable(principal: Principal) -> bool:
+    """May this staff member open a child's review tasks and significant events (and record
+    one)? The timetable's routes and the child record's links both ask here. (Whether they may
+    see the child at all is `can_view_child`.)"""
+    return isinstance(principal, StaffPrincipal) and principal.role in TIMETABLE_WORKERS
+
+
 def may_complete_milestone(principal: Principal, owner_role: Role) -> bool:
     """May this staff member mark a milestone done? Its owner's role does, and a manager may
     on anyone's behalf. (Whether they may see the child at all is `can_view_child`.)"""

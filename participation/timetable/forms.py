@@ -1,4 +1,8 @@
-"""Forms of the timetable pages, and the words for the service's input errors."""
+"""Forms of the timetable pages, and the words for the service's input errors.
+
+No ``maxlength`` on any box: the browser would cut off what someone pastes without a word. Too
+long, the page keeps the words and says what is too long (`NoLongerThan`).
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from ..models import EventDecision, EventKind
 from .labels import DECISIONS, EVENT_KINDS, NATIONS
 from .rules import NATIONS as NATION_CODES
-from .service import NOTE_MAX, InputError
+from .service import CLOSURE_REASON_MAX, NOTE_MAX, InputError
 
 
 class DayField(DateField):
@@ -56,6 +60,19 @@ class DayField(DateField):
             self.data = datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise ValueError(str(self.invalid)) from None
+
+
+class NoLongerThan:
+    """Like wtforms' Length(max=...), but without the `maxlength` attribute it would add. Counts
+    the words as the service stores them (trimmed)."""
+
+    def __init__(self, limit: int, message: LazyString) -> None:
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if len((field.data or "").strip()) > self.limit:
+            raise ValidationError(str(self.message))
 
 
 # --- the dashboards' filters (a GET form: no CSRF token, nothing is changed) -----------------
@@ -111,7 +128,7 @@ class MarkDoneForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note (optional)"),
-        validators=[Length(max=NOTE_MAX, message=_l("Note must be 500 characters or fewer"))],
+        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
     )
     version = HiddenField()
     next = HiddenField()
@@ -132,7 +149,7 @@ class RecordEventForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note (optional)"),
-        validators=[Length(max=NOTE_MAX, message=_l("Note must be 500 characters or fewer"))],
+        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
     )
 
 
@@ -150,7 +167,7 @@ class ConsiderEventForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason"),
-        validators=[Length(max=NOTE_MAX, message=_l("Reason must be 500 characters or fewer"))],
+        validators=[NoLongerThan(NOTE_MAX, _l("Reason must be 500 characters or fewer"))],
     )
     version = HiddenField()
 
@@ -180,7 +197,7 @@ class ClosureDayForm(FlaskForm):
     )
     reason = StringField(
         _l("Reason (optional)"),
-        validators=[Length(max=200, message=_l("Reason must be 200 characters or fewer"))],
+        validators=[NoLongerThan(CLOSURE_REASON_MAX, _l("Reason must be 200 characters or fewer"))],
     )
 
 

@@ -32,13 +32,16 @@ from ..forms import apply_errors, rerender_on_timeout
 from ..models import Child, Review, Role, SignificantEvent
 from ..security.access import staff
 from ..security.policy import (
+    TIMETABLE_WORKERS,
     can_view_child,
     may_complete_milestone,
     may_consider_events,
+    may_open_timetable,
     may_record_held_review,
 )
 from ..templating import template_globals
 from . import service
+from .elsewhere import done_elsewhere
 from .forms import (
     ClosureDayForm,
     ConsiderEventForm,
@@ -55,7 +58,8 @@ from .labels import TEMPLATE_GLOBALS, milestone_label
 bp = Blueprint("timetable", __name__)
 
 CASEWORK = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
-WORKING_WITH_CHILDREN = (*CASEWORK, Role.MANAGER)
+# The same roles as `may_open_timetable`, which the child record's links ask.
+WORKING_WITH_CHILDREN = TIMETABLE_WORKERS
 
 
 template_globals(bp, TEMPLATE_GLOBALS)
@@ -141,7 +145,10 @@ def _render_dashboard(template: str) -> str:
         filter_args=args,
         # Each task links to its page with the way back to these filters (quoted once here).
         back_to="?" + urlencode({"next": request.full_path.rstrip("?")}),
-        can_complete=lambda role: may_complete_milestone(g.principal, role),
+        # "Mark done" only where the milestone page offers it (not for a task done elsewhere).
+        can_complete=lambda row: (
+            may_complete_milestone(g.principal, row.owner_role) and done_elsewhere(row.name) is None
+        ),
         may_consider=may_consider_events(g.principal),
     )
 
@@ -153,7 +160,9 @@ def child_timetable_context(child: Child) -> dict[str, Any]:
         "timetable": service.child_timetable(db.session(), child, _today()),
         "timetable_can": {
             "record_held": may_record_held_review(principal),
-            "record_event": principal.role in WORKING_WITH_CHILDREN,
+            "record_event": may_open_timetable(principal),
+            # Administrators open the record too, but not its tasks and events: no links to 404s.
+            "open": may_open_timetable(principal),
         },
     }
 
@@ -185,7 +194,7 @@ def _review(public_id: str) -> Review:
 @bp.route("/reviews/<review_id>/milestones/<name>", methods=["GET", "POST"])
 @staff(*WORKING_WITH_CHILDREN)
 @rerender_on_timeout
-def milestone(review_id: str, name: str) -> str | Response:
+def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
     session = db.session()
     review = _review(review_id)
     task = service.milestone_for(session, review, name)
@@ -193,12 +202,17 @@ def milestone(review_id: str, name: str) -> str | Response:
         _not_found("milestone")
     assert task is not None
     may_complete = may_complete_milestone(g.principal, task.owner_role)
+    elsewhere = done_elsewhere(task.name)
     form = MarkDoneForm()
     conflict = False
+    refused = False
     if request.method == "POST":
         if not may_complete:
             _not_found("milestone-owner")
-        if form.validate_on_submit():
+        if elsewhere is not None:
+            # Marked done only by doing the work on its own page (see timetable.elsewhere).
+            refused = True
+        elif form.validate_on_submit():
             try:
                 service.mark_done(
                     session,
@@ -240,17 +254,25 @@ def milestone(review_id: str, name: str) -> str | Response:
         form.next.data = safe_next(request.args.get("next")) or ""
     form.version.data = str(task.version)
     calendar = service.calendar_for(session)
-    return render_template(
+    page = render_template(
         "timetable/milestone.html",
         form=form,
         review=review,
         child=review.child,
         task=task,
         status=service.status_of(calendar, task.due_on, task.done_on, _today()),
-        may_complete=may_complete and task.done_on is None,
+        may_complete=may_complete and task.done_on is None and elsewhere is None,
+        elsewhere=elsewhere,
+        elsewhere_url=(
+            url_for(elsewhere.endpoint, **elsewhere.address(review))
+            if elsewhere is not None and elsewhere.may_open(g.principal)
+            else None
+        ),
+        refused=refused,
         conflict=conflict,
         back=safe_next(form.next.data) or url_for("timetable.dashboard_for_role"),
     )
+    return (page, 409) if refused else page
 
 
 def _entered(value: date | None) -> date:

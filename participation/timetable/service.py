@@ -61,6 +61,7 @@ MILESTONES_PER_PAGE: Final = 50
 REVIEWS_SHOWN: Final = 25
 EVENTS_SHOWN: Final = 20
 NOTE_MAX: Final = 500
+CLOSURE_REASON_MAX: Final = 200
 
 STATUS_FILTERS: Final = (
     "outstanding",
@@ -609,7 +610,7 @@ def set_nation(session: Session, nation: str, today: date) -> None:
 
 def add_closure_day(session: Session, day: date, reason: str, today: date) -> ClosureDay:
     """Add a day the council's offices are closed; every child's dates are recomputed."""
-    reason = _clean(reason, "reason", 200)
+    reason = _clean(reason, "reason", CLOSURE_REASON_MAX)
     if session.scalar(select(ClosureDay).where(ClosureDay.day == day)) is not None:
         raise InputError("day", "closure-exists", date=day)
     if day.weekday() >= 5:

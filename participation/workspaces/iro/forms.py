@@ -69,3 +69,9 @@ class CirculateForm(FlaskForm):
 
 class DoneForm(FlaskForm):
     pass
+
+
+class RemoveForm(VersionedForm):
+    """ "Remove it" on the page that asks first. The decision's version is the confirmation: a
+    post without it (a one-click button on an old page) only asks, and one from before a change
+    asks again."""

@@ -34,7 +34,15 @@ from ..keyworker import service as keyworker
 from ..outcomes import service as outcomes
 from ..web import loaded_version, not_found, today, visible_review
 from . import service
-from .forms import CirculateForm, CodeForm, DecisionForm, DoneForm, MeetingForm, TakingPartForm
+from .forms import (
+    CirculateForm,
+    CodeForm,
+    DecisionForm,
+    DoneForm,
+    MeetingForm,
+    RemoveForm,
+    TakingPartForm,
+)
 from .words import BASES, CODES, IN_MEETING, KINDS, MEETING_WAYS, PRESENCE, VIEWS_AWAY, problem
 
 bp = Blueprint("iro", __name__)
@@ -398,23 +406,45 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
     return (page, 409) if conflict else page
 
 
-@bp.route("/reviews/<review_id>/decisions/<decision_id>/remove", methods=["POST"])
+@bp.route("/reviews/<review_id>/decisions/<decision_id>/remove", methods=["GET", "POST"])
 @staff(Role.IRO)
-def remove_decision(review_id: str, decision_id: str) -> Response:
+@rerender_on_timeout
+def remove_decision(review_id: str, decision_id: str) -> ResponseLike:
+    """Asks first ("Remove it" or "Keep it"): there is no undo."""
     review = _iro_review(review_id)
     session = db.session()
     found = _iro_decision(review, decision_id)
-    if DoneForm().validate_on_submit():
-        try:
-            service.remove_decision(session, found)
-            session.commit()
-        except InputProblem as error:
-            session.rollback()
-            flash(problem(error.code), "error")
-        else:
-            audit("remove-review-decision", subject_type="review", subject_id=review.public_id)
-            flash(_("Removed."), "success")
-    return _back(review, "decisions")
+    form = RemoveForm()
+    changed = False
+    if form.validate_on_submit():
+        loaded = loaded_version(form.version.data)
+        if loaded is not None and loaded != found.version:
+            changed = True
+        elif loaded is not None:
+            try:
+                service.remove_decision(session, found)
+                session.commit()
+            except InputProblem as error:
+                session.rollback()
+                flash(problem(error.code), "error")
+            except StaleDataError:
+                session.rollback()
+                flash(_conflict(), "error")
+            else:
+                audit("remove-review-decision", subject_type="review", subject_id=review.public_id)
+                flash(_("Removed."), "success")
+            return _back(review, "decisions")
+    form.version.data = str(found.version)
+    page = render_template(
+        "workspaces/iro/remove_decision.html",
+        review=review,
+        child=review.child,
+        decision=found,
+        form=form,
+        changed=changed,
+        circulated=service.circulated(session, review),
+    )
+    return (page, 409) if changed else page
 
 
 @bp.route("/reviews/<review_id>/decisions/<decision_id>/done", methods=["POST"])

@@ -233,7 +233,7 @@ MAY: dict[str, May] = {
     "iro.confirm_code": write(IRO),
     "iro.add_decision": write(IRO),
     "iro.change_decision": form(IRO),
-    "iro.remove_decision": write(IRO),
+    "iro.remove_decision": form(IRO),  # asks first (GET), removes on the confirmed POST
     "iro.action_done": write(IRO),
     "iro.circulate": write(IRO),
     # The milestone used is "child-views-ready": the keyworker's to mark done (or a manager's).

@@ -234,6 +234,59 @@ def test_a_stale_decision_save_is_told(session, ivy, jay, team):
     assert session.get(ReviewDecision, found.id).text == "First."
 
 
+def test_removing_a_decision_asks_first(session, ivy, jay):
+    review = next_review(session, jay)
+    add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=9)).isoformat())
+    found = session.scalar(select(ReviewDecision))
+    url = f"/reviews/{review.public_id}/decisions/{found.public_id}/remove"
+    # The outcome page links to the question; it has no one-click removal.
+    outcome = ivy.get(outcome_url(review)).text
+    assert f'<a href="{url}">Remove' in outcome
+    assert f'action="{url}"' not in outcome
+
+    asked = ivy.get(url)
+    assert asked.status_code == 200
+    assert "<h1>Remove this action?</h1>" in asked.text
+    assert "Find swimming lessons." in asked.text
+    assert ">Remove it</button>" in asked.text
+    assert f'href="{outcome_url(review)}#decisions">Keep it</a>' in asked.text
+    # A post without the confirmation (an old page's "Remove") only asks.
+    unconfirmed = ivy.post(url)
+    assert unconfirmed.status_code == 200 and ">Remove it</button>" in unconfirmed.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
+    assert not audited(session, "remove-review-decision")
+
+    removed = ivy.post(url, {"version": version_on(asked.text)})
+    assert removed.status_code == 302
+    assert removed.headers["Location"].endswith(f"{outcome_url(review)}#decisions")
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
+    assert audited(session, "remove-review-decision")
+
+
+def test_removing_a_decision_changed_meanwhile_asks_again(session, ivy, jay):
+    review = next_review(session, jay)
+    due = (TODAY + timedelta(days=9)).isoformat()
+    add(ivy, review, owner="child", due_on=due)
+    found = session.scalar(select(ReviewDecision))
+    url = f"/reviews/{review.public_id}/decisions/{found.public_id}/remove"
+    loaded = version_on(ivy.get(url).text)
+    ivy.post(
+        f"/reviews/{review.public_id}/decisions/{found.public_id}",
+        {
+            **decision(text="Swimming on Saturdays.", owner="child", due_on=due),
+            "decision-version": version_on(
+                ivy.get(f"/reviews/{review.public_id}/decisions/{found.public_id}").text,
+                "decision-version",
+            ),
+        },
+        prefix="decision",
+    )
+    stale = ivy.post(url, {"version": loaded})
+    assert stale.status_code == 409
+    assert "Swimming on Saturdays." in stale.text and ">Remove it</button>" in stale.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
+
+
 def test_circulating_records_the_review_held_and_marks_the_milestone(session, ivy, jay):
     review = next_review(session, jay)
     url = f"/reviews/{review.public_id}/circulate"
@@ -259,6 +312,11 @@ def test_circulating_records_the_review_held_and_marks_the_milestone(session, iv
     assert "Add a decision or action" not in page
     refused = add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
     assert "can no longer be changed" in refused.text
+    kept = session.scalar(select(ReviewDecision))
+    remove = f"/reviews/{review.public_id}/decisions/{kept.public_id}/remove"
+    asked = ivy.get(remove).text
+    assert "can no longer be changed" in asked and "Remove it" not in asked
+    ivy.post(remove, {"version": str(kept.version)})
     assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
     assert audited(session, "circulate-review-decisions")
 
