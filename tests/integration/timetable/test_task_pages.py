@@ -258,3 +258,29 @@ def test_a_closure_reason_too_long_is_kept_with_a_message(client, auth, session,
     assert "Reason must be 200 characters or fewer" in response.text
     assert reason.strip() in response.text
     assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+
+
+def test_a_task_opened_from_the_childs_record_goes_back_there(
+    client, auth, session, people, make_child, today
+):
+    """From the record, the task's page leads back to the record, and so does "Mark done"."""
+    child = make_child(became=today - timedelta(days=45))
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    record = f"/children/{child.public_id}"
+    links = re.findall(r'href="([^"]*/milestones/consult-child[^"]*)"', client.get(record).text)
+    assert links, "the record links to the task"
+    url = links[0].replace("&amp;", "&")
+    page = client.get(url).text
+    assert f'<a href="{record}">Back to {child.preferred_name}\'s record</a>' in page
+    consult = task(session, child, "consult-child")
+    done = client.post(
+        url,
+        data={
+            "csrf_token": csrf_from(page),
+            "done_on": today.isoformat(),
+            "note": "",
+            "version": str(consult.version),
+            "next": record,
+        },
+    )
+    assert done.status_code == 302 and done.headers["Location"] == record
