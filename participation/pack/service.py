@@ -45,6 +45,7 @@ from ..security import policy
 from ..sharing.service import SHAREABLE_SECTIONS
 from ..views import topics
 from ..workspaces.iro import codes
+from ..workspaces.keyworker.words import STAFF_TITLES
 
 STORE_SCHEME = "store:"
 
@@ -385,15 +386,6 @@ PACK_FOR: dict[Audience, LazyString] = {
     Audience.SOCIAL_WORKER: _l("the social worker only"),
     Audience.MEETING: _l("everyone at the meeting"),
 }
-REPORT_SECTION_TITLES: dict[str, LazyString] = {
-    "home": _l("Home"),
-    "education": _l("School and learning"),
-    "health": _l("Health"),
-    "family-time": _l("Family time"),
-    "activities": _l("Things they enjoy"),
-    "wellbeing": _l("Wellbeing and behaviour"),
-    "progress": _l("Progress"),
-}
 CODE_WORDS: dict[ParticipationCode, LazyString] = {
     ParticipationCode.PN0: _l("PN0: under 4 at the review"),
     ParticipationCode.PN1: _l("PN1: attends and speaks for themselves"),
@@ -411,7 +403,8 @@ def template_context() -> dict[str, Any]:
     return {
         "code_words": CODE_WORDS,
         "pack_for": PACK_FOR,
-        "report_titles": REPORT_SECTION_TITLES,
+        # The report's own headings, as the keyworker wrote under them.
+        "report_titles": STAFF_TITLES,
         "words": steps.words_for,
         "answers": {},
     }

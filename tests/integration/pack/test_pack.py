@@ -214,12 +214,17 @@ def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
     report = SimpleNamespace(
         sent_at=datetime(2026, 11, 1, tzinfo=UTC),
         sections=[
-            {"section": "home", "keyworker": "Settled and happy", "child": "", "comment": ""}
+            {"section": "home", "keyworker": "Settled and happy", "child": "", "comment": ""},
+            {"section": "education", "keyworker": "", "child": "I like art", "comment": ""},
+            {"section": "health", "keyworker": "", "child": "", "comment": ""},
         ],
     )
     monkeypatch.setattr(pack_service.ReportSource, "find", staticmethod(lambda s, r: report))
     page = staff_client(team.iro).get(_url(team)).text
     assert "Keyworker report" in page and "Settled and happy" in page
+    # The report form's own headings; a section with nothing in it is left out.
+    assert "<h3>Education</h3>" in page and "I like art" in page
+    assert "<h3>Health</h3>" not in page
     meeting = staff_client(team.keyworker).get(_url(team, "/meeting")).text
     assert "Settled and happy" not in meeting
 
