@@ -194,6 +194,7 @@ def test_someone_to_add_with_a_problem_keeps_the_words_whichever_button(
     )
     assert response.status_code == 200
     assert "Write their name" in response.text
+    assert 'id="error-summary"' in response.text  # at the top, linked to the box
     assert "My friend" in response.text
 
 
