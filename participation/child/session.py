@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, g, request, session
 from sqlalchemy.orm import joinedload
 
 from ..db import db
-from ..models import AuthSession, SessionKind, utcnow
+from ..models import AgeBand, AuthSession, SessionKind, utcnow
 from ..security.principal import ChildPrincipal, live_session
 from . import service
 
@@ -48,3 +50,9 @@ def load_child_principal() -> None:
         db_session.commit()
     space = row.child_space or service.space_for(db_session, row.child)
     g.principal = ChildPrincipal(row.child, row, space)
+
+
+def child_band() -> AgeBand:
+    """The wording band of the child signed in on this device, today (see service.age_band)."""
+    principal: ChildPrincipal = g.principal
+    return service.age_band(principal.child, principal.space, date.today())

@@ -27,6 +27,8 @@ from .principal import ChildPrincipal, Principal, StaffPrincipal
 # Managers oversee every child in the council; admins keep the records (names, homes, staff) but
 # are not caseworkers.
 COUNCIL_WIDE = (Role.MANAGER, Role.ADMIN)
+# The roles that work on children's cases: every role but the administrator's.
+CASEWORK = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
 # Whom a child's sharing choice for an audience reaches, by staff role.
 ROLE_AUDIENCE = {
     Role.KEYWORKER: Audience.KEYWORKER,
@@ -35,7 +37,7 @@ ROLE_AUDIENCE = {
 }
 # Who reads a child's whole meeting plan (the staff plan page): the adults who make the meeting
 # happen. The child's sharing choices for the plan decide only what goes in each reader's papers.
-PLAN_READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+PLAN_READERS = CASEWORK
 PLAN_READING_AUDIENCES = frozenset(ROLE_AUDIENCE[r] for r in PLAN_READERS if r in ROLE_AUDIENCE)
 
 
@@ -68,7 +70,7 @@ def children_visible_to(principal: StaffPrincipal) -> Select[Child]:
 
 # Who works on a child's review timetable: opens its tasks and significant events, and records
 # events. Administrators keep the records but are not caseworkers.
-TIMETABLE_WORKERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+TIMETABLE_WORKERS = CASEWORK
 
 
 def may_open_timetable(principal: Principal) -> bool:
@@ -233,12 +235,7 @@ def may_read_sent_keyworker_report(principal: Principal) -> bool:
     """A sent keyworker report (and the child's comments sent with it) goes to the social worker
     and the IRO; keyworkers and managers may read it too. Not administrators: they keep the
     records, they are not caseworkers. (Plus `can_view_child`, for the child in question.)"""
-    return isinstance(principal, StaffPrincipal) and principal.role in (
-        Role.KEYWORKER,
-        Role.SOCIAL_WORKER,
-        Role.IRO,
-        Role.MANAGER,
-    )
+    return isinstance(principal, StaffPrincipal) and principal.role in CASEWORK
 
 
 def may_quote_item_in_report(principal: Principal, item: Item) -> bool:

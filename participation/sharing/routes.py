@@ -4,7 +4,6 @@ things". Who may see what is decided in `security.policy`; these pages record th
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import (
@@ -22,10 +21,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..audit.web import audit
-from ..child import service as space_service
+from ..child.session import child_band
 from ..db import db
 from ..forms import rerender_on_timeout
-from ..models import AgeBand, Audience, Item, Review, ShareDecision, StaffMember
+from ..models import Audience, Item, Review, ShareDecision, StaffMember
 from ..pack import service as pack_service
 from ..planning import service as planning_service
 from ..planning import steps
@@ -52,11 +51,6 @@ ICONS = {
 def _not_found(reason: str) -> Any:
     g.denied = reason
     abort(404)
-
-
-def _band() -> AgeBand:
-    principal = g.principal
-    return space_service.age_band(principal.child, principal.space, date.today())
 
 
 # --- Helpers for the views pages (who can see this) -----------------------------------------
@@ -111,7 +105,7 @@ def _safe_next(target: str | None) -> str:
 @child
 @rerender_on_timeout
 def explained() -> ResponseLike:
-    band = _band()
+    band = child_band()
     form = UnderstoodForm()
     target = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
@@ -127,7 +121,7 @@ def explained() -> ResponseLike:
 
 
 def _must_explain() -> Response | None:
-    if service.has_understood(db.session(), g.principal.child, _band()):
+    if service.has_understood(db.session(), g.principal.child, child_band()):
         return None
     return redirect(url_for("sharing.explained", next=request.path))
 
@@ -286,7 +280,7 @@ def item(item_id: str) -> ResponseLike:
     return render_template(
         "sharing/item.html",
         item=found,
-        topic_title=topics.title_of(found.topic, _band()),
+        topic_title=topics.title_of(found.topic, child_band()),
         rows=_rows(service.current(session, subject)),
         sights=service.sights(session, g.principal.child).get(found.public_id, []),
         role_words=words.role_words,
@@ -412,7 +406,7 @@ def who_has_seen() -> str:
     the_child = g.principal.child
     items = views_service.items_for(session, the_child)
     sights = service.sights(session, the_child)
-    band = _band()
+    band = child_band()
     return render_template(
         "sharing/who_has_seen.html",
         rows=[

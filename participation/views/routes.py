@@ -39,6 +39,7 @@ from wtforms import SelectChoice
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child import service as space_service
+from ..child.session import child_band
 from ..db import db
 from ..forms import rerender_on_timeout
 from ..media.processing import DEFAULT_LIMITS, MediaLimits, MediaRejected
@@ -136,18 +137,13 @@ template_globals(bp, {"views_record_panel": _record_panel, "video_problem": _vid
 # --- The child's pages -------------------------------------------------------------------
 
 
-def _band() -> AgeBand:
-    principal = g.principal
-    return space_service.age_band(principal.child, principal.space, date.today())
-
-
 def _topic_page(code: str, *, must_be_visible: bool = True) -> topics.TopicPage:
-    the_child = g.principal.child
+    the_child, band = g.principal.child, child_band()
     if code not in topics.TOPIC_BY_CODE:
         _not_found("topic")
-    if must_be_visible and code not in service.visible_topics(db.session(), the_child, _band()):
+    if must_be_visible and code not in service.visible_topics(db.session(), the_child, band):
         _not_found("topic")
-    return topics.page_for(code, _band(), the_child.age_on(date.today()), the_child.placement_type)
+    return topics.page_for(code, band, the_child.age_on(date.today()), the_child.placement_type)
 
 
 def _own_item(item_id: str) -> Item:
@@ -187,7 +183,7 @@ def _items_context(band: AgeBand) -> dict[str, Any]:
 def my_views() -> str:
     the_child = g.principal.child
     session = db.session()
-    band = _band()
+    band = child_band()
     age = the_child.age_on(date.today())
     pages = [
         topics.page_for(code, band, age, the_child.placement_type)
@@ -207,7 +203,7 @@ def my_views() -> str:
 @child
 def topic(topic: str) -> str:
     page = _topic_page(topic)
-    band = _band()
+    band = child_band()
     return render_template(
         "views/topic.html",
         page=page,
@@ -221,7 +217,7 @@ def topic(topic: str) -> str:
 def item(item_id: str) -> str:
     found = _own_item(item_id)
     page = _topic_page(found.topic, must_be_visible=False)
-    return render_template("views/item.html", page=page, item=found, **_items_context(_band()))
+    return render_template("views/item.html", page=page, item=found, **_items_context(child_band()))
 
 
 @bp.route("/me/views/items/<item_id>/status")
@@ -491,7 +487,7 @@ def add(topic: str) -> ResponseLike:
     scribe = _scribe()
     form = ItemForm(data={"author": AUTHOR_CHILD})
     files = _Files(form, the_child)
-    form.set_up(_band(), scribe.name if scribe else None, files.choices())
+    form.set_up(child_band(), scribe.name if scribe else None, files.choices())
     valid = form.validate_on_submit()
     files.let_go_taken_away()
     if not valid:
@@ -565,7 +561,7 @@ def _change_form(found: Item, scribe: StaffMember | None) -> tuple[ItemForm, _Fi
         )
     files = _Files(form, found.child)
     choices = _media_choices(found) + files.choices(len(found.photos))
-    form.set_up(_band(), scribe.name if scribe else None, choices)
+    form.set_up(child_band(), scribe.name if scribe else None, choices)
     return form, files
 
 
@@ -666,7 +662,7 @@ def _conflict(page: topics.TopicPage, form: ItemForm, found: Item, files: _Files
         return _deleted_meanwhile(found.topic)
     form.version.data = str(now.version)
     scribe = _scribe(now)
-    form.set_up(_band(), scribe.name if scribe else None, _media_choices(now))
+    form.set_up(child_band(), scribe.name if scribe else None, _media_choices(now))
     return _item_form_page(page, form, now, files, conflict=_conflict_message(), saved_now=now)
 
 
@@ -680,7 +676,7 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
     scribe = _scribe()
     posted = ItemForm()
     files = _Files(posted, g.principal.child)
-    posted.set_up(_band(), scribe.name if scribe else None, files.choices())
+    posted.set_up(child_band(), scribe.name if scribe else None, files.choices())
     files.keep_for_next_try()  # what this tablet chose goes with its words to the new thing
     form = ItemForm(
         formdata=None,
@@ -690,7 +686,7 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
             "feeling": posted.feeling.data,
         },
     )
-    form.set_up(_band(), scribe.name if scribe else None)
+    form.set_up(child_band(), scribe.name if scribe else None)
     form.photos.errors, form.video.errors = posted.photos.errors, posted.video.errors
     return _item_form_page(
         page,
@@ -714,7 +710,7 @@ def delete(item_id: str) -> ResponseLike:
         # Part of the record now: the page says why, and offers to stop sharing it instead.
         status = 409 if request.method == "POST" else 200
         return render_template(
-            "views/kept.html", page=page, item=found, **_items_context(_band())
+            "views/kept.html", page=page, item=found, **_items_context(child_band())
         ), status
     form = DeleteForm() if request.method == "POST" else DeleteForm(data={"version": found.version})
     changed = False
@@ -727,7 +723,7 @@ def delete(item_id: str) -> ResponseLike:
             service.delete_item(db.session(), _storage(), found)
             audit("delete-view-item", subject_type="view-item", subject_id=found.public_id)
             flash(_("Deleted. It is gone for good."), "success")
-            band = _band()
+            band = child_band()
             if topic_code in service.visible_topics(db.session(), g.principal.child, band):
                 return redirect(url_for("views.topic", topic=topic_code))
             return redirect(url_for("views.my_views"))
@@ -737,7 +733,7 @@ def delete(item_id: str) -> ResponseLike:
         item=found,
         form=form,
         changed=changed,
-        **_items_context(_band()),
+        **_items_context(child_band()),
     )
 
 

@@ -24,6 +24,7 @@ from ...forms import apply_errors, rerender_on_timeout
 from ...models import Child, KeyworkerReport, ReportReaction, ReportSection, Review, Role
 from ...security.access import child, staff
 from ...security.policy import (
+    CASEWORK,
     can_view_action_notes,
     may_keep_keyworker_records,
     may_read_sent_keyworker_report,
@@ -53,7 +54,7 @@ from .words import (
 bp = Blueprint("keyworker", __name__)
 
 ResponseLike = str | Response | tuple[str, int]
-SENT_READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+SENT_READERS = CASEWORK  # who may read a sent report: decided in policy.py
 CASE_STAFF = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 MILESTONES = (service.SHARED_MILESTONE, service.SENT_MILESTONE)
 
