@@ -27,8 +27,12 @@ def utcnow() -> datetime:
 
 
 def new_public_id() -> str:
-    """An unguessable id for URLs: 128 random bits, URL-safe."""
-    return secrets.token_urlsafe(16)
+    """An unguessable id for URLs: 128 random bits, URL-safe. Never one that starts with "-": it
+    is also typed into commands (`flask records export ID`), where one in 64 ids would otherwise
+    be read as an option and refused."""
+    while (public_id := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return public_id
 
 
 class UTCDateTime(TypeDecorator[datetime]):
