@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A date that may be a typing mistake is saved only once it is confirmed: the same words on every
+# staff form that asks (the meeting day, a review held, a closure day).
+KEEP_THIS_DATE = _l("Keep this date")
+KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
 
 
 def rerender_on_timeout(view: F) -> F:

@@ -7,8 +7,9 @@ on any box: a long answer stays on the page and the child is asked to make it sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar, Self
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,7 +30,8 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models import DecisionOutcome
+from ..forms import KEEP_THIS_DATE
+from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
 from .steps import TEXT_LIMITS, Choice
@@ -90,6 +92,15 @@ class MultiCheckboxField(SelectMultipleField):
 class StepForm(FlaskForm):
     # The step's version when the page was loaded (the two-tablet check).
     version = HiddenField()
+    # Plainer questions for 4-7s (the band the keyworker chose, or the child's age): a field not
+    # named here asks every child the same. Its words under the question are in the template.
+    young_labels: ClassVar[dict[str, LazyString]] = {}
+
+    def in_words_for(self, band: AgeBand) -> Self:
+        if band == AgeBand.YOUNG:
+            for name, words in self.young_labels.items():
+                getattr(self, name).label.text = words
+        return self
 
     def loaded_version(self) -> int:
         value = self.version.data or ""
@@ -126,6 +137,13 @@ class TakingPartForm(StepForm):
     communication = TextAreaField(
         _l("What helps you say what you think?"), validators=[_limit("communication")]
     )
+    young_labels = {
+        "meet_iro_first": _l(
+            "Would you like to meet your IRO before the meeting, just you and them?"
+        ),
+        "advocate": _l("Would you like someone on your side to help you say what you think?"),
+        "interpreter": _l("Would you like someone to help with your language?"),
+    }
 
 
 class WhereWhenForm(StepForm):
@@ -139,6 +157,7 @@ class WhereWhenForm(StepForm):
     avoid = TextAreaField(
         _l("Are there places or times that don't work for you?"), validators=[_limit("avoid")]
     )
+    young_labels = {"avoid": _l("Is there a place or a time you don't want?")}
 
 
 class FoodForm(StepForm):
@@ -148,6 +167,7 @@ class FoodForm(StepForm):
     )
     food_other = StringField(_l("Something else?"), validators=[_limit("food_other")])
     diet = TextAreaField(_l("Allergies, or food you don't eat"), validators=[_limit("diet")])
+    young_labels = {"diet": _l("Is there any food you can't eat, or don't eat?")}
 
 
 class RoomForm(StepForm):
@@ -163,6 +183,7 @@ class RoomForm(StepForm):
         _l("Who or what would you like to bring?"), validators=[_limit("bring_who")]
     )
     room_other = TextAreaField(_l("Anything else?"), validators=[_limit("room_other")])
+    young_labels = {"room": _l("What would help you feel comfy? Choose as many as you like.")}
 
 
 class SummaryForm(StepForm):
@@ -251,7 +272,6 @@ DAY_WARNINGS = {
         "of time."
     ),
 }
-KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
 
 
 class ArrangementForm(FlaskForm):
@@ -264,7 +284,7 @@ class ArrangementForm(FlaskForm):
     time = TimeField(_l("Start time"), validators=[Optional()])
     # Shown only with a warning about the date; `warned_day` is the day the warning was about,
     # so a tick given for one date never lets a different one through unseen.
-    keep_date = BooleanField(_l("Keep this date"))
+    keep_date = BooleanField(KEEP_THIS_DATE)
     warned_day = HiddenField()
 
     def date_kept(self) -> bool:

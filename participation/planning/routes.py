@@ -28,16 +28,16 @@ from wtforms import SelectChoice
 
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
+from ..child.session import child_band
 from ..db import db
-from ..forms import rerender_on_timeout
-from ..models import Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
+from ..forms import KEEP_DATE_NEEDED, rerender_on_timeout
+from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
 from ..models.review import LONDON
 from ..security.access import child, staff
 from ..security.policy import PLAN_READERS, can_view_child
 from . import service, steps
 from .forms import (
     DAY_WARNINGS,
-    KEEP_DATE_NEEDED,
     NOT_A_CHOICE,
     PAST_DAY,
     STEP_FORMS,
@@ -110,6 +110,7 @@ STEP_SUBJECTS: dict[str, tuple[str, ...]] = {
 
 def _page(current: Step, plan: MeetingPlan, form: StepForm, **context: Any) -> str:
     before = service.step_before(current.slug)
+    band = child_band()
     context.setdefault(
         "answers",
         {
@@ -125,7 +126,8 @@ def _page(current: Step, plan: MeetingPlan, form: StepForm, **context: Any) -> s
         progress=service.progress(plan),
         back_url=url_for("planning.step", step=before) if before else url_for("child.my_page"),
         plan=plan,
-        form=form,
+        form=form.in_words_for(band),
+        young=band == AgeBand.YOUNG,
         icons=_icons,
         words=steps.words_for,
         choices=steps,
@@ -199,7 +201,7 @@ def _conflict(
     plan = service.plan_or_blank(session, the_child, review)
     form.version.data = str(plan.step_version(current.slug))
     if current.slug == WHO_COMES:
-        context["cards_now"] = service.people_cards(session, the_child, plan)
+        context["cards_now"] = service.people_cards(session, the_child, plan, child_band())
     return (
         _page(
             current,
@@ -233,7 +235,7 @@ def _label(entry: Any, card: service.PersonCard) -> None:
 def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     session = db.session()
     plan = service.plan_or_blank(session, the_child, review)
-    cards = service.people_cards(session, the_child, plan)
+    cards = service.people_cards(session, the_child, plan, child_band())
     if request.method == "GET":
         form = WhoComesForm(data=_who_data(plan, cards))
         rows = _rows(form, cards)
@@ -380,7 +382,8 @@ def _my_plan(the_child: Child, review: Review, current: Step) -> ResponseLike:
         )
         flash(_("Thank you. Your meeting plan is saved."), "success")
         return redirect(url_for("child.my_page"))
-    return _page(current, plan, form, cards=service.people_cards(session, the_child, plan))
+    cards = service.people_cards(session, the_child, plan, child_band())
+    return _page(current, plan, form, cards=cards)
 
 
 # --- Staff: the plan on a child's record ------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..caseload.service import next_review
 from ..models import (
+    AgeBand,
     Answer,
     ChecklistCode,
     Child,
@@ -331,9 +332,12 @@ class PersonCard:
         return tuple(choice.code for choice in choices)
 
 
-def people_cards(session: Session, child: Child, plan: MeetingPlan) -> list[PersonCard]:
+def people_cards(
+    session: Session, child: Child, plan: MeetingPlan, band: AgeBand | None = None
+) -> list[PersonCard]:
     """The people on the child's "who I'd like to come" step, in order: the people in their
-    life, then the professionals who work with them, then anyone the child added."""
+    life, then the professionals who work with them, then anyone the child added. With the
+    child's `band`, professionals are described in words for their age."""
     invitees = list(plan.invitees) if plan.id is not None else []
     by_person = {i.network_person_id: i for i in invitees if i.network_person_id is not None}
     by_staff = {(i.staff_id, i.staff_role): i for i in invitees if i.staff_id is not None}
@@ -360,13 +364,14 @@ def people_cards(session: Session, child: Child, plan: MeetingPlan) -> list[Pers
         member = assignment.staff
         if not member.active:
             continue
+        who, about = steps.staff_card_words(assignment.role, band)
         cards.append(
             PersonCard(
                 key=f"staff-{member.public_id}-{assignment.role.value}",
                 kind="staff",
                 name=member.name,
-                who=steps.STAFF_ROLE_NAMES[assignment.role],
-                about=steps.STAFF_ROLE_WORDS[assignment.role],
+                who=who,
+                about=about,
                 always_comes=assignment.role == Role.IRO,
                 invitee=by_staff.get((member.id, assignment.role)),
                 staff=member,
@@ -619,13 +624,9 @@ def has_answers(plan: MeetingPlan, topic: DecisionTopic) -> bool:
 # --- Venue and time -----------------------------------------------------------------------
 
 
-class DayWarning(StrEnum):
-    """Why a meeting day may be a mistake: staff are asked to confirm it before it is saved."""
-
-    WEEKEND = "weekend"
-    BANK_HOLIDAY = "bank-holiday"
-    CLOSURE_DAY = "closure-day"
-    AFTER_DUE = "after-due"
+# Why a meeting day may be a mistake (weekend, bank holiday, closure day, after the due date):
+# staff are asked to confirm it before it is saved. One list of reasons for every date staff enter.
+DayWarning = timetable.DayWarning
 
 
 def _saved_day(review: Review) -> date | None:
@@ -659,13 +660,9 @@ def meeting_day_warnings(
     except TimetableError:
         # A council with a nation the calendar does not know: the timetable pages say so.
         calendar = None
-    if calendar is not None and not calendar.is_working_day(day):
-        if day.weekday() >= 5:
-            warnings.append(DayWarning.WEEKEND)
-        elif day in calendar.closures:
-            warnings.append(DayWarning.CLOSURE_DAY)
-        else:
-            warnings.append(DayWarning.BANK_HOLIDAY)
+    closed = calendar.closed_because(day) if calendar is not None else None
+    if closed is not None:
+        warnings.append(DayWarning(closed))
     if day > review.due_on:
         warnings.append(DayWarning.AFTER_DUE)
     return warnings

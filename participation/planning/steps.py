@@ -13,6 +13,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from ..models import (
+    AgeBand,
     Answer,
     Attendance,
     Chairing,
@@ -242,6 +243,26 @@ STAFF_ROLE_WORDS: dict[Role, LazyString] = {
     Role.SOCIAL_WORKER: _l("Helps make your plan and checks you are safe and happy."),
     Role.IRO: _l("Makes sure your meeting listens to you. They always come."),
 }
+# A 4-7-year-old reads what an IRO is, rather than what the letters stand for.
+YOUNG_STAFF_ROLE_NAMES: dict[Role, LazyString] = {Role.IRO: _l("Your IRO")}
+YOUNG_STAFF_ROLE_WORDS: dict[Role, LazyString] = {
+    Role.IRO: _l(
+        "The grown-up who runs your meeting and makes sure everyone listens to you. "
+        "They always come."
+    ),
+}
+
+
+def staff_card_words(role: Role, band: AgeBand | None) -> tuple[LazyString, LazyString]:
+    """Who a professional is and what they do, on the child's card, in words for their band."""
+    if band == AgeBand.YOUNG:
+        return (
+            YOUNG_STAFF_ROLE_NAMES.get(role, STAFF_ROLE_NAMES[role]),
+            YOUNG_STAFF_ROLE_WORDS.get(role, STAFF_ROLE_WORDS[role]),
+        )
+    return STAFF_ROLE_NAMES[role], STAFF_ROLE_WORDS[role]
+
+
 # Casework roles in the order their cards appear, after the people in the child's life.
 STAFF_CARD_ORDER = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 SOMEONE_ELSE_WORDS = _l("Someone you added.")

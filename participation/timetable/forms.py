@@ -6,13 +6,15 @@ long, the page keeps the words and says what is too long (`NoLongerThan`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -24,10 +26,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from ..forms import KEEP_DATE_NEEDED, KEEP_THIS_DATE
 from ..models import EventDecision, EventKind
 from .labels import DECISIONS, EVENT_KINDS, NATIONS
 from .rules import NATIONS as NATION_CODES
-from .service import CLOSURE_REASON_MAX, NOTE_MAX, InputError
+from .service import CLOSURE_REASON_MAX, NOTE_MAX, DayToConfirm, DayWarning, InputError
 
 
 class DayField(DateField):
@@ -172,13 +175,86 @@ class ConsiderEventForm(FlaskForm):
     version = HiddenField()
 
 
-class RecordHeldForm(FlaskForm):
+# --- a date that may be a typing mistake -----------------------------------------------------
+
+# Why a date may be a mistake. A day that is not a working day is said the same on every form,
+# and the form adds what that means for it (``not_working_means``).
+NOT_WORKING = {
+    DayWarning.WEEKEND: _l("%(date)s is a weekend."),
+    DayWarning.BANK_HOLIDAY: _l("%(date)s is a bank holiday."),
+    DayWarning.CLOSURE_DAY: _l("%(date)s is a council closure day."),
+}
+DAY_WARNINGS = {
+    # A review held.
+    DayWarning.WELL_BEFORE_MEETING: _l(
+        "%(date)s is more than a week before the day the meeting was arranged for "
+        "(%(meeting)s): check the date."
+    ),
+    # A closure day.
+    DayWarning.PAST: _l(
+        "%(date)s has passed. Adding it may move due dates that have already passed: some "
+        "tasks may become overdue, or stop being overdue."
+    ),
+}
+
+
+class KeepDateForm(FlaskForm):
+    """A form whose date may be a typing mistake (the service raises DayToConfirm). The page
+    says why, on the date field, and saves the date only once "Keep this date" is ticked for the
+    date warned about: ``warned_day`` holds that date, so a tick given for one date never lets a
+    different one through unseen.
+
+    Each form declares ``keep_date`` and ``warned_day`` after its own fields (the error summary
+    lists fields in that order), names its date field in ``day_name`` and says what a day that
+    is not a working day means for it in ``not_working_means``."""
+
+    day_name: ClassVar[str]
+    not_working_means: ClassVar[LazyString]
+    keep_date: BooleanField
+    warned_day: HiddenField
+
+    def _day(self) -> DayField:
+        day: DayField = getattr(self, self.day_name)
+        return day
+
+    def asks_to_keep(self) -> bool:
+        """Whether the page offers "Keep this date": the date is the one warned about."""
+        day = self._day().data
+        return day is not None and self.warned_day.data == day.isoformat()
+
+    def date_kept(self) -> bool:
+        """Did they tick "Keep this date" for the date they were warned about?"""
+        return bool(self.keep_date.data) and self.asks_to_keep()
+
+    def ask_to_keep(self, asked: DayToConfirm) -> None:
+        """Say why the date may be wrong (on the date field, so the error summary links to it)
+        and ask for "Keep this date" to be ticked for this date."""
+        day = self._day()
+        assert day.data is not None
+        params = {"date": day.data, **asked.params}
+        day.errors = [" ".join(self._words(warning, params) for warning in asked.warnings)]
+        self.warned_day.data = day.data.isoformat()
+        self.keep_date.data = False
+        self.keep_date.errors = [str(KEEP_DATE_NEEDED)]
+
+    def _words(self, warning: DayWarning, params: Mapping[str, Any]) -> str:
+        if warning in NOT_WORKING:
+            return f"{_filled(NOT_WORKING[warning], params)} {self.not_working_means}"
+        return _filled(DAY_WARNINGS[warning], params)
+
+
+class RecordHeldForm(KeepDateForm):
     held_on = DayField(
         _l("Date the review was held"),
         invalid=_l("Date the review was held must be a real date, written like 2026-11-23"),
         required=_l("Enter the date the review was held"),
     )
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
     version = HiddenField()
+
+    day_name = "held_on"
+    not_working_means = _l("Reviews are rarely held then: check the date.")
 
 
 class NationForm(FlaskForm):
@@ -189,7 +265,7 @@ class NationForm(FlaskForm):
     )
 
 
-class ClosureDayForm(FlaskForm):
+class ClosureDayForm(KeepDateForm):
     day = DayField(
         _l("Closure day"),
         invalid=_l("Closure day must be a real date, written like 2026-12-24"),
@@ -199,6 +275,11 @@ class ClosureDayForm(FlaskForm):
         _l("Reason (optional)"),
         validators=[NoLongerThan(CLOSURE_REASON_MAX, _l("Reason must be 200 characters or fewer"))],
     )
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
+
+    day_name = "day"
+    not_working_means = _l("It is not a working day already: adding it changes nothing.")
 
 
 class RemoveClosureDayForm(FlaskForm):
@@ -244,8 +325,17 @@ INPUT_ERRORS: dict[str, LazyString] = {
     "nation-unknown": _l("Nation must be England, Wales, Scotland or Northern Ireland"),
     "no-council": _l("Nation cannot be set until the council is set up"),
     "closure-exists": _l("Closure day %(date)s is already on the list"),
-    "closure-weekend": _l("Closure day must be a weekday: weekends are never working days"),
 }
+
+
+def _filled(template: LazyString, params: Mapping[str, Any]) -> str:
+    """``template`` with ``params`` filled in, dates written out."""
+    if not params:
+        return str(template)
+    return str(template) % {
+        key: format_date(value, "EEEE d MMMM y") if isinstance(value, date) else value
+        for key, value in params.items()
+    }
 
 
 def input_error_message(error: InputError) -> str:
@@ -253,11 +343,7 @@ def input_error_message(error: InputError) -> str:
     if error.code == "rules":
         # A rule of rules.py that the service did not foresee: its own (English) message.
         return str(error.params.get("message", ""))
-    params = {
-        key: format_date(value, "EEEE d MMMM y") if isinstance(value, date) else value
-        for key, value in error.params.items()
-    }
     template = INPUT_ERRORS.get(error.code)
     if template is None:
         return error.code
-    return str(template) % params if params else str(template)
+    return _filled(template, error.params)

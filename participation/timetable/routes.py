@@ -319,8 +319,12 @@ def record_held(review_id: str) -> str | Response:
                 g.principal.staff,
                 today=_today(),
                 version=_int(form.version.data),
+                confirmed=form.date_kept(),
             )
             session.commit()
+        except service.DayToConfirm as asked:
+            session.rollback()
+            form.ask_to_keep(asked)
         except service.InputError as error:
             session.rollback()
             apply_errors(form, {error.field: input_error_message(error)})
@@ -505,9 +509,16 @@ def add_closure_day() -> str | Response:
     if form.validate_on_submit():
         try:
             service.add_closure_day(
-                session, _entered(form.day.data), form.reason.data or "", _today()
+                session,
+                _entered(form.day.data),
+                form.reason.data or "",
+                _today(),
+                confirmed=form.date_kept(),
             )
             session.commit()
+        except service.DayToConfirm as asked:
+            session.rollback()
+            form.ask_to_keep(asked)
         except service.InputError as error:
             session.rollback()
             apply_errors(form, {error.field: input_error_message(error)})

@@ -35,6 +35,8 @@ NATION_NAMES: Final[Mapping[Nation, str]] = MappingProxyType(
 
 Phase = Literal["before", "after"]
 MilestoneStatus = Literal["done", "overdue", "due-today", "due-soon", "upcoming"]
+# Why a day is not a working day (see WorkingCalendar.closed_because).
+ClosedBecause = Literal["weekend", "bank-holiday", "closure-day"]
 
 # The milestones and who owns them, in the order the brief lists them. Ties in date keep this order.
 BEFORE_MEETING: Final[tuple[tuple[str, str], ...]] = (
@@ -142,6 +144,15 @@ class WorkingCalendar:
         if closed is None:
             closed = self._closed(d.year)
         return d not in closed
+
+    def closed_because(self, d: date) -> ClosedBecause | None:
+        """Why ``d`` is not a working day: a weekend, else a council closure day, else a bank
+        holiday of the nation; None on a working day."""
+        if self.is_working_day(d):
+            return None
+        if d.weekday() >= 5:
+            return "weekend"
+        return "closure-day" if d in self.closures else "bank-holiday"
 
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day after ``d`` (``n > 0``), before ``d`` (``n < 0``), or ``d``

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Final
 
@@ -62,6 +63,9 @@ REVIEWS_SHOWN: Final = 25
 EVENTS_SHOWN: Final = 20
 NOTE_MAX: Final = 500
 CLOSURE_REASON_MAX: Final = 200
+# A review recorded as held more than this many days before the day its meeting was arranged
+# for is probably a typing mistake: the IRO is asked to confirm the date.
+HELD_WELL_BEFORE_MEETING: Final = timedelta(days=7)
 
 STATUS_FILTERS: Final = (
     "outstanding",
@@ -99,6 +103,39 @@ class InputError(ValueError):
 
 class TimetableConflict(Exception):
     """The record was changed by someone else since the page showing it was loaded."""
+
+
+class DayWarning(StrEnum):
+    """Why a day someone entered may be a typing mistake."""
+
+    WEEKEND = "weekend"
+    BANK_HOLIDAY = "bank-holiday"
+    CLOSURE_DAY = "closure-day"
+    WELL_BEFORE_MEETING = "well-before-meeting"  # a review held: see HELD_WELL_BEFORE_MEETING
+    PAST = "past"  # a closure day: due dates already passed may move
+    AFTER_DUE = "after-due"  # a meeting day: the review would be out of time
+
+
+class DayToConfirm(Exception):
+    """The day entered may be a mistake (``warnings`` say why, ``params`` fill in their dates):
+    nothing was changed. The page asks the person to confirm the day, then calls again without
+    asking (``confirmed=True``)."""
+
+    def __init__(self, warnings: Sequence[DayWarning], **params: date) -> None:
+        super().__init__(", ".join(warnings))
+        self.warnings = list(warnings)
+        self.params = params
+
+
+def _ask(confirmed: bool, warnings: Sequence[DayWarning], **params: date) -> None:
+    """Raise DayToConfirm unless the day was confirmed or there is nothing to warn about."""
+    if warnings and not confirmed:
+        raise DayToConfirm(warnings, **params)
+
+
+def _not_working(calendar: WorkingCalendar, day: date) -> list[DayWarning]:
+    because = calendar.closed_because(day)
+    return [] if because is None else [DayWarning(because)]
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -561,10 +598,15 @@ def record_held(
     *,
     today: date,
     version: int | None = None,
+    confirmed: bool = True,
 ) -> None:
     """Record the day ``review`` was held; the next review and the after-meeting milestones
     follow from it. Only the child's next review can be held, on a day not in the future, not
-    before the child became looked after and after the review held before it."""
+    before the child became looked after and after the review held before it.
+
+    With ``confirmed=False``, a day that is probably a typing mistake raises DayToConfirm: not a
+    working day (reviews are rarely held then), or more than HELD_WELL_BEFORE_MEETING before the
+    day the meeting was arranged for."""
     if (version is not None and version != review.version) or review.held_on is not None:
         raise TimetableConflict
     child = review.child
@@ -588,6 +630,10 @@ def record_held(
         )
     except TimetableError as error:
         raise InputError("held_on", "rules", message=error.message) from None
+    warnings = _not_working(calendar, held_on)
+    if review.scheduled_at is not None and held_on < review.meeting_date - HELD_WELL_BEFORE_MEETING:
+        warnings.append(DayWarning.WELL_BEFORE_MEETING)
+    _ask(confirmed, warnings, meeting=review.meeting_date)
     review.held_on = held_on
     review.status = ReviewStatus.HELD
     session.flush()
@@ -608,13 +654,22 @@ def set_nation(session: Session, nation: str, today: date) -> None:
     recompute_all(session, today)
 
 
-def add_closure_day(session: Session, day: date, reason: str, today: date) -> ClosureDay:
-    """Add a day the council's offices are closed; every child's dates are recomputed."""
+def add_closure_day(
+    session: Session, day: date, reason: str, today: date, *, confirmed: bool = True
+) -> ClosureDay:
+    """Add a day the council's offices are closed; every child's dates are recomputed.
+
+    With ``confirmed=False``, DayToConfirm for a day that is already not a working day (adding
+    it changes nothing) or a working day in the past (due dates that have passed may move). Both
+    stay possible: a snow day is recorded after the fact."""
     reason = _clean(reason, "reason", CLOSURE_REASON_MAX)
     if session.scalar(select(ClosureDay).where(ClosureDay.day == day)) is not None:
         raise InputError("day", "closure-exists", date=day)
-    if day.weekday() >= 5:
-        raise InputError("day", "closure-weekend", date=day)
+    # A day that is not a working day anyway changes nothing, in the past or not.
+    warnings = _not_working(calendar_for(session), day)
+    if not warnings and day < today:
+        warnings.append(DayWarning.PAST)
+    _ask(confirmed, warnings)
     closure = ClosureDay(day=day, reason=reason)
     session.add(closure)
     session.flush()

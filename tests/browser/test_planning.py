@@ -107,7 +107,8 @@ def test_a_child_plans_their_whole_meeting_by_touch_on_a_tablet(browser, base_ur
     assert small_targets(page) == []
     page.get_by_text("Pizza", exact=True).tap()
     page.get_by_text("Hot chocolate", exact=True).tap()
-    page.get_by_label("Allergies, or food you don't eat").tap()
+    # Mia is six: the plainer question for 4-7s.
+    page.get_by_label("Is there any food you can't eat, or don't eat?").tap()
     page.keyboard.type("No nuts")
     page.get_by_role("button", name="Save and go on").tap()
 
@@ -263,3 +264,20 @@ def test_axe_finds_nothing_on_the_staff_plan(page: Page, demo, viewport):
     assert axe_violations(page) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS[viewport]["width"]
+
+
+@pytest.mark.parametrize("viewport", ["phone", "tablet-portrait"])
+def test_one_long_word_wraps_on_my_plan(page: Page, demo, viewport):
+    """A child's answer can be one long word (a pasted link, "nooooo..."): it wraps on their plan
+    and the page does not scroll sideways."""
+    page.set_viewport_size(VIEWPORTS[viewport])
+    open_space(page, demo, "Jay")
+    page.goto("/me/plan/food-and-drink")
+    page.get_by_label("Allergies, or food you don't eat").fill("Nuts" * 110)
+    page.get_by_role("button", name="Save and go on").click()
+    # Saved first: going straight to another page would cut the save off.
+    expect(page.get_by_role("heading", level=1)).to_have_text("The room")
+    page.goto("/me/plan/my-plan")
+    expect(page.get_by_text("Nuts" * 110)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS[viewport]["width"], f"my plan scrolls sideways ({width}px)"

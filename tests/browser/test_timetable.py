@@ -4,6 +4,7 @@ nothing axe can find at tablet and phone sizes."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from participation.db import db
 from participation.demo import DEMO_PASSWORD, load_demo
-from participation.models import StaffMember
+from participation.models import Child, Review, StaffMember
 from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
 
 IRO = "daniel.hughes@example.org"
@@ -97,6 +98,31 @@ def test_manager_sees_the_council_by_home_and_filters_to_one(page: Page, demo):
 
     page.get_by_role("link", name="Clear filters").click()
     expect(page.get_by_label("Home", exact=True)).to_have_value("")
+
+
+def test_iro_keeps_a_weekend_date_for_a_review_held(page: Page, demo):
+    review_id = db.session().scalar(
+        select(Review.public_id)
+        .join(Child, Review.child_id == Child.id)
+        .where(Child.preferred_name == "Mia", Review.held_on.is_(None))
+    )
+    db.session.remove()
+    today = date.today()
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+    sign_in_staff(page, IRO)
+    page.goto(f"/reviews/{review_id}/held")
+    page.get_by_label("Date the review was held").fill(saturday.isoformat())
+    page.get_by_role("button", name="Record as held").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("is a weekend. Reviews are rarely held then: check the date.")
+    expect(summary.get_by_role("link", name=re.compile("Keep this date"))).to_have_attribute(
+        "href", "#keep_date"
+    )
+    expect(page.get_by_label("Date the review was held")).to_have_value(saturday.isoformat())
+    assert axe_violations(page) == []
+    page.get_by_label("Keep this date").check()
+    page.get_by_role("button", name="Record as held").click()
+    expect(page.get_by_role("status")).to_contain_text("recorded as held")
 
 
 DASHBOARDS = [(IRO, "/timetable"), (MANAGER, "/council/timetable")]

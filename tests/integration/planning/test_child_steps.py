@@ -3,6 +3,8 @@ and refuses bad input kindly without losing anything already saved."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -223,7 +225,11 @@ def test_this_is_my_plan_finishes_the_last_part(planner, client, session, on_tab
     planner.post("who-comes", {}, go="next")
     response = planner.post("my-plan", {}, go="next")
     assert response.headers["Location"] == "/me"
-    assert "6 of 6 parts done" in client.get("/me").text
+    my_page = client.get("/me").text
+    assert "6 of 6 parts done" in my_page
+    assert "Carry on planning" not in my_page  # nothing left to carry on with: their plan
+    assert '<a class="button" href="/me/plan">My meeting plan</a>' in my_page
+    assert client.get("/me/plan").headers["Location"] == "/me/plan/my-plan"
     assert plan_of(session, on_tablet).steps_done == [
         "who-comes",
         "taking-part",
@@ -348,3 +354,13 @@ def test_a_staff_answer_shows_on_its_step_and_the_summary(planner, session, on_t
         assert "Not this time, sorry." in page
         assert "no oven, so we will bring sandwiches" in page
     assert "Your keyworker said:" not in planner.page("the-room").text
+
+
+def test_typed_words_and_answers_keep_their_own_direction(planner, on_tablet):
+    """English typed on an Arabic page (or the other way round) is set out in its own direction:
+    the boxes and the plan's answers let the browser decide from the words (dir="auto")."""
+    planner.post("taking-part", {"communication": "Pictures help me"})
+    page = planner.page("taking-part").text
+    assert re.search(r'<textarea[^>]*dir="auto"[^>]*id="communication"', page)
+    assert re.search(r'<input[^>]*dir="auto"[^>]*id="interpreter_language"', page)
+    assert '<dd dir="auto">Pictures help me</dd>' in planner.page("my-plan").text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -26,6 +27,7 @@ from tests.support import factories
 from tests.support.queries import count_statements
 
 ENG = WorkingCalendar("ENG")
+SCT = WorkingCalendar("SCT")
 
 
 def task(session, child, name):
@@ -527,7 +529,8 @@ def test_iro_records_the_review_held(client, auth, session, people, make_child, 
     record = client.get(f"/children/{child.public_id}").text
     assert f"/reviews/{review.public_id}/held" in record
     page = client.get(f"/reviews/{review.public_id}/held")
-    held_on = today - timedelta(days=1)
+    # A working day: it is saved straight away, without "Keep this date".
+    held_on = ENG.last_working_day_on_or_before(today - timedelta(days=1))
     response = client.post(
         f"/reviews/{review.public_id}/held",
         data={
@@ -612,6 +615,127 @@ def test_keyworker_cannot_record_a_review_held(client, auth, people, make_child)
     assert client.get(f"/reviews/{review_id}/held").status_code == 404
 
 
+def written(day: date) -> str:
+    """A date as the pages write it: Saturday 21 November 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def labelled(name: str, html: str) -> bool:
+    """Whether the page labels the box ``name`` "Keep this date"."""
+    return re.search(f'<label for="{name}"[^>]*>Keep this date</label>', html) is not None
+
+
+def keep_box(name: str, html: str) -> str:
+    """The "Keep this date" checkbox's tag ("" when there is none)."""
+    start = html.find(f'id="{name}"')
+    if start == -1:
+        return ""
+    return html[html.rindex("<input", 0, start) : html.index(">", start) + 1]
+
+
+def _not_working_held_day(session, which: str, today: date) -> date:
+    """A day before today that is a weekend or a bank holiday, or a working day made a closure
+    day here."""
+    day = today - timedelta(days=1)
+    if which == "closure-day":
+        day = ENG.last_working_day_on_or_before(day)
+        session.add(ClosureDay(day=day, reason="Snow"))
+        session.commit()
+        return day
+    while (day.weekday() >= 5) != (which == "weekend") or ENG.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _post_held(client, review, held_on: date, **extra: str):
+    page = client.get(f"/reviews/{review.public_id}/held")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "held_on": held_on.isoformat(),
+        "version": str(review.version),
+        **extra,
+    }
+    return client.post(f"/reviews/{review.public_id}/held", data=data)
+
+
+def _saved_only_once_kept(client, session, review, held_on: date) -> None:
+    """Nothing is saved yet; with "Keep this date" ticked for the same date, it is."""
+    session.expire_all()
+    assert session.get(Review, review.id).held_on is None
+    response = _post_held(client, review, held_on, keep_date="y", warned_day=held_on.isoformat())
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Review, review.id).held_on == held_on
+
+
+@pytest.mark.parametrize(
+    ("which", "words"),
+    [
+        ("weekend", "a weekend"),
+        ("bank-holiday", "a bank holiday"),
+        ("closure-day", "a council closure day"),
+    ],
+)
+def test_a_held_date_that_is_not_a_working_day_is_saved_only_once_kept(
+    client, auth, session, people, make_child, today, which, words
+):
+    child = make_child(became=today - timedelta(days=400))
+    review = child.reviews[0]
+    held_on = _not_working_held_day(session, which, today)
+    auth.sign_in(people[Role.IRO])
+
+    response = _post_held(client, review, held_on)
+    assert response.status_code == 200
+    text = response.text
+    warning = f"{written(held_on)} is {words}. Reviews are rarely held then: check the date."
+    summary = text[text.index('id="error-summary"') : text.index("<h1")]
+    assert f'<a href="#held_on">{warning}</a>' in summary
+    assert '<a href="#keep_date">' in summary
+    assert labelled("keep_date", text)
+    assert 'type="checkbox"' in keep_box("keep_date", text)
+    assert f'value="{held_on.isoformat()}"' in text  # the date typed stays
+    _saved_only_once_kept(client, session, review, held_on)
+    assert audited(session, "review-held") == 1
+
+
+def test_a_tick_for_another_date_does_not_keep_a_new_one(
+    client, auth, session, people, make_child, today
+):
+    child = make_child(became=today - timedelta(days=60))
+    review = child.reviews[0]
+    saturday = _not_working_held_day(session, "weekend", today)
+    auth.sign_in(people[Role.IRO])
+    # Warned about one weekend, the date was changed to another and the box left ticked.
+    earlier = (saturday - timedelta(days=7)).isoformat()
+    response = _post_held(client, review, saturday, keep_date="y", warned_day=earlier)
+    assert response.status_code == 200
+    assert f"{written(saturday)} is a weekend." in response.text
+    assert "checked" not in keep_box("keep_date", response.text)
+    assert f'name="warned_day" type="hidden" value="{saturday.isoformat()}"' in response.text
+    session.expire_all()
+    assert session.get(Review, review.id).held_on is None
+
+
+def test_a_held_date_well_before_the_arranged_day_is_saved_only_once_kept(
+    client, auth, session, people, make_child, today
+):
+    child = make_child(became=today - timedelta(days=90))
+    review = child.reviews[0]
+    meeting = ENG.last_working_day_on_or_before(today)
+    review.scheduled_at = datetime.combine(meeting, time(10), LONDON)
+    session.commit()
+    held_on = ENG.last_working_day_on_or_before(meeting - timedelta(days=8))
+    auth.sign_in(people[Role.IRO])
+
+    response = _post_held(client, review, held_on)
+    assert response.status_code == 200
+    assert (
+        f"{written(held_on)} is more than a week before the day the meeting was arranged for "
+        f"({written(meeting)}): check the date."
+    ) in response.text
+    _saved_only_once_kept(client, session, review, held_on)
+
+
 # --- the council's working days ------------------------------------------------------------
 
 
@@ -627,7 +751,8 @@ def test_admin_sets_the_nation_and_closure_days(client, auth, session, people, m
     )
     assert response.status_code == 302
     assert session.scalar(select(CouncilSettings.nation)) == "SCT"
-    closed = ENG.next_working_day_on_or_after(today)
+    # A working day in Scotland now, not in the past: it is added straight away.
+    closed = SCT.next_working_day_on_or_after(today)
     response = client.post(
         "/admin/timetable/closure-days",
         data={
@@ -664,16 +789,78 @@ def test_an_unknown_nation_is_refused_and_nothing_saved(client, auth, session, p
     assert session.scalar(select(CouncilSettings.nation)) == "ENG"
 
 
-def test_a_weekend_or_repeated_closure_day_is_refused(client, auth, session, people, today):
+def test_a_repeated_closure_day_is_refused(client, auth, session, people, today):
+    closed = ENG.next_working_day_on_or_after(today + timedelta(days=1))
+    service.add_closure_day(session, closed, "Staff training", today)
+    session.commit()
     auth.sign_in(people[Role.ADMIN])
     page = client.get("/admin/timetable")
-    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
     response = client.post(
         "/admin/timetable/closure-days",
-        data={"closure-csrf_token": csrf_from(page.text), "closure-day": saturday.isoformat()},
+        data={"closure-csrf_token": csrf_from(page.text), "closure-day": closed.isoformat()},
     )
-    assert response.status_code == 200 and "Closure day must be a weekday" in response.text
+    assert response.status_code == 200 and "is already on the list" in response.text
+    assert '<a href="#closure-day">' in response.text
+    assert session.scalar(select(func.count()).select_from(ClosureDay)) == 1
+
+
+def _closure_day(which: str, today: date) -> date:
+    if which == "weekend":
+        return today + timedelta(days=(5 - today.weekday()) % 7 or 7)  # the next Saturday
+    return ENG.last_working_day_on_or_before(today - timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("which", "warning"),
+    [
+        ("weekend", "is a weekend. It is not a working day already: adding it changes nothing."),
+        ("past", "has passed. Adding it may move due dates that have already passed"),
+    ],
+)
+def test_a_weekend_or_past_closure_day_is_added_once_kept(
+    client, auth, session, people, today, which, warning
+):
+    day = _closure_day(which, today)
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    typed = {
+        "closure-csrf_token": csrf_from(page.text),
+        "closure-day": day.isoformat(),
+        "closure-reason": "Snow",
+    }
+    response = client.post("/admin/timetable/closure-days", data=typed)
+    assert response.status_code == 200
+    text = response.text
+    assert f"{written(day)} {warning}" in text
+    # Announced at the top, linked to the date and to a real, labelled checkbox.
+    summary = text[text.index('id="error-summary"') : text.index("<h1")]
+    assert '<a href="#closure-day">' in summary and '<a href="#closure-keep_date">' in summary
+    assert "tick “Keep this date” to save it" in summary
+    assert labelled("closure-keep_date", text)
+    assert keep_box("closure-keep_date", text) and "checked" not in keep_box(
+        "closure-keep_date", text
+    )
+    # What was typed is still there; the day warned about goes back with the form.
+    assert f'value="{day.isoformat()}"' in text and 'value="Snow"' in text
+    assert f'name="closure-warned_day" type="hidden" value="{day.isoformat()}"' in text
     assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+
+    kept = {**typed, "closure-keep_date": "y", "closure-warned_day": day.isoformat()}
+    assert client.post("/admin/timetable/closure-days", data=kept).status_code == 302
+    assert session.scalar(select(ClosureDay.day)) == day
+    assert audited(session, "closure-day-added") == 1
+
+
+def test_a_future_working_closure_day_is_added_straight_away(client, auth, session, people, today):
+    day = ENG.next_working_day_on_or_after(today + timedelta(days=1))
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    response = client.post(
+        "/admin/timetable/closure-days",
+        data={"closure-csrf_token": csrf_from(page.text), "closure-day": day.isoformat()},
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(ClosureDay.day)) == day
 
 
 def test_a_timed_out_form_comes_back_with_the_answers(

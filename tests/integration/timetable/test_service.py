@@ -118,6 +118,38 @@ def test_bad_held_dates_are_refused_and_nothing_is_saved(
     assert review.held_on is None and len(child.reviews) == 1
 
 
+def test_a_held_day_that_may_be_a_mistake_is_asked_about_when_not_confirmed(
+    session, make_child, people, today
+):
+    child = make_child(became=today - timedelta(days=60))
+    review = child.reviews[0]
+    sunday = today - timedelta(days=today.weekday() + 1)
+    with pytest.raises(service.DayToConfirm) as asked:
+        service.record_held(session, review, sunday, people[Role.IRO], today=today, confirmed=False)
+    assert asked.value.warnings == [service.DayWarning.WEEKEND]
+    session.rollback()
+    session.refresh(review)
+    assert review.held_on is None
+    # Confirmed (the default, for callers that ask nobody), the same day is saved.
+    service.record_held(session, review, sunday, people[Role.IRO], today=today)
+    assert review.held_on == sunday
+
+
+def test_a_closure_day_that_may_be_a_mistake_is_asked_about_when_not_confirmed(session, today):
+    sunday = today - timedelta(days=today.weekday() + 1)
+    passed = ENG.last_working_day_on_or_before(today - timedelta(days=1))
+    # A day that is not a working day anyway changes nothing: "in the past" is not said too.
+    for day, warnings in [(sunday, ["weekend"]), (passed, ["past"])]:
+        with pytest.raises(service.DayToConfirm) as asked:
+            service.add_closure_day(session, day, "", today, confirmed=False)
+        assert asked.value.warnings == warnings
+        session.rollback()
+    assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+    ahead = ENG.next_working_day_on_or_after(today + timedelta(days=1))
+    service.add_closure_day(session, ahead, "", today, confirmed=False)
+    assert session.scalar(select(ClosureDay.day)) == ahead
+
+
 def test_a_held_date_out_of_order_is_refused(session, make_child, people, today):
     first = today - timedelta(days=100)
     child = make_child(became=today - timedelta(days=130), held=[first])
