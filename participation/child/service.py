@@ -26,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..security.principal import hash_token, new_session_token
+from . import held
 from .pictures import PICTURES
 
 MAX_WRONG_CODES = 5
@@ -136,6 +137,8 @@ def _new_child_session(session: Session, child: Child, **kw: object) -> OpenedSp
         child_id=child.id,
         created_at=now,
         last_seen_at=now,
+        # Words too long to save when the tablet was last given back: straight back to them.
+        resume_path=held.newest_path(session, child_id=child.id),
         **kw,
     )
     session.add(row)

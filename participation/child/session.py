@@ -1,16 +1,20 @@
-"""Loading a child's session for a request, and locking it when the tablet has been left idle."""
+"""Loading a child's session for a request, locking it when the tablet has been left idle, and
+holding a page's answers that a save as the child went could not keep (held.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask import current_app, g, request, session
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
 
 from ..db import db
 from ..models import AgeBand, AuthSession, SessionKind, utcnow
 from ..security.principal import ChildPrincipal, live_session
-from . import service
+from . import held, service
 
 CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
 # Every child page reads the child and their space (display choices, language): one query with
@@ -56,3 +60,34 @@ def child_band() -> AgeBand:
     """The wording band of the child signed in on this device, today (see service.age_band)."""
     principal: ChildPrincipal = g.principal
     return service.age_band(principal.child, principal.space, date.today())
+
+
+def hold_this_page(form: FlaskForm) -> None:
+    """A save as the child went was refused (words too long for a box): hold what this page
+    sent, so a lock, a break or giving the tablet back before they fix it loses nothing. Not
+    when the page's token had run out: holding is writing, and only a page of this sitting may
+    write."""
+    if form.meta.csrf and form.csrf_token.errors:
+        return
+    held.hold(
+        db.session(),
+        child_id=g.principal.child.id,
+        path=request.path,
+        answers=request.form.items(multi=True),
+    )
+
+
+def held_here() -> MultiDict[str, str] | None:
+    """What is held for this page of the child's, as form data to build the page's form from
+    (with a fresh token), or None."""
+    pairs = held.held(db.session(), child_id=g.principal.child.id, path=request.path)
+    if pairs is None:
+        return None
+    formdata = MultiDict(pairs)
+    formdata["csrf_token"] = generate_csrf()
+    return formdata
+
+
+def saved_here() -> None:
+    """This page was saved: let go of anything held for it."""
+    held.let_go(db.session(), child_id=g.principal.child.id, path=request.path)

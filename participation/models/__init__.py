@@ -2,7 +2,7 @@
 
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .child_space import AgeBand, ChildSpace, PersonalLink, SessionVia
+from .child_space import AgeBand, ChildSpace, HeldAnswers, PersonalLink, SessionVia
 from .council import ClosureDay, CouncilSettings
 from .people import (
     CASEWORK_ROLES,
@@ -108,6 +108,7 @@ __all__ = [
     "EventKind",
     "Food",
     "Happened",
+    "HeldAnswers",
     "HeldFile",
     "Home",
     "HomeKind",

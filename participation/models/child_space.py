@@ -1,11 +1,12 @@
-"""A child's own space: how it is opened (picture code, personal links) and display choices."""
+"""A child's own space: how it is opened (picture code, personal links), display choices, and
+answers held for a page until it is saved."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, HasPublicId, Timestamp, str_enum
@@ -72,3 +73,25 @@ class PersonalLink(HasPublicId, Base):
 class SessionVia(StrEnum):
     HAND_OVER = "hand-over"
     PERSONAL_LINK = "personal-link"
+
+
+class HeldAnswers(Base):
+    """What a child had on a page when a save as they went was refused (words too long for their
+    box): held for the child, so that a break, giving the tablet back or the idle lock does not
+    lose them. The page shows them again, with what to change, the next time the child opens it
+    in their space, on any sitting (child/held.py).
+
+    Only the child's own space shows them (never staff, never the pack); a save of the page lets
+    go of them, and `flask sweep` deletes them once they are HOLD_FOR old.
+    """
+
+    __tablename__ = "held_answers"
+    __table_args__ = (UniqueConstraint("child_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
+    # The page's address: the same page, opened again by the child, gets them back.
+    path: Mapped[str] = mapped_column(String(300))
+    # The form as it was sent: [name, value] pairs, in order (a name can come more than once).
+    answers: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_at: Mapped[Timestamp] = mapped_column(index=True)

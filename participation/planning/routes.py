@@ -28,7 +28,7 @@ from wtforms import SelectChoice
 
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
-from ..child.session import child_band
+from ..child.session import child_band, held_here, hold_this_page, saved_here
 from ..db import db
 from ..forms import KEEP_DATE_NEEDED, rerender_on_timeout
 from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
@@ -137,6 +137,7 @@ def _page(current: Step, plan: MeetingPlan, form: StepForm, **context: Any) -> s
 
 
 def _saved(plan: MeetingPlan, current: Step) -> Response:
+    saved_here()
     if _autosaving():
         return jsonify(saved=True, version=plan.step_version(current.slug), message=_("Saved"))
     if request.form.get("go") == "skip":
@@ -148,6 +149,13 @@ def _saved(plan: MeetingPlan, current: Step) -> Response:
 
 def _not_saved(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify(saved=False, message=message, **extra), status
+
+
+def _refused_autosave(form: StepForm) -> tuple[Response, int]:
+    """Answers saved as the child went were refused: hold them for this sitting (a break before
+    they are fixed would otherwise lose them)."""
+    hold_this_page(form)
+    return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
 
 
 def _conflict_message() -> str:
@@ -162,6 +170,13 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
     plan = service.plan_or_blank(session, the_child, review)
     form_class = STEP_FORMS[current.slug]
     if request.method == "GET":
+        kept = held_here()
+        if kept:
+            # Answers held from before a break (a box was too long): show them again, and what
+            # to change.
+            form = form_class(formdata=kept)
+            form.validate()
+            return _page(current, plan, form)
         data = {
             **service.answers_of(plan, current.slug),
             "version": plan.step_version(current.slug),
@@ -170,7 +185,7 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
     form = form_class()
     if not form.validate_on_submit():
         if _autosaving():
-            return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
+            return _refused_autosave(form)
         return _page(current, plan, form)
     try:
         saved = service.save_step(
@@ -229,7 +244,13 @@ class CardRow:
 
 def _label(entry: Any, card: service.PersonCard) -> None:
     entry.form.offer(card.allowed_wishes)
-    entry.form.wish.label.text = _("Would you like %(name)s to come?", name=card.name)
+    if card.always_comes:
+        # Their card says they always come: the question is only how much of it.
+        entry.form.wish.label.text = _(
+            "Would you like %(name)s there for all of it?", name=card.name
+        )
+    else:
+        entry.form.wish.label.text = _("Would you like %(name)s to come?", name=card.name)
 
 
 def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
@@ -237,6 +258,13 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     plan = service.plan_or_blank(session, the_child, review)
     cards = service.people_cards(session, the_child, plan, child_band())
     if request.method == "GET":
+        kept = _held_people(cards)
+        if kept is not None:
+            # Answers held from before a break (a box was too long): show them again, and what
+            # to change.
+            kept.validate()
+            rows = _posted_rows(kept, cards)
+            return _page(current, plan, kept, rows=rows, errors=_who_errors(kept, rows))
         form = WhoComesForm(data=_who_data(plan, cards))
         rows = _rows(form, cards)
         return _page(current, plan, form, rows=rows, errors=[])
@@ -247,7 +275,7 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     adding = _person_to_add(form) if valid else None
     if not valid or form.new_name.errors:
         if _autosaving():
-            return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
+            return _refused_autosave(form)
         return _page(current, plan, form, rows=rows, errors=_who_errors(form, rows))
     try:
         saved = service.save_people(
@@ -271,11 +299,25 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
             flash(_("%(name)s is on your list now.", name=adding.name), "success")
         return _saved(saved, current)
     # "Add them to my list" (or Enter in a box): stay on this step.
+    saved_here()
     if adding:
         flash(_("%(name)s is on your list now.", name=adding.name), "success")
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("planning.step", step=WHO_COMES, _anchor="someone-else"))
+
+
+def _held_people(cards: list[service.PersonCard]) -> WhoComesForm | None:
+    """The people step as held from before a break, or None. Held cards that are not the cards
+    now (someone added or taken off on another tablet since) are not shown: the page would
+    lose the others' cards."""
+    kept = held_here()
+    if kept is None:
+        return None
+    form = WhoComesForm(formdata=kept)
+    if [entry.form.key.data for entry in form.people.entries] != [card.key for card in cards]:
+        return None
+    return form
 
 
 def _who_data(plan: MeetingPlan, cards: list[service.PersonCard]) -> dict[str, Any]:

@@ -32,6 +32,8 @@ NOT_EXPORTED: dict[str, str] = {
     "personal_links": "links to open the child's space: hold a token that opens it",
     "held_files": "photos and videos on a form not yet saved, kept for a day at most for the "
     "same session; saved, they are the item's media and exported with it",
+    "held_answers": "a page's answers that could not be saved yet (words too long), kept a week "
+    "at most until the page is saved; saved, they are exported where they were saved",
 }
 # Columns never exported, wherever they are: they would let someone act as the child or staff.
 SECRET_COLUMNS = ("hash", "token", "secret", "picture_code")

@@ -1,5 +1,6 @@
 """Commands for media: `flask --app participation worker` runs the video queue's consumer;
-`flask --app participation media sweep` clears what interrupted uploads left behind."""
+`flask --app participation media sweep` clears what interrupted uploads left behind (and the
+answers held for a page that was never saved again, child/held.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from ..child import held
 from ..db import db
 from ..media.storage import FolderStorage, S3Storage, Storage
 from . import service
@@ -116,6 +118,9 @@ def media_sweep(older_than_minutes: int) -> None:
     click.echo(f"Removed {result.upload_leftovers} leftover uploads.")
     click.echo(f"Removed {result.orphans} stored files no record points at.")
     click.echo(f"Let go of {result.held} photos and videos held for forms never sent again.")
+    # Not media, but the same kind of leftover: answers held for a page never saved again.
+    answers = held.sweep(db.session(), datetime.now(UTC))
+    click.echo(f"Let go of {answers} pages of answers held for pages never saved again.")
 
 
 @click.command("worker", help="Get children's videos ready (the task queue's consumer).")

@@ -32,14 +32,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child import service as space_service
-from ..child.session import child_band
+from ..child.session import child_band, held_here, hold_this_page, saved_here
 from ..db import db
 from ..forms import rerender_on_timeout
 from ..media.processing import DEFAULT_LIMITS, MediaLimits, MediaRejected
@@ -250,9 +250,13 @@ class _Files:
     (service.hold), and the page shows them all again with the rest of the answers: nothing has
     to be found and chosen twice. Saving makes the held files the item's."""
 
-    def __init__(self, form: ItemForm | StaffItemForm, the_child: Child) -> None:
+    def __init__(
+        self, form: ItemForm | StaffItemForm, the_child: Child, item: Item | None = None
+    ) -> None:
         self.form = form
         self.child = the_child
+        # A change to an item already saved: a refusal leaves that saved item as it was.
+        self.saved_before = item is not None
         self.held = service.held_files(
             db.session(),
             form.held.ids(),
@@ -315,15 +319,18 @@ class _Files:
                 prepared.photos.append(uploads.prepare_photo(path, work, limits, number))
             except uploads.Refused as refused:
                 message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
-                refusals.append(_Refusal(f"{message} {words.kept(has_words)}", "photos"))
+                refusals.append(_Refusal(f"{message} {self.kept(has_words)}", "photos"))
         if videos:
             path = stack.enter_context(uploads.on_disk(videos[0], work))
             try:
                 prepared.video = uploads.prepare_video(path, limits)
             except uploads.Refused as refused:
                 message = words.video_refused(refused.reason, limits)
-                refusals.append(_Refusal(f"{message} {words.kept(has_words)}", "video"))
+                refusals.append(_Refusal(f"{message} {self.kept(has_words)}", "video"))
         return prepared, refusals[0] if refusals else None
+
+    def kept(self, has_words: bool) -> str:
+        return words.kept(has_words, saved_before=self.saved_before)
 
     def hold(self, prepared: uploads.Prepared) -> None:
         """Hold what passed the checks for the next try (or, if the store fails, ask again)."""
@@ -390,7 +397,7 @@ def _prepare_and_save(files: _Files, has_words: bool, save: Any) -> Item:
             raise
         except service.StoreFailed as failed:
             files.settled = True
-            message = f"{words.problem('store')} {words.kept(has_words)}"
+            message = f"{words.problem('store')} {files.kept(has_words)}"
             raise _Refusal(message, "photos") from failed
         files.settled = True
         return saved
@@ -466,7 +473,15 @@ def _item_form_page(
     )
 
 
+def _refused_autosave(form: ItemForm, status: int, message: str) -> tuple[Response, int]:
+    """Words saved as the child typed were refused: hold them for this sitting (a break before
+    they are fixed would otherwise lose them), and say so quietly."""
+    hold_this_page(form)
+    return _not_saved(status, message)
+
+
 def _saved_json(found: Item) -> Response:
+    saved_here()
     return jsonify(
         saved=True,
         version=found.version,
@@ -485,14 +500,17 @@ def add(topic: str) -> ResponseLike:
     page = _topic_page(topic)
     the_child = g.principal.child
     scribe = _scribe()
-    form = ItemForm(data={"author": AUTHOR_CHILD})
+    kept = held_here() if request.method == "GET" else None
+    form = ItemForm(formdata=kept) if kept else ItemForm(data={"author": AUTHOR_CHILD})
     files = _Files(form, the_child)
     form.set_up(child_band(), scribe.name if scribe else None, files.choices())
     valid = form.validate_on_submit()
     files.let_go_taken_away()
     if not valid:
+        if kept:
+            form.validate()  # words held from before a break: say again what to change
         if _autosaving():
-            return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
+            return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
         return _item_form_page(page, form, files=files)
     child_words = _child_words(form, scribe)
     session = db.session()
@@ -508,7 +526,9 @@ def add(topic: str) -> ResponseLike:
                 prepared=uploads.Prepared(),
             )
         except service.ViewsError as error:
-            return _not_saved(422 if error.code != "empty" else 200, words.problem(error.code))
+            if error.code == "empty":
+                return _not_saved(200, words.problem(error.code))
+            return _refused_autosave(form, 422, words.problem(error.code))
         return _saved_json(found)
     try:
         service.check_contents(child_words, *files.counts())
@@ -531,6 +551,7 @@ def add(topic: str) -> ResponseLike:
     except service.ViewsError as error:
         _service_problem(form, error)
         return _item_form_page(page, form, files=files)
+    saved_here()
     _queue().queue(service.processing_videos(found))
     audit("add-view-item", subject_type="view-item", subject_id=found.public_id)
     flash(_("Saved. Only you can see it."), "success")
@@ -546,9 +567,13 @@ def _media_choices(found: Item) -> list[tuple[str, str]]:
     return choices
 
 
-def _change_form(found: Item, scribe: StaffMember | None) -> tuple[ItemForm, _Files]:
+def _change_form(
+    found: Item, scribe: StaffMember | None, kept: MultiDict[str, str] | None
+) -> tuple[ItemForm, _Files]:
     if request.method == "POST":
         form = ItemForm()
+    elif kept:
+        form = ItemForm(formdata=kept)
     else:
         form = ItemForm(
             data={
@@ -559,7 +584,7 @@ def _change_form(found: Item, scribe: StaffMember | None) -> tuple[ItemForm, _Fi
                 "version": str(found.version),
             }
         )
-    files = _Files(form, found.child)
+    files = _Files(form, found.child, found)
     choices = _media_choices(found) + files.choices(len(found.photos))
     form.set_up(child_band(), scribe.name if scribe else None, choices)
     return form, files
@@ -586,12 +611,15 @@ def change(item_id: str) -> ResponseLike:
         return _not_found("item")
     page = _topic_page(found.topic, must_be_visible=False)
     scribe = _scribe(found)
-    form, files = _change_form(found, scribe)
+    kept = held_here() if request.method == "GET" else None
+    form, files = _change_form(found, scribe, kept)
     valid = form.validate_on_submit()
     files.let_go_taken_away()
     if not valid:
+        if kept:
+            form.validate()  # words held from before a break: say again what to change
         if _autosaving():
-            return _not_saved(422, _("Not saved yet. Press “Save” to see why."))
+            return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
         return _item_form_page(page, form, found, files)
     if form.version.loaded() != found.version:
         return _conflict(page, form, found, files)
@@ -610,7 +638,7 @@ def change(item_id: str) -> ResponseLike:
         except service.ItemConflict:
             return _not_saved(409, _conflict_message(), conflict=True)
         except service.ViewsError as error:
-            return _not_saved(422, words.problem(error.code))
+            return _refused_autosave(form, 422, words.problem(error.code))
         return _saved_json(found)
     remove = set(form.remove.data or [])
     keeping = [m for m in found.media if m.public_id not in remove]
@@ -638,6 +666,7 @@ def change(item_id: str) -> ResponseLike:
         return _item_form_page(page, form, found, files)
     except service.ItemConflict:
         return _conflict(page, form, found, files)
+    saved_here()
     _queue().queue(service.processing_videos(found))
     audit("change-view-item", subject_type="view-item", subject_id=found.public_id)
     flash(_("Saved. Only you can see it."), "success")

@@ -46,8 +46,13 @@ def video_refused(reason: str, limits: MediaLimits) -> str:
     return _("We couldn't use that video. Try a different one.")
 
 
-def kept(has_words: bool) -> str:
-    """What the child needs to know after a refusal: nothing was lost, nothing was saved."""
+def kept(has_words: bool, *, saved_before: bool = False) -> str:
+    """What the child needs to know after a refusal: nothing was lost, nothing new was saved
+    (a thing saved before, by autosave or by hand, is still saved as it was)."""
+    if saved_before:
+        if has_words:
+            return _("This change is not saved yet. Your words are still here.")
+        return _("This change is not saved yet.")
     if has_words:
         return _("Nothing is saved yet. Your words are still here.")
     return _("Nothing is saved yet.")

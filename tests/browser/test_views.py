@@ -424,3 +424,26 @@ def test_words_typed_before_the_idle_lock_are_there_after_it(browser, base_url, 
     expect(page.get_by_label("What would you like to say?")).to_have_value("I see Nan on Sundays")
     assert [item.text for item in items_saying(jay, "I see Nan")] == ["I see Nan on Sundays"]
     context.close()
+
+
+def test_words_too_long_to_save_are_there_after_the_idle_lock(browser, base_url, app, jay):
+    """Words over the limit cannot be saved as the child types; the lock still loses nothing:
+    they come back, with the kind message asking for them shorter."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.clock.install()
+    page.goto("/me/views/family-and-friends/add")
+    long_words = "I miss my brother and I want to see him more. " * 100
+    page.get_by_label("What would you like to say?").fill(long_words)
+    page.clock.fast_forward(app.config["CHILD_IDLE_LOCK"].total_seconds() * 1000 - 30_000)
+    expect(page.get_by_role("button", name="I'm still here")).to_be_visible()
+    page.clock.fast_forward(60_000)
+    unlock_again(page)
+    expect(page).to_have_url(re.compile(r"/me/views/family-and-friends/add$"))
+    expect(page.get_by_label("What would you like to say?")).to_have_value(long_words)
+    expect(page.get_by_text("That's a lot for one").first).to_be_visible()
+    assert items_saying(jay, "I miss my brother") == []
+    context.close()

@@ -49,6 +49,12 @@ class Tablet:
             )
         return response
 
+    def give_back_and_hand_over_again(self, staff, child):
+        """The tablet is given back (the sitting ends), then handed over again later."""
+        self.post("/me/give-back")
+        self.hand_over(staff, child)
+        return self.tap(CODE)
+
     def post(self, path, **data):
         page = self.client.get("/accessibility").text
         return self.client.post(path, data={"csrf_token": csrf_from(page), **data})

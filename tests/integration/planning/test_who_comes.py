@@ -59,6 +59,9 @@ def test_the_iro_card_has_no_no_thanks(planner):
     index, _key = people_on(page)["Ivy Iro"]
     iro_card = page.split(f'id="people-{index}-key-name"')[1].split("</li>")[0]
     assert "They always come" in iro_card
+    # So the question is how much of it, not whether they come.
+    assert "Would you like Ivy Iro there for all of it?" in iro_card
+    assert "Would you like Ivy Iro to come?" not in iro_card
     assert 'value="no"' not in iro_card
     assert 'value="written"' not in iro_card
     assert 'value="yes"' in iro_card

@@ -1,0 +1,62 @@
+"""A step whose answers could not be saved as the child went (a box too long) holds them, so a
+break or giving the tablet back before the box is made shorter loses nothing: not the long
+words, and not the choices made beside them (participation/child/held.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from participation.models import HeldAnswers
+
+from .conftest import is_checked, wishes_form
+from .test_child_steps import plan_of
+
+LONG_DIET = "No nuts, and no fish please. " * 20  # over the box's 500 characters
+
+
+def test_a_step_refused_as_the_child_went_comes_back_with_its_choices(
+    planner, tablet, keyworker, session, on_tablet
+):
+    refused = planner.post(
+        "food-and-drink", {"food": ["pizza", "juice"], "diet": LONG_DIET}, autosave=True
+    )
+    assert refused.status_code == 422
+    assert plan_of(session, on_tablet) is None
+
+    tablet.give_back_and_hand_over_again(keyworker, on_tablet)
+    page = planner.page("food-and-drink").text
+    assert LONG_DIET.strip() in page
+    assert is_checked(page, "food", "pizza") and is_checked(page, "food", "juice")
+    assert 'aria-invalid="true"' in page and "error-summary" in page
+
+    # Made shorter and saved: the answers are kept, and nothing is held any more.
+    saved = planner.post(
+        "food-and-drink", {"food": ["pizza", "juice"], "diet": "No nuts"}, go="next"
+    )
+    assert saved.status_code == 302
+    assert plan_of(session, on_tablet).food == ["pizza", "juice"]
+    assert session.scalars(select(HeldAnswers)).all() == []
+    assert LONG_DIET.strip() not in planner.page("food-and-drink").text
+
+
+def test_an_autosave_that_worked_lets_go_of_what_was_held(planner, session, on_tablet):
+    planner.post("food-and-drink", {"diet": LONG_DIET}, autosave=True)
+    assert session.scalars(select(HeldAnswers)).all() != []
+    planner.post("food-and-drink", {"diet": "No nuts"}, autosave=True)
+    assert session.scalars(select(HeldAnswers)).all() == []
+    assert "No nuts" in planner.page("food-and-drink").text
+
+
+def test_the_people_step_comes_back_with_its_long_why(
+    planner, tablet, keyworker, session, on_tablet
+):
+    page = planner.page("who-comes")
+    why = "because " * 80
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes", "why": why}})
+    refused = planner.post("who-comes", data, page=page, autosave=True)
+    assert refused.status_code == 422
+
+    tablet.give_back_and_hand_over_again(keyworker, on_tablet)
+    again = planner.page("who-comes").text
+    assert why.strip() in again
+    assert "Kelly: That" in again  # the error summary names whose box it is
