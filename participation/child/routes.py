@@ -273,6 +273,7 @@ def unlock() -> str | Response:
         pictures=PICTURES,
         picture_files=PICTURE_FILES,
         message=message or ("locked" if space.locked_at else None),
+        unlocking=True,
     )
 
 

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..security.access import child
+from ..security.access import child_session_or_not_found
 from ..security.principal import ChildPrincipal
 from ..security.throttle import attempts_limit
 from . import service
@@ -29,8 +29,10 @@ def _session_key() -> str:
     # Per child session: every tablet in a children's home shares one address. The token hash,
     # not the row id, so that ids reused after a clean database never share a count.
     principal = g.get("principal")
-    if isinstance(principal, ChildPrincipal):
-        return f"read-aloud:{principal.auth_session.token_hash[:32]}"
+    row = principal.auth_session if isinstance(principal, ChildPrincipal) else None
+    row = row or g.get("locked_child_session")
+    if row is not None:
+        return f"read-aloud:{row.token_hash[:32]}"
     return request.remote_addr or "unknown"
 
 
@@ -55,8 +57,10 @@ def failed_message() -> str:
     return _("The reading voice is not working just now. Try again, or ask the adult with you.")
 
 
+# A child session, locked or not: the picture-code page is read aloud too (a child who cannot
+# read is told what to tap). It speaks only what it is sent, in the page's language.
 @bp.route("/me/read-aloud", methods=["POST"])
-@child
+@child_session_or_not_found
 @attempts_limit("READ_ALOUD_LIMIT", key_func=_session_key)
 def read_aloud() -> ResponseReturnValue:
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import abort, g, redirect, request, url_for
 
@@ -19,6 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
 CHILD = "child"
 CHILD_SESSION = "child-session"
+# A child session, locked or not, and a 404 for anyone else (what the picture-code page uses).
+CHILD_SESSION_OR_404 = "child-session-or-404"
 
 
 def public(view: F) -> F:
@@ -50,17 +52,31 @@ def staff(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
-def child_session(view: F) -> F:
-    """A child session on this device, locked or not (the picture-code page itself)."""
-
+def _child_session(view: F, refuse: Callable[[], Any], access: str) -> F:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if isinstance(g.principal, ChildPrincipal) or g.get("locked_child_session") is not None:
             return view(*args, **kwargs)
-        return redirect(url_for("accounts.sign_in"))
+        return refuse()
 
-    wrapped.access = CHILD_SESSION  # type: ignore[attr-defined]
+    wrapped.access = access  # type: ignore[attr-defined]
     return wrapped  # type: ignore[return-value]
+
+
+def child_session(view: F) -> F:
+    """A child session on this device, locked or not (the picture-code page itself)."""
+    return _child_session(view, lambda: redirect(url_for("accounts.sign_in")), CHILD_SESSION)
+
+
+def _not_a_child() -> NoReturn:
+    g.denied = "not-child"
+    abort(404)
+
+
+def child_session_or_not_found(view: F) -> F:
+    """Like child_session, for what the picture-code page uses besides itself (reading aloud):
+    anyone else gets a 404, as for the child's own pages."""
+    return _child_session(view, _not_a_child, CHILD_SESSION_OR_404)
 
 
 def child(view: F) -> F:
@@ -72,8 +88,7 @@ def child(view: F) -> F:
             if g.get("locked_child_session") is not None:
                 # The child's own space is locked: the picture code opens it and comes back here.
                 return redirect(url_for("child.unlock", next=request.full_path))
-            g.denied = "not-child"
-            abort(404)
+            _not_a_child()
         return view(*args, **kwargs)
 
     wrapped.access = CHILD  # type: ignore[attr-defined]

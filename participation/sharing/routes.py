@@ -41,10 +41,10 @@ bp = Blueprint("sharing", __name__)
 ResponseLike = str | Response | tuple[str | Response, int]
 ICONS = {
     "only-me": "img/sharing/only-me.svg",
-    Audience.KEYWORKER: "img/plan/person.svg",
-    Audience.SOCIAL_WORKER: "img/plan/person.svg",
+    Audience.KEYWORKER: "img/sharing/keyworker.svg",
+    Audience.SOCIAL_WORKER: "img/sharing/social-worker.svg",
     Audience.IRO: "img/plan/iro.svg",
-    Audience.MEETING: "img/plan/all.svg",
+    Audience.MEETING: "img/sharing/meeting.svg",
 }
 
 

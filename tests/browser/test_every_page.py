@@ -82,7 +82,7 @@ from participation.models import (
 from participation.pages import accessibility as statement
 from participation.planning import service as planning_service
 from participation.planning.steps import SLUGS
-from participation.security.access import CHILD, CHILD_SESSION, PUBLIC
+from participation.security.access import CHILD, CHILD_SESSION, CHILD_SESSION_OR_404, PUBLIC
 from participation.sharing.state import AUDIENCES
 from participation.workspaces.keyworker import service as keyworker
 from tests.browser.conftest import VIEWPORTS, WCAG_TAGS, sign_in
@@ -259,7 +259,7 @@ def may_use(app: Flask, principal: str, endpoint: str) -> bool:
     if access == PUBLIC:
         return True
     if principal == "child":
-        return access in (CHILD, CHILD_SESSION)
+        return access in (CHILD, CHILD_SESSION, CHILD_SESSION_OR_404)
     if principal == "signing in":
         return endpoint.startswith("accounts.")
     return isinstance(access, frozenset) and STAFF_ROLES.get(principal) in access

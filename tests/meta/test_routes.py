@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from participation.security.access import CHILD, CHILD_SESSION, PUBLIC
+from participation.security.access import CHILD, CHILD_SESSION, CHILD_SESSION_OR_404, PUBLIC
 
 # Routes anyone may reach. Keep this short: a new public route needs a reason here.
 PUBLIC_ALLOWLIST = {
@@ -31,7 +31,9 @@ def test_every_route_declares_who_may_use_it(app):
         elif access == PUBLIC and rule.endpoint not in PUBLIC_ALLOWLIST:
             wrongly_public.append(rule.endpoint)
         else:
-            assert access in (CHILD, CHILD_SESSION, PUBLIC) or isinstance(access, frozenset)
+            assert access in (CHILD, CHILD_SESSION, CHILD_SESSION_OR_404, PUBLIC) or isinstance(
+                access, frozenset
+            )
     assert undeclared == []
     assert wrongly_public == []
 

@@ -279,6 +279,13 @@ def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_cl
     preview = on_tablet.client.get("/me/sharing/preview/iro").text
     assert "Beaver marker" in preview and "Moth marker" not in preview
     assert f"/me/media/{shared.media[0].public_id}/thumb" in preview
+    # The same things, in the child's words: no "Due by", no PN codes, no "this pack".
+    for staff_words in ("Due by", "Suggested participation code", "this pack"):
+        assert staff_words not in preview, staff_words
+    assert not re.search(r"PN\d: ", preview)  # (not "PN": a random id may hold those letters)
+    assert "My meeting" in preview and "Written by me" in preview
+    iro_page = staff_client(team.iro).get(_url(team)).text
+    assert "Suggested participation code" in iro_page and "Due by" in iro_page
     assert on_tablet.client.get("/me/sharing/preview/nobody").status_code == 404
 
 

@@ -161,6 +161,23 @@ def test_too_long_an_answer_gets_a_kind_message_and_stays_on_the_page(planner, s
     assert plan_of(session, on_tablet).diet == "Vegetarian"
 
 
+def test_two_boxes_too_long_are_each_named_in_the_list_of_problems(planner):
+    long_text = "very " * 120
+    response = planner.post(
+        "food-and-drink", {"food_other": long_text, "diet": long_text}, go="next"
+    )
+    summary = response.text.split('id="error-summary"')[1].split("</ul>")[0]
+    assert summary.count("a bit long") == 2
+    assert '<span class="error-for">Something else?</span>' in summary
+    assert '<span class="error-for">Allergies, or food you don' in summary
+
+
+def test_one_problem_is_not_named_twice(planner):
+    response = planner.post("food-and-drink", {"diet": "very " * 120}, go="next")
+    summary = response.text.split('id="error-summary"')[1].split("</ul>")[0]
+    assert "error-for" not in summary
+
+
 @pytest.mark.parametrize(
     ("step", "data"),
     [

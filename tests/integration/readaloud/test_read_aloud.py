@@ -224,12 +224,16 @@ def test_staff_and_nobody_get_a_404(client, auth, keyworker, cache):
     assert not cache.exists()
 
 
-def test_a_locked_space_is_sent_to_the_picture_code(client, child_tablet, cache):
-    token = csrf_from(client.get("/me").text)
+def test_the_picture_code_page_can_be_read_aloud(client, child_tablet, cache):
+    """A locked space still reads aloud: the picture-code page tells a child who cannot read
+    what to tap. (Nothing else of the space opens: tests/integration/child.)"""
     child_tablet.post("/me/lock")
+    page = client.get("/me/unlock").text
+    assert "Read this page to me" in page and "How my pages look" not in page
+    token = csrf_from(page)
     response = client.post("/me/read-aloud", data={"text": "hi"}, headers={"X-CSRFToken": token})
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/me/unlock")
+    assert response.status_code == 200 and response.mimetype == "audio/ogg"
+    assert client.get("/me").headers["Location"].startswith("/me/unlock")
 
 
 def test_without_the_csrf_token_nothing_is_made(client, child_tablet, cache):

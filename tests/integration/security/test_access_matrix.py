@@ -41,7 +41,7 @@ from werkzeug.test import TestResponse
 from participation import create_app
 from participation.child.session import CHILD_TOKEN_KEY
 from participation.db import db
-from participation.security.access import CHILD, CHILD_SESSION, PUBLIC
+from participation.security.access import CHILD, CHILD_SESSION, CHILD_SESSION_OR_404, PUBLIC
 from tests.conftest import Auth, csrf_from
 from tests.support.access_world import (
     Side,
@@ -452,7 +452,7 @@ def expect(route: Route, method: str, who: Who, variant: str | None) -> Expect:
         if method == "GET":
             return Expect("sign-in", False, 302, sign_in=True)
         return Expect("401", False, 401)
-    assert route.access == CHILD or isinstance(route.access, frozenset), route
+    assert route.access in (CHILD, CHILD_SESSION_OR_404) or isinstance(route.access, frozenset)
     return Expect("404", False, 404)
 
 
