@@ -303,7 +303,12 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     if adding:
         flash(_("%(name)s is on your list now.", name=adding.name), "success")
     else:
-        flash(_("Saved."), "success")
+        # "Add them to my list" with no name written (or Enter in another box): say how to add
+        # someone, not just "Saved.", which leaves a child looking for who was added.
+        flash(
+            _("Saved. To add someone, write their name, then press “Add them to my list”."),
+            "success",
+        )
     return redirect(url_for("planning.step", step=WHO_COMES, _anchor="someone-else"))
 
 

@@ -207,6 +207,9 @@ def test_enter_in_a_box_with_no_one_to_add_just_saves(planner, session, on_table
     response = planner.post("who-comes", data, page=page, go="add")
     assert response.headers["Location"] == "/me/plan/who-comes#someone-else"
     assert invitees(session, on_tablet)["Jean"].wish == Wish.YES
+    # Saved, and how to add someone (the button may have been pressed with no name written).
+    after = planner.page("who-comes").text
+    assert "Saved. To add someone, write their name" in after
 
 
 def test_a_person_from_another_childs_plan_is_not_found(planner, session, on_tablet, keyworker):
