@@ -13,9 +13,12 @@ from flask import Flask, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .audit.service import record
+from .child import held
+from .db import db
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,21 @@ def _audit_denied(code: int) -> None:
     )
 
 
+def _let_go_of_held_answers() -> None:
+    """A page of the child's that is not there any more (a thing deleted on another tablet, a
+    topic the keyworker took away) lets go of what was held for it: each new sitting starts on
+    the newest held page (child/held.py), and would otherwise start on "We can't find that"."""
+    principal = g.get("principal")
+    if principal is None or principal.kind != "child" or request.method != "GET":
+        return
+    session = db.session()
+    try:
+        held.let_go(session, child_id=principal.child.id, path=request.path)
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("Could not let go of held answers for %s", request.path)
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
@@ -73,6 +91,8 @@ def init_errors(app: Flask) -> None:
         code = error.code or 500
         if code in (401, 404):
             _audit_denied(code)
+        if code == 404:
+            _let_go_of_held_answers()
         template = PAGES.get(code)
         if template is None:
             return render_template(

@@ -2,7 +2,7 @@
 
 Words too long for their box could not be saved as the child typed, and a break, giving the
 tablet back or the idle lock then lost them. They are held for the child
-(participation/models/sessions.py, HeldAnswers) and shown again on the same page.
+(participation/models/child_space.py, HeldAnswers) and shown again on the same page.
 
 Revision ID: 0015_held_answers
 Revises: 0014_sent_report_recipients

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import HeldAnswers, utcnow
@@ -26,30 +27,40 @@ from ..models import HeldAnswers, utcnow
 HOLD_FOR = timedelta(days=7)
 # Far more than any page's boxes allow together; a whole book pasted in is not held.
 MOST_HELD = 100_000
-# Never held: the form's token belongs to the request that sent it.
-NOT_HELD = frozenset({"csrf_token"})
+# Never held: the form's token belongs to the request that sent it; "who wrote it down" names
+# the adult who handed the tablet over, and the next sitting may be someone else's hand-over.
+NOT_HELD = frozenset({"csrf_token", "author"})
 
 
 def hold(session: Session, *, child_id: int, path: str, answers: Iterable[tuple[str, str]]) -> bool:
-    """Hold what a page sent (replacing what was held for it before). False when it is too
-    much to hold, or there is nothing to hold."""
+    """Hold what a page sent, in place of what was held for it before. False when there is
+    nothing to hold, or too much: then nothing is held for the page (an older hold would bring
+    back words the child has since changed)."""
     pairs = [[name, value] for name, value in answers if name not in NOT_HELD]
     if not pairs or sum(len(name) + len(value) for name, value in pairs) > MOST_HELD:
+        let_go(session, child_id=child_id, path=path)
         return False
-    row = _find(session, child_id, path)
-    if row is None:
-        row = HeldAnswers(child_id=child_id, path=path)
-        session.add(row)
-    row.answers = pairs
-    row.created_at = utcnow()  # HOLD_FOR counts from the newest
-    session.commit()
-    return True
+    for _attempt in range(2):
+        row = _find(session, child_id, path)
+        if row is None:
+            row = HeldAnswers(child_id=child_id, path=path)
+            session.add(row)
+        row.answers = pairs
+        row.created_at = utcnow()  # HOLD_FOR counts from the newest
+        try:
+            session.commit()
+            return True
+        except IntegrityError:
+            # Two tablets held the same page at once: the other made the row; update it.
+            session.rollback()
+    return False
 
 
 def held(session: Session, *, child_id: int, path: str) -> list[tuple[str, str]] | None:
-    """What is held for this child's page, or None."""
+    """What is held for this child's page, or None (nor anything older than HOLD_FOR, whether
+    or not the sweep has run)."""
     row = _find(session, child_id, path)
-    if row is None:
+    if row is None or row.created_at < utcnow() - HOLD_FOR:
         return None
     return [(str(name), str(value)) for name, value in row.answers]
 
@@ -58,7 +69,7 @@ def newest_path(session: Session, *, child_id: int) -> str | None:
     """The page the child's newest held answers belong to (a new sitting starts there)."""
     return session.scalar(
         select(HeldAnswers.path)
-        .where(HeldAnswers.child_id == child_id)
+        .where(HeldAnswers.child_id == child_id, HeldAnswers.created_at >= utcnow() - HOLD_FOR)
         .order_by(HeldAnswers.created_at.desc(), HeldAnswers.id.desc())
         .limit(1)
     )

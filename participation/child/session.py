@@ -67,7 +67,7 @@ def hold_this_page(form: FlaskForm) -> None:
     sent, so a lock, a break or giving the tablet back before they fix it loses nothing. Not
     when the page's token had run out: holding is writing, and only a page of this sitting may
     write."""
-    if form.meta.csrf and form.csrf_token.errors:
+    if g.get("csrf_timed_out") or (form.meta.csrf and form.csrf_token.errors):
         return
     held.hold(
         db.session(),
@@ -88,6 +88,6 @@ def held_here() -> MultiDict[str, str] | None:
     return formdata
 
 
-def saved_here() -> None:
-    """This page was saved: let go of anything held for it."""
-    held.let_go(db.session(), child_id=g.principal.child.id, path=request.path)
+def saved_here(path: str | None = None) -> None:
+    """This page (or `path`) was saved, emptied or is gone: let go of anything held for it."""
+    held.let_go(db.session(), child_id=g.principal.child.id, path=path or request.path)

@@ -152,7 +152,7 @@ def _not_saved(status: int, message: str, **extra: Any) -> tuple[Response, int]:
 
 
 def _refused_autosave(form: StepForm) -> tuple[Response, int]:
-    """Answers saved as the child went were refused: hold them for this sitting (a break before
+    """Answers saved as the child went were refused: hold them for the child (a break before
     they are fixed would otherwise lose them)."""
     hold_this_page(form)
     return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
@@ -262,8 +262,8 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
         if kept is not None:
             # Answers held from before a break (a box was too long): show them again, and what
             # to change.
+            rows = _posted_rows(kept, cards)  # each card's choices first, then the check
             kept.validate()
-            rows = _posted_rows(kept, cards)
             return _page(current, plan, kept, rows=rows, errors=_who_errors(kept, rows))
         form = WhoComesForm(data=_who_data(plan, cards))
         rows = _rows(form, cards)
@@ -314,13 +314,14 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
 
 def _held_people(cards: list[service.PersonCard]) -> WhoComesForm | None:
     """The people step as held from before a break, or None. Held cards that are not the cards
-    now (someone added or taken off on another tablet since) are not shown: the page would
-    lose the others' cards."""
+    now (someone added or taken off on another tablet since) are let go: shown, they would
+    leave out the others' cards."""
     kept = held_here()
     if kept is None:
         return None
     form = WhoComesForm(formdata=kept)
     if [entry.form.key.data for entry in form.people.entries] != [card.key for card in cards]:
+        saved_here()
         return None
     return form
 

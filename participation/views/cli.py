@@ -108,6 +108,8 @@ def media_group() -> None:
 )
 @with_appcontext
 def media_sweep(older_than_minutes: int) -> None:
+    # First, and apart from the media: a store that fails below must not keep the words.
+    answers = held.sweep(db.session(), datetime.now(UTC))
     result = sweep_media(
         db.session(),
         current_app.extensions["media_storage"],
@@ -119,7 +121,6 @@ def media_sweep(older_than_minutes: int) -> None:
     click.echo(f"Removed {result.orphans} stored files no record points at.")
     click.echo(f"Let go of {result.held} photos and videos held for forms never sent again.")
     # Not media, but the same kind of leftover: answers held for a page never saved again.
-    answers = held.sweep(db.session(), datetime.now(UTC))
     click.echo(f"Let go of {answers} pages of answers held for pages never saved again.")
 
 

@@ -473,10 +473,16 @@ def _item_form_page(
     )
 
 
-def _refused_autosave(form: ItemForm, status: int, message: str) -> tuple[Response, int]:
-    """Words saved as the child typed were refused: hold them for this sitting (a break before
-    they are fixed would otherwise lose them), and say so quietly."""
-    hold_this_page(form)
+def _refused_autosave(
+    form: ItemForm, status: int, message: str, code: str = "too-long"
+) -> tuple[Response, int]:
+    """Words saved as the child typed were refused. Too long: hold them for the child (a break
+    before they are made shorter would otherwise lose them). Emptied: nothing to hold, and an
+    older hold would bring back words the child took away."""
+    if code == "too-long":
+        hold_this_page(form)
+    elif code == "empty":
+        saved_here()
     return _not_saved(status, message)
 
 
@@ -501,6 +507,8 @@ def add(topic: str) -> ResponseLike:
     the_child = g.principal.child
     scribe = _scribe()
     kept = held_here() if request.method == "GET" else None
+    if kept:
+        kept.setdefault("author", AUTHOR_CHILD)  # never held (see child/held.py)
     form = ItemForm(formdata=kept) if kept else ItemForm(data={"author": AUTHOR_CHILD})
     files = _Files(form, the_child)
     form.set_up(child_band(), scribe.name if scribe else None, files.choices())
@@ -527,8 +535,9 @@ def add(topic: str) -> ResponseLike:
             )
         except service.ViewsError as error:
             if error.code == "empty":
+                saved_here()  # all taken away: nothing is left to hold
                 return _not_saved(200, words.problem(error.code))
-            return _refused_autosave(form, 422, words.problem(error.code))
+            return _refused_autosave(form, 422, words.problem(error.code), error.code)
         return _saved_json(found)
     try:
         service.check_contents(child_words, *files.counts())
@@ -573,6 +582,7 @@ def _change_form(
     if request.method == "POST":
         form = ItemForm()
     elif kept:
+        kept.setdefault("author", found.author.value)  # never held (see child/held.py)
         form = ItemForm(formdata=kept)
     else:
         form = ItemForm(
@@ -638,7 +648,7 @@ def change(item_id: str) -> ResponseLike:
         except service.ItemConflict:
             return _not_saved(409, _conflict_message(), conflict=True)
         except service.ViewsError as error:
-            return _refused_autosave(form, 422, words.problem(error.code))
+            return _refused_autosave(form, 422, words.problem(error.code), error.code)
         return _saved_json(found)
     remove = set(form.remove.data or [])
     keeping = [m for m in found.media if m.public_id not in remove]
@@ -750,6 +760,8 @@ def delete(item_id: str) -> ResponseLike:
         else:
             topic_code = found.topic
             service.delete_item(db.session(), _storage(), found)
+            # Gone for good: words held for its change page too.
+            saved_here(url_for("views.change", item_id=found.public_id))
             audit("delete-view-item", subject_type="view-item", subject_id=found.public_id)
             flash(_("Deleted. It is gone for good."), "success")
             band = child_band()

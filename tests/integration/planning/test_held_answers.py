@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from participation.models import HeldAnswers
 
-from .conftest import is_checked, wishes_form
+from .conftest import is_checked, people_on, wishes_form
 from .test_child_steps import plan_of
 
 LONG_DIET = "No nuts, and no fish please. " * 20  # over the box's 500 characters
@@ -60,3 +60,20 @@ def test_the_people_step_comes_back_with_its_long_why(
     again = planner.page("who-comes").text
     assert why.strip() in again
     assert "Kelly: That" in again  # the error summary names whose box it is
+
+
+def test_held_cards_that_are_not_the_cards_now_are_let_go(planner, session, on_tablet):
+    """Someone was added on another tablet since: the held step would leave their card out."""
+    from participation.child import held
+
+    page = planner.page("who-comes")
+    data = wishes_form(page.text, {"Kelly": {"wish": "yes", "why": "because " * 80}})
+    other = next(index for name, (index, _key) in people_on(page.text).items() if name != "Kelly")
+    gone = f"people-{other}-"
+    fewer = [(name, value) for name, value in data.items() if not name.startswith(gone)]
+    assert any("because" in value for _name, value in fewer)
+    held.hold(session, child_id=on_tablet.id, path="/me/plan/who-comes", answers=fewer)
+    again = planner.page("who-comes").text
+    assert "because because" not in again
+    session.expire_all()
+    assert session.scalars(select(HeldAnswers)).all() == []

@@ -22,6 +22,20 @@ def _autosave(client, url, **fields):
     return client.post(url, data={"csrf_token": csrf_from(page), **fields}, headers=AUTOSAVE)
 
 
+def _saved_then_autosaved(views, text):
+    """A thing saved as "Short and saved", then words autosaved on its change page."""
+    item_id = views.item_id(views.add(text="Short and saved"))
+    url = f"/me/views/items/{item_id}/change"
+    page = views.client.get(url).text
+    version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
+    response = views.client.post(
+        url,
+        data={"csrf_token": csrf_from(page), "text": text, "version": version},
+        headers=AUTOSAVE,
+    )
+    return item_id, url, version, response
+
+
 def test_words_too_long_to_save_come_back_after_the_tablet_is_given_back(
     views, tablet, keyworker, mia_with_code, session
 ):
@@ -44,15 +58,7 @@ def test_words_too_long_to_save_come_back_after_the_tablet_is_given_back(
 
 
 def test_a_change_too_long_to_save_comes_back_instead_of_the_saved_words(views, session):
-    item_id = views.item_id(views.add(text="Short and saved"))
-    url = f"/me/views/items/{item_id}/change"
-    page = views.client.get(url).text
-    version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
-    refused = views.client.post(
-        url,
-        data={"csrf_token": csrf_from(page), "text": LONG, "version": version, "author": "child"},
-        headers=AUTOSAVE,
-    )
+    item_id, url, _version, refused = _saved_then_autosaved(views, LONG)
     assert refused.status_code == 422
     again = views.client.get(url).text
     assert LONG.strip() in again and "Short and saved" not in again
@@ -86,3 +92,93 @@ def test_held_words_are_the_childs_own_and_are_swept_after_a_week(session, mia):
     assert held.sweep(session, utcnow()) == 0
     assert held.sweep(session, utcnow() + held.HOLD_FOR + timedelta(minutes=1)) == 1
     assert held.held(session, child_id=mia.id, path=path) is None
+
+
+def _held_paths(session) -> list[str]:
+    session.expire_all()
+    return [row.path for row in session.scalars(select(HeldAnswers))]
+
+
+def test_a_thing_deleted_lets_go_of_its_held_words(
+    views, tablet, keyworker, mia_with_code, session
+):
+    item_id, url, version, _refused = _saved_then_autosaved(views, LONG)
+    assert _held_paths(session) == [url]
+    delete_page = views.client.get(f"/me/views/items/{item_id}/delete").text
+    views.client.post(
+        f"/me/views/items/{item_id}/delete",
+        data={"csrf_token": csrf_from(delete_page), "version": version},
+    )
+    assert _held_paths(session) == []
+    # The next sitting starts on My page, not on "We can't find that".
+    back = tablet.give_back_and_hand_over_again(keyworker, mia_with_code)
+    assert back.headers["Location"] == "/me"
+
+
+def test_a_page_not_there_any_more_lets_go_of_what_was_held_for_it(views, session, mia_with_code):
+    gone = "/me/views/items/not-there-any-more/change"
+    held.hold(session, child_id=mia_with_code.id, path=gone, answers=[("text", "words")])
+    assert views.client.get(gone).status_code == 404
+    assert _held_paths(session) == []
+
+
+def test_words_taken_away_are_not_brought_back(views, session):
+    _autosave(views.client, "/me/views/living-here/add", text=LONG)
+    assert _held_paths(session) == ["/me/views/living-here/add"]
+    emptied = _autosave(views.client, "/me/views/living-here/add", text="")
+    assert emptied.json["saved"] is False
+    assert _held_paths(session) == []
+    assert LONG.strip() not in views.client.get("/me/views/living-here/add").text
+
+
+def test_a_change_refused_for_being_empty_is_not_held(views, session):
+    _item_id, url, _version, refused = _saved_then_autosaved(views, "")
+    assert refused.status_code == 422
+    assert _held_paths(session) == []
+    assert "Short and saved" in views.client.get(url).text
+
+
+def test_who_wrote_it_down_is_never_held(session, mia):
+    path = "/me/views/living-here/add"
+    held.hold(
+        session,
+        child_id=mia.id,
+        path=path,
+        answers=[("text", "words"), ("author", "keyworker-with-child")],
+    )
+    assert held.held(session, child_id=mia.id, path=path) == [("text", "words")]
+
+
+def test_too_much_to_hold_lets_go_of_an_older_hold(session, mia):
+    path = "/me/views/living-here/add"
+    held.hold(session, child_id=mia.id, path=path, answers=[("text", "older words")])
+    assert not held.hold(session, child_id=mia.id, path=path, answers=[("text", "x" * 200_000)])
+    assert held.held(session, child_id=mia.id, path=path) is None
+
+
+def test_a_hold_older_than_a_week_is_not_shown_even_before_the_sweep(session, mia):
+    path = "/me/views/living-here/add"
+    held.hold(session, child_id=mia.id, path=path, answers=[("text", "words")])
+    row = session.scalar(select(HeldAnswers))
+    row.created_at = utcnow() - held.HOLD_FOR - timedelta(minutes=1)
+    session.commit()
+    assert held.held(session, child_id=mia.id, path=path) is None
+    assert held.newest_path(session, child_id=mia.id) is None
+
+
+def test_two_tablets_holding_the_same_page_at_once_make_one_row(session, mia, monkeypatch):
+    """The second finds no row, then meets the first's on commit: it updates that one."""
+    path = "/me/views/living-here/add"
+    held.hold(session, child_id=mia.id, path=path, answers=[("text", "first tablet")])
+    real_find = held._find
+    calls = []
+
+    def find_too_early(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_find(*args)
+
+    monkeypatch.setattr(held, "_find", find_too_early)
+    assert held.hold(session, child_id=mia.id, path=path, answers=[("text", "second tablet")])
+    monkeypatch.undo()
+    assert held.held(session, child_id=mia.id, path=path) == [("text", "second tablet")]
+    assert len(_held_paths(session)) == 1
