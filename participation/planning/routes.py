@@ -298,16 +298,17 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
         if adding:
             flash(_("%(name)s is on your list now.", name=adding.name), "success")
         return _saved(saved, current)
-    # "Add them to my list" (or Enter in a box): stay on this step.
+    # "Add them to my list" (or Enter in a box): stay on this step, and say so next to the
+    # button ("here"), where the page comes back to.
     saved_here()
     if adding:
-        flash(_("%(name)s is on your list now.", name=adding.name), "success")
+        flash(_("%(name)s is on your list now.", name=adding.name), "here")
     else:
         # "Add them to my list" with no name written (or Enter in another box): say how to add
         # someone, not just "Saved.", which leaves a child looking for who was added.
         flash(
             _("Saved. To add someone, write their name, then press “Add them to my list”."),
-            "success",
+            "here",
         )
     return redirect(url_for("planning.step", step=WHO_COMES, _anchor="someone-else"))
 
