@@ -16,7 +16,9 @@ from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
+from .cookies import keep_on_device
 from .digits import DigitTable, localise, table_for
 from .extensions import babel
 
@@ -26,6 +28,11 @@ LANGUAGE_COOKIE = "lang"
 def supported() -> dict[str, tuple[str, str]]:
     languages: dict[str, tuple[str, str]] = current_app.config["LANGUAGES"]
     return languages
+
+
+def remember_language(response: Response, code: str) -> None:
+    """The language for pages with nobody signed in on this device (sign-in, the picture code)."""
+    keep_on_device(response, LANGUAGE_COOKIE, code, days=365)
 
 
 def select_locale() -> str | None:

@@ -29,9 +29,11 @@ from werkzeug.wrappers import Response
 from ..accounts.routes import safe_next
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id, load_reviews, next_review
+from ..cookies import keep_on_device
 from ..db import db
 from ..extensions import limiter
 from ..forms import rerender_on_timeout
+from ..i18n import remember_language
 from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role
 from ..security.access import child, child_session, public, staff
 from ..security.policy import can_view_child
@@ -98,7 +100,14 @@ def hand_over(public_id: str) -> Response:
     logout_user()
     session.clear()
     session[CHILD_TOKEN_KEY] = opened.token
-    return redirect(url_for("child.unlock"))
+    response = redirect(url_for("child.unlock"))
+    language = service.space_for(db.session(), the_child).language
+    if language is not None and language in current_app.config["LANGUAGES"]:
+        # The picture-code page, which a child who cannot read gets through alone, in the
+        # language of their space, not the one the adult signed in with (the switcher still
+        # changes it: it is the device's language until the space opens).
+        remember_language(response, language)
+    return response
 
 
 @bp.route("/children/<public_id>/unlock-space", methods=["POST"])
@@ -213,14 +222,7 @@ def open_link(token: str) -> tuple[str, int] | Response:
     session.clear()
     session[CHILD_TOKEN_KEY] = opened.token
     response = redirect(url_for("child.unlock"))
-    response.set_cookie(
-        DEVICE_COOKIE,
-        device,
-        max_age=60 * 60 * 24 * 400,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
+    keep_on_device(response, DEVICE_COOKIE, device, days=400)
     return response
 
 
@@ -300,7 +302,8 @@ def give_back() -> Response:
     service.end_child_session(db.session(), row, "given-back")
     audit("give-back", subject_type="child", subject_id=row.child.public_id)
     session.clear()
-    flash(_("Thank you, %(name)s. Everything you did is saved.", name=name), "success")
+    # "kept": words too long to save are held for the child's next sitting (child/held.py).
+    flash(_("Thank you, %(name)s. Everything you did is kept.", name=name), "success")
     return redirect(url_for("accounts.sign_in"))
 
 

@@ -88,6 +88,11 @@ def held_here() -> MultiDict[str, str] | None:
     return formdata
 
 
+def held_for_here() -> bool:
+    """Is anything held for this page of the child's?"""
+    return held.held(db.session(), child_id=g.principal.child.id, path=request.path) is not None
+
+
 def saved_here(path: str | None = None) -> None:
     """This page (or `path`) was saved, emptied or is gone: let go of anything held for it."""
     held.let_go(db.session(), child_id=g.principal.child.id, path=path or request.path)

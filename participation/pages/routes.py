@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.routes import safe_next
 from ..db import db
-from ..i18n import LANGUAGE_COOKIE
+from ..i18n import remember_language
 from ..models import Role
 from ..security.access import public
 from ..security.principal import ChildPrincipal, StaffPrincipal
@@ -64,14 +64,7 @@ def choose_language() -> Response:
         elif isinstance(principal, StaffPrincipal):
             principal.staff.language = code
             db.session.commit()
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            code,
-            max_age=60 * 60 * 24 * 365,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            httponly=True,
-            samesite="Lax",
-        )
+        remember_language(response, code)
     return response
 
 

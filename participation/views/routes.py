@@ -39,7 +39,13 @@ from wtforms import SelectChoice
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child import service as space_service
-from ..child.session import child_band, held_here, hold_this_page, saved_here
+from ..child.session import (
+    child_band,
+    held_for_here,
+    held_here,
+    hold_this_page,
+    saved_here,
+)
 from ..db import db
 from ..forms import rerender_on_timeout
 from ..media.processing import DEFAULT_LIMITS, MediaLimits, MediaRejected
@@ -503,10 +509,13 @@ def _saved_json(found: Item) -> Response:
 @accepts_files
 @rerender_on_timeout
 def add(topic: str) -> ResponseLike:
-    page = _topic_page(topic)
+    # Words held for this page keep it open even if the topic was taken away since (the
+    # keyworker changed the child's topics or wording band): they can still be saved.
+    waiting = held_for_here()
+    page = _topic_page(topic, must_be_visible=not waiting)
     the_child = g.principal.child
     scribe = _scribe()
-    kept = held_here() if request.method == "GET" else None
+    kept = held_here() if request.method == "GET" and waiting else None
     if kept:
         kept.setdefault("author", AUTHOR_CHILD)  # never held (see child/held.py)
     form = ItemForm(formdata=kept) if kept else ItemForm(data={"author": AUTHOR_CHILD})

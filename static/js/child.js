@@ -337,6 +337,14 @@
         });
       } else if (idle >= warnMs && !warned) {
         warned = true;
+        // A photo or video chosen but not sent yet is not kept by the lock: say so.
+        var files = document.getElementById("idle-warning-files");
+        if (files) {
+          files.hidden = !Array.prototype.some.call(
+            document.querySelectorAll('input[type="file"]'),
+            function (input) { return input.files && input.files.length > 0; }
+          );
+        }
         warning.hidden = false;
         document.getElementById("still-here").focus();
       }

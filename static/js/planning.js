@@ -26,6 +26,15 @@
     if (status && text) status.textContent = text;
   }
 
+  // Saved: the whole step was accepted, so the problems shown when the page came (a box too
+  // long) are over: they go, with the list at the top.
+  function clearProblems() {
+    if (problems) problems.hidden = true;
+    form.querySelectorAll(".field-error").forEach(function (field) { field.classList.remove("field-error"); });
+    form.querySelectorAll(".error-message").forEach(function (message) { message.hidden = true; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (box) { box.removeAttribute("aria-invalid"); });
+  }
+
   function send(keepalive) {
     window.clearTimeout(timer);
     timer = null;
@@ -46,6 +55,7 @@
       })
         .then(function (response) {
           return response.json().then(function (data) {
+            if (data.saved) clearProblems();
             if (data.version !== undefined && version) version.value = String(data.version);
             if (response.status === 409) stopped = true;
             say(data.message);

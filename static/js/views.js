@@ -27,6 +27,30 @@
       if (status && text) status.textContent = text;
     }
 
+    // Saved: the words' own problems ("That's a lot for one") are over, so they go, from the
+    // box and from the list at the top (which goes too if nothing else is in it). A problem
+    // with a photo or video stays: saving words does not answer it.
+    function clearWordProblems() {
+      var summary = document.getElementById("error-summary");
+      WORDS.forEach(function (name) {
+        var input = form.querySelector('[name="' + name + '"]:not([type="hidden"])');
+        if (!input) return;
+        var field = input.closest(".field");
+        if (field) {
+          field.classList.remove("field-error");
+          field.querySelectorAll(".error-message").forEach(function (message) { message.hidden = true; });
+        }
+        form.querySelectorAll('[name="' + name + '"]').forEach(function (box) { box.removeAttribute("aria-invalid"); });
+        if (summary) {
+          summary.querySelectorAll('a[href="#' + name + '"]').forEach(function (link) {
+            var item = link.closest("li");
+            if (item) item.remove();
+          });
+        }
+      });
+      if (summary && !summary.querySelector("li")) summary.hidden = true;
+    }
+
     function wordsOnly() {
       var all = new FormData(form);
       var body = new FormData();
@@ -58,6 +82,7 @@
             return response.json().then(function (data) {
               if (response.status === 409) stopped = true;
               if (data.saved) {
+                clearWordProblems();
                 if (version && data.version !== undefined) version.value = String(data.version);
                 if (data.change_url && form.action.indexOf(data.change_url) === -1) {
                   // The new item exists now: save into it from here on, and come back to it

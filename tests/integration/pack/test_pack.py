@@ -284,6 +284,9 @@ def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_cl
         assert staff_words not in preview, staff_words
     assert not re.search(r"PN\d: ", preview)  # (not "PN": a random id may hold those letters)
     assert "My meeting" in preview and "Written by me" in preview
+    # Not "anything not here is private": the planners see the plan anyway.
+    assert "Things you made that are not here stay private." in preview
+    assert "Anything not here is private" not in preview
     iro_page = staff_client(team.iro).get(_url(team)).text
     assert "Suggested participation code" in iro_page and "Due by" in iro_page
     assert on_tablet.client.get("/me/sharing/preview/nobody").status_code == 404

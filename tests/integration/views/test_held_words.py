@@ -10,6 +10,7 @@ from sqlalchemy import select
 from participation.child import held
 from participation.models import HeldAnswers, Item, utcnow
 from participation.views.service import TEXT_LIMIT
+from participation.views.topics import TOPIC_BY_CODE
 from tests.conftest import csrf_from
 from tests.support import factories
 
@@ -182,3 +183,20 @@ def test_two_tablets_holding_the_same_page_at_once_make_one_row(session, mia, mo
     monkeypatch.undo()
     assert held.held(session, child_id=mia.id, path=path) == [("text", "second tablet")]
     assert len(_held_paths(session)) == 1
+
+
+def test_words_held_for_a_topic_taken_away_since_can_still_be_saved(views, session, mia_with_code):
+    """The keyworker changed Mia's topics (or her wording band) after her words were held: the
+    page still opens for them, so they are not lost, and can be saved."""
+    hidden = next(
+        code
+        for code in TOPIC_BY_CODE
+        if views.client.get(f"/me/views/{code}/add").status_code == 404
+    )
+    path = f"/me/views/{hidden}/add"
+    held.hold(session, child_id=mia_with_code.id, path=path, answers=[("text", LONG)])
+    page = views.client.get(path)
+    assert page.status_code == 200 and LONG.strip() in page.text
+    saved = views.add(hidden, text="This is what I think")
+    assert views.item_id(saved)
+    assert _held_paths(session) == []
