@@ -34,6 +34,7 @@ from ..security.principal import ChildPrincipal
 from ..templating import template_globals
 from ..views import service as views_service
 from ..views import topics
+from ..views.forms import FEELING_FACES, feeling_words
 from . import service, state, words
 from .forms import ChoiceForm, UnderstoodForm
 
@@ -393,6 +394,9 @@ def preview(audience: str) -> ResponseLike:
             "views.my_media", media_id=media.public_id, variant=variant
         ),
         **pack_service.template_context(),
+        # Feelings as on the child's own pages: the face and their word, not "4 of 5".
+        feelings=feeling_words(child_band()),
+        faces=FEELING_FACES,
     )
 
 

@@ -274,9 +274,13 @@ def test_other_peoples_packs_are_not_there(team, session, staff_client, tail):
 
 def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_client, on_tablet):
     shared = make_item(session, team.child, team.review, "Beaver marker", photos=1, storage=store)
+    shared.feeling = 5
+    session.commit()
     make_item(session, team.child, team.review, "Moth marker")
     share(session, shared, Audience.IRO)
     preview = on_tablet.client.get("/me/sharing/preview/iro").text
+    # The feeling as on the child's own pages: the face, not "5 of 5".
+    assert "img/feelings/very-happy.svg" in preview and "5 of 5" not in preview
     assert "Beaver marker" in preview and "Moth marker" not in preview
     assert f"/me/media/{shared.media[0].public_id}/thumb" in preview
     # The same things, in the child's words: no "Due by", no PN codes, no "this pack".
@@ -289,6 +293,7 @@ def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_cl
     assert "Anything not here is private" not in preview
     iro_page = staff_client(team.iro).get(_url(team)).text
     assert "Suggested participation code" in iro_page and "Due by" in iro_page
+    assert "Feeling: 5 of 5" in iro_page
     assert on_tablet.client.get("/me/sharing/preview/nobody").status_code == 404
 
 
