@@ -286,3 +286,16 @@ def test_staff_answers_show_on_the_cards_in_a_childs_words(
     summary = planner.page("my-plan").text
     assert "Your social worker said:" in summary
     assert "Your mum will join on a video call." in summary
+
+
+def test_typed_words_on_my_plan_keep_their_own_direction_and_stay_escaped(planner):
+    """In an Arabic page, "I <3 my dad." must read as typed: isolated (<bdi>), and still text."""
+    page = planner.page("who-comes")
+    data = wishes_form(
+        page.text, {"Kelly": {"wish": "part", "part": "The start.", "why": "I <3 my dad."}}
+    )
+    planner.post("who-comes", data, page=page, go="next")
+    plan = planner.page("my-plan").text
+    assert "<bdi>I &lt;3 my dad.</bdi>" in plan
+    assert "<bdi>The start.</bdi>" in plan
+    assert "<bdi>Kelly" in plan
