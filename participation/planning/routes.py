@@ -186,6 +186,15 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
     if not form.validate_on_submit():
         if _autosaving():
             return _refused_autosave(form)
+        timed_out = g.get("csrf_timed_out") or form.csrf_token.errors
+        if request.form.get("go") == "skip" and not timed_out:
+            # "Skip this for now" with a box too long: skip it, and keep what was on the page
+            # (held, shown again with what to change when the child comes back to it).
+            hold_this_page(form)
+            flash(_("You can come back to this any time."), "success")
+            return redirect(
+                url_for("planning.step", step=service.step_after(current.slug) or MY_PLAN)
+            )
         return _page(current, plan, form)
     try:
         saved = service.save_step(

@@ -77,3 +77,12 @@ def test_held_cards_that_are_not_the_cards_now_are_let_go(planner, session, on_t
     assert "because because" not in again
     session.expire_all()
     assert session.scalars(select(HeldAnswers)).all() == []
+
+
+def test_skip_with_a_box_too_long_skips_and_keeps_the_page(planner, session, on_tablet):
+    skipped = planner.post("food-and-drink", {"food": ["pizza"], "diet": LONG_DIET}, go="skip")
+    assert skipped.headers["Location"] == "/me/plan/the-room"
+    assert plan_of(session, on_tablet) is None  # nothing saved yet: the box is still too long
+    back = planner.page("food-and-drink").text
+    assert LONG_DIET.strip() in back and is_checked(back, "food", "pizza")
+    assert 'aria-invalid="true"' in back
