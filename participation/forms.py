@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, ClassVar, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -14,6 +16,40 @@ F = TypeVar("F", bound=Callable[..., Any])
 # staff form that asks (the meeting day, a review held, a closure day).
 KEEP_THIS_DATE = _l("Keep this date")
 KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
+
+
+class KeepDateForm(FlaskForm):
+    """A form whose date may be a typing mistake: saved only once "Keep this date" is ticked for
+    the date warned about. ``warned_day`` holds that date, so a tick given for one date never
+    lets a different one through unseen.
+
+    Each form declares ``keep_date`` and ``warned_day`` after its own fields (the error summary
+    lists fields in that order) and names its date field in ``day_name``."""
+
+    day_name: ClassVar[str]
+    keep_date: BooleanField
+    warned_day: HiddenField
+
+    def _day_entered(self) -> date | None:
+        day: date | None = getattr(self, self.day_name).data
+        return day
+
+    def asks_to_keep(self) -> bool:
+        """Whether the page offers "Keep this date": the date is the one warned about."""
+        day = self._day_entered()
+        return day is not None and self.warned_day.data == day.isoformat()
+
+    def date_kept(self) -> bool:
+        """Did they tick "Keep this date" for the date they were warned about?"""
+        return bool(self.keep_date.data) and self.asks_to_keep()
+
+    def ask_to_keep_date(self) -> None:
+        """Ask for "Keep this date" to be ticked for the date entered now."""
+        day = self._day_entered()
+        assert day is not None
+        self.warned_day.data = day.isoformat()
+        self.keep_date.data = False
+        self.keep_date.errors = [str(KEEP_DATE_NEEDED)]
 
 
 def rerender_on_timeout(view: F) -> F:

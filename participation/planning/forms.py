@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import KEEP_THIS_DATE
+from ..forms import KEEP_THIS_DATE, KeepDateForm
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
@@ -274,7 +274,7 @@ DAY_WARNINGS = {
 }
 
 
-class ArrangementForm(FlaskForm):
+class ArrangementForm(KeepDateForm):
     version = HiddenField()
     venue = StringField(
         _l("Where the meeting is"),
@@ -282,15 +282,11 @@ class ArrangementForm(FlaskForm):
     )
     day = DateField(_l("Date"), validators=[Optional()])
     time = TimeField(_l("Start time"), validators=[Optional()])
-    # Shown only with a warning about the date; `warned_day` is the day the warning was about,
-    # so a tick given for one date never lets a different one through unseen.
+    # Shown only with a warning about the date (see KeepDateForm).
     keep_date = BooleanField(KEEP_THIS_DATE)
     warned_day = HiddenField()
 
-    def date_kept(self) -> bool:
-        """Did staff tick "Keep this date" for the date they were warned about?"""
-        day = self.day.data
-        return bool(self.keep_date.data) and day is not None and self.warned_day.data == str(day)
+    day_name = "day"
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

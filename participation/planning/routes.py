@@ -30,7 +30,7 @@ from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child.session import child_band, held_here, hold_this_page, saved_here
 from ..db import db
-from ..forms import KEEP_DATE_NEEDED, rerender_on_timeout
+from ..forms import rerender_on_timeout
 from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
 from ..models.review import LONDON
 from ..security.access import child, staff
@@ -679,9 +679,7 @@ def arrangement(public_id: str) -> ResponseLike:
             return _render_staff(the_child, failing=("arrangement", form))
         if warnings and not form.date_kept():
             # Staff see why the date may be wrong and tick "Keep this date" to save it.
-            form.warned_day.data = str(form.day.data)
-            form.keep_date.data = False
-            form.keep_date.errors = [KEEP_DATE_NEEDED]
+            form.ask_to_keep_date()
             return _render_staff(the_child, failing=("arrangement", form), day_warnings=warnings)
         scheduled = None
         if form.day.data and form.time.data:

@@ -654,15 +654,11 @@ def meeting_day_warnings(
     _refuse_past(review, day, today)
     if day == _saved_day(review):
         return []
-    warnings = []
     try:
-        calendar = timetable.calendar_for(session)
+        warnings = timetable.not_working(timetable.calendar_for(session), day)
     except TimetableError:
         # A council with a nation the calendar does not know: the timetable pages say so.
-        calendar = None
-    closed = calendar.closed_because(day) if calendar is not None else None
-    if closed is not None:
-        warnings.append(DayWarning(closed))
+        warnings = []
     if day > review.due_on:
         warnings.append(DayWarning.AFTER_DUE)
     return warnings

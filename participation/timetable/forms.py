@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
-from ..forms import KEEP_DATE_NEEDED, KEEP_THIS_DATE
+from ..forms import KEEP_THIS_DATE, KeepDateForm
 from ..models import EventDecision, EventKind
 from .labels import DECISIONS, EVENT_KINDS, NATIONS
 from .rules import NATIONS as NATION_CODES
@@ -198,44 +198,21 @@ DAY_WARNINGS = {
 }
 
 
-class KeepDateForm(FlaskForm):
-    """A form whose date may be a typing mistake (the service raises DayToConfirm). The page
-    says why, on the date field, and saves the date only once "Keep this date" is ticked for the
-    date warned about: ``warned_day`` holds that date, so a tick given for one date never lets a
-    different one through unseen.
+class TimetableDateForm(KeepDateForm):
+    """A timetable form whose date may be a typing mistake (the service raises DayToConfirm):
+    the page says why on the date field. Each form says what a day that is not a working day
+    means for it in ``not_working_means``."""
 
-    Each form declares ``keep_date`` and ``warned_day`` after its own fields (the error summary
-    lists fields in that order), names its date field in ``day_name`` and says what a day that
-    is not a working day means for it in ``not_working_means``."""
-
-    day_name: ClassVar[str]
     not_working_means: ClassVar[LazyString]
-    keep_date: BooleanField
-    warned_day: HiddenField
-
-    def _day(self) -> DayField:
-        day: DayField = getattr(self, self.day_name)
-        return day
-
-    def asks_to_keep(self) -> bool:
-        """Whether the page offers "Keep this date": the date is the one warned about."""
-        day = self._day().data
-        return day is not None and self.warned_day.data == day.isoformat()
-
-    def date_kept(self) -> bool:
-        """Did they tick "Keep this date" for the date they were warned about?"""
-        return bool(self.keep_date.data) and self.asks_to_keep()
 
     def ask_to_keep(self, asked: DayToConfirm) -> None:
         """Say why the date may be wrong (on the date field, so the error summary links to it)
         and ask for "Keep this date" to be ticked for this date."""
-        day = self._day()
+        day = getattr(self, self.day_name)
         assert day.data is not None
         params = {"date": day.data, **asked.params}
         day.errors = [" ".join(self._words(warning, params) for warning in asked.warnings)]
-        self.warned_day.data = day.data.isoformat()
-        self.keep_date.data = False
-        self.keep_date.errors = [str(KEEP_DATE_NEEDED)]
+        self.ask_to_keep_date()
 
     def _words(self, warning: DayWarning, params: Mapping[str, Any]) -> str:
         if warning in NOT_WORKING:
@@ -243,7 +220,7 @@ class KeepDateForm(FlaskForm):
         return _filled(DAY_WARNINGS[warning], params)
 
 
-class RecordHeldForm(KeepDateForm):
+class RecordHeldForm(TimetableDateForm):
     held_on = DayField(
         _l("Date the review was held"),
         invalid=_l("Date the review was held must be a real date, written like 2026-11-23"),
@@ -265,7 +242,7 @@ class NationForm(FlaskForm):
     )
 
 
-class ClosureDayForm(KeepDateForm):
+class ClosureDayForm(TimetableDateForm):
     day = DayField(
         _l("Closure day"),
         invalid=_l("Closure day must be a real date, written like 2026-12-24"),

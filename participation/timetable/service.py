@@ -133,7 +133,8 @@ def _ask(confirmed: bool, warnings: Sequence[DayWarning], **params: date) -> Non
         raise DayToConfirm(warnings, **params)
 
 
-def _not_working(calendar: WorkingCalendar, day: date) -> list[DayWarning]:
+def not_working(calendar: WorkingCalendar, day: date) -> list[DayWarning]:
+    """Why ``day`` may be a mistake because it is not a working day (empty on a working day)."""
     because = calendar.closed_because(day)
     return [] if because is None else [DayWarning(because)]
 
@@ -630,7 +631,7 @@ def record_held(
         )
     except TimetableError as error:
         raise InputError("held_on", "rules", message=error.message) from None
-    warnings = _not_working(calendar, held_on)
+    warnings = not_working(calendar, held_on)
     if review.scheduled_at is not None and held_on < review.meeting_date - HELD_WELL_BEFORE_MEETING:
         warnings.append(DayWarning.WELL_BEFORE_MEETING)
     _ask(confirmed, warnings, meeting=review.meeting_date)
@@ -666,7 +667,7 @@ def add_closure_day(
     if session.scalar(select(ClosureDay).where(ClosureDay.day == day)) is not None:
         raise InputError("day", "closure-exists", date=day)
     # A day that is not a working day anyway changes nothing, in the past or not.
-    warnings = _not_working(calendar_for(session), day)
+    warnings = not_working(calendar_for(session), day)
     if not warnings and day < today:
         warnings.append(DayWarning.PAST)
     _ask(confirmed, warnings)

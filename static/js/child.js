@@ -344,6 +344,10 @@
             document.querySelectorAll('input[type="file"]'),
             function (input) { return input.files && input.files.length > 0; }
           );
+          // Read out with the warning when it shows (a hidden line would be read out too).
+          warning.setAttribute(
+            "aria-describedby", files.hidden ? "idle-warning-text" : "idle-warning-text idle-warning-files"
+          );
         }
         warning.hidden = false;
         document.getElementById("still-here").focus();
