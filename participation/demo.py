@@ -60,6 +60,15 @@ STAFF = [
     ("sam.patel@example.org", "Sam Patel", Role.ADMIN),
 ]
 
+# What the children call the staff who work with them (set on each one's account page).
+KNOWN_AS = {
+    "priya.shah@example.org": "Priya",
+    "tom.evans@example.org": "Tom",
+    "grace.okafor@example.org": "Grace",
+    "daniel.hughes@example.org": "Daniel",
+    "ruth.bennett@example.org": "Ruth",
+}
+
 HOMES = [
     ("Willow House", HomeKind.CHILDRENS_HOME, "12 Willow Lane, Northbrook NB1 4AA"),
     ("Oak Lodge", HomeKind.CHILDRENS_HOME, "3 Oak Road, Northbrook NB2 7QT"),
@@ -226,6 +235,7 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             StaffMember,
             {
                 "name": name,
+                "known_as": KNOWN_AS.get(email),
                 "role": staff_role,
                 "password_hash": hash_password(DEMO_PASSWORD),
                 "password_changed_at": utcnow(),

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
+from wtforms.validators import ValidationError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -16,6 +18,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 # staff form that asks (the meeting day, a review held, a closure day).
 KEEP_THIS_DATE = _l("Keep this date")
 KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
+
+
+class NoLongerThan:
+    """Like wtforms' Length(max=...), without the `maxlength` attribute it would add: the browser
+    would silently cut off what is typed or pasted. Over the limit the words stay and `message`
+    asks for them shorter. Counts the words as the services store them (trimmed)."""
+
+    def __init__(self, limit: int, message: LazyString | str) -> None:
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if len((field.data or "").strip()) > self.limit:
+            raise ValidationError(str(self.message))
 
 
 class KeepDateForm(FlaskForm):

@@ -5,6 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import NoLongerThan
+from ..models.people import KNOWN_AS_LENGTH
+
 
 class SignInForm(FlaskForm):
     email = EmailField(
@@ -71,3 +74,15 @@ class LanguageForm(FlaskForm):
         self.language.choices = [("", _l("The language my browser asks for"))] + [
             (code, name) for code, (name, _direction) in languages.items()
         ]
+
+
+class KnownAsForm(FlaskForm):
+    known_as = StringField(
+        _l("What children call you"),
+        validators=[
+            NoLongerThan(
+                KNOWN_AS_LENGTH, _l("What children call you must be 60 characters or fewer")
+            )
+        ],
+        render_kw={"autocomplete": "nickname", "spellcheck": "false"},
+    )

@@ -29,6 +29,7 @@ from ..security.throttle import attempts_limit
 from . import second_factor, service
 from .forms import (
     ChangePasswordForm,
+    KnownAsForm,
     LanguageForm,
     RecoveryCodeForm,
     SecurityCodeForm,
@@ -298,13 +299,17 @@ def start_second_factor() -> Response:
 # --- Account ---------------------------------------------------------------------------------
 
 
-def _account_page(language_form: LanguageForm | None = None) -> str:
+def _account_page(
+    language_form: LanguageForm | None = None, known_as_form: KnownAsForm | None = None
+) -> str:
     member: StaffPrincipal = g.principal
     session = db.session()
     config = current_app.config
     factor = second_factor.factor_for(session, member.staff)
     if language_form is None:
         language_form = LanguageForm(config["LANGUAGES"], language=member.staff.language or "")
+    if known_as_form is None:
+        known_as_form = KnownAsForm(known_as=member.staff.known_as or "")
     sessions = service.live_sessions(
         session,
         member.staff,
@@ -315,6 +320,8 @@ def _account_page(language_form: LanguageForm | None = None) -> str:
     return render_template(
         "accounts/account.html",
         form=language_form,
+        known_as_form=known_as_form,
+        staff=member.staff,
         factor=factor if factor is not None and factor.enrolled else None,
         required=second_factor.required_for(member.staff),
         codes_left=second_factor.recovery_codes_left(session, member.staff),
@@ -339,6 +346,18 @@ def account_language() -> str | Response:
     service.set_language(db.session(), g.principal.staff, form.language.data or None)
     flash(_("Your language is saved."), "success")
     return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/known-as", methods=["POST"])
+@staff()
+@rerender_on_timeout
+def account_known_as() -> str | Response:
+    form = KnownAsForm()
+    if not form.validate_on_submit():
+        return _account_page(known_as_form=form)
+    service.set_known_as(db.session(), g.principal.staff, form.known_as.data or "")
+    flash(_("Saved. Children see the name you gave."), "success")
+    return redirect(url_for("accounts.account", _anchor="known-as"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

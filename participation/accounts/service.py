@@ -295,3 +295,9 @@ def set_language(session: Session, staff: StaffMember, code: str | None) -> None
     """Save the staff member's language (None: follow the browser)."""
     staff.language = code or None
     session.commit()
+
+
+def set_known_as(session: Session, staff: StaffMember, text: str) -> None:
+    """Save what children call the staff member (empty: their full name)."""
+    staff.known_as = " ".join(text.split()) or None
+    session.commit()

@@ -25,6 +25,7 @@ class Role(StrEnum):
 
 # Roles that work with named children; managers and admins act for the whole council.
 CASEWORK_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+KNOWN_AS_LENGTH = 60  # "what children call me": a first name or "Miss Evans", not a full title
 
 
 class HomeKind(StrEnum):
@@ -115,12 +116,20 @@ class StaffMember(HasPublicId, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(8))
+    # What children call them ("Tom", "Miss Evans"), set on their account page. A child knows
+    # their keyworker by that, not by the full name on the staff list. None: the full name.
+    known_as: Mapped[str | None] = mapped_column(String(KNOWN_AS_LENGTH))
     created_at: Mapped[Timestamp]
     password_changed_at: Mapped[datetime | None]
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
 
     assignments: Mapped[list[Assignment]] = relationship(back_populates="staff")
+
+    @property
+    def name_for_children(self) -> str:
+        """The name a child's pages show for this person."""
+        return self.known_as or self.name
 
 
 class Assignment(Base):

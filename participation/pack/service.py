@@ -398,10 +398,35 @@ CODE_WORDS: dict[ParticipationCode, LazyString] = {
 }
 
 
+# The same code on the child's own preview, in their words: it is said about them, so they
+# may read it, and "a short code" alone told them nothing.
+CHILD_CODE_WORDS: dict[ParticipationCode, LazyString] = {
+    ParticipationCode.PN0: _l("You were under 4 at the time of your meeting."),
+    ParticipationCode.PN1: _l("You come to your meeting and say what you think yourself."),
+    ParticipationCode.PN2: _l("You come to your meeting, and someone speaks up for you."),
+    ParticipationCode.PN3: _l(
+        "You come to your meeting and show what you think in your own way, like pictures or signs."
+    ),
+    ParticipationCode.PN4: _l(
+        "You come to your meeting but don't say what you think there. That's OK too."
+    ),
+    ParticipationCode.PN5: _l(
+        "You don't come to your meeting, but you send what you think, or tell someone to say it."
+    ),
+    ParticipationCode.PN6: _l(
+        "You don't come to your meeting, but you show what you think in your own way."
+    ),
+    ParticipationCode.PN7: _l(
+        "You don't come to your meeting, and you haven't sent what you think."
+    ),
+}
+
+
 def template_context() -> dict[str, Any]:
     """What the pack's template needs besides the pack: the words for codes and choices."""
     return {
         "code_words": CODE_WORDS,
+        "child_code_words": CHILD_CODE_WORDS,
         "pack_for": PACK_FOR,
         # The report's own headings, as the keyworker wrote under them.
         "report_titles": STAFF_TITLES,

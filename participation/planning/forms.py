@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import KEEP_THIS_DATE, KeepDateForm
+from ..forms import KEEP_THIS_DATE, KeepDateForm, NoLongerThan
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
@@ -43,22 +43,8 @@ NOT_A_CHOICE = _l(
 )
 
 
-class NoLongerThan:
-    """Like wtforms' Length(max=...), but without the `maxlength` attribute: the browser would
-    silently cut off what a child types or pastes. Over the limit, the words stay and the child
-    is asked to shorten them."""
-
-    def __init__(self, limit: int, message: Any = TOO_LONG) -> None:
-        self.limit = limit
-        self.message = message
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if len((field.data or "").strip()) > self.limit:
-            raise ValidationError(self.message)
-
-
 def _limit(name: str) -> NoLongerThan:
-    return NoLongerThan(TEXT_LIMITS[name])
+    return NoLongerThan(TEXT_LIMITS[name], TOO_LONG)
 
 
 def choices_of(options: Sequence[Choice]) -> list[SelectChoice]:

@@ -311,6 +311,22 @@ class PersonCard:
     staff_role: Role | None = None
 
     @property
+    def name_for_child(self) -> str:
+        """The name on the child's own pages: what they call a member of staff (staff pages
+        keep the full name)."""
+        return self.staff.name_for_children if self.staff else self.name
+
+    @property
+    def picture(self) -> str:
+        """A drawing for the card (static path), so a child who cannot read finds people by
+        kind: family, home, school, their keyworker, social worker, IRO."""
+        if self.staff_role is not None:
+            return steps.STAFF_PICTURES.get(self.staff_role, steps.PERSON_PICTURE)
+        if self.network_person is not None:
+            return steps.NETWORK_PICTURES.get(self.network_person.role, steps.PERSON_PICTURE)
+        return steps.PERSON_PICTURE
+
+    @property
     def wish(self) -> str:
         return self.invitee.wish.value if self.invitee else Wish.UNSET.value
 

@@ -263,6 +263,20 @@ def staff_card_words(role: Role, band: AgeBand | None) -> tuple[LazyString, Lazy
     return STAFF_ROLE_NAMES[role], STAFF_ROLE_WORDS[role]
 
 
+# The drawing on each person's card (decorative: the card's heading says who it is).
+PERSON_PICTURE = "img/plan/person.svg"
+NETWORK_PICTURES: dict[NetworkRole, str] = {
+    NetworkRole.PARENT: "img/topics/family-and-friends.svg",
+    NetworkRole.CARER: "img/plan/home.svg",
+    NetworkRole.TEACHER: "img/plan/school.svg",
+    NetworkRole.HEALTH: "img/topics/health-and-feelings.svg",
+}
+STAFF_PICTURES: dict[Role, str] = {
+    Role.KEYWORKER: "img/sharing/keyworker.svg",
+    Role.SOCIAL_WORKER: "img/sharing/social-worker.svg",
+    Role.IRO: "img/plan/iro.svg",
+}
+
 # Casework roles in the order their cards appear, after the people in the child's life.
 STAFF_CARD_ORDER = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 SOMEONE_ELSE_WORDS = _l("Someone you added.")

@@ -208,11 +208,12 @@ def sights(session: Session, child: Child) -> dict[str, list[Sight]]:
             found.append((item_id, event))
             staff_ids.add(event.actor_id)
     rows = session.execute(
-        select(StaffMember.public_id, StaffMember.name).where(
+        select(StaffMember.public_id, StaffMember.name, StaffMember.known_as).where(
             StaffMember.public_id.in_(list(staff_ids) or [""])
         )
     ).all()
-    names = {public_id: name for public_id, name in rows}  # noqa: C416 - rows, not pairs
+    # The child reads these: the name they know each adult by (StaffMember.name_for_children).
+    names = {public_id: known_as or name for public_id, name, known_as in rows}
     result: dict[str, list[Sight]] = {}
     seen: set[tuple[str, str | None, str]] = set()
     for item_id, event in found:

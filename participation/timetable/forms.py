@@ -24,9 +24,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from ..forms import KEEP_THIS_DATE, KeepDateForm
+from ..forms import KEEP_THIS_DATE, KeepDateForm, NoLongerThan
 from ..models import EventDecision, EventKind
 from .labels import DECISIONS, EVENT_KINDS, NATIONS
 from .rules import NATIONS as NATION_CODES
@@ -63,19 +63,6 @@ class DayField(DateField):
             self.data = datetime.strptime(text, "%Y-%m-%d").date()
         except ValueError:
             raise ValueError(str(self.invalid)) from None
-
-
-class NoLongerThan:
-    """Like wtforms' Length(max=...), but without the `maxlength` attribute it would add. Counts
-    the words as the service stores them (trimmed)."""
-
-    def __init__(self, limit: int, message: LazyString) -> None:
-        self.limit = limit
-        self.message = message
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if len((field.data or "").strip()) > self.limit:
-            raise ValidationError(str(self.message))
 
 
 # --- the dashboards' filters (a GET form: no CSRF token, nothing is changed) -----------------

@@ -30,6 +30,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import NoLongerThan
 from ..models import AgeBand
 from . import service
 
@@ -70,18 +71,6 @@ class WordsField(_Words, TextAreaField):
 
 class LineField(_Words, StringField):
     pass
-
-
-class NoLongerThan:
-    """Like Length(max=...), but with no `maxlength` attribute and words that keep calm."""
-
-    def __init__(self, limit: int, message: LazyString = TOO_LONG) -> None:
-        self.limit = limit
-        self.message = message
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if len((field.data or "").strip()) > self.limit:
-            raise ValidationError(self.message)
 
 
 class OptionalRadioField(RadioField):
@@ -200,7 +189,7 @@ class ItemForm(FlaskForm):
     video = FileField(_l("Add a video"), render_kw={"accept": "video/*"})
     caption = LineField(
         _l("What is in your photo or video? (You don't have to say.)"),
-        validators=[NoLongerThan(service.CAPTION_LIMIT)],
+        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG)],
     )
     author = OptionalRadioField(_l("Who wrote this down?"), choices=[])
     remove = MultiCheckboxField(_l("Take away"), choices=[])
@@ -240,13 +229,15 @@ class StaffItemForm(FlaskForm):
     """A keyworker writing down what a child says, with the child, for one of their topics."""
 
     topic = OptionalRadioField(_l("Which topic is it about?"), choices=[])
-    text = WordsField(_l("What did they say?"), validators=[NoLongerThan(service.TEXT_LIMIT)])
+    text = WordsField(
+        _l("What did they say?"), validators=[NoLongerThan(service.TEXT_LIMIT, TOO_LONG)]
+    )
     feeling = OptionalRadioField(_l("How do they feel about it?"), choices=[])
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/*", "multiple": True})
     video = FileField(_l("Add a video"), render_kw={"accept": "video/*"})
     caption = LineField(
         _l("What is in the photo or video? (optional)"),
-        validators=[NoLongerThan(service.CAPTION_LIMIT)],
+        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG)],
     )
     remove = MultiCheckboxField(_l("Take away"), choices=[])
     held = HeldField()

@@ -177,3 +177,30 @@ def test_an_unknown_language_is_refused(client, auth, session, keyworker):
     assert "<title>Error: Your account" in response.text
     session.expire_all()
     assert session.get(StaffMember, keyworker.id).language is None
+
+
+def test_saying_what_children_call_you(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    page = client.get("/account").text
+    assert labelled(page, "known_as", "What children call you")
+    assert "Leave it empty to show your full name, Kim Keyworker." in page
+    response = post_form(client, "/account/known-as", {"known_as": "  Miss   Kim "}, "/account")
+    assert response.headers["Location"] == "/account#known-as"
+    assert 'value="Miss Kim"' in client.get("/account").text
+    assert session.get(StaffMember, keyworker.id).name_for_children == "Miss Kim"
+    # Empty: the full name again.
+    post_form(client, "/account/known-as", {"known_as": ""}, "/account")
+    session.expire_all()
+    staff = session.get(StaffMember, keyworker.id)
+    assert staff.known_as is None and staff.name_for_children == "Kim Keyworker"
+
+
+def test_a_name_too_long_for_children_keeps_what_was_typed(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    typed = "K" * 61
+    response = post_form(client, "/account/known-as", {"known_as": typed}, "/account")
+    assert response.status_code == 200
+    assert "What children call you must be 60 characters or fewer" in response.text
+    assert f'value="{typed}"' in response.text and 'href="#known_as"' in response.text
+    session.expire_all()
+    assert session.get(StaffMember, keyworker.id).known_as is None

@@ -4,6 +4,7 @@ every staff view audited; other people's children, reviews and packs are 404s.""
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import subprocess
 import zlib
@@ -229,7 +230,9 @@ def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
     assert "Settled and happy" not in meeting
 
 
-def test_the_participation_code_follows_the_shared_taking_part(team, session, staff_client):
+def test_the_participation_code_follows_the_shared_taking_part(
+    team, session, staff_client, on_tablet
+):
     from participation.models import Attendance
     from participation.planning import service as planning_service
 
@@ -248,6 +251,10 @@ def test_the_participation_code_follows_the_shared_taking_part(team, session, st
     share(session, item, Audience.IRO)
     page = iro.get(_url(team)).text
     assert "PN5" in page
+    # The child's preview says what the code means, in their words.
+    preview = html.unescape(on_tablet.client.get("/me/sharing/preview/iro").text)
+    assert "you send what you think, or tell someone to say it." in preview
+    assert "PN5" not in preview
 
 
 @pytest.mark.parametrize("tail", ["", "/meeting", "/pdf", "/meeting/pdf"])
@@ -293,6 +300,9 @@ def test_the_child_previews_exactly_the_iros_pack(team, session, store, staff_cl
     assert "Anything not here is private" not in preview
     iro_page = staff_client(team.iro).get(_url(team)).text
     assert "Suggested participation code" in iro_page and "Due by" in iro_page
+    # The code is said about the child: their preview says what it means, in their words.
+    assert "none yet" in iro_page
+    assert "After your meeting, your IRO writes down how you took part" in preview
     assert "Feeling: 5 of 5" in iro_page
     assert on_tablet.client.get("/me/sharing/preview/nobody").status_code == 404
 

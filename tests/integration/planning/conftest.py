@@ -75,7 +75,7 @@ def planner(client, on_tablet):
 PEOPLE_KEY_RE = re.compile(
     r'id="people-(\d+)-key" name="people-\d+-key" type="hidden" value="([^"]+)"'
 )
-PEOPLE_NAME_RE = re.compile(r'<h2 id="people-(\d+)-key-name">([^<]+)</h2>')
+PEOPLE_NAME_RE = re.compile(r'<h2 id="people-(\d+)-key-name"><bdi>([^<]+)</bdi></h2>')
 
 
 def people_on(html: str) -> dict[str, tuple[int, str]]:

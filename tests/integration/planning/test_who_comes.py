@@ -11,9 +11,11 @@ from participation.models import (
     MeetingPlan,
     PlanInvitee,
     Role,
+    StaffMember,
     Wish,
 )
 from participation.planning import service
+from tests.conftest import Auth
 from tests.support import factories
 
 from .conftest import is_checked, people_on, wishes_form
@@ -299,3 +301,29 @@ def test_typed_words_on_my_plan_keep_their_own_direction_and_stay_escaped(planne
     assert "<bdi>I &lt;3 my dad.</bdi>" in plan
     assert "<bdi>The start.</bdi>" in plan
     assert "<bdi>Kelly" in plan
+
+
+def test_the_child_sees_staff_by_the_name_they_call_them_with_a_picture(
+    app, planner, session, on_tablet, keyworker, mia
+):
+    session.get(StaffMember, keyworker.id).known_as = "Kim"
+    session.commit()
+    page = planner.page("who-comes")
+    names = people_on(page.text)
+    assert "Kim" in names and "Kim Keyworker" not in names
+    assert "Would you like Kim to come?" in page.text
+    # Each card has a drawing of who it is (decorative: the heading says it).
+    index, _key = names["Kim"]
+    kim_card = page.text.split(f'id="people-{index}-key-name"')[0].rsplit("<li", 1)[1]
+    assert 'src="/static/img/sharing/keyworker.svg' in kim_card and 'alt=""' in kim_card
+    kelly_index, _key = names["Kelly"]
+    kelly_card = page.text.split(f'id="people-{kelly_index}-key-name"')[0].rsplit("<li", 1)[1]
+    assert "img/topics/family-and-friends.svg" in kelly_card
+
+    planner.post("who-comes", wishes_form(page.text, {"Kim": {"wish": "yes"}}), page=page)
+    assert "<bdi>Kim</bdi>" in planner.page("my-plan").text
+    # Staff pages keep the full name from the staff list.
+    staff_client = app.test_client()
+    Auth(staff_client).sign_in(keyworker)
+    staff_page = staff_client.get(f"/children/{mia.public_id}/plan").text
+    assert "Kim Keyworker" in staff_page

@@ -26,14 +26,17 @@ def test_every_child_page_offers_im_worried(client, auth, mia_with_code, keywork
 def test_child_sees_who_will_know_then_raises_a_worry(
     client, auth, session, mia_with_code, keyworker
 ):
-    social_worker = factories.make_staff(session, Role.SOCIAL_WORKER, name="Grace Okafor")
+    # The child knows the social worker as Grace: that is the name they see.
+    social_worker = factories.make_staff(
+        session, Role.SOCIAL_WORKER, name="Grace Okafor", known_as="Grace"
+    )
     factories.assign(session, social_worker, mia_with_code)
     session.commit()
     tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
     page = client.get("/me/worried").text
-    assert "Kim Keyworker" in page and "Grace Okafor" in page
+    assert "Kim Keyworker" in page and "Grace (" in page and "Okafor" not in page
     done = tablet.post("/me/worried", note="")
-    assert "Thank you for telling us" in done.text and "Grace Okafor" in done.text
+    assert "Thank you for telling us" in done.text and "Grace (" in done.text
     alert = session.scalar(select(WorryAlert))
     assert alert.child_id == mia_with_code.id and alert.acknowledged_at is None
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "worry-raised"))
