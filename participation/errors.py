@@ -94,6 +94,8 @@ def init_errors(app: Flask) -> None:
         if code == 404:
             _let_go_of_held_answers()
         template = PAGES.get(code)
+        if code == 404 and g.get("denied") == "not-child":
+            template = "errors/space_closed.html"  # a child's page, with no child's space open
         if template is None:
             return render_template(
                 "errors/generic.html", code=code, message=gettext("Something went wrong.")

@@ -138,7 +138,13 @@ def test_give_back_ends_the_child_session(tablet, client, session, mia_with_code
     assert response.headers["Location"] == "/sign-in"
     row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
     assert row.end_reason == "given-back"
-    assert client.get("/me").status_code == 404
+    assert "Thank you, Mia." in client.get("/sign-in").text
+    # "Back" to the child's page: closed, not "Page not found", and nothing of the child's shown.
+    back = client.get("/me")
+    assert back.status_code == 404
+    assert "This space is closed" in back.text and "Page not found" not in back.text
+    assert "Mia" not in back.text
+    assert "Page not found" in client.get("/no-such-page").text
 
 
 def test_personal_link_is_bound_to_the_first_device(
