@@ -74,6 +74,20 @@ def in_digits(text: str) -> str:
     return text.translate(table) if table else text
 
 
+def _english() -> bool:
+    return str(get_locale()).startswith("en")
+
+
+def day_in_words(value: date | datetime | None) -> str:
+    """A date in words for the reader's language: "Monday 7 December 2026" (the `day` filter;
+    for a flash message too)."""
+    if value is None:
+        return ""
+    # English is British here ("Monday 7 December 2026"); other languages use their own
+    # order and names from CLDR, and their own digits (Babel writes Latin ones).
+    return in_digits(format_date(value, "EEEE d MMMM y" if _english() else "full"))
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["url_for"] = cached_url_for(app)
@@ -81,17 +95,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    def _english() -> bool:
-        return str(get_locale()).startswith("en")
-
-    @app.template_filter("day")
-    def _day(value: date | datetime | None) -> str:
-        """A date in words for the reader's language: "Monday 7 December 2026"."""
-        if value is None:
-            return ""
-        # English is British here ("Monday 7 December 2026"); other languages use their own
-        # order and names from CLDR, and their own digits (Babel writes Latin ones).
-        return in_digits(format_date(value, "EEEE d MMMM y" if _english() else "full"))
+    app.add_template_filter(day_in_words, "day")
 
     @app.template_filter("when")
     def _when(value: datetime | None) -> str:

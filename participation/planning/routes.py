@@ -35,6 +35,7 @@ from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan
 from ..models.review import LONDON
 from ..security.access import child, staff
 from ..security.policy import PLAN_READERS, can_view_child
+from ..templating import day_in_words
 from . import service, steps
 from .forms import (
     DAY_WARNINGS,
@@ -495,7 +496,7 @@ def _decision_forms(
     subjects = [
         service.subject_for(DecisionTopic.WHO, card.invitee)
         for card in cards
-        if card.invitee is not None and card.invitee.wish != Wish.UNSET
+        if card.invitee is not None and service.needs_answer(card.invitee)
     ]
     subjects += [topic.value for topic in service.TOPICS if service.has_answers(plan, topic)]
     forms = {}
@@ -684,6 +685,7 @@ def arrangement(public_id: str) -> ResponseLike:
         scheduled = None
         if form.day.data and form.time.data:
             scheduled = datetime.combine(form.day.data, form.time.data, LONDON).astimezone(UTC)
+        taken_off = review.scheduled_at is not None and scheduled is None
         try:
             service.set_arrangement(
                 db.session(),
@@ -706,7 +708,18 @@ def arrangement(public_id: str) -> ResponseLike:
                 status=409,
             )
         audit("set-meeting-arrangement", subject_type="child", subject_id=the_child.public_id)
-        flash(_("The venue and time are saved."), "success")
+        if taken_off:
+            # Emptying both boxes un-arranges the meeting: say so, it moves every due date.
+            flash(
+                _(
+                    "The date and time are taken off: the meeting is not arranged, and its tasks "
+                    "are due by dates counted back from %(date)s, the latest the review can be.",
+                    date=day_in_words(review.due_on),
+                ),
+                "success",
+            )
+        else:
+            flash(_("The venue and time are saved."), "success")
         return _back_to_plan(the_child, "where-and-when")
     return _render_staff(the_child, failing=("arrangement", form))
 

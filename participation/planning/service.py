@@ -610,12 +610,20 @@ TOPICS = (
 )
 
 
+def needs_answer(invitee: PlanInvitee) -> bool:
+    """Is the child's wish about this person one for staff to answer? Not when there is none,
+    nor "yes" for the IRO: they chair the meeting and always come, so it is already so."""
+    if invitee.wish == Wish.UNSET:
+        return False
+    return not (invitee.staff_role == Role.IRO and invitee.wish == Wish.YES)
+
+
 def waiting_for_answer(plan: MeetingPlan) -> int:
     """How many of the child's wishes have no staff answer yet (or changed since answered)."""
     decisions = decisions_by_subject(plan)
     waiting = 0
     for invitee in plan.invitees:
-        if invitee.wish == Wish.UNSET:
+        if not needs_answer(invitee):
             continue
         decision = decisions.get(subject_for(DecisionTopic.WHO, invitee))
         if decision is None or wish_changed_since(decision):

@@ -3,6 +3,7 @@ the child), set the venue and time, and tick the checklist for the day."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from participation.models import (
     PlanInvitee,
     Review,
     Role,
+    StaffMember,
     Wish,
 )
 from participation.models.review import LONDON
@@ -320,6 +322,13 @@ def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworke
     assert later <= due
     arrange(client, mia, venue="Willow House", day=later.isoformat(), time="16:30")
     assert milestone_days(session, review) != before
+    # Emptying the date and time takes the meeting off, and the page says what that means.
+    arrange(client, mia, venue="Willow House", day="", time="")
+    session.expire_all()
+    assert session.get(Review, review.id).scheduled_at is None
+    page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
+    assert "The date and time are taken off: the meeting is not arranged" in page
+    assert "The venue and time are saved." not in page
 
 
 def milestone_days(session, review):
@@ -523,3 +532,40 @@ def test_a_timed_out_form_with_a_prefix_says_so_and_keeps_what_was_typed(
     )
     assert "This page timed out, so nothing was saved yet." in response.text
     assert "The library, upstairs" in response.text and "CSRF" not in response.text
+
+
+def test_yes_for_the_iro_needs_no_answer_but_part_of_it_does(
+    client, auth, session, plan, mia, keyworker
+):
+    auth.sign_in(keyworker)
+    before = service.waiting_for_answer(session.get(MeetingPlan, plan.id))
+    review = session.get(MeetingPlan, plan.id).review
+    ivy = session.scalar(select(StaffMember).where(StaffMember.name == "Ivy Iro"))
+    iro_key = f"staff-{ivy.public_id}-iro"
+    service.save_people(
+        session,
+        session.get(Child, mia.id),
+        review,
+        [service.WishAnswer(iro_key, "yes")],
+        session.get(MeetingPlan, plan.id).step_versions.get("who-comes", 0),
+        finish=True,
+    )
+    session.expire_all()
+    # The IRO chairs the meeting and always comes: "yes" is already so.
+    assert service.waiting_for_answer(session.get(MeetingPlan, plan.id)) == before
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    iro_line = page.split("Ivy Iro")[1].split("</li>")[0]
+    assert "nothing to answer" in iro_line and "Answer this wish" not in iro_line
+    # Staff read the profession's word for the role, not the child's ("Your IRO").
+    assert "Independent Reviewing Officer" in iro_line and "Your IRO" not in iro_line
+
+    service.save_people(
+        session,
+        session.get(Child, mia.id),
+        session.get(MeetingPlan, plan.id).review,
+        [service.WishAnswer(iro_key, "part", "Just the end", "")],
+        session.get(MeetingPlan, plan.id).step_versions.get("who-comes", 0),
+        finish=True,
+    )
+    session.expire_all()
+    assert service.waiting_for_answer(session.get(MeetingPlan, plan.id)) == before + 1
