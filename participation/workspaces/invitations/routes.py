@@ -34,6 +34,7 @@ INVITATIONS: dict[str, LazyString] = {
     service.INVITE: _l("Invite"),
     service.INVITE_PART: _l("Invite for part of the meeting"),
     service.WRITTEN: _l("Ask for their views in writing"),
+    service.AS_CHANGED: _l("Invite as agreed with the change (see the answer)"),
     service.NOT_INVITED: _l("Do not invite"),
     service.UNDECIDED: _l("No wish yet: decide with the child"),
 }

@@ -2,7 +2,8 @@
 (come, come for part, send their thoughts in writing, or not come) and the staff answer to it
 (agreed, agreed with a change, not possible: with the reason written for the child).
 
-A wish answered "not possible" turns round: someone the child wanted is not invited, and someone
+A wish answered "agreed with a change" is invited as agreed (the answer says how). A wish
+answered "not possible" turns round: someone the child wanted is not invited, and someone
 the child did not want (or wanted in writing only) is invited after all. A wish changed since it
 was answered counts as not answered yet. The IRO always comes: they chair the meeting.
 
@@ -34,6 +35,10 @@ from ..common import mark_milestone
 INVITE: Final = "invite"
 INVITE_PART: Final = "invite-part"
 WRITTEN: Final = "written"
+# "Agreed with a change": what changed is in the answer's own words (written for the child), so
+# the list and the letter say "as agreed" rather than guess come, part or writing, which could
+# contradict what the child was told.
+AS_CHANGED: Final = "as-changed"
 NOT_INVITED: Final = "not-invited"
 UNDECIDED: Final = "undecided"
 SENT_MILESTONE: Final = "invitations-sent"
@@ -43,25 +48,25 @@ _RULES: Final[dict[Wish, dict[DecisionOutcome | None, str]]] = {
     Wish.YES: {
         None: INVITE,
         DecisionOutcome.AGREED: INVITE,
-        DecisionOutcome.CHANGED: INVITE,
+        DecisionOutcome.CHANGED: AS_CHANGED,
         DecisionOutcome.NOT_POSSIBLE: NOT_INVITED,
     },
     Wish.PART: {
         None: INVITE_PART,
         DecisionOutcome.AGREED: INVITE_PART,
-        DecisionOutcome.CHANGED: INVITE,
+        DecisionOutcome.CHANGED: AS_CHANGED,
         DecisionOutcome.NOT_POSSIBLE: NOT_INVITED,
     },
     Wish.WRITTEN: {
         None: WRITTEN,
         DecisionOutcome.AGREED: WRITTEN,
-        DecisionOutcome.CHANGED: INVITE,
+        DecisionOutcome.CHANGED: AS_CHANGED,
         DecisionOutcome.NOT_POSSIBLE: INVITE,
     },
     Wish.NO: {
         None: NOT_INVITED,
         DecisionOutcome.AGREED: NOT_INVITED,
-        DecisionOutcome.CHANGED: INVITE,
+        DecisionOutcome.CHANGED: AS_CHANGED,
         DecisionOutcome.NOT_POSSIBLE: INVITE,
     },
 }
@@ -103,7 +108,7 @@ class Invitee:
 
     @property
     def invited(self) -> bool:
-        return self.invitation in (INVITE, INVITE_PART, WRITTEN)
+        return self.invitation in (INVITE, INVITE_PART, WRITTEN, AS_CHANGED)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ the invitations sent."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 
 import pytest
@@ -23,7 +24,9 @@ from .conftest import TODAY, audited, milestone, next_review
     [
         (Wish.YES, None, "invite"),
         (Wish.YES, DecisionOutcome.AGREED, "invite"),
-        (Wish.YES, DecisionOutcome.CHANGED, "invite"),
+        (Wish.YES, DecisionOutcome.CHANGED, "as-changed"),
+        (Wish.PART, DecisionOutcome.CHANGED, "as-changed"),
+        (Wish.NO, DecisionOutcome.CHANGED, "as-changed"),
         (Wish.YES, DecisionOutcome.NOT_POSSIBLE, "not-invited"),
         (Wish.PART, DecisionOutcome.AGREED, "invite-part"),
         (Wish.PART, DecisionOutcome.NOT_POSSIBLE, "not-invited"),
@@ -151,3 +154,28 @@ def test_invitations_are_for_the_social_worker(session, desk, jay, team, role):
 def test_a_manager_may_send_them_too(desk, jay, team):
     desk.sign_in(team["manager"])
     assert desk.get(f"/children/{jay.public_id}/invitations").status_code == 200
+
+
+def test_a_wish_agreed_with_a_change_is_invited_as_agreed(session, desk, jay, team, wishes):
+    """Dad for the start, agreed with a change (a video call): not a plain "come" in his letter,
+    which would contradict what Jay was told."""
+    plan = planning.find_plan(session, wishes)
+    dad = next(i for i in plan.invitees if i.wish == Wish.PART)  # only Dad is for part
+    planning.decide(
+        session,
+        plan,
+        planning.DecisionTopic.WHO,
+        dad,
+        DecisionOutcome.CHANGED,
+        "Your dad will join on a video call for the start.",
+        team["social_worker"],
+        0,
+    )
+    desk.sign_in(team["social_worker"])
+    listing = html.unescape(desk.get(f"/children/{jay.public_id}/invitations").text)
+    assert "Invite as agreed with the change (see the answer)" in listing
+    letters = desk.get(f"/children/{jay.public_id}/invitations/letters").text
+    dads = letters.split("Dear Dean Clarke,")[1].split("</article>")[0]
+    assert "in the way agreed with Jay" in dads
+    assert "You are invited to come to the meeting." not in dads
+    assert "part of the meeting" not in dads
