@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 
@@ -18,6 +18,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 # staff form that asks (the meeting day, a review held, a closure day).
 KEEP_THIS_DATE = _l("Keep this date")
 KEEP_DATE_NEEDED = _l("Check the date: tick “Keep this date” to save it, or choose another date")
+
+
+def language_choices(
+    languages: Mapping[str, tuple[str, str]], default: LazyString
+) -> list[tuple[str, Any]]:
+    """A language select's choices: `default` (no language chosen: "") first, then each
+    language the app offers, by its own name ("Cymraeg", "العربية")."""
+    return [("", default)] + [(code, name) for code, (name, _direction) in languages.items()]
 
 
 class NoLongerThan:

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import NoLongerThan
+from ..forms import NoLongerThan, language_choices
 from ..models.people import KNOWN_AS_LENGTH
 
 
@@ -71,9 +71,7 @@ class LanguageForm(FlaskForm):
 
     def __init__(self, languages: dict[str, tuple[str, str]], **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.language.choices = [("", _l("The language my browser asks for"))] + [
-            (code, name) for code, (name, _direction) in languages.items()
-        ]
+        self.language.choices = language_choices(languages, _l("The language my browser asks for"))
 
 
 class KnownAsForm(FlaskForm):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
+from ..forms import language_choices
 from ..models import AgeBand
 from .pictures import PICTURES
 
@@ -68,3 +69,15 @@ class DisplayForm(FlaskForm):
     calm_colours = BooleanField(_l("Softer, calmer colours"))
     easy_read = BooleanField(_l("More space between words, and letters that are easier to read"))
     reduce_motion = BooleanField(_l("Nothing moving about on the page"))
+
+
+class SpaceLanguageForm(FlaskForm):
+    """The language a child's pages open in, set with them by the adult who supports them (the
+    child can still change it at the foot of any page, and that choice is kept instead)."""
+
+    # Its own id: the record page's footer has the reader's own language switcher.
+    language = SelectField(_l("Language of their pages"), validate_choice=True, id="space-language")
+
+    def __init__(self, languages: dict[str, tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.language.choices = language_choices(languages, _l("The tablet's language"))

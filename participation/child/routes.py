@@ -40,7 +40,7 @@ from ..security.policy import can_view_child
 from ..security.throttle import attempts_limit
 from ..timetable.service import meeting_countdown
 from . import service
-from .forms import AgeBandForm, DisplayForm, PictureCodeForm
+from .forms import AgeBandForm, DisplayForm, PictureCodeForm, SpaceLanguageForm
 from .page_cards import read_cards
 from .pictures import PICTURE_FILES, PICTURES
 from .session import CHILD_TOKEN_KEY
@@ -135,6 +135,20 @@ def age_band(public_id: str) -> Response:
     return redirect(url_for("caseload.child_record", public_id=public_id))
 
 
+@bp.route("/children/<public_id>/space-language", methods=["POST"])
+@staff(*SUPPORTING_ROLES)
+def space_language(public_id: str) -> Response:
+    """The language the child's pages open in (a child who reads Dari opens them in Dari, with
+    no English page to get through first); the child can change it at the foot of any page."""
+    the_child = _staff_child(public_id)
+    form = SpaceLanguageForm(current_app.config["LANGUAGES"])
+    if form.validate_on_submit():
+        service.space_for(db.session(), the_child).language = form.language.data or None
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("caseload.child_record", public_id=public_id, _anchor="space-title"))
+
+
 @bp.route("/children/<public_id>/personal-links", methods=["POST"])
 @staff(*SUPPORTING_ROLES)
 def create_link(public_id: str) -> str:
@@ -175,17 +189,22 @@ class SpacePanel:
     space: ChildSpace
     links: list[PersonalLink]
     age_band_form: AgeBandForm
+    language_form: SpaceLanguageForm
 
 
 def space_panel(the_child: Child) -> SpacePanel:
     db_session = db.session()
     space = service.space_for(db_session, the_child)
     form = AgeBandForm(formdata=None, band=space.age_band_override or "")
+    language = space.language if space.language in current_app.config["LANGUAGES"] else ""
     return SpacePanel(
         can_support=g.principal.role in SUPPORTING_ROLES,
         space=space,
         links=service.live_links(db_session, the_child),
         age_band_form=form,
+        language_form=SpaceLanguageForm(
+            current_app.config["LANGUAGES"], formdata=None, language=language
+        ),
     )
 
 

@@ -200,6 +200,33 @@ def test_a_childs_language_choice_is_kept_with_their_space(
     assert 'lang="ar" dir="rtl"' in client.get("/me/unlock").text
 
 
+def test_the_keyworker_sets_the_language_the_childs_pages_open_in(
+    app, monkeypatch, client, auth, tablet, session, mia_with_code, keyworker
+):
+    monkeypatch.setitem(app.config["LANGUAGES"], "fa", ("فارسی", "rtl"))
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    assert 'for="space-language" class="">Language of their pages</label>' in record
+    assert "First language on their record: English." in record
+    token = csrf_from(record)
+    url = f"/children/{mia_with_code.public_id}/space-language"
+    assert client.post(url, data={"csrf_token": token, "language": "fa"}).status_code == 302
+    assert space_service.space_for(session, mia_with_code).language == "fa"
+    assert '<option selected value="fa">' in client.get(f"/children/{mia_with_code.public_id}").text
+    # A language the app does not offer is not saved.
+    client.post(url, data={"csrf_token": token, "language": "xx"})
+    session.expire_all()
+    assert space_service.space_for(session, mia_with_code).language == "fa"
+    # Handed over, the picture-code page and then the child's pages open in it.
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    client.post(
+        f"/children/{mia_with_code.public_id}/hand-over", data={"csrf_token": csrf_from(record)}
+    )
+    assert 'lang="fa" dir="rtl"' in client.get("/me/unlock").text
+    tablet.tap(CODE)
+    assert 'lang="fa" dir="rtl"' in client.get("/me").text
+
+
 def test_a_blank_age_band_is_refused_without_an_error(client, auth, session, mia, keyworker):
     auth.sign_in(keyworker)
     page = client.get(f"/children/{mia.public_id}").text

@@ -197,6 +197,7 @@ MAY: dict[str, May] = {
     "child.hand_over": write(KEYWORKER, SOCIAL_WORKER),
     "child.unlock_space": write(KEYWORKER, SOCIAL_WORKER),
     "child.age_band": write(KEYWORKER, SOCIAL_WORKER),
+    "child.space_language": write(KEYWORKER, SOCIAL_WORKER, data={"language": ""}),
     "child.create_link": write(KEYWORKER, SOCIAL_WORKER),
     "child.revoke_link": write(KEYWORKER, SOCIAL_WORKER),
     "views.staff_topics": form(KEYWORKER, SOCIAL_WORKER),
