@@ -18,16 +18,20 @@ from ..models import (
     DecisionKind,
     DecisionOwner,
     InMeeting,
+    Milestone,
     MonthlySummary,
     ParticipationCode,
     Presence,
     ReportSection,
+    Review,
     ReviewDecision,
     ReviewOutcome,
     SessionKind,
     StaffMember,
 )
 from ..security.principal import StaffPrincipal
+from .iro import codes
+from .iro.service import CIRCULATED
 from .keyworker import service as keyworker
 
 JAY_MONTHS: tuple[dict[ReportSection, str], ...] = (
@@ -79,6 +83,7 @@ def add_demo_workspaces(session: Session, today: date) -> None:
     """Jay's summaries and draft report, Mia's circulated decisions (each once)."""
     _add_jay(session, today)
     _add_mia(session)
+    _add_past_outcomes(session)
 
 
 def _add_jay(session: Session, today: date) -> None:
@@ -163,6 +168,43 @@ def _add_mia(session: Session) -> None:
                 created_by_id=daniel.id,
                 created_at=circulated,
                 updated_at=circulated,
+            )
+        )
+    session.flush()
+
+
+def _add_past_outcomes(session: Session) -> None:
+    """Every earlier review whose decisions the demo shows as circulated has the outcome that
+    says so (how the child took part, the code, when it went out): otherwise the task list says
+    "circulated" while the IRO's workspace and the SSDA903 export say no code was recorded."""
+    circulated = session.execute(
+        select(Review, Milestone)
+        .join(Milestone, Milestone.review_id == Review.id)
+        .where(
+            Review.held_on.is_not(None),
+            Milestone.name == CIRCULATED,
+            Milestone.done_on.is_not(None),
+        )
+    ).all()
+    for review, task in circulated:
+        if session.scalar(select(ReviewOutcome.id).where(ReviewOutcome.review_id == review.id)):
+            continue
+        assert review.held_on is not None and task.done_on is not None
+        came = codes.TakingPart(Presence.ATTENDED, InMeeting.SPOKE)
+        suggestion = codes.suggest(review.child.age_on(review.held_on), came)
+        at = datetime.combine(task.done_on, time(10), UTC)
+        session.add(
+            ReviewOutcome(
+                review_id=review.id,
+                presence=came.presence,
+                in_meeting=came.in_meeting,
+                code=suggestion.code,
+                suggested_code=suggestion.code,
+                suggestion_basis=suggestion.basis,
+                confirmed_by_id=task.done_by_id,
+                confirmed_at=at,
+                circulated_at=at,
+                circulated_by_id=task.done_by_id,
             )
         )
     session.flush()

@@ -10,6 +10,7 @@ from participation.models import (
     AuthSession,
     Child,
     KeyworkerReport,
+    Milestone,
     MonthlySummary,
     ReviewDecision,
     ReviewOutcome,
@@ -32,12 +33,28 @@ def test_the_demo_workspaces_load_once(session):
         "MonthlySummary": 2,
         "KeyworkerReport": 1,
         "ReviewDecision": 2,
-        "ReviewOutcome": 1,
+        "ReviewOutcome": 4,  # Mia's last review in full, and each earlier circulated one
     }
     load_demo(session)
     assert counts(session) == first
     # The keyworker's report is started as Tom would start it, without a session being kept.
     assert session.scalar(select(func.count()).select_from(AuthSession)) == 0
+
+
+def test_every_review_shown_as_circulated_has_its_outcome_and_code(session):
+    load_demo(session)
+    circulated = session.scalars(
+        select(Milestone).where(
+            Milestone.name == "decisions-circulated", Milestone.done_on.is_not(None)
+        )
+    ).all()
+    assert circulated
+    for task in circulated:
+        outcome = session.scalar(
+            select(ReviewOutcome).where(ReviewOutcome.review_id == task.review_id)
+        )
+        assert outcome is not None and outcome.code is not None, task.review_id
+        assert outcome.circulated_at is not None
     jay = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
     report = session.scalar(select(KeyworkerReport))
     assert report.child_id == jay.id and not report.shared
