@@ -132,7 +132,10 @@ def test_a_change_after_reading_is_shown_to_the_reader(team, session, staff_clie
     again = session.get(type(item), item.id)
     again.text = "Robin marker, and more"
     session.commit()
-    assert "Changed since you read it" in iro.get(_url(team)).text
+    page = iro.get(_url(team)).text
+    assert "Changed since you read it" in page
+    # Said once at the top too: how much there is to read again.
+    assert "1 part is new or changed since you last read this pack." in page
 
 
 def test_a_withdrawal_after_reading_is_counted_for_the_reader_never_shown(
