@@ -9,9 +9,18 @@ from typing import TypeVar
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
-from ...timetable.forms import DayField
+from ...forms import KEEP_THIS_DATE
+from ...timetable.forms import DayField, RecordHeldForm, TimetableDateForm
 from .words import CODES, IN_MEETING, KINDS, MEETING_WAYS, OWNERS, PRESENCE, VIEWS_AWAY
 
 E = TypeVar("E", bound=StrEnum)
@@ -63,8 +72,16 @@ class DecisionForm(VersionedForm):
     due_on = DayField(_l("Due by"), invalid=INVALID_DATE)
 
 
-class CirculateForm(FlaskForm):
+class CirculateForm(TimetableDateForm):
+    """Circulating records the review as held if it is not yet: the same "Keep this date" as
+    recording it held on the timetable, for the same days (the timetable's service asks)."""
+
     held_on = DayField(_l("The day the review was held"), invalid=INVALID_DATE)
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
+
+    day_name = "held_on"
+    not_working_means = RecordHeldForm.not_working_means
 
 
 class DoneForm(FlaskForm):

@@ -8,6 +8,7 @@ someone else's caseload.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -74,7 +75,37 @@ def _iro_review(review_id: str) -> Review:
 
 
 def _problem(form: Any, error: InputProblem) -> None:
-    apply_errors(form, {error.field: problem(error.code, **error.params)})
+    """Each problem the service found, on its field (InputProblems carries all of them). A step
+    refused whatever was typed (NotNow: someone circulated the decisions a moment ago) is said
+    at the top of the page."""
+    if isinstance(error, service.NotNow):
+        flash(problem(error.code), "error")
+        return
+    found = error.problems if isinstance(error, service.InputProblems) else [error]
+    for each in found:
+        apply_errors(form, {each.field: problem(each.code, **each.params)})
+
+
+def _problems_too(form: Any, found: Sequence[InputProblem]) -> None:
+    """When the form's own checks failed (a date that is not a date), the service's problems
+    with the other fields as well, so that one submit shows them all. A field the form already
+    found wrong keeps its own message."""
+    for each in found:
+        field = getattr(form, each.field, None)
+        if field is not None and not field.errors:
+            field.errors = [problem(each.code, **each.params)]
+
+
+def _not_now(review: Review, check: Callable[[], None], anchor: str) -> Response | None:
+    """Run the service's ``check`` of whether a step can be taken now, before the form is read:
+    a page loaded before (the decisions circulated since, in another tab) may still offer it.
+    If it cannot, the outcome page as it is now, saying why (None if it can)."""
+    try:
+        check()
+    except service.NotNow as refused:
+        flash(problem(refused.code), "error")
+        return _back(review, anchor)
+    return None
 
 
 def _conflict() -> str:
@@ -145,6 +176,13 @@ def meeting(review_id: str) -> ResponseLike:
             audit("record-iro-meeting-child", subject_type="review", subject_id=review.public_id)
             flash(_("Recorded. The task “IRO meets the child” is marked done."), "success")
             return redirect(url_for("iro.meeting", review_id=review_id))
+    elif request.method == "POST":
+        _problems_too(
+            form,
+            service.meeting_problems(
+                review, form.met_on.data, form.way.data, form.note.data, today=today()
+            ),
+        )
     return render_template(
         "workspaces/iro/meeting.html",
         review=review,
@@ -273,6 +311,8 @@ def _back(review: Review, anchor: str) -> Response:
 def taking_part(review_id: str) -> ResponseLike:
     review = _iro_review(review_id)
     session = db.session()
+    if refused := _not_now(review, lambda: service.participation_open(review), "taking-part"):
+        return refused
     form = TakingPartForm(prefix="taking-part")
     if not form.validate_on_submit():
         return _render_outcome(review, ("taking_part", form))
@@ -306,6 +346,8 @@ def taking_part(review_id: str) -> ResponseLike:
 def confirm_code(review_id: str) -> ResponseLike:
     review = _iro_review(review_id)
     session = db.session()
+    if refused := _not_now(review, lambda: service.participation_open(review), "code"):
+        return refused
     form = CodeForm(prefix="code")
     if not form.validate_on_submit():
         return _render_outcome(review, ("code", form))
@@ -344,11 +386,16 @@ def confirm_code(review_id: str) -> ResponseLike:
 def add_decision(review_id: str) -> ResponseLike:
     review = _iro_review(review_id)
     session = db.session()
+    if refused := _not_now(review, lambda: service.decisions_open(session, review), "decisions"):
+        return refused
     form = _decision_form(review, posted=True)
     if not form.validate_on_submit():
+        _problems_too(form, service.decision_problems(review, _decision_input(form), today=today()))
         return _render_outcome(review, ("decision", form))
     try:
-        service.add_decision(session, review, g.principal.staff, _decision_input(form))
+        service.add_decision(
+            session, review, g.principal.staff, _decision_input(form), today=today()
+        )
         session.commit()
     except InputProblem as error:
         session.rollback()
@@ -373,12 +420,20 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
     review = _iro_review(review_id)
     session = db.session()
     found = _iro_decision(review, decision_id)
+    if request.method == "POST" and (
+        refused := _not_now(review, lambda: service.decisions_open(session, review), "decisions")
+    ):
+        return refused
     form = _decision_form(review, posted=request.method == "POST", decision=found)
     conflict = False
     if form.validate_on_submit():
         try:
             changed = service.change_decision(
-                session, found, _decision_input(form), loaded_version(form.version.data)
+                session,
+                found,
+                _decision_input(form),
+                loaded_version(form.version.data),
+                today=today(),
             )
             session.commit()
         except InputProblem as error:
@@ -394,6 +449,11 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
                 audit("change-review-decision", subject_type="review", subject_id=review.public_id)
             flash(_("Saved.") if changed else _("Nothing was changed."), "success")
             return _back(review, "decisions")
+    elif request.method == "POST":
+        _problems_too(
+            form,
+            service.decision_problems(review, _decision_input(form), today=today(), decision=found),
+        )
     page = render_template(
         "workspaces/iro/decision.html",
         review=review,
@@ -475,14 +535,25 @@ def action_done(review_id: str, decision_id: str) -> Response:
 def circulate(review_id: str) -> ResponseLike:
     review = _iro_review(review_id)
     session = db.session()
+    if refused := _not_now(review, lambda: service.circulation_open(session, review), "circulate"):
+        return refused
     form = CirculateForm(prefix="circulate")
     if not form.validate_on_submit():
         return _render_outcome(review, ("circulate", form))
     try:
         upcoming = service.circulate(
-            session, review, g.principal.staff, form.held_on.data, today=today()
+            session,
+            review,
+            g.principal.staff,
+            form.held_on.data,
+            today=today(),
+            confirmed=form.date_kept(),
         )
         session.commit()
+    except timetable.DayToConfirm as asked:
+        session.rollback()
+        form.ask_to_keep(asked)
+        return _render_outcome(review, ("circulate", form))
     except InputProblem as error:
         session.rollback()
         _problem(form, error)

@@ -3,8 +3,13 @@ participation code confirmed for it, the decisions and actions, and their circul
 
 Meeting the child marks ``iro-meets-child`` done; circulating marks ``decisions-circulated`` done
 and, if the review was not yet recorded as held, records it through the timetable's own
-``record_held`` (which works out the next review). No Flask here: callers pass the session and
-plain values, and commit.
+``record_held`` (which works out the next review, and asks about a day that may be a typing
+mistake as it does everywhere else). How the child took part, and the code, are recorded only
+once the review is held: they say what happened at the meeting. No Flask here: callers pass the
+session and plain values, and commit.
+
+A form's problems are gathered and raised together (InputProblems), so one submit shows them
+all; a step that cannot be taken now whatever is typed raises NotNow.
 """
 
 from __future__ import annotations
@@ -54,6 +59,49 @@ CIRCULATED: Final = "decisions-circulated"
 DECISION_MAX: Final = 2000
 
 
+class InputProblems(InputProblem):
+    """Several things entered break rules (at most one problem per field): ``problems`` has
+    them all, so the page can show every one at once. Its own field and code are the first's,
+    for callers that only catch InputProblem."""
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        first = problems[0]
+        super().__init__(first.field, first.code, **first.params)
+        self.problems = list(problems)
+
+
+class NotNow(InputProblem):
+    """The step cannot be taken now, whatever is typed: the decisions are circulated, there are
+    none to circulate, or the review is not recorded as held yet. Not about any one field (the
+    page may not even show the form: the post came from a page loaded before)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__("", code)
+
+
+class _Problems:
+    """The problems found with one form so far: each check goes on after a problem, so that
+    all of them are reported together (``raise_any``)."""
+
+    def __init__(self) -> None:
+        self.found: list[InputProblem] = []
+
+    def add(self, field: str, code: str, **params: object) -> None:
+        self.found.append(InputProblem(field, code, **params))
+
+    def text(self, value: str | None, field: str, limit: int) -> str | None:
+        """``value`` as stored (``clean_text``), or None if it is too long (noted)."""
+        try:
+            return clean_text(value, field, limit)
+        except InputProblem as problem:
+            self.found.append(problem)
+            return None
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InputProblems(self.found)
+
+
 def review_day(review: Review) -> date:
     """The day of the review: when it was held, or the day it is planned for."""
     return review.held_on or review.meeting_date
@@ -82,6 +130,33 @@ def meetings_for(session: Session, review: Review) -> list[IroChildMeeting]:
     )
 
 
+def meeting_problems(
+    review: Review,
+    met_on: date | None,
+    way: MeetingWay | str | None,
+    note: str | None,
+    *,
+    today: date,
+) -> list[InputProblem]:
+    """Every problem ``record_meeting`` finds with these answers; nothing is changed. Without a
+    day (the form says it is missing or not a date) the other answers are still checked, so
+    that one submit shows every problem."""
+    problems = _Problems()
+    try:
+        MeetingWay(way or "")
+    except ValueError:
+        problems.add("way", "needed")
+    if met_on is not None:
+        if met_on > today:
+            problems.add("met_on", "future")
+        elif met_on < review.child.became_looked_after:
+            problems.add("met_on", "before-looked-after")
+        elif review.held_on is not None and met_on > review.held_on:
+            problems.add("met_on", "after-review")
+    problems.text(note, "note", NOTE_MAX)
+    return problems.found
+
+
 def record_meeting(
     session: Session,
     review: Review,
@@ -93,21 +168,15 @@ def record_meeting(
     today: date,
 ) -> IroChildMeeting:
     """Record meeting the child (or the child choosing not to): when, and how. The first one
-    marks the review's ``iro-meets-child`` milestone done on that day."""
-    try:
-        way = MeetingWay(way)
-    except ValueError:
-        raise InputProblem("way", "needed") from None
-    if met_on > today:
-        raise InputProblem("met_on", "future")
-    if met_on < review.child.became_looked_after:
-        raise InputProblem("met_on", "before-looked-after")
-    if review.held_on is not None and met_on > review.held_on:
-        raise InputProblem("met_on", "after-review")
+    marks the review's ``iro-meets-child`` milestone done on that day. InputProblems lists
+    every problem with the answers."""
+    found = meeting_problems(review, met_on, way, note, today=today)
+    if found:
+        raise InputProblems(found)
     meeting = IroChildMeeting(
         review_id=review.id,
         met_on=met_on,
-        way=way,
+        way=MeetingWay(way),
         note=clean_text(note, "note", NOTE_MAX),
         recorded_by_id=staff.id,
     )
@@ -168,6 +237,14 @@ def participation(session: Session, review: Review) -> Participation:
     return Participation(recorded, shown, from_plan, age, codes.suggest(age, shown), outcome)
 
 
+def participation_open(review: Review) -> None:
+    """NotNow until the review is recorded as held: how the child took part, and the code."""
+    # They describe the meeting: recorded before it, they would be a guess reported as fact
+    # (SSDA903). The suggestion from the child's plan is shown before it all the same.
+    if review.held_on is None:
+        raise NotNow("not-held")
+
+
 def save_taking_part(
     session: Session,
     review: Review,
@@ -176,7 +253,9 @@ def save_taking_part(
     views_away: str | None,
     loaded_version: int | None,
 ) -> ReviewOutcome:
-    """Record whether the child came and how they took part (or had their views heard)."""
+    """Record whether the child came and how they took part (or had their views heard). Only
+    once the review is recorded as held (NotNow before)."""
+    participation_open(review)
     current = outcome_for(session, review)
     check_version(current.version if current else 0, loaded_version)
     try:
@@ -211,16 +290,22 @@ def confirm_code(
     loaded_version: int | None,
 ) -> ReviewOutcome:
     """The IRO confirms the participation code: the code stored (and reported) is theirs. A code
-    other than the one suggested needs a few words saying why."""
+    other than the one suggested needs a few words saying why. Only once the review is
+    recorded as held (NotNow before)."""
+    participation_open(review)
     current = participation(session, review)
     check_version(current.version, loaded_version)
+    problems = _Problems()
+    chosen: ParticipationCode | None = None
     try:
         chosen = ParticipationCode(code or "")
     except ValueError:
-        raise InputProblem("code", "needed") from None
-    why = clean_text(note, "note", NOTE_MAX)
-    if chosen != current.suggestion.code and not why:
-        raise InputProblem("note", "needs-note")
+        problems.add("code", "needed")
+    why = problems.text(note, "note", NOTE_MAX)
+    if chosen is not None and why == "" and chosen != current.suggestion.code:
+        problems.add("note", "needs-note")
+    problems.raise_any()
+    assert chosen is not None and why is not None
     outcome = _outcome_to_save(session, review)
     outcome.code = chosen
     outcome.suggested_code = current.suggestion.code
@@ -287,62 +372,122 @@ def circulated(session: Session, review: Review) -> bool:
     return outcome is not None and outcome.circulated_at is not None
 
 
-def _not_circulated(session: Session, review: Review) -> None:
+def decisions_open(session: Session, review: Review) -> None:
+    """NotNow once the decisions are circulated: from then on they are on the record."""
     if circulated(session, review):
-        raise InputProblem("text", "circulated")
+        raise NotNow("circulated")
 
 
-def _apply(decision: ReviewDecision, review: Review, data: DecisionInput) -> None:
+@dataclass(frozen=True)
+class _Decision:
+    """A decision or action as it is stored, once its input has no problems."""
+
+    kind: DecisionKind
+    text: str
+    child_text: str
+    owner: DecisionOwner | None
+    owner_staff_id: int | None
+    owner_name: str
+    due_on: date | None
+
+
+def _read_decision(
+    review: Review, data: DecisionInput, *, stored_due: date | None, today: date
+) -> tuple[_Decision | None, list[InputProblem]]:
+    """The decision as it would be stored, or None and every problem with ``data``.
+    ``stored_due`` is the due date saved before (None for a new one)."""
+    problems = _Problems()
+    kind: DecisionKind | None = None
     try:
         kind = DecisionKind(data.kind or "")
     except ValueError:
-        raise InputProblem("kind", "needed") from None
-    text = clean_text(data.text, "text", DECISION_MAX)
-    if not text:
-        raise InputProblem("text", "text-needed")
-    child_text = clean_text(data.child_text, "child_text", DECISION_MAX)
-    if not child_text:
-        raise InputProblem("child_text", "child-text-needed")
+        problems.add("kind", "needed")
+    text = problems.text(data.text, "text", DECISION_MAX)
+    if text == "":
+        problems.add("text", "text-needed")
+    child_text = problems.text(data.child_text, "child_text", DECISION_MAX)
+    if child_text == "":
+        problems.add("child_text", "child-text-needed")
     owner: DecisionOwner | None = None
     if data.owner:
         try:
             owner = DecisionOwner(data.owner)
         except ValueError:
-            raise InputProblem("owner", "owner-needed") from None
-    if owner is None and kind == DecisionKind.ACTION:
-        raise InputProblem("owner", "owner-needed")
+            problems.add("owner", "owner-needed")
+    elif kind == DecisionKind.ACTION:
+        problems.add("owner", "owner-needed")
     staff_id: int | None = None
-    name = ""
+    name: str | None = ""
     if owner == DecisionOwner.STAFF:
         found = [s for s, _role in staff_on_case(review.child) if s.public_id == data.owner_staff]
-        if not found:
-            raise InputProblem("owner_staff", "owner-unknown")
-        staff_id = found[0].id
+        if found:
+            staff_id = found[0].id
+        else:
+            problems.add("owner_staff", "owner-unknown")
     elif owner == DecisionOwner.OTHER:
-        name = clean_text(data.owner_name, "owner_name", NAME_MAX)
-        if not name:
-            raise InputProblem("owner_name", "owner-name-needed")
-    if data.due_on is None and kind == DecisionKind.ACTION:
-        raise InputProblem("due_on", "due-needed")
-    if data.due_on is not None and review.held_on is not None and data.due_on < review.held_on:
-        raise InputProblem("due_on", "due-before-review")
-    decision.kind = kind
-    decision.text = text
-    decision.child_text = child_text
-    decision.owner = owner
-    decision.owner_staff_id = staff_id
-    decision.owner_name = name
-    decision.due_on = data.due_on
+        name = problems.text(data.owner_name, "owner_name", NAME_MAX)
+        if name == "":
+            problems.add("owner_name", "owner-name-needed")
+    if data.due_on is None:
+        if kind == DecisionKind.ACTION:
+            problems.add("due_on", "due-needed")
+    elif review.held_on is not None:
+        if data.due_on < review.held_on:
+            problems.add("due_on", "due-before-review")
+    elif data.due_on < today and data.due_on != stored_due:
+        # Not held yet: the decisions are made at the meeting, on a day not yet recorded, so
+        # today is the earliest a due date can sensibly be (one already passed would be flagged
+        # overdue at once). A due date saved before, since passed, may stay while the words
+        # are changed; circulating checks every due date against the day it was held.
+        problems.add("due_on", "due-past")
+    if problems.found:
+        return None, problems.found
+    assert kind is not None and text and child_text and name is not None
+    return _Decision(kind, text, child_text, owner, staff_id, name, data.due_on), []
+
+
+def decision_problems(
+    review: Review,
+    data: DecisionInput,
+    *,
+    today: date,
+    decision: ReviewDecision | None = None,
+) -> list[InputProblem]:
+    """Every problem ``add_decision`` (or ``change_decision`` of ``decision``) finds with
+    ``data``; nothing is changed. For a page whose own checks already failed (a due date that is
+    not a date), so that one submit shows every problem."""
+    stored_due = decision.due_on if decision is not None else None
+    return _read_decision(review, data, stored_due=stored_due, today=today)[1]
+
+
+def _apply(decision: ReviewDecision, review: Review, data: DecisionInput, today: date) -> None:
+    read, problems = _read_decision(review, data, stored_due=decision.due_on, today=today)
+    if read is None:
+        raise InputProblems(problems)
+    decision.kind = read.kind
+    decision.text = read.text
+    decision.child_text = read.child_text
+    decision.owner = read.owner
+    decision.owner_staff_id = read.owner_staff_id
+    decision.owner_name = read.owner_name
+    decision.due_on = read.due_on
 
 
 def add_decision(
-    session: Session, review: Review, staff: StaffMember, data: DecisionInput
+    session: Session,
+    review: Review,
+    staff: StaffMember,
+    data: DecisionInput,
+    *,
+    today: date | None = None,
 ) -> ReviewDecision:
-    """Record a decision or action of the review (before the decisions are circulated)."""
-    _not_circulated(session, review)
+    """Record a decision or action of the review (before the decisions are circulated: NotNow
+    after). InputProblems lists every problem with ``data``. ``today`` is the real today unless
+    given."""
+    decisions_open(session, review)
     decision = ReviewDecision(review_id=review.id, created_by_id=staff.id)
     decision.review = review
-    _apply(decision, review, data)
+    _apply(decision, review, data, today or date.today())
     session.add(decision)
     session.flush()
     return decision
@@ -353,11 +498,14 @@ def change_decision(
     decision: ReviewDecision,
     data: DecisionInput,
     loaded_version: int | None,
+    *,
+    today: date | None = None,
 ) -> bool:
-    """Change a decision or action (before circulation). False if nothing changed;
-    VersionConflict if it was saved by someone else since the form was loaded."""
+    """Change a decision or action (before circulation: NotNow after). False if nothing
+    changed; VersionConflict if it was saved by someone else since the form was loaded;
+    InputProblems lists every problem with ``data``."""
     review = decision.review
-    _not_circulated(session, review)
+    decisions_open(session, review)
     check_version(decision.version, loaded_version)
     before = (
         decision.kind,
@@ -368,7 +516,7 @@ def change_decision(
         decision.owner_name,
         decision.due_on,
     )
-    _apply(decision, review, data)
+    _apply(decision, review, data, today or date.today())
     after = (
         decision.kind,
         decision.text,
@@ -387,7 +535,7 @@ def change_decision(
 
 def remove_decision(session: Session, decision: ReviewDecision) -> None:
     """Take a decision or action off the record (only before circulation)."""
-    _not_circulated(session, decision.review)
+    decisions_open(session, decision.review)
     session.delete(decision)
     session.flush()
 
@@ -408,6 +556,13 @@ def mark_action_done(
 # --- circulating ---------------------------------------------------------------------------------
 
 
+def circulation_open(session: Session, review: Review) -> None:
+    """NotNow once the decisions are circulated, or while there are none to circulate."""
+    decisions_open(session, review)
+    if not decisions_for(session, review):
+        raise NotNow("no-decisions")
+
+
 def circulate(
     session: Session,
     review: Review,
@@ -415,19 +570,27 @@ def circulate(
     held_on: date | None,
     *,
     today: date,
+    confirmed: bool = True,
 ) -> Review | None:
     """Circulate the review's decisions: marks ``decisions-circulated`` done today, records the
     review as held on ``held_on`` first if it was not yet (the timetable's ``record_held``: its
-    ``InputError`` and ``TimetableConflict`` pass through), and from then on the child sees the
+    ``InputError``, ``TimetableConflict`` and, with ``confirmed=False``, ``DayToConfirm`` for a
+    day that may be a typing mistake pass through), and from then on the child sees the
     decisions in "you said, we did". Returns the child's next review, as the timetable worked it
-    out."""
-    _not_circulated(session, review)
-    if not decisions_for(session, review):
-        raise InputProblem("held_on", "no-decisions")
+    out. NotNow once circulated, or with no decisions (``circulation_open``); an InputProblem
+    on ``held_on`` if a decision is due before it."""
+    circulation_open(session, review)
+    decisions = decisions_for(session, review)
     if review.held_on is None:
         if held_on is None:
             raise InputProblem("held_on", "held-needed")
-        timetable.record_held(session, review, held_on, staff, today=today)
+        # Something due before the meeting it was decided at is a mistake in one date or the
+        # other: once the review is held, a due date cannot be set before it either. A day in
+        # the future is the timetable's to refuse, in its own words.
+        due = sorted(d.due_on for d in decisions if d.due_on is not None and d.due_on < held_on)
+        if due and held_on <= today:
+            raise InputProblem("held_on", "due-before-held", date=due[0])
+        timetable.record_held(session, review, held_on, staff, today=today, confirmed=confirmed)
     outcome = _outcome_to_save(session, review)
     outcome.circulated_at = utcnow()
     outcome.circulated_by_id = staff.id

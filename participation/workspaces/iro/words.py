@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString
+from datetime import date
+
+from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 
 from ...models import (
@@ -100,15 +102,31 @@ PROBLEMS: dict[str, LazyString] = {
     "owner-name-needed": _l("Give the name of the person it belongs to."),
     "due-needed": _l("Give the date the action is due by."),
     "due-before-review": _l("The due date cannot be before the review."),
+    "due-past": _l("The due date cannot be in the past."),
+    "due-before-held": _l(
+        "A decision or action is due before this day (%(date)s): check the date the review "
+        "was held, or change its due date first."
+    ),
     "circulated": _l("The decisions have been circulated: they can no longer be changed."),
     "no-decisions": _l("Record at least one decision or action before circulating."),
     "held-needed": _l("Give the date the review was held."),
     "not-this-review": _l("This review is not the child's next one or one already held."),
+    # Also the page's own words before the review is held (outcome.html): keep them the same.
+    "not-held": _l(
+        "Record the review as held first: how the child took part, and the participation code, "
+        "are recorded after the meeting. Record it as held from the timetable, or give the day "
+        "it was held when you circulate the decisions."
+    ),
     "not-an-action": _l("Only an action can be marked done."),
 }
 
 
 def problem(code: str, **params: object) -> str:
-    """The words for a service's InputProblem code."""
+    """The words for a service's InputProblem code, with its dates written out."""
     message = PROBLEMS.get(code)
-    return str(message) % params if message is not None and params else str(message or code)
+    if message is None or not params:
+        return str(message or code)
+    return str(message) % {
+        key: format_date(value, "EEEE d MMMM y") if isinstance(value, date) else value
+        for key, value in params.items()
+    }

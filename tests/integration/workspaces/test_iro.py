@@ -4,7 +4,8 @@ circulating them (the milestone, the review held, the next review from the timet
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from participation.models import (
     Attendance,
     Child,
     DecisionKind,
+    DecisionOwner,
     IroChildMeeting,
     MeetingPlan,
     ParticipationCode,
@@ -21,9 +23,14 @@ from participation.models import (
     ReviewOutcome,
     ReviewStatus,
 )
+from participation.models.review import LONDON
+from participation.timetable import service as timetable
+from participation.timetable.rules import WorkingCalendar
 from participation.workspaces.iro import service as iro
 
 from .conftest import TODAY, audited, milestone, next_review, version_on
+
+ENG = WorkingCalendar("ENG")
 
 
 @pytest.fixture
@@ -77,9 +84,25 @@ def add_plan(session, child, review, **answers):
     return plan
 
 
-def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session, ivy, jay):
+def held_day() -> date:
+    """A recent working day: a day a review may be recorded as held without being asked."""
+    return ENG.last_working_day_on_or_before(TODAY - timedelta(days=1))
+
+
+def hold(session, child, team, day=None):
+    """Record the child's next review as held (as on the timetable's page), and return it."""
+    review = next_review(session, child)
+    timetable.record_held(session, review, day or held_day(), team["iro"], today=TODAY)
+    session.commit()
+    return review
+
+
+def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session, ivy, jay, team):
     review = next_review(session, jay)
     add_plan(session, jay, review, attendance=Attendance.ALL, advocate=Answer.YES)
+    # Before the meeting: the suggestion from the plan, nothing to record yet.
+    assert "PN2: attends, an advocate speaks for them" in ivy.get(outcome_url(review)).text
+    hold(session, jay, team)
     page = ivy.get(outcome_url(review)).text
     assert "Filled in from Jay&#39;s plan" in page or "Filled in from Jay's plan" in page
     assert "PN2: attends, an advocate speaks for them" in page
@@ -134,8 +157,8 @@ def test_a_child_under_four_is_pn0_and_views_only_is_pn5(session, ivy, team):
     assert "PN5: does not attend" in ivy.get(outcome_url(review)).text
 
 
-def test_taking_part_needs_the_how(session, ivy, jay):
-    review = next_review(session, jay)
+def test_taking_part_needs_the_how(session, ivy, jay, team):
+    review = hold(session, jay, team)
     response = ivy.post(
         f"{outcome_url(review)}/taking-part",
         {"taking-part-presence": "did-not-attend", "taking-part-version": "0"},
@@ -162,8 +185,13 @@ def decision(
     return data
 
 
-def add(desk, review, **data):
-    return desk.post(f"/reviews/{review.public_id}/decisions", decision(**data), prefix="decision")
+def add(desk, review, follow_redirects=False, **data):
+    return desk.post(
+        f"/reviews/{review.public_id}/decisions",
+        decision(**data),
+        prefix="decision",
+        follow_redirects=follow_redirects,
+    )
 
 
 def test_decisions_and_actions_with_owner_and_due_date(session, ivy, jay, team, zoe):
@@ -290,7 +318,10 @@ def test_removing_a_decision_changed_meanwhile_asks_again(session, ivy, jay):
 def test_circulating_records_the_review_held_and_marks_the_milestone(session, ivy, jay):
     review = next_review(session, jay)
     url = f"/reviews/{review.public_id}/circulate"
-    nothing = ivy.post(url, {"circulate-held_on": TODAY.isoformat()}, prefix="circulate")
+    assert "Circulate the decisions</button>" not in ivy.get(outcome_url(review)).text
+    nothing = ivy.post(
+        url, {"circulate-held_on": TODAY.isoformat()}, prefix="circulate", follow_redirects=True
+    )
     assert "Record at least one decision or action" in nothing.text
     add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
     no_date = ivy.post(url, {}, prefix="circulate")
@@ -310,7 +341,13 @@ def test_circulating_records_the_review_held_and_marks_the_milestone(session, iv
     assert f"review {upcoming.number}, due by" in page
     # After circulation the decisions are on the record: no adding, changing or removing.
     assert "Add a decision or action" not in page
-    refused = add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
+    refused = add(
+        ivy,
+        review,
+        owner="child",
+        due_on=(TODAY + timedelta(days=30)).isoformat(),
+        follow_redirects=True,
+    )
     assert "can no longer be changed" in refused.text
     kept = session.scalar(select(ReviewDecision))
     remove = f"/reviews/{review.public_id}/decisions/{kept.public_id}/remove"
@@ -354,3 +391,262 @@ def test_the_workspace_shows_the_caseload_with_links(session, ivy, jay, zoe):
     assert "IRO meets the child" in page
     assert "/timetable" in page
     assert session.get(Child, jay.id) is not None
+
+
+# --- what QA found: the day held, due dates, the code before the meeting, every problem at once -
+
+
+def summary_links(html: str) -> list[str]:
+    """The fields the error summary sends the reader to, in order."""
+    start = html.index('id="error-summary"')
+    return re.findall(r'<a href="#([^"]+)">', html[start : html.index("</ul>", start)])
+
+
+def written(day: date) -> str:
+    """A date as the pages write it: Saturday 21 November 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def circulate(desk, review, held_on: date, **extra: str):
+    data = {"circulate-held_on": held_on.isoformat()}
+    data.update({f"circulate-{name}": value for name, value in extra.items()})
+    return desk.post(f"/reviews/{review.public_id}/circulate", data, prefix="circulate")
+
+
+def not_held_or_circulated(session, review) -> bool:
+    session.expire_all()
+    fresh = session.get(type(review), review.id)
+    return fresh.held_on is None and not iro.circulated(session, fresh)
+
+
+def test_circulating_asks_to_keep_a_weekend_as_the_day_held(session, ivy, jay):
+    review = next_review(session, jay)
+    add(ivy, review, owner="child", due_on=TODAY.isoformat())
+    saturday = TODAY - timedelta(days=(TODAY.weekday() - 5) % 7 or 7)
+
+    asked = circulate(ivy, review, saturday)
+    assert asked.status_code == 200
+    warning = f"{written(saturday)} is a weekend. Reviews are rarely held then: check the date."
+    assert warning in asked.text
+    assert summary_links(asked.text) == ["circulate-held_on", "circulate-keep_date"]
+    assert re.search(r'<label for="circulate-keep_date"[^>]*>Keep this date</label>', asked.text)
+    assert f'value="{saturday.isoformat()}"' in asked.text  # the date typed stays
+    assert not_held_or_circulated(session, review)
+    # A tick given for another date does not keep this one.
+    other = circulate(
+        ivy,
+        review,
+        saturday,
+        keep_date="y",
+        warned_day=(saturday - timedelta(days=7)).isoformat(),
+    )
+    assert warning in other.text
+    assert not_held_or_circulated(session, review)
+
+    kept = circulate(ivy, review, saturday, keep_date="y", warned_day=saturday.isoformat())
+    assert kept.status_code == 302
+    session.expire_all()
+    assert session.get(type(review), review.id).held_on == saturday
+    assert iro.circulated(session, review)
+
+
+def test_circulating_asks_about_a_day_well_before_the_arranged_meeting(session, ivy, jay):
+    review = next_review(session, jay)
+    meeting = ENG.last_working_day_on_or_before(TODAY)
+    review.scheduled_at = datetime.combine(meeting, time(10), LONDON)
+    session.commit()
+    add(ivy, review, owner="child", due_on=TODAY.isoformat())
+    held_on = ENG.last_working_day_on_or_before(meeting - timedelta(days=8))
+
+    asked = circulate(ivy, review, held_on)
+    assert asked.status_code == 200
+    assert (
+        f"{written(held_on)} is more than a week before the day the meeting was arranged for "
+        f"({written(meeting)}): check the date."
+    ) in asked.text
+    assert not_held_or_circulated(session, review)
+    kept = circulate(ivy, review, held_on, keep_date="y", warned_day=held_on.isoformat())
+    assert kept.status_code == 302
+    session.expire_all()
+    assert session.get(type(review), review.id).held_on == held_on
+
+
+def test_an_action_due_in_the_past_is_refused_before_the_review_is_held(session, ivy, jay):
+    review = next_review(session, jay)
+    for past in (date(2020, 1, 1), TODAY - timedelta(days=1)):
+        refused = add(ivy, review, owner="child", due_on=past.isoformat())
+        assert refused.status_code == 200
+        assert "The due date cannot be in the past." in refused.text
+        assert summary_links(refused.text) == ["decision-due_on"]
+        # Everything typed stays.
+        assert "Find swimming lessons.</textarea>" in refused.text
+        assert "You will start swimming.</textarea>" in refused.text
+        assert f'value="{past.isoformat()}"' in refused.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
+    assert add(ivy, review, owner="child", due_on=TODAY.isoformat()).status_code == 302
+    assert "Overdue" not in ivy.get("/iro").text
+
+
+def saved_earlier(session, review, team, due_on: date) -> ReviewDecision:
+    """An action saved on an earlier day, due on a day that has passed since."""
+    row = ReviewDecision(
+        review_id=review.id,
+        kind=DecisionKind.ACTION,
+        text="Find swimming lessons.",
+        child_text="You will start swimming.",
+        owner=DecisionOwner.CHILD,
+        due_on=due_on,
+        created_by_id=team["iro"].id,
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def test_a_due_date_saved_before_may_stay_while_the_words_change(session, ivy, jay, team):
+    review = next_review(session, jay)
+    due = TODAY - timedelta(days=3)
+    found = saved_earlier(session, review, team, due)
+    url = f"/reviews/{review.public_id}/decisions/{found.public_id}"
+    version = version_on(ivy.get(url).text, "decision-version")
+    moved = ivy.post(
+        url,
+        {
+            **decision(owner="child", due_on=(due - timedelta(days=1)).isoformat()),
+            "decision-version": version,
+        },
+        prefix="decision",
+    )
+    assert "The due date cannot be in the past." in moved.text
+    reworded = ivy.post(
+        url,
+        {
+            **decision(text="Book swimming lessons.", owner="child", due_on=due.isoformat()),
+            "decision-version": version,
+        },
+        prefix="decision",
+    )
+    assert reworded.status_code == 302
+    session.expire_all()
+    assert session.get(ReviewDecision, found.id).text == "Book swimming lessons."
+
+
+def test_circulating_refuses_a_day_held_after_an_action_was_due(session, ivy, jay, team):
+    review = next_review(session, jay)
+    held_on = held_day()
+    due = held_on - timedelta(days=2)
+    saved_earlier(session, review, team, due)
+    refused = circulate(ivy, review, held_on)
+    assert refused.status_code == 200
+    assert f"A decision or action is due before this day ({written(due)})" in refused.text
+    assert summary_links(refused.text) == ["circulate-held_on"]
+    assert not_held_or_circulated(session, review)
+
+
+def test_the_code_waits_until_the_review_is_held(session, ivy, jay, team):
+    review = next_review(session, jay)
+    add_plan(session, jay, review, attendance=Attendance.ALL, advocate=Answer.YES)
+    url = outcome_url(review)
+    page = ivy.get(url).text
+    # The suggestion is useful before the meeting; recording and confirming wait for it.
+    assert "PN2: attends, an advocate speaks for them" in page
+    assert "Confirm the code</button>" not in page
+    assert f'action="{url}/code"' not in page and f'action="{url}/taking-part"' not in page
+    assert "Record the review as held first" in page
+    assert f'href="/reviews/{review.public_id}/held"' in page
+    assert ivy.get(f"/reviews/{review.public_id}/held").status_code == 200
+
+    # A page loaded from elsewhere (or an old one) that posts anyway is told what to do.
+    for form, data in (
+        ("code", {"code-code": "PN2", "code-version": "0"}),
+        (
+            "taking-part",
+            {
+                "taking-part-presence": "attended",
+                "taking-part-in_meeting": "spoke",
+                "taking-part-version": "0",
+            },
+        ),
+    ):
+        refused = ivy.post(f"{url}/{form}", data, prefix=form)
+        assert refused.status_code == 302
+        assert refused.headers["Location"].endswith(f"{url}#{form}")
+        told = ivy.get(url).text
+        assert 'class="notice notice-error"' in told
+        assert told.count("Record the review as held first") == 2  # the message and the page
+    assert session.scalar(select(func.count()).select_from(ReviewOutcome)) == 0
+    assert not audited(session, "confirm-participation-code")
+    assert not audited(session, "record-child-participation")
+
+    hold(session, jay, team)
+    page = ivy.get(url).text
+    assert "Confirm the code</button>" in page and "Record the review as held first" not in page
+    confirmed = ivy.post(
+        f"{url}/code",
+        {"code-code": "PN2", "code-version": version_on(page, "code-version")},
+        prefix="code",
+    )
+    assert confirmed.status_code == 302
+    assert session.scalar(select(ReviewOutcome)).code == ParticipationCode.PN2
+
+
+def test_one_submit_shows_every_problem_with_a_decision(session, ivy, jay):
+    review = next_review(session, jay)
+    url = f"/reviews/{review.public_id}/decisions"
+    action = ivy.post(url, {"decision-kind": "action"}, prefix="decision")
+    assert summary_links(action.text) == [
+        "decision-text",
+        "decision-child_text",
+        "decision-owner",
+        "decision-due_on",
+    ]
+    nothing = ivy.post(url, {}, prefix="decision")
+    assert summary_links(nothing.text) == ["decision-kind", "decision-text", "decision-child_text"]
+    # A due date that is not a date (the form's own check) and the service's problems together.
+    typed = {"decision-text": "Swimming lessons.", "decision-due_on": "31/01/2027"}
+    mixed = ivy.post(url, typed, prefix="decision")
+    assert summary_links(mixed.text) == ["decision-kind", "decision-child_text", "decision-due_on"]
+    assert "Enter a real date, for example 2026-11-23" in mixed.text
+    assert "Swimming lessons.</textarea>" in mixed.text and 'value="31/01/2027"' in mixed.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
+
+
+def test_one_submit_shows_every_problem_with_a_change(session, ivy, jay, team):
+    review = next_review(session, jay)
+    found = saved_earlier(session, review, team, TODAY)
+    url = f"/reviews/{review.public_id}/decisions/{found.public_id}"
+    version = version_on(ivy.get(url).text, "decision-version")
+    emptied = ivy.post(
+        url,
+        {**decision(text="", child_text="", due_on="soon"), "decision-version": version},
+        prefix="decision",
+    )
+    assert summary_links(emptied.text) == [
+        "decision-text",
+        "decision-child_text",
+        "decision-owner",
+        "decision-due_on",
+    ]
+    session.expire_all()
+    assert session.get(ReviewDecision, found.id).text == "Find swimming lessons."
+
+
+def test_one_submit_shows_every_problem_with_the_meeting_and_the_code(session, ivy, jay, team):
+    review = next_review(session, jay)
+    meeting = f"/reviews/{review.public_id}/meeting-the-child"
+    future = (TODAY + timedelta(days=1)).isoformat()
+    everything = ivy.post(meeting, {"met_on": future, "note": "x" * 501})
+    assert summary_links(everything.text) == ["met_on", "way", "note"]
+    assert "x" * 501 in everything.text
+    no_day = ivy.post(meeting, {})
+    assert summary_links(no_day.text) == ["met_on", "way"]
+    assert session.scalar(select(func.count()).select_from(IroChildMeeting)) == 0
+
+    hold(session, jay, team)
+    version = version_on(ivy.get(outcome_url(review)).text, "code-version")
+    code = ivy.post(
+        f"{outcome_url(review)}/code",
+        {"code-code": "", "code-note": "y" * 501, "code-version": version},
+        prefix="code",
+    )
+    assert summary_links(code.text) == ["code-code", "code-note"]
