@@ -39,6 +39,13 @@ class ReportForm(VersionedForm):
     """Per section, what the keyworker says and what the child says. The labels of the child's
     boxes are given the child's name by the page."""
 
+    @staticmethod
+    def text_fields() -> list[str]:
+        """The names of the boxes, two per section."""
+        return [
+            f"{section.column}_{who}" for section in ReportSection for who in ("keyworker", "child")
+        ]
+
     def texts(self) -> dict[ReportSection, tuple[str | None, str | None]]:
         return {
             section: (
@@ -59,10 +66,8 @@ for _section in ReportSection:
 
 
 class ReportActionForm(FlaskForm):
-    """Share or send: a button, and the revision the page showed (so what is shared or sent is
-    what the keyworker was looking at)."""
-
-    revision = HiddenField()
+    """Start the report: a button. (Share and send post the ``ReportForm``, words and all, so
+    what is shared or sent is what the keyworker sees on the page.)"""
 
 
 class ActionNoteForm(FlaskForm):

@@ -7,6 +7,7 @@ Every staff view of the report or of the child's comments is audited, and so is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -241,10 +242,22 @@ def summary(public_id: str, summary_id: str) -> ResponseLike:
 # --- the report ---------------------------------------------------------------------------------
 
 
+def _wanted_review() -> int | None:
+    """The number of the review the page was showing (``?review=3``), if given."""
+    text = (request.args.get("review") or "").strip()
+    return int(text) if text.isdigit() and len(text) < 6 else None
+
+
 def _report_context(the_child: Child) -> tuple[Review | None, KeyworkerReport | None]:
-    review = service.report_review(the_child)
-    report = service.find_report(db.session(), review) if review else None
-    return review, report
+    return service.report_to_show(db.session(), the_child, _wanted_review())
+
+
+def _report_url(public_id: str, review: Review | None) -> str:
+    # Every form and redirect names the review, so the keyworker's words go to the report they
+    # were looking at even if its review is recorded held meanwhile (see report.html).
+    return url_for(
+        "keyworker.report", public_id=public_id, review=review.number if review else None
+    )
 
 
 def _report_form(report: KeyworkerReport, the_child: Child) -> ReportForm:
@@ -289,22 +302,23 @@ def _render_report(
         form=form,
         start_form=ReportActionForm(formdata=None),
         conflict=conflict,
+        upcoming=service.report_review(the_child),
+        held_not_sent=[
+            other
+            for other in service.held_reports_not_sent(session, the_child)
+            if report is None or other.id != report.id
+        ],
         **context,
     )
     return (page, status) if status != 200 else page
 
 
-@bp.route("/children/<public_id>/keyworker-report", methods=["GET", "POST"])
-@staff(Role.KEYWORKER)
-@rerender_on_timeout
-def report(public_id: str) -> ResponseLike:
-    the_child = _keyworker_child(public_id)
+def _save_posted(the_child: Child, review: Review, found: KeyworkerReport) -> bool | ResponseLike:
+    """Save the words posted with the report (Save, Share and Send all post them): True when
+    something changed. When they cannot be saved (too long, the page timed out, or someone
+    saved the report since the page was loaded), the page to answer with instead, every word
+    as typed."""
     session = db.session()
-    review, found = _report_context(the_child)
-    if request.method == "GET" or found is None:
-        if found is not None:
-            audit("view-keyworker-report", subject_type="child", subject_id=the_child.public_id)
-        return _render_report(the_child, review, found)
     form = ReportForm()
     form.name_the_child(_("%(name)s says", name=the_child.preferred_name))
     if not form.validate_on_submit():
@@ -321,16 +335,30 @@ def report(public_id: str) -> ResponseLike:
     except (VersionConflict, StaleDataError):
         session.rollback()
         session.expire_all()
-        review, found = _report_context(the_child)
-        assert found is not None
-        form.version.data = str(found.revision)
-        return _render_report(the_child, review, found, form, conflict=_conflict(), status=409)
+        review_now, now = _report_context(the_child)
+        assert now is not None
+        form.version.data = str(now.revision)
+        return _render_report(the_child, review_now, now, form, conflict=_conflict(), status=409)
     if changed:
         audit("change-keyworker-report", subject_type="child", subject_id=the_child.public_id)
-        flash(_("The report is saved."), "success")
-    else:
-        flash(_("Nothing was changed."), "success")
-    return redirect(url_for("keyworker.report", public_id=public_id))
+    return changed
+
+
+@bp.route("/children/<public_id>/keyworker-report", methods=["GET", "POST"])
+@staff(Role.KEYWORKER)
+@rerender_on_timeout
+def report(public_id: str) -> ResponseLike:
+    the_child = _keyworker_child(public_id)
+    review, found = _report_context(the_child)
+    if request.method == "GET" or review is None or found is None:
+        if found is not None:
+            audit("view-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        return _render_report(the_child, review, found)
+    saved = _save_posted(the_child, review, found)
+    if not isinstance(saved, bool):
+        return saved
+    flash(_("The report is saved.") if saved else _("Nothing was changed."), "success")
+    return redirect(_report_url(public_id, review))
 
 
 @bp.route("/children/<public_id>/keyworker-report/start", methods=["POST"])
@@ -340,7 +368,7 @@ def start_report(public_id: str) -> Response:
     review, found = _report_context(the_child)
     form = ReportActionForm()
     if review is None or not form.validate_on_submit():
-        return redirect(url_for("keyworker.report", public_id=public_id))
+        return redirect(_report_url(public_id, review))
     if found is None:
         session = db.session()
         service.start_report(session, g.principal, the_child, review, _month_label)
@@ -353,35 +381,48 @@ def start_report(public_id: str) -> Response:
             ),
             "success",
         )
-    return redirect(url_for("keyworker.report", public_id=public_id))
+    return redirect(_report_url(public_id, review))
 
 
-def _acting_on(public_id: str) -> tuple[Child, KeyworkerReport] | Response:
-    """The report a share or send acts on, if the page showed its current revision."""
+@dataclass(frozen=True)
+class _Acting:
+    """What a share or send acts on: the report as the page showed it, now saved."""
+
+    child: Child
+    review: Review
+    report: KeyworkerReport
+    saved: bool  # the words on the page changed the report
+
+
+def _acting_on(public_id: str) -> _Acting | ResponseLike:
+    """The report a share or send acts on, with the words on the page saved first: what is
+    shared or sent is what the keyworker sees, and nothing they typed is lost. Or the answer
+    to give instead (the page again, with the words, when they cannot be saved)."""
     the_child = _keyworker_child(public_id)
-    _review, found = _report_context(the_child)
-    if found is None:
+    review, found = _report_context(the_child)
+    if review is None or found is None:
         not_found("keyworker-report")
-    form = ReportActionForm()
-    if not form.validate_on_submit():
+    if not all(name in request.form for name in ReportForm.text_fields()):
+        # Not the report's form (a page from before the buttons posted the words): saving what
+        # it posts would empty every box.
         flash(_("This page timed out. Check the report and press the button again."), "error")
-        return redirect(url_for("keyworker.report", public_id=public_id))
-    if loaded_version(form.revision.data) != found.revision:
-        flash(
-            _("The report was changed since you loaded the page. Check it, then try again."),
-            "error",
-        )
-        return redirect(url_for("keyworker.report", public_id=public_id))
-    return the_child, found
+        return redirect(_report_url(public_id, review))
+    saved = _save_posted(the_child, review, found)
+    if not isinstance(saved, bool):
+        return saved
+    if saved:
+        flash(_("The report is saved."), "success")
+    return _Acting(the_child, review, found, saved)
 
 
 @bp.route("/children/<public_id>/keyworker-report/share", methods=["POST"])
 @staff(Role.KEYWORKER)
-def share_report(public_id: str) -> Response:
+@rerender_on_timeout
+def share_report(public_id: str) -> ResponseLike:
     acting = _acting_on(public_id)
-    if isinstance(acting, Response):
+    if not isinstance(acting, _Acting):
         return acting
-    the_child, found = acting
+    the_child, found = acting.child, acting.report
     session = db.session()
     try:
         service.share_with_child(session, found, g.principal.staff, today=today())
@@ -402,16 +443,17 @@ def share_report(public_id: str) -> Response:
             ),
             "success",
         )
-    return redirect(url_for("keyworker.report", public_id=public_id))
+    return redirect(_report_url(public_id, acting.review))
 
 
 @bp.route("/children/<public_id>/keyworker-report/send", methods=["POST"])
 @staff(Role.KEYWORKER)
-def send_report(public_id: str) -> Response:
+@rerender_on_timeout
+def send_report(public_id: str) -> ResponseLike:
     acting = _acting_on(public_id)
-    if isinstance(acting, Response):
+    if not isinstance(acting, _Acting):
         return acting
-    the_child, found = acting
+    the_child, found = acting.child, acting.report
     session = db.session()
     try:
         sent = service.send_report(
@@ -419,13 +461,14 @@ def send_report(public_id: str) -> Response:
         )
         session.commit()
     except InputProblem as error:
+        # Nothing is sent; words changed just now stay saved ("not-shared": share them first).
         session.rollback()
         flash(problem(error.code), "error")
-        return redirect(url_for("keyworker.report", public_id=public_id))
+        return redirect(_report_url(public_id, acting.review))
     except (VersionConflict, StaleDataError):
         session.rollback()
         flash(_conflict(), "error")
-        return redirect(url_for("keyworker.report", public_id=public_id))
+        return redirect(_report_url(public_id, acting.review))
     audit(
         "send-keyworker-report",
         subject_type="child",

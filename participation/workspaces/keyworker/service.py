@@ -208,6 +208,65 @@ def report_review(child: Child) -> Review | None:
     return timetable.next_review(child)
 
 
+def not_sent(report: KeyworkerReport) -> bool:
+    """Whether the report's words as they are now were never sent (never sent at all, or
+    changed since the last version sent)."""
+    latest = report.sent_versions[-1] if report.sent_versions else None
+    return latest is None or latest.revision != report.revision
+
+
+def held_reports_not_sent(session: Session, child: Child) -> list[KeyworkerReport]:
+    """The child's reports for reviews already held whose words were not sent (``not_sent``),
+    oldest review first: work the keyworker can still finish and send late."""
+    rows = session.scalars(
+        select(KeyworkerReport)
+        .join(Review, KeyworkerReport.review_id == Review.id)
+        .where(
+            KeyworkerReport.child_id == child.id,
+            Review.status == ReviewStatus.HELD,
+            Review.held_on.is_not(None),
+        )
+        .options(selectinload(KeyworkerReport.sent_versions))
+        .order_by(Review.number)
+    )
+    return [report for report in rows if not_sent(report)]
+
+
+def report_to_show(
+    session: Session, child: Child, number: int | None = None
+) -> tuple[Review | None, KeyworkerReport | None]:
+    """The review the keyworker's report page is about, and its report (None before it is
+    started).
+
+    ``number`` is the review the page was showing: the next review, or one already held that has
+    a report (so a save, share or send acts on the report the keyworker was looking at, even if
+    the IRO recorded its review held meanwhile). Without it (or with any other number): the next
+    review; but while that one's report is not started, the latest held review whose report
+    was not sent, so a keyworker finds the report they were writing when the review was held.
+    """
+    upcoming = report_review(child)
+    if number is not None:
+        if upcoming is not None and upcoming.number == number:
+            return upcoming, find_report(session, upcoming)
+        held = next(
+            (
+                r
+                for r in child.reviews
+                if r.number == number and r.status == ReviewStatus.HELD and r.held_on is not None
+            ),
+            None,
+        )
+        found = find_report(session, held) if held is not None else None
+        if held is not None and found is not None:
+            return held, found
+    report = find_report(session, upcoming) if upcoming is not None else None
+    if report is None:
+        unsent = held_reports_not_sent(session, child)
+        if unsent:
+            return unsent[-1].review, find_report(session, unsent[-1].review)
+    return upcoming, report
+
+
 def find_report(session: Session, review: Review) -> KeyworkerReport | None:
     return session.scalar(
         select(KeyworkerReport)
@@ -357,7 +416,10 @@ def share_with_child(
 ) -> bool:
     """Let the child see this revision of the report at /me/report (they see later changes as
     they are made, and the page for staff says what changed since). The first share marks the
-    milestone done. True when the milestone was marked now."""
+    milestone done. True when the milestone was marked now. Not once the review is held: the
+    child's page then shows the next review's report, so the child could not read it."""
+    if report.review.held_on is not None:
+        raise InputProblem("report", "review-held")
     if report.shared_revision == report.revision:
         raise InputProblem("report", "already-shared")
     report.shared_revision = report.revision
@@ -407,8 +469,13 @@ def send_report(
     """Send the report to the social worker and IRO: a new dated, locked version holding the
     words and the child's answers as they are now. Only the revision shared with the child can
     be sent (the guide: shared with the child, then sent), and not twice unchanged. The first
-    send marks the milestone done."""
-    if report.shared_revision != report.revision:
+    send marks the milestone done (of the report's own review, late or not).
+
+    A report for a review already held can be sent without sharing it first: it can no longer
+    be shared (``share_with_child``), and a late report on the record is better than none. The
+    sent version then says it was not shared with the child."""
+    shared = report.shared_revision == report.revision
+    if not shared and report.review.held_on is None:
         raise InputProblem("report", "not-shared")
     sections = snapshot(report)
     latest = report.sent_versions[-1] if report.sent_versions else None
@@ -432,7 +499,7 @@ def send_report(
         sent_by_id=staff.id,
         sent_to=clean_text("; ".join(name for name, _role in recipients), "report", NOTE_MAX * 2),
         recipients=[{"name": name, "role": role.value} for name, role in recipients],
-        shared_with_child_at=report.shared_at,
+        shared_with_child_at=report.shared_at if shared else None,
         sections=sections,
     )
     session.add(version)

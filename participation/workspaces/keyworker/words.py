@@ -68,6 +68,9 @@ PROBLEMS: dict[str, LazyString] = {
         "This version has been sent already. Change the report to send a new version."
     ),
     "already-shared": _l("This version is already shared with the child."),
+    "review-held": _l(
+        "The review has been held, so the child can no longer read this report on their own page."
+    ),
     "no-review": _l("There is no review coming up to write a report for."),
     "empty-note": _l("Write the note first."),
     "nothing-said": _l("Choose “I agree” or “I don't agree”, or write something."),

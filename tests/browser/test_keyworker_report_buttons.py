@@ -1,0 +1,49 @@
+"""In a real browser with JavaScript off: a keyworker types into the report and presses "Share with
+Jay" without saving first. The button posts the report's form (it names the form and its own
+address), so the words are saved and shared, not lost."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+from sqlalchemy import select
+
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from participation.models import Child, KeyworkerReport, ReportSection
+from participation.workspaces.keyworker import service as keyworker
+from tests.browser.conftest import VIEWPORTS, sign_in
+
+TOM = "tom.evans@example.org"
+TYPED = "Jay made pancakes for the whole house on Sunday."
+
+
+def test_share_without_saving_first_keeps_and_shares_the_words(
+    app, browser: Browser, base_url: str
+) -> None:
+    session = db.session()
+    load_demo(session)
+    jay = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    assert jay is not None
+    public_id, child_id = jay.public_id, jay.id
+    db.session.remove()
+
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-landscape"], java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto(f"/children/{public_id}/keyworker-report")
+    home = page.locator("#section-home")
+    home.get_by_label("Keyworker says").fill(TYPED)
+    page.get_by_role("button", name="Share with Jay").click()
+    expect(page.get_by_role("status").first).to_contain_text("The report is saved.")
+    expect(page.locator("main")).to_contain_text("Shared with Jay.")
+    expect(page.locator("#section-home").get_by_label("Keyworker says")).to_have_value(TYPED)
+    context.close()
+
+    session = db.session()
+    report = session.scalar(select(KeyworkerReport).where(KeyworkerReport.child_id == child_id))
+    assert report is not None
+    assert keyworker.sections_of(report)[ReportSection.HOME].keyworker_text == TYPED
+    assert report.shared_revision == report.revision
+    db.session.remove()
