@@ -130,12 +130,22 @@ def workspace() -> str:
     calendar = timetable.calendar_for(session)
     flags = outcomes.flagged(session, g.principal, day)
     audit("view-outcome-flags", detail=str(len(flags)))
+    by_review = service.outcomes_by_review(session, [*next_ids, *held_ids])
+    # A review held whose code is not confirmed or decisions not circulated: the SSDA903 return
+    # and the child's "you said, we did" wait on the IRO, so it is said first, not in the list.
+    after_review = []
+    for row in rows:
+        held = last_held[row.child.id]
+        found = by_review.get(held.id) if held is not None else None
+        if held is not None and not (found and found.code and found.circulated_at):
+            after_review.append((row.child, held, found))
     return render_template(
         "workspaces/iro/workspace.html",
         rows=rows,
         last_held=last_held,
+        after_review=after_review,
         meets=milestones_by_review(session, next_ids, [service.MEETS_CHILD]),
-        outcomes=service.outcomes_by_review(session, [*next_ids, *held_ids]),
+        outcomes=by_review,
         sent=keyworker.latest_sent_by_child(session, [row.child.id for row in rows]),
         flags=flags,
         status=lambda task: timetable.status_of(calendar, task.due_on, task.done_on, day),

@@ -393,6 +393,14 @@ def test_the_workspace_shows_the_caseload_with_links(session, ivy, jay, zoe):
     assert session.get(Child, jay.id) is not None
 
 
+def test_a_held_review_without_its_code_or_circulation_is_said_first(session, ivy, jay, team):
+    review = hold(session, jay, team)
+    page = ivy.get("/iro").text
+    waiting = page.split("After a review, still to do")[1].split("</section>")[0]
+    assert f'href="/reviews/{review.public_id}/outcome"' in waiting
+    assert "confirm the participation code; circulate the decisions" in waiting
+
+
 # --- what QA found: the day held, due dates, the code before the meeting, every problem at once -
 
 
