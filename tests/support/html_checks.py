@@ -47,6 +47,7 @@ class _Collector(HTMLParser):
         self.controls: list[tuple[str, dict[str, str | None]]] = []
         self.haspopup: list[str] = []
         self.viewport = ""
+        self.fragment_links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -66,6 +67,9 @@ class _Collector(HTMLParser):
             self.in_title = True
         if tag == "script" and not attributes.get("nonce"):
             self.scripts_without_nonce += 1
+        href = attributes.get("href") or ""
+        if tag == "a" and href.startswith("#") and len(href) > 1:
+            self.fragment_links.append(href[1:])
         if tag == "label" and attributes.get("for"):
             self.label_for.add(str(attributes["for"]))
         if tag in ("input", "select", "textarea"):
@@ -149,6 +153,10 @@ def page_problems(html: str) -> list[str]:
     if unlabelled:
         # axe accepts a placeholder or title as a name; we want a real label.
         problems.append(f"controls without a <label for> or aria-labelledby: {unlabelled}")
+    # A link within the page (an error summary's "go to the box", a skip link) that leads nowhere.
+    dangling = sorted({i for i in collector.fragment_links if i not in collector.ids})
+    if dangling:
+        problems.append(f"links to ids not on the page: {dangling}")
     if collector.haspopup:
         problems.append(f"aria-haspopup where it is not allowed: {collector.haspopup}")
     viewport = collector.viewport.replace(" ", "").lower()
