@@ -78,6 +78,9 @@ def picture_code(public_id: str) -> str | Response:
             form.first.errors = [_("Choose three or four pictures.")]
         else:
             audit("set-picture-code", subject_type="child", subject_id=the_child.public_id)
+            if request.form.get("then") == "hand-over":
+                # Chosen with the child beside them: straight on to their space, one step.
+                return _open_space(the_child)
             flash(_("%(name)s's picture code is ready.", name=the_child.preferred_name), "success")
             return redirect(url_for("caseload.child_record", public_id=public_id))
     return render_template(
@@ -88,7 +91,12 @@ def picture_code(public_id: str) -> str | Response:
 @bp.route("/children/<public_id>/hand-over", methods=["POST"])
 @staff(*SUPPORTING_ROLES)
 def hand_over(public_id: str) -> Response:
-    the_child = _staff_child(public_id)
+    return _open_space(_staff_child(public_id))
+
+
+def _open_space(the_child: Child) -> Response:
+    """The staff member signs out here and the child's space opens at its picture-code page."""
+    public_id = the_child.public_id
     try:
         opened = service.hand_over(
             db.session(), g.principal.auth_session, g.principal.staff, the_child

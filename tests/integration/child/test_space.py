@@ -36,6 +36,30 @@ def test_keyworker_chooses_a_picture_code_with_the_child(client, auth, session, 
     assert "sun" not in space.picture_code_hash
 
 
+def test_save_and_hand_over_opens_the_childs_space_in_one_step(
+    client, auth, session, mia, keyworker
+):
+    auth.sign_in(keyworker)
+    form = client.get(f"/children/{mia.public_id}/picture-code")
+    response = client.post(
+        f"/children/{mia.public_id}/picture-code",
+        data={
+            "first": "sun",
+            "second": "boat",
+            "third": "tree",
+            "then": "hand-over",
+            "csrf_token": csrf_from(form.text),
+        },
+    )
+    assert response.headers["Location"] == "/me/unlock"
+    # The keyworker is signed out; the child opens their space with the code just chosen.
+    for picture in ("sun", "boat", "tree"):
+        page = client.get("/me/unlock").text
+        client.post("/me/unlock", data={"pick": picture, "csrf_token": csrf_from(page)})
+    assert "Mia&#39;s page" in client.get("/me").text or "Mia's page" in client.get("/me").text
+    assert client.get(f"/children/{mia.public_id}").status_code in (302, 404)
+
+
 def test_a_tampered_picture_is_refused(client, auth, session, mia, keyworker):
     auth.sign_in(keyworker)
     form = client.get(f"/children/{mia.public_id}/picture-code")
