@@ -1,0 +1,26 @@
+"""A staff form that comes back with a problem takes the reader to the list of problems: focus is
+on it (a screen reader reads it first; Tab goes on from there), as on the children's pages."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from participation.db import db
+from participation.demo import DEMO_PASSWORD, load_demo
+from tests.browser.conftest import sign_in
+
+TOM = "tom.evans@example.org"
+
+
+def test_the_problem_list_has_focus_on_a_staff_form(page: Page, app) -> None:
+    load_demo(db.session())
+    db.session.remove()
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto("/account")
+    page.get_by_label("What children call you").fill("T" * 61)
+    page.get_by_role("button", name="Save the name").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("60 characters or fewer")
+    expect(summary).to_be_focused()
+    # The words typed are still there to shorten.
+    expect(page.get_by_label("What children call you")).to_have_value("T" * 61)
