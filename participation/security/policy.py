@@ -20,6 +20,7 @@ from ..models import (
     MediaFile,
     Review,
     Role,
+    StaffMember,
 )
 from ..sharing import state as sharing_state
 from .principal import ChildPrincipal, Principal, StaffPrincipal
@@ -127,6 +128,22 @@ def audience_of(principal: Principal) -> Audience | None:
     if not isinstance(principal, StaffPrincipal):
         return None
     return ROLE_AUDIENCE.get(principal.role)
+
+
+def audience_members(child: Child) -> dict[Audience, list[StaffMember]]:
+    """Who each of the child's audiences is now, by the rule above (audience_of and
+    can_view_child): the active staff working with the child, by their role. The child's
+    sharing page names them, so "my keyworker" is Tom, not a job title."""
+    members: dict[Audience, list[StaffMember]] = {}
+    for assignment in child.assignments:
+        staff = assignment.staff
+        audience = ROLE_AUDIENCE.get(staff.role)
+        if not (assignment.active and staff.active) or audience is None:
+            continue
+        named = members.setdefault(audience, [])
+        if staff not in named:  # one person, two assignments (keyworker twice over the years)
+            named.append(staff)
+    return members
 
 
 def items_visible_to_audience(

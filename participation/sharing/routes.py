@@ -227,13 +227,16 @@ def _keep(form: ChoiceForm) -> dict[str, Any]:
 
 
 def _rows(current: dict[Audience, Any]) -> list[dict[str, Any]]:
-    """One row per audience for the choosing page: its words, icon, state and version."""
+    """One row per audience for the choosing page: its words, icon, state and version, and who
+    it is now, by the names the child calls them."""
     sees = state.who_can_see(current)
     chosen = state.shared_with(current)
+    members = policy.audience_members(g.principal.child)
     return [
         {
             "audience": audience,
             "title": words.AUDIENCE_TITLE[audience],
+            "names": [staff.name_for_children for staff in members.get(audience, [])],
             "icon": ICONS[audience],
             "share": words.SHARE_BUTTON[audience],
             "private": words.PRIVATE_BUTTON[audience],

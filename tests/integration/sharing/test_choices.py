@@ -74,6 +74,24 @@ def test_nothing_is_pre_selected_and_both_choices_weigh_the_same(on_tablet, team
     assert "Only you can see this." in page
 
 
+def test_each_audience_is_named_as_the_child_knows_them(on_tablet, team, session):
+    """ "My keyworker" is Kim, "My IRO" is Daniel: the child sees who will see it."""
+    from participation.models import StaffMember
+
+    session.get(StaffMember, team.iro.id).known_as = "Daniel"
+    session.commit()
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    page = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing").text
+    cards = page.split('<li class="card share-choice" id="share-')[1:]
+    names = {card.split('"', 1)[0]: card for card in cards}  # audience -> its card
+    assert '<p class="share-names"><bdi>Kim Keyworker</bdi></p>' in names["keyworker"]
+    assert '<p class="share-names"><bdi>Grace Okafor</bdi></p>' in names["social-worker"]
+    assert '<p class="share-names"><bdi>Daniel</bdi></p>' in names["iro"]
+    assert "Hughes" not in page
+    assert "share-names" not in names["meeting"]
+
+
 def test_a_share_is_recorded_with_the_words_shown(on_tablet, team, session):
     item = make_item(session, team.child, team.review, "My room")
     _understand(on_tablet)
