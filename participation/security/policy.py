@@ -141,7 +141,7 @@ def audience_members(child: Child) -> dict[Audience, list[StaffMember]]:
         if not (assignment.active and staff.active) or audience is None:
             continue
         named = members.setdefault(audience, [])
-        if staff not in named:  # one person, two assignments (keyworker twice over the years)
+        if staff not in named:  # one person on the case in two roles is named once
             named.append(staff)
     return members
 
