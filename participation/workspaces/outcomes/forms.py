@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 
-from ...models import Happened
+from ...models import DecisionKind, Happened
 
 HAPPENED_WORDS = {
     Happened.YES: _l("Yes, it happened"),
@@ -20,6 +20,16 @@ HAPPENED_ICONS = {
 }
 
 
+# A decision that goes on ("You will keep living at Willow House") is not something that
+# happened once: the child is asked whether it is so, in those words.
+ONGOING_QUESTION = _l("Is it like this now?")
+ONGOING_WORDS = {
+    Happened.YES: _l("Yes, it is"),
+    Happened.NOT_YET: _l("Not yet"),
+    Happened.NO: _l("No, it isn't"),
+}
+
+
 class HappenedForm(FlaskForm):
     version = HiddenField()
     happened = RadioField(
@@ -28,3 +38,12 @@ class HappenedForm(FlaskForm):
         validate_choice=False,
     )
     words = TextAreaField(_l("Want to say more? You don't have to."))
+
+    def for_decision(self, kind: DecisionKind) -> HappenedForm:
+        """Asked in the words for its kind: an action happened or not; a decision is so or not."""
+        if kind == DecisionKind.DECISION:
+            self.happened.label.text = str(ONGOING_QUESTION)
+            self.happened.choices = [
+                SelectChoice(h.value, words) for h, words in ONGOING_WORDS.items()
+            ]
+        return self

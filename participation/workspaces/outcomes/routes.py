@@ -40,7 +40,7 @@ def _forms(decisions: list[ReviewDecision], shown: Shown) -> dict[str, HappenedF
                 "happened": follow_up.answer.value if follow_up else None,
                 "words": follow_up.words if follow_up else "",
             },
-        )
+        ).for_decision(decision.kind)
     return forms
 
 
@@ -103,7 +103,7 @@ def _posted(decisions: list[ReviewDecision], pressed: str) -> Shown:
         prefix = f"d-{decision.public_id}"
         if decision.public_id != pressed and f"{prefix}-version" not in request.form:
             continue
-        form = HappenedForm(prefix=prefix)
+        form = HappenedForm(prefix=prefix).for_decision(decision.kind)
         if decision.public_id == pressed or service.differs(
             decision, form.happened.data, form.words.data
         ):

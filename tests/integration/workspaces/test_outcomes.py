@@ -4,6 +4,8 @@ to the IRO (a count and a list), until the IRO sees the action done."""
 
 from __future__ import annotations
 
+import html
+
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -153,6 +155,24 @@ def _answers(session):
         f.decision_id: (f.answer, f.words, f.version)
         for f in session.scalars(select(DecisionFollowUp))
     }
+
+
+def test_a_decision_that_goes_on_is_asked_whether_it_is_so(
+    session, jay, team, decisions, on_tablet
+):
+    """ "You will keep living where you live now" did not happen once: is it so?"""
+    circulate(session, jay.reviews[1], team)
+    page = html.unescape(on_tablet.client.get("/me/you-said-we-did").text)
+    ongoing = page.split(decisions[0].child_text)[1].split("</section>")[0]
+    assert "Is it like this now?" in ongoing and "Yes, it is" in ongoing
+    assert "Did this happen?" not in ongoing
+    action = page.split(decisions[1].child_text)[1].split("</section>")[0]
+    assert "Did this happen?" in action and "Yes, it happened" in action
+    # Answered the same way: the same three answers are stored.
+    prefix = f"d-{decisions[0].public_id}"
+    url = f"/me/you-said-we-did/{decisions[0].public_id}"
+    child_post(on_tablet, url, prefix, happened="yes", version="0")
+    assert session.scalar(select(DecisionFollowUp)).answer == Happened.YES
 
 
 def test_one_form_for_the_page_each_button_saving_its_decision(
