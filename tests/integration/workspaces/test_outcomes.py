@@ -5,7 +5,6 @@ to the IRO (a count and a list), until the IRO sees the action done."""
 from __future__ import annotations
 
 import html
-
 import re
 from datetime import UTC, datetime, timedelta
 
