@@ -170,8 +170,18 @@ def test_a_decision_that_goes_on_is_asked_whether_it_is_so(
     # Answered the same way: the same three answers are stored.
     prefix = f"d-{decisions[0].public_id}"
     url = f"/me/you-said-we-did/{decisions[0].public_id}"
-    child_post(on_tablet, url, prefix, happened="yes", version="0")
-    assert session.scalar(select(DecisionFollowUp)).answer == Happened.YES
+    child_post(on_tablet, url, prefix, happened="no", version="0")
+    assert session.scalar(select(DecisionFollowUp)).answer == Happened.NO
+
+
+def test_the_iro_reads_a_no_to_a_decision_in_the_same_words(session, desk, jay, team, decisions):
+    circulate(session, jay.reviews[1], team)
+    session.add(DecisionFollowUp(decision_id=decisions[0].id, answer=Happened.NO))
+    session.commit()
+    desk.sign_in(team["iro"])
+    assert "Jay says it is not like this" in html.unescape(desk.get("/iro").text)
+    outcome = html.unescape(desk.get(f"/reviews/{jay.reviews[1].public_id}/outcome").text)
+    assert "Jay says: It is not like this" in " ".join(outcome.replace("<strong>", "").split())
 
 
 def test_one_form_for_the_page_each_button_saving_its_decision(
