@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from flask_babel import LazyString, format_date
+from flask_babel import LazyString, format_date, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -107,61 +107,6 @@ class DashboardFiltersForm(FlaskForm):
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
 
 
-# --- actions -------------------------------------------------------------------------------
-
-
-class MarkDoneForm(FlaskForm):
-    done_on = DayField(
-        _l("Date it was done"),
-        invalid=_l("Date it was done must be a real date, written like 2026-11-23"),
-        required=_l("Enter the date it was done"),
-    )
-    note = TextAreaField(
-        _l("Note (optional)"),
-        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
-    )
-    version = HiddenField()
-    next = HiddenField()
-
-
-class RecordEventForm(FlaskForm):
-    kind = SelectField(
-        _l("What happened"),
-        choices=[SelectChoice("", _l("Choose one"))]
-        + [SelectChoice(kind.value, EVENT_KINDS[kind]) for kind in EventKind],
-        validators=[DataRequired(_l("Choose what happened from the list"))],
-        validate_choice=False,  # the service checks the value, with our own message
-    )
-    occurred_on = DayField(
-        _l("Date it happened"),
-        invalid=_l("Date it happened must be a real date, written like 2026-11-23"),
-        required=_l("Enter the date it happened"),
-    )
-    note = TextAreaField(
-        _l("Note (optional)"),
-        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
-    )
-
-
-class ConsiderEventForm(FlaskForm):
-    decision = RadioField(
-        _l("Your decision"),
-        choices=[SelectChoice(decision.value, DECISIONS[decision]) for decision in EventDecision],
-        validators=[DataRequired(_l("Choose whether to bring the review forward"))],
-        validate_choice=False,
-    )
-    new_due = DayField(
-        _l("New due date (if brought forward)"),
-        invalid=_l("New due date must be a real date, written like 2026-11-23"),
-        validators=[Optional()],
-    )
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[NoLongerThan(NOTE_MAX, _l("Reason must be 500 characters or fewer"))],
-    )
-    version = HiddenField()
-
-
 # --- a date that may be a typing mistake -----------------------------------------------------
 
 # Why a date may be a mistake. A day that is not a working day is said the same on every form,
@@ -176,6 +121,11 @@ DAY_WARNINGS = {
     DayWarning.WELL_BEFORE_MEETING: _l(
         "%(date)s is more than a week before the day the meeting was arranged for "
         "(%(meeting)s): check the date."
+    ),
+    # A task done.
+    DayWarning.WELL_BEFORE_DUE: _l(
+        "%(date)s is more than 8 weeks before this task is due (%(due)s). Tasks are rarely done "
+        "that early: check the date, the year especially."
     ),
     # A closure day.
     DayWarning.PAST: _l(
@@ -204,7 +154,93 @@ class TimetableDateForm(KeepDateForm):
     def _words(self, warning: DayWarning, params: Mapping[str, Any]) -> str:
         if warning in NOT_WORKING:
             return f"{_filled(NOT_WORKING[warning], params)} {self.not_working_means}"
+        if warning == DayWarning.OVERDUE_AT_ONCE:
+            # A review brought forward: how many of its tasks it makes overdue.
+            return ngettext(
+                "Bringing the review forward to %(date)s makes %(num)d task overdue at once: "
+                "it would be due before today. Check the date.",
+                "Bringing the review forward to %(date)s makes %(num)d tasks overdue at once: "
+                "they would be due before today. Check the date.",
+                params["count"],
+                date=_written(params["date"]),
+            )
         return _filled(DAY_WARNINGS[warning], params)
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+class MarkDoneForm(TimetableDateForm):
+    done_on = DayField(
+        _l("Date it was done"),
+        invalid=_l("Date it was done must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date it was done"),
+    )
+    # Asked for just under the date it is about, and listed after it in the error summary.
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
+    )
+    version = HiddenField()
+    next = HiddenField()
+
+    day_name = "done_on"
+    # No not_working_means: staff in children's homes work weekends and bank holidays, so the
+    # service never asks about a task done on one.
+
+
+class MarkNotDoneForm(FlaskForm):
+    """Put a task marked done by mistake back to not done: the version the page showed, and
+    where to go back to afterwards."""
+
+    version = HiddenField()
+    next = HiddenField()
+
+
+class RecordEventForm(FlaskForm):
+    kind = SelectField(
+        _l("What happened"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(kind.value, EVENT_KINDS[kind]) for kind in EventKind],
+        validators=[DataRequired(_l("Choose what happened from the list"))],
+        validate_choice=False,  # the service checks the value, with our own message
+    )
+    occurred_on = DayField(
+        _l("Date it happened"),
+        invalid=_l("Date it happened must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date it happened"),
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[NoLongerThan(NOTE_MAX, _l("Note must be 500 characters or fewer"))],
+    )
+
+
+class ConsiderEventForm(TimetableDateForm):
+    decision = RadioField(
+        _l("Your decision"),
+        choices=[SelectChoice(decision.value, DECISIONS[decision]) for decision in EventDecision],
+        validators=[DataRequired(_l("Choose whether to bring the review forward"))],
+        validate_choice=False,
+    )
+    new_due = DayField(
+        _l("New due date (if brought forward)"),
+        invalid=_l("New due date must be a real date, written like 2026-11-23"),
+        validators=[Optional()],
+    )
+    # Asked for just under the date it is about, and listed after it in the error summary.
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[NoLongerThan(NOTE_MAX, _l("Reason must be 500 characters or fewer"))],
+    )
+    version = HiddenField()
+
+    day_name = "new_due"
+    # No not_working_means: a new due date that is not a working day is refused outright.
 
 
 class RecordHeldForm(TimetableDateForm):
@@ -269,6 +305,14 @@ INPUT_ERRORS: dict[str, LazyString] = {
     "done-before-looked-after": _l(
         "Date it was done must be on or after the day the child became looked after (%(date)s)"
     ),
+    "done-before-previous-review": _l(
+        "Date it was done must be on or after the day the review before this one (review "
+        "%(number)d) was held (%(date)s)"
+    ),
+    "done-before-held": _l(
+        "Date it was done must be on or after the day this review was held (%(date)s): this "
+        "task comes after the meeting"
+    ),
     "occurred-future": _l("Date it happened must be today or in the past"),
     "occurred-before-looked-after": _l(
         "Date it happened must be on or after the day the child became looked after (%(date)s)"
@@ -292,13 +336,17 @@ INPUT_ERRORS: dict[str, LazyString] = {
 }
 
 
+def _written(day: date) -> str:
+    """A date as the timetable's messages write it: Saturday 21 November 2026."""
+    return format_date(day, "EEEE d MMMM y")
+
+
 def _filled(template: LazyString, params: Mapping[str, Any]) -> str:
     """``template`` with ``params`` filled in, dates written out."""
     if not params:
         return str(template)
     return str(template) % {
-        key: format_date(value, "EEEE d MMMM y") if isinstance(value, date) else value
-        for key, value in params.items()
+        key: _written(value) if isinstance(value, date) else value for key, value in params.items()
     }
 
 

@@ -29,7 +29,7 @@ from ..accounts.routes import safe_next
 from ..audit.web import audit
 from ..db import db
 from ..forms import apply_errors, rerender_on_timeout
-from ..models import Child, Review, Role, SignificantEvent
+from ..models import Child, Milestone, Review, Role, SignificantEvent
 from ..security.access import staff
 from ..security.policy import (
     TIMETABLE_WORKERS,
@@ -47,6 +47,7 @@ from .forms import (
     ConsiderEventForm,
     DashboardFiltersForm,
     MarkDoneForm,
+    MarkNotDoneForm,
     NationForm,
     RecordEventForm,
     RecordHeldForm,
@@ -191,16 +192,64 @@ def _review(public_id: str) -> Review:
     return review
 
 
+def _task(review_id: str, name: str) -> tuple[Review, Milestone]:
+    """The review and its task, if this staff member may see the child; otherwise a 404."""
+    review = _review(review_id)
+    task = service.milestone_for(db.session(), review, name)
+    if task is None:
+        _not_found("milestone")
+    assert task is not None
+    return review, task
+
+
+def _milestone_page(
+    review: Review,
+    task: Milestone,
+    form: MarkDoneForm,
+    *,
+    back: str,
+    refused: bool = False,
+    undo_refused: bool = False,
+    conflict: bool = False,
+) -> str | tuple[str, int]:
+    """A task's page: what it is, and "Mark done" or "Mark as not done" for those who may.
+    ``refused``: a "Mark done" (``undo_refused``: a "Mark as not done") posted for a task done on
+    its own page, answered 409."""
+    may_change = may_complete_milestone(g.principal, task.owner_role)
+    elsewhere = done_elsewhere(task.name)
+    form.version.data = str(task.version)
+    calendar = service.calendar_for(db.session())
+    page = render_template(
+        "timetable/milestone.html",
+        form=form,
+        undo_form=MarkNotDoneForm(formdata=None, version=str(task.version), next=back),
+        review=review,
+        child=review.child,
+        task=task,
+        status=service.status_of(calendar, task.due_on, task.done_on, _today()),
+        may_complete=may_change and task.done_on is None and elsewhere is None,
+        # A task done on its own page stays done: the work it stands for was done there.
+        may_undo=may_change and task.done_on is not None and elsewhere is None,
+        elsewhere=elsewhere,
+        elsewhere_url=(
+            url_for(elsewhere.endpoint, **elsewhere.address(review))
+            if elsewhere is not None and elsewhere.may_open(g.principal)
+            else None
+        ),
+        refused=refused,
+        undo_refused=undo_refused,
+        conflict=conflict,
+        back=back,
+    )
+    return (page, 409) if refused or undo_refused else page
+
+
 @bp.route("/reviews/<review_id>/milestones/<name>", methods=["GET", "POST"])
 @staff(*WORKING_WITH_CHILDREN)
 @rerender_on_timeout
 def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
     session = db.session()
-    review = _review(review_id)
-    task = service.milestone_for(session, review, name)
-    if task is None:
-        _not_found("milestone")
-    assert task is not None
+    review, task = _task(review_id, name)
     may_complete = may_complete_milestone(g.principal, task.owner_role)
     elsewhere = done_elsewhere(task.name)
     form = MarkDoneForm()
@@ -222,8 +271,12 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
                     today=_today(),
                     version=_int(form.version.data),
                     note=form.note.data or "",
+                    confirmed=form.date_kept(),
                 )
                 session.commit()
+            except service.DayToConfirm as asked:
+                session.rollback()
+                form.ask_to_keep(asked)
             except service.InputError as error:
                 session.rollback()
                 apply_errors(form, {error.field: input_error_message(error)})
@@ -252,27 +305,79 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
     else:
         form.done_on.data = _today()
         form.next.data = safe_next(request.args.get("next")) or ""
-    form.version.data = str(task.version)
-    calendar = service.calendar_for(session)
-    page = render_template(
-        "timetable/milestone.html",
-        form=form,
-        review=review,
-        child=review.child,
-        task=task,
-        status=service.status_of(calendar, task.due_on, task.done_on, _today()),
-        may_complete=may_complete and task.done_on is None and elsewhere is None,
-        elsewhere=elsewhere,
-        elsewhere_url=(
-            url_for(elsewhere.endpoint, **elsewhere.address(review))
-            if elsewhere is not None and elsewhere.may_open(g.principal)
-            else None
-        ),
+    return _milestone_page(
+        review,
+        task,
+        form,
+        back=safe_next(form.next.data) or url_for("timetable.dashboard_for_role"),
         refused=refused,
         conflict=conflict,
-        back=safe_next(form.next.data) or url_for("timetable.dashboard_for_role"),
     )
-    return (page, 409) if refused else page
+
+
+@bp.route("/reviews/<review_id>/milestones/<name>/not-done", methods=["POST"])
+@staff(*WORKING_WITH_CHILDREN)
+def mark_not_done(review_id: str, name: str) -> str | Response | tuple[str, int]:
+    """Put a task marked done by mistake back to not done (the same people as mark it done)."""
+    session = db.session()
+    review, task = _task(review_id, name)
+    if not may_complete_milestone(g.principal, task.owner_role):
+        _not_found("milestone-owner")
+    form = MarkNotDoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = safe_next(form.next.data) or ""
+    try:
+        was_done_on = service.mark_not_done(session, task, version=_int(form.version.data))
+        session.commit()
+    except service.RecordedElsewhere:
+        session.rollback()
+        return _page_after_undo_refused(review, task, back, undo_refused=True)
+    except (service.TimetableConflict, StaleDataError):
+        session.rollback()
+        session.refresh(task)
+        return _page_after_undo_refused(review, task, back, conflict=True)
+    audit(
+        "milestone-not-done",
+        subject_type="review",
+        subject_id=review.public_id,
+        detail=f"{task.name} was-done-on={was_done_on.isoformat()}",
+    )
+    flash(
+        _(
+            "Marked as not done: %(task)s for %(name)s. Mark it done again, with the right "
+            "date, once it is done.",
+            task=milestone_label(task.name),
+            name=review.child.preferred_name,
+        ),
+        "success",
+    )
+    # Back to the task, to mark it done with the right date when there is one.
+    return redirect(
+        url_for(
+            "timetable.milestone", review_id=review.public_id, name=task.name, next=back or None
+        )
+    )
+
+
+def _page_after_undo_refused(
+    review: Review,
+    task: Milestone,
+    back: str,
+    *,
+    undo_refused: bool = False,
+    conflict: bool = False,
+) -> str | tuple[str, int]:
+    # The task's page as a GET would show it (nothing posted to its own form), and why.
+    form = MarkDoneForm(formdata=None, done_on=_today(), next=back)
+    return _milestone_page(
+        review,
+        task,
+        form,
+        back=back or url_for("timetable.dashboard_for_role"),
+        undo_refused=undo_refused,
+        conflict=conflict,
+    )
 
 
 def _entered(value: date | None) -> date:
@@ -419,8 +524,12 @@ def significant_event(event_id: str) -> str | Response:
                     new_due=form.new_due.data,
                     reason=form.reason.data or "",
                     version=_int(form.version.data),
+                    confirmed=form.date_kept(),
                 )
                 session.commit()
+            except service.DayToConfirm as asked:
+                session.rollback()
+                form.ask_to_keep(asked)
             except service.InputError as error:
                 session.rollback()
                 apply_errors(form, {error.field: input_error_message(error)})

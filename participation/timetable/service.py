@@ -42,7 +42,9 @@ from ..models import (
 from ..models.review import LONDON, Lateness, lateness, meeting_day
 from ..security.policy import child_is_visible, visible_child_ids
 from ..security.principal import StaffPrincipal
+from .elsewhere import done_elsewhere
 from .rules import (
+    AFTER_MEETING,
     NATIONS,
     MilestoneStatus,
     Nation,
@@ -66,6 +68,12 @@ CLOSURE_REASON_MAX: Final = 200
 # A review recorded as held more than this many days before the day its meeting was arranged
 # for is probably a typing mistake: the IRO is asked to confirm the date.
 HELD_WELL_BEFORE_MEETING: Final = timedelta(days=7)
+# A task recorded as done more than this long before its due date is probably a typing mistake
+# (most often the year): the person is asked to confirm the date. Staff in children's homes work
+# weekends and bank holidays, so a task done on one is not asked about.
+DONE_WELL_BEFORE_DUE: Final = timedelta(weeks=8)
+# Tasks that follow the meeting: they cannot have been done before it was held.
+_AFTER_MEETING_TASKS: Final = frozenset(name for name, _owner in AFTER_MEETING)
 
 STATUS_FILTERS: Final = (
     "outstanding",
@@ -105,6 +113,11 @@ class TimetableConflict(Exception):
     """The record was changed by someone else since the page showing it was loaded."""
 
 
+class RecordedElsewhere(Exception):
+    """The task is marked done by the work on a page of its own (``elsewhere.DONE_ELSEWHERE``):
+    it is not marked done, or put back to not done, by hand. Nothing was changed."""
+
+
 class DayWarning(StrEnum):
     """Why a day someone entered may be a typing mistake."""
 
@@ -114,20 +127,22 @@ class DayWarning(StrEnum):
     WELL_BEFORE_MEETING = "well-before-meeting"  # a review held: see HELD_WELL_BEFORE_MEETING
     PAST = "past"  # a closure day: due dates already passed may move
     AFTER_DUE = "after-due"  # a meeting day: the review would be out of time
+    WELL_BEFORE_DUE = "well-before-due"  # a task done: see DONE_WELL_BEFORE_DUE
+    OVERDUE_AT_ONCE = "overdue-at-once"  # a review brought forward: tasks due before today
 
 
 class DayToConfirm(Exception):
-    """The day entered may be a mistake (``warnings`` say why, ``params`` fill in their dates):
-    nothing was changed. The page asks the person to confirm the day, then calls again without
-    asking (``confirmed=True``)."""
+    """The day entered may be a mistake (``warnings`` say why, ``params`` fill in their dates
+    and counts): nothing was changed. The page asks the person to confirm the day, then calls
+    again without asking (``confirmed=True``)."""
 
-    def __init__(self, warnings: Sequence[DayWarning], **params: date) -> None:
+    def __init__(self, warnings: Sequence[DayWarning], **params: date | int) -> None:
         super().__init__(", ".join(warnings))
         self.warnings = list(warnings)
         self.params = params
 
 
-def _ask(confirmed: bool, warnings: Sequence[DayWarning], **params: date) -> None:
+def _ask(confirmed: bool, warnings: Sequence[DayWarning], **params: date | int) -> None:
     """Raise DayToConfirm unless the day was confirmed or there is nothing to warn about."""
     if warnings and not confirmed:
         raise DayToConfirm(warnings, **params)
@@ -446,6 +461,35 @@ def milestone_for(session: Session, review: Review, name: str) -> Milestone | No
     )
 
 
+def previous_held(review: Review) -> Review | None:
+    """The child's review held before ``review`` (by number), if any."""
+    earlier = [
+        r
+        for r in review.child.reviews
+        if r.number < review.number and r.held_on is not None and r.status != ReviewStatus.CANCELLED
+    ]
+    return max(earlier, key=lambda r: r.number, default=None)
+
+
+def _validate_done(milestone: Milestone, on: date, today: date) -> None:
+    # Days a task cannot have been done on, each with a message of its own.
+    review = milestone.review
+    child = review.child
+    if on > today:
+        raise InputError("done_on", "done-future", today=today)
+    if on < child.became_looked_after:
+        raise InputError("done_on", "done-before-looked-after", date=child.became_looked_after)
+    if milestone.name in _AFTER_MEETING_TASKS and review.held_on and on < review.held_on:
+        raise InputError("done_on", "done-before-held", date=review.held_on)
+    # The tasks of review N are worked out once review N-1 is held: one done before then was
+    # done for that review, or the date is wrong.
+    previous = previous_held(review)
+    if previous is not None and previous.held_on is not None and on < previous.held_on:
+        raise InputError(
+            "done_on", "done-before-previous-review", number=previous.number, date=previous.held_on
+        )
+
+
 def mark_done(
     session: Session,
     milestone: Milestone,
@@ -455,28 +499,50 @@ def mark_done(
     today: date,
     version: int | None = None,
     note: str = "",
+    confirmed: bool = True,
 ) -> None:
     """Record that ``staff`` did ``milestone`` on ``on``.
 
     ``version`` is the milestone's version when the page was loaded: if someone has changed it
-    since (or already marked it done), TimetableConflict. The day may not be in the future or
-    before the child became looked after. Marking the decisions circulated moves the manager's
-    deadline to 5 working days after they were received.
+    since (or already marked it done), TimetableConflict. The day may not be in the future,
+    before the child became looked after, before the review before this one was held, nor (for
+    a task after the meeting) before this review was held: InputError on ``done_on``. With
+    ``confirmed=False``, a day more than DONE_WELL_BEFORE_DUE before the task's due date raises
+    DayToConfirm. Marking the decisions circulated moves the manager's deadline to 5 working
+    days after they were received.
     """
     if (version is not None and version != milestone.version) or milestone.done_on is not None:
         raise TimetableConflict
-    child = milestone.review.child
-    if on > today:
-        raise InputError("done_on", "done-future", today=today)
-    if on < child.became_looked_after:
-        raise InputError("done_on", "done-before-looked-after", date=child.became_looked_after)
+    _validate_done(milestone, on, today)
     note = _clean(note, "note")
+    warnings = [DayWarning.WELL_BEFORE_DUE] if on < milestone.due_on - DONE_WELL_BEFORE_DUE else []
+    _ask(confirmed, warnings, due=milestone.due_on)
     milestone.done_on = on
     milestone.done_by_id = staff.id
     milestone.note = note
     session.flush()
     if milestone.name == "decisions-circulated":
-        recompute_child(session, child, today)
+        recompute_child(session, milestone.review.child, today)
+
+
+def mark_not_done(session: Session, milestone: Milestone, *, version: int | None = None) -> date:
+    """Put back a milestone marked done by mistake: who did it, when and their note are cleared,
+    so it counts as still to do. Returns the day it had been marked done (for the audit record).
+
+    RecordedElsewhere for a task the app marks done when its work is done: the work stays done,
+    so the task does too. TimetableConflict if it is not done, or was changed since the page was
+    loaded (``version``).
+    """
+    if done_elsewhere(milestone.name) is not None:
+        raise RecordedElsewhere
+    if (version is not None and version != milestone.version) or milestone.done_on is None:
+        raise TimetableConflict
+    was_done_on = milestone.done_on
+    milestone.done_on = None
+    milestone.done_by_id = None
+    milestone.note = ""
+    session.flush()
+    return was_done_on
 
 
 def record_event(
@@ -528,12 +594,15 @@ def bring_forward(
     today: date,
     event: SignificantEvent,
     reason: str = "",
+    confirmed: bool = True,
 ) -> None:
     """The IRO brings ``review`` forward to ``new_due`` because of ``event``; its milestones are
     worked out again from the new date.
 
     The new date must be a working day, not in the past, and before the date the review is due
-    now (``InputError`` on ``new_due`` otherwise).
+    now (``InputError`` on ``new_due`` otherwise). With ``confirmed=False``, a date that makes
+    tasks of the review overdue at once (not done, and now due before today) raises
+    DayToConfirm with their ``count``.
     """
     if review.held_on is not None or review.status not in _OPEN_REVIEW:
         raise TimetableConflict
@@ -544,14 +613,35 @@ def bring_forward(
         raise InputError("new_due", "forward-not-earlier", date=review.due_on)
     if not calendar.is_working_day(new_due):
         raise InputError("new_due", "forward-not-working-day")
-    event.decision = EventDecision.BRING_FORWARD
-    event.review_id = review.id
-    event.brought_forward_to = new_due
-    event.decision_note = _clean(reason, "reason")
-    event.considered_by_id = staff.id
-    event.considered_at = utcnow()
-    session.flush()
-    recompute_child(session, review.child, today, calendar=calendar)
+    reason = _clean(reason, "reason")
+    overdue = _overdue_tasks(session, review, today)
+    # Which tasks the new date makes overdue is for recompute_child to say (the one place
+    # that works out due dates): it is asked in a savepoint, given up if the IRO is to confirm.
+    with session.begin_nested():
+        event.decision = EventDecision.BRING_FORWARD
+        event.review_id = review.id
+        event.brought_forward_to = new_due
+        event.decision_note = reason
+        event.considered_by_id = staff.id
+        event.considered_at = utcnow()
+        session.flush()
+        recompute_child(session, review.child, today, calendar=calendar)
+        session.flush()
+        newly = _overdue_tasks(session, review, today) - overdue
+        _ask(confirmed, [DayWarning.OVERDUE_AT_ONCE] if newly else [], count=len(newly))
+
+
+def _overdue_tasks(session: Session, review: Review, today: date) -> set[str]:
+    """The names of the review's tasks not done and due before today."""
+    return set(
+        session.scalars(
+            select(Milestone.name).where(
+                Milestone.review_id == review.id,
+                Milestone.done_on.is_(None),
+                Milestone.due_on < today,
+            )
+        )
+    )
 
 
 def consider_event(
@@ -564,9 +654,11 @@ def consider_event(
     new_due: date | None = None,
     reason: str = "",
     version: int | None = None,
+    confirmed: bool = True,
 ) -> None:
-    """The IRO's decision on a significant event: bring the next review forward to ``new_due``,
-    or no change (``reason`` required). An event is considered once (TimetableConflict after)."""
+    """The IRO's decision on a significant event: bring the next review forward to ``new_due``
+    (see ``bring_forward``, whose DayToConfirm passes through with ``confirmed=False``), or no
+    change (``reason`` required). An event is considered once (TimetableConflict after)."""
     if (version is not None and version != event.version) or event.decision is not None:
         raise TimetableConflict
     try:
@@ -588,7 +680,16 @@ def consider_event(
         raise InputError("new_due", "no-review")
     if new_due is None:
         raise InputError("new_due", "forward-required")
-    bring_forward(session, review, new_due, staff, today=today, event=event, reason=reason)
+    bring_forward(
+        session,
+        review,
+        new_due,
+        staff,
+        today=today,
+        event=event,
+        reason=reason,
+        confirmed=confirmed,
+    )
 
 
 def record_held(

@@ -240,6 +240,7 @@ MAY: dict[str, May] = {
     "iro.circulate": write(IRO),
     # The milestone used is "child-views-ready": the keyworker's to mark done (or a manager's).
     "timetable.milestone": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(KEYWORKER, MANAGER)),
+    "timetable.mark_not_done": write(KEYWORKER, MANAGER),
     "timetable.record_held": form(IRO, MANAGER),
     "timetable.record_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
     "timetable.significant_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(IRO,)),

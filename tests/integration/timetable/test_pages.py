@@ -448,10 +448,16 @@ def _event_for(session, child, people, today):
 
 
 def test_iro_brings_the_review_forward(client, auth, session, people, make_child, today):
-    child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
+    # Review 3 is due six months after review 2: some way off.
+    child = make_child(
+        became=today - timedelta(days=200),
+        held=[today - timedelta(days=150), today - timedelta(days=60)],
+    )
     event = _event_for(session, child, people, today)
     review = service.next_review(child)
-    new_due = ENG.next_working_day_on_or_after(today + timedelta(days=7))
+    # Far enough ahead that no task is overdue at once: saved without "Keep this date" (for a
+    # nearer date see test_task_dates.py).
+    new_due = ENG.next_working_day_on_or_after(today + timedelta(days=42))
     auth.sign_in(people[Role.IRO])
     assert "Consider an earlier review" in client.get("/timetable").text
     page = client.get(f"/significant-events/{event.public_id}")
