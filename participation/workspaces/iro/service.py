@@ -130,6 +130,11 @@ def meetings_for(session: Session, review: Review) -> list[IroChildMeeting]:
     )
 
 
+def _previous_held_on(review: Review) -> date | None:
+    previous = timetable.previous_held(review)
+    return previous.held_on if previous is not None else None
+
+
 def meeting_problems(
     review: Review,
     met_on: date | None,
@@ -153,6 +158,10 @@ def meeting_problems(
             problems.add("met_on", "before-looked-after")
         elif review.held_on is not None and met_on > review.held_on:
             problems.add("met_on", "after-review")
+        elif (held_before := _previous_held_on(review)) is not None and met_on < held_before:
+            # Meeting the child is this review's task: before the last review was held, it
+            # was for that one (the timetable refuses the task's date the same way).
+            problems.add("met_on", "before-previous-review", date=held_before)
     problems.text(note, "note", NOTE_MAX)
     return problems.found
 

@@ -91,6 +91,9 @@ PROBLEMS: dict[str, LazyString] = {
     "future": _l("The date cannot be in the future."),
     "before-looked-after": _l("The date cannot be before the child became looked after."),
     "after-review": _l("The date cannot be after the review was held."),
+    "before-previous-review": _l(
+        "The date cannot be before the review before this one was held (%(date)s)."
+    ),
     "needed": _l("Answer this question."),
     "needs-how-attended": _l("Say how the child took part in the meeting."),
     "needs-how-away": _l("Say how the child's views were heard."),

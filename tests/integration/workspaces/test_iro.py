@@ -62,6 +62,20 @@ def test_recording_meeting_the_child_marks_the_milestone(session, ivy, jay):
     assert audited(session, "record-iro-meeting-child")
 
 
+def test_a_meeting_before_the_last_review_was_held_is_refused_with_its_reason(
+    session, ivy, jay
+):
+    review = next_review(session, jay)
+    held_before = max(r.held_on for r in jay.reviews if r.held_on)
+    url = f"/reviews/{review.public_id}/meeting-the-child"
+    day = held_before - timedelta(days=1)
+    refused = ivy.post(url, {"met_on": day.isoformat(), "way": "in-person", "note": "Typed."})
+    assert refused.status_code == 200
+    assert "cannot be before the review before this one was held" in refused.text
+    assert "Typed." in refused.text
+    assert session.scalar(select(func.count()).select_from(IroChildMeeting)) == 0
+
+
 def test_the_child_choosing_not_to_meet_is_recorded_too(session, ivy, jay):
     review = next_review(session, jay)
     ivy.post(
