@@ -165,6 +165,9 @@ def hand_over(
 def unlock_session(session: Session, auth_session: AuthSession) -> str | None:
     """Mark the child session unlocked; returns where the child was before it locked."""
     auth_session.unlocked_at = utcnow()
+    # The idle lock counts from here: left at the last page seen before the break, the first
+    # page after the code would count the break as idle and lock again, every time.
+    auth_session.last_seen_at = auth_session.unlocked_at
     resume, auth_session.resume_path = auth_session.resume_path, None
     session.commit()
     return resume

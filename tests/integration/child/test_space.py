@@ -153,6 +153,23 @@ def test_idle_space_locks_and_comes_back_to_where_the_child_was(
     assert response.headers["Location"].startswith("/me/unlock")
     back = tablet.tap(CODE)
     assert back.headers["Location"] == "/me?step=2"
+    # And the page opens: the break is not counted as idle again (it locked again, every time).
+    assert client.get("/me?step=2").status_code == 200
+
+
+def test_a_long_break_then_the_code_opens_the_space(
+    tablet, client, session, mia_with_code, keyworker
+):
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    tablet.post("/me/lock", resume="/me/views")
+    session.expire_all()
+    row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
+    row.last_seen_at = utcnow() - timedelta(minutes=11)  # longer than the idle lock
+    session.commit()
+    assert tablet.tap(CODE).headers["Location"] == "/me/views"
+    assert client.get("/me/views").status_code == 200
+    assert client.get("/me").status_code == 200
 
 
 def test_give_back_ends_the_child_session(tablet, client, session, mia_with_code, keyworker):
