@@ -520,7 +520,7 @@ def add(topic: str) -> ResponseLike:
         kept.setdefault("author", AUTHOR_CHILD)  # never held (see child/held.py)
     form = ItemForm(formdata=kept) if kept else ItemForm(data={"author": AUTHOR_CHILD})
     files = _Files(form, the_child)
-    form.set_up(child_band(), scribe.name if scribe else None, files.choices())
+    form.set_up(child_band(), scribe.name_for_children if scribe else None, files.choices())
     valid = form.validate_on_submit()
     files.let_go_taken_away()
     if not valid:
@@ -605,7 +605,7 @@ def _change_form(
         )
     files = _Files(form, found.child, found)
     choices = _media_choices(found) + files.choices(len(found.photos))
-    form.set_up(child_band(), scribe.name if scribe else None, choices)
+    form.set_up(child_band(), scribe.name_for_children if scribe else None, choices)
     return form, files
 
 
@@ -710,7 +710,7 @@ def _conflict(page: topics.TopicPage, form: ItemForm, found: Item, files: _Files
         return _deleted_meanwhile(found.topic)
     form.version.data = str(now.version)
     scribe = _scribe(now)
-    form.set_up(child_band(), scribe.name if scribe else None, _media_choices(now))
+    form.set_up(child_band(), scribe.name_for_children if scribe else None, _media_choices(now))
     return _item_form_page(page, form, now, files, conflict=_conflict_message(), saved_now=now)
 
 
@@ -724,7 +724,7 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
     scribe = _scribe()
     posted = ItemForm()
     files = _Files(posted, g.principal.child)
-    posted.set_up(child_band(), scribe.name if scribe else None, files.choices())
+    posted.set_up(child_band(), scribe.name_for_children if scribe else None, files.choices())
     files.keep_for_next_try()  # what this tablet chose goes with its words to the new thing
     form = ItemForm(
         formdata=None,
@@ -734,7 +734,7 @@ def _deleted_meanwhile(topic: str) -> ResponseLike:
             "feeling": posted.feeling.data,
         },
     )
-    form.set_up(child_band(), scribe.name if scribe else None)
+    form.set_up(child_band(), scribe.name_for_children if scribe else None)
     form.photos.errors, form.video.errors = posted.photos.errors, posted.video.errors
     return _item_form_page(
         page,

@@ -89,6 +89,6 @@ def test_a_child_shares_one_thing_and_the_iro_reads_it(browser, base_url, app, j
     page.goto("/me")
     expect(page.get_by_text("Your IRO has read your views.")).to_be_visible()
     page.goto("/me/who-has-seen")
-    expect(page.get_by_text("Read by Daniel Hughes (your IRO)").first).to_be_visible()
+    expect(page.get_by_text("Read by Daniel (your IRO)").first).to_be_visible()
     iro_context.close()
     context.close()

@@ -96,7 +96,7 @@ def test_keyworker_report_from_summary_to_the_iro(page: Page, fresh_jay: str):
     part.get_by_role("button", name="Save what I think").click()
     # The flashed notice (child pages also have the read-aloud bar's own status region).
     expect(page.locator("main .notice[role=status]")).to_contain_text(
-        "Tom Evans will see what you think."
+        "Tom will see what you think."
     )
     page.get_by_role("button", name="Give the tablet back").click()
 
@@ -275,7 +275,7 @@ def test_an_answer_typed_under_one_decision_is_saved_with_another(page: Page, ev
     home, swimming = page.locator(".decision-card").nth(0), page.locator(".decision-card").nth(1)
     swimming.get_by_text("No, it didn't happen").click()
     swimming.get_by_label("Want to say more? You don't have to.").fill("Nobody asked me.")
-    home.get_by_text("Yes, it happened").click()
+    home.get_by_text("Yes, it is").click()  # living at home goes on: "Is it like this now?"
     home.get_by_role("button", name="Save my answer").click()
     expect(page.get_by_text("Thank you. The person who runs your meeting")).to_be_visible()
     page.reload()
@@ -284,4 +284,4 @@ def test_an_answer_typed_under_one_decision_is_saved_with_another(page: Page, ev
         "Nobody asked me."
     )
     expect(swimming.get_by_label("No, it didn't happen")).to_be_checked()
-    expect(page.locator(".decision-card").nth(0).get_by_label("Yes, it happened")).to_be_checked()
+    expect(page.locator(".decision-card").nth(0).get_by_label("Yes, it is")).to_be_checked()

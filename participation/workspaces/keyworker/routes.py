@@ -655,4 +655,4 @@ def _child_problem(error: InputProblem) -> str:
 
 
 def _writer(report: KeyworkerReport) -> str:
-    return report.shared_by.name if report.shared_by else _("your keyworker")
+    return report.shared_by.name_for_children if report.shared_by else _("your keyworker")
