@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..accounts.passwords import hash_password, verify_password
@@ -204,7 +204,15 @@ def create_personal_link(
 
 
 def revoke_personal_link(session: Session, link: PersonalLink) -> None:
-    link.revoked_at = utcnow()
+    """Stop the link, and the child's space on the device already using it: "stopped" means
+    nobody can go on from it (a lost phone), not only that it cannot be opened again."""
+    now = utcnow()
+    link.revoked_at = now
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.personal_link_id == link.id, AuthSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason="link-stopped")
+    )
     session.commit()
 
 

@@ -214,6 +214,30 @@ def test_personal_link_is_bound_to_the_first_device(
     assert "only works on the phone or tablet where you first opened it" in refused.text
 
 
+def test_stopping_a_link_closes_the_space_on_the_device_using_it(
+    app, client, auth, session, mia_with_code, keyworker
+):
+    link, token = space_service.create_personal_link(session, mia_with_code, keyworker)
+    link_id = link.public_id
+    phone = app.test_client()
+    phone.get(f"/link/{token}")
+    for picture in CODE:
+        page = phone.get("/me/unlock").text
+        phone.post("/me/unlock", data={"pick": picture, "csrf_token": csrf_from(page)})
+    assert phone.get("/me").status_code == 200
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    client.post(
+        f"/children/{mia_with_code.public_id}/personal-links/{link_id}/revoke",
+        data={"csrf_token": csrf_from(record)},
+    )
+    # A lost phone: nobody goes on from the space it had open.
+    assert phone.get("/me").status_code == 404
+    session.expire_all()
+    row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
+    assert row.end_reason == "link-stopped"
+
+
 def test_expired_and_unknown_links_are_refused(app, session, mia_with_code, keyworker):
     link, token = space_service.create_personal_link(session, mia_with_code, keyworker, days=1)
     link.expires_at = utcnow() - timedelta(minutes=1)
