@@ -238,6 +238,9 @@ def open_link(token: str) -> tuple[str, int] | Response:
     try:
         opened = service.open_personal_link(db.session(), token, device)
     except service.SpaceError as error:
+        # Nothing is kept from a refused opening (and SQLite would keep the audit record's
+        # own connection waiting on a write left open here).
+        db.session.rollback()
         audit("open-personal-link", outcome="refused", detail=error.code)
         return render_template("child/link_problem.html", problem=error.code), 404
     opened_child = opened.auth_session.child

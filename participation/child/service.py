@@ -233,13 +233,16 @@ def open_personal_link(
         raise SpaceError("link-unknown")
     if link.expires_at <= now:
         raise SpaceError("link-expired")
+    if link.device_hash is not None and not secrets.compare_digest(
+        link.device_hash, device_hash(device_token)
+    ):
+        raise SpaceError("link-other-device")
+    # Before the link is bound: with no code yet it opens nothing, so it binds no device.
+    if space_for(session, link.child).picture_code_hash is None:
+        raise SpaceError("no-code")
     if link.device_hash is None:
         link.device_hash = device_hash(device_token)
         link.bound_at = now
-    elif not secrets.compare_digest(link.device_hash, device_hash(device_token)):
-        raise SpaceError("link-other-device")
-    if space_for(session, link.child).picture_code_hash is None:
-        raise SpaceError("no-code")
     return _new_child_session(session, link.child, personal_link_id=link.id)
 
 

@@ -5,7 +5,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from participation.child import service as space_service
-from participation.models import AuthSession, ChildSpace, SessionKind, utcnow
+from participation.models import (
+    AuditEvent,
+    AuthSession,
+    ChildSpace,
+    PersonalLink,
+    SessionKind,
+    utcnow,
+)
 from tests.conftest import csrf_from
 from tests.support import factories
 
@@ -236,6 +243,24 @@ def test_stopping_a_link_closes_the_space_on_the_device_using_it(
     session.expire_all()
     row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
     assert row.end_reason == "link-stopped"
+
+
+def test_a_link_opened_before_the_picture_code_says_so_and_binds_no_device(
+    app, session, mia, keyworker
+):
+    link, token = space_service.create_personal_link(session, mia, keyworker)
+    link_id = link.id
+    phone = app.test_client()
+    refused = phone.get(f"/link/{token}")
+    assert refused.status_code == 404
+    assert "picture code" in refused.text
+    session.expire_all()
+    assert session.get(PersonalLink, link_id).device_hash is None
+    assert session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "open-personal-link", AuditEvent.detail == "no-code"
+        )
+    )
 
 
 def test_expired_and_unknown_links_are_refused(app, session, mia_with_code, keyworker):
