@@ -73,6 +73,9 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "STAFF_ABSOLUTE_TIMEOUT": timedelta(
             hours=int(os.environ.get("STAFF_ABSOLUTE_HOURS", "10"))
         ),
+        # While someone types into a staff form, their page says so this often (staff.js), so
+        # writing a long report is not "idle"; well inside the idle timeout.
+        "STAFF_TYPING_PING_SECONDS": 240,
         # A child session on a shared tablet is locked (not ended) after a few idle minutes; the
         # server session itself lasts a working day so that unlocking brings the child back.
         "CHILD_SESSION_IDLE_TIMEOUT": timedelta(hours=2),

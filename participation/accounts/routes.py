@@ -348,6 +348,13 @@ def account_language() -> str | Response:
     return redirect(url_for("accounts.account"))
 
 
+@bp.route("/account/still-here", methods=["POST"])
+@staff()
+def still_here() -> Response:
+    # Sent by staff.js while someone types: the request itself marks the session as in use.
+    return Response(status=204)
+
+
 @bp.route("/account/known-as", methods=["POST"])
 @staff()
 @rerender_on_timeout

@@ -24,3 +24,20 @@ def test_the_problem_list_has_focus_on_a_staff_form(page: Page, app) -> None:
     expect(summary).to_be_focused()
     # The words typed are still there to shorten.
     expect(page.get_by_label("What children call you")).to_have_value("T" * 61)
+
+
+def test_typing_in_a_staff_form_keeps_the_session_in_use(page: Page, app) -> None:
+    """Typing is work: the page says so while someone types (not when they don't), so a long
+    report being written does not time out as idle."""
+    app.config["STAFF_TYPING_PING_SECONDS"] = 1
+    load_demo(db.session())
+    db.session.remove()
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto("/account")
+    pings: list[str] = []
+    page.on("request", lambda r: pings.append(r.method) if "/still-here" in r.url else None)
+    page.wait_for_timeout(2500)
+    assert pings == []  # nothing typed: nothing sent
+    with page.expect_response(lambda r: "/account/still-here" in r.url) as answered:
+        page.get_by_label("What children call you").press_sequentially("Tom")
+    assert answered.value.status == 204

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from participation.accounts import service
 from participation.accounts.passwords import verify_password
-from participation.models import AuditEvent, AuthSession, StaffMember
+from participation.models import AuditEvent, AuthSession, StaffMember, utcnow
+from tests.conftest import csrf_from
 from tests.integration.accounts.conftest import current_session, labelled, post_form
 from tests.support import factories
 
@@ -204,3 +207,16 @@ def test_a_name_too_long_for_children_keeps_what_was_typed(client, auth, session
     assert f'value="{typed}"' in response.text and 'href="#known_as"' in response.text
     session.expire_all()
     assert session.get(StaffMember, keyworker.id).known_as is None
+
+
+def test_still_here_while_typing_marks_the_session_in_use(client, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    token = csrf_from(client.get("/account").text)
+    row = current_session(session, keyworker)
+    row.last_seen_at = utcnow() - timedelta(minutes=20)
+    session.commit()
+    answered = client.post("/account/still-here", headers={"X-CSRFToken": token})
+    assert answered.status_code == 204
+    assert utcnow() - current_session(session, keyworker).last_seen_at < timedelta(minutes=1)
+    # Without the page's token it is refused, as any other post.
+    assert client.post("/account/still-here").status_code == 400

@@ -146,6 +146,7 @@ MAY: dict[str, May] = {
     "accounts.account": read(*STAFF),
     "accounts.account_language": write(*STAFF),
     "accounts.account_known_as": write(*STAFF, data={"known_as": "Tom"}),
+    "accounts.still_here": write(*STAFF),
     "accounts.change_password": form(*STAFF),
     "accounts.new_recovery_codes": write(*STAFF),
     "accounts.end_session": write(*STAFF, data={"handle": "others"}),
