@@ -62,9 +62,7 @@ def test_recording_meeting_the_child_marks_the_milestone(session, ivy, jay):
     assert audited(session, "record-iro-meeting-child")
 
 
-def test_a_meeting_before_the_last_review_was_held_is_refused_with_its_reason(
-    session, ivy, jay
-):
+def test_a_meeting_before_the_last_review_was_held_is_refused_with_its_reason(session, ivy, jay):
     review = next_review(session, jay)
     held_before = max(r.held_on for r in jay.reviews if r.held_on)
     url = f"/reviews/{review.public_id}/meeting-the-child"

@@ -1,5 +1,6 @@
-"""A staff form that comes back with a problem takes the reader to the list of problems: focus is
-on it (a screen reader reads it first; Tab goes on from there), as on the children's pages."""
+"""What staff.js adds to staff pages: a form that comes back with a problem puts focus on the list
+of problems (a screen reader reads it first; Tab goes on from there), as on the children's pages;
+typing keeps the session in use."""
 
 from __future__ import annotations
 
