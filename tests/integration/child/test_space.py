@@ -325,3 +325,17 @@ def test_a_blank_age_band_is_refused_without_an_error(client, auth, session, mia
     )
     assert response.status_code == 302
     assert space_service.space_for(session, mia).age_band_override is None
+
+
+def test_the_childs_own_buttons_have_a_picture_each(tablet, client, mia_with_code, keyworker):
+    """A child who cannot read finds "Read this page to me", "I'm worried" and the rest by
+    their drawings (decorative: the words name them)."""
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    page = client.get("/me").text
+    tools = page.split('class="child-tools"')[1].split("</nav>")[0]
+    for picture in ("plan/home", "feelings/sad", "plan/breaks", "tools/give-back"):
+        assert f'<img src="/static/img/{picture}.svg' in tools, picture
+    bar = page.split('id="read-aloud"')[1].split("</div>")[0]
+    assert '<img src="/static/img/tools/read-aloud.svg' in bar
+    assert tools.count('alt=""') == 4
