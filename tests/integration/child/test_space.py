@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -339,3 +339,15 @@ def test_the_childs_own_buttons_have_a_picture_each(tablet, client, mia_with_cod
     bar = page.split('id="read-aloud"')[1].split("</div>")[0]
     assert '<img src="/static/img/tools/read-aloud.svg' in bar
     assert tools.count('alt=""') == 4
+
+
+def test_each_link_on_the_record_says_when_it_was_made_on_its_button(
+    client, auth, session, mia_with_code, keyworker
+):
+    link, _token = space_service.create_personal_link(session, mia_with_code, keyworker)
+    link.created_at = datetime(2026, 1, 15, 9, 5, tzinfo=UTC)  # winter: London is UTC
+    session.commit()
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    button = record.split("Stop this link")[1].split("</button>")[0]
+    assert '<span class="visually-hidden"> – ' in button and "9:05" in button
