@@ -33,7 +33,7 @@ from ..db import db
 from ..forms import rerender_on_timeout
 from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan, Review, Wish
 from ..models.review import LONDON
-from ..security.access import child, staff
+from ..security.access import child, holds_answers, staff
 from ..security.policy import PLAN_READERS, can_view_child
 from ..templating import day_in_words
 from . import service, steps
@@ -84,6 +84,7 @@ def start() -> Response:
 
 @bp.route("/me/plan/<step>", methods=["GET", "POST"])
 @child
+@holds_answers
 @rerender_on_timeout
 def step(step: str) -> ResponseLike:
     current = STEP_BY_SLUG.get(step)
@@ -173,11 +174,11 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
     if request.method == "GET":
         kept = held_here()
         if kept:
-            # Answers held from before a break (a box was too long): show them again, and what
-            # to change.
+            # Answers held from before a break (a box was too long, or sent as the space
+            # locked): show them again, and what to change.
             form = form_class(formdata=kept)
             form.validate()
-            return _page(current, plan, form)
+            return _page(current, plan, form, kept=True)
         data = {
             **service.answers_of(plan, current.slug),
             "version": plan.step_version(current.slug),
@@ -270,11 +271,11 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
     if request.method == "GET":
         kept = _held_people(cards)
         if kept is not None:
-            # Answers held from before a break (a box was too long): show them again, and what
-            # to change.
+            # Answers held from before a break (a box was too long, or sent as the space
+            # locked): show them again, and what to change.
             rows = _posted_rows(kept, cards)  # each card's choices first, then the check
             kept.validate()
-            return _page(current, plan, kept, rows=rows, errors=_who_errors(kept, rows))
+            return _page(current, plan, kept, rows=rows, errors=_who_errors(kept, rows), kept=True)
         form = WhoComesForm(data=_who_data(plan, cards))
         rows = _rows(form, cards)
         return _page(current, plan, form, rows=rows, errors=[])

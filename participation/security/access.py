@@ -11,6 +11,8 @@ from typing import Any, NoReturn, TypeVar
 
 from flask import abort, g, redirect, request, url_for
 
+from ..child import held
+from ..db import db
 from ..models import Role
 from .principal import ChildPrincipal, StaffPrincipal
 
@@ -79,13 +81,30 @@ def child_session_or_not_found(view: F) -> F:
     return _child_session(view, _not_a_child, CHILD_SESSION_OR_404)
 
 
+def holds_answers(view: F) -> F:
+    """A child's page whose form, sent just as the space locked, is held and shown again once
+    the picture code opens it (it reads child.session.held_here). Put it under @child."""
+    view.holds_answers = True  # type: ignore[attr-defined]
+    return view
+
+
 def child(view: F) -> F:
     """An unlocked child session: the child's own space and nothing else."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not isinstance(g.principal, ChildPrincipal):
-            if g.get("locked_child_session") is not None:
+            locked = g.get("locked_child_session")
+            if locked is not None:
+                if request.method == "POST" and getattr(view, "holds_answers", False):
+                    # Sent as the space locked (with no script to save it first, or a page
+                    # left open): held, not lost. The token was checked before any view ran.
+                    held.hold(
+                        db.session(),
+                        child_id=locked.child_id,
+                        path=request.path,
+                        answers=request.form.items(multi=True),
+                    )
                 # The child's own space is locked: the picture code opens it and comes back here.
                 return redirect(url_for("child.unlock", next=request.full_path))
             _not_a_child()

@@ -64,7 +64,7 @@ from ..models import (
     StaffMember,
 )
 from ..security import policy
-from ..security.access import child, staff
+from ..security.access import child, holds_answers, staff
 from ..security.headers import camera_allowed
 from ..security.principal import ChildPrincipal, StaffPrincipal
 from ..security.requests import accepts_files
@@ -505,6 +505,7 @@ def _saved_json(found: Item) -> Response:
 
 @bp.route("/me/views/<topic>/add", methods=["GET", "POST"])
 @child
+@holds_answers
 @camera_allowed
 @accepts_files
 @rerender_on_timeout
@@ -528,7 +529,7 @@ def add(topic: str) -> ResponseLike:
             form.validate()  # words held from before a break: say again what to change
         if _autosaving():
             return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
-        return _item_form_page(page, form, files=files)
+        return _item_form_page(page, form, files=files, kept=bool(kept))
     child_words = _child_words(form, scribe)
     session = db.session()
     if _autosaving():
@@ -611,6 +612,7 @@ def _change_form(
 
 @bp.route("/me/views/items/<item_id>/change", methods=["GET", "POST"])
 @child
+@holds_answers
 @camera_allowed
 @accepts_files
 @rerender_on_timeout
@@ -639,7 +641,7 @@ def change(item_id: str) -> ResponseLike:
             form.validate()  # words held from before a break: say again what to change
         if _autosaving():
             return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
-        return _item_form_page(page, form, found, files)
+        return _item_form_page(page, form, found, files, kept=bool(kept))
     if form.version.loaded() != found.version:
         return _conflict(page, form, found, files)
     child_words = _child_words(form, scribe)

@@ -334,7 +334,7 @@ def test_the_childs_own_buttons_have_a_picture_each(tablet, client, mia_with_cod
     tablet.tap(CODE)
     page = client.get("/me").text
     tools = page.split('class="child-tools"')[1].split("</nav>")[0]
-    for picture in ("plan/home", "feelings/sad", "plan/breaks", "tools/give-back"):
+    for picture in ("plan/home", "tools/worried", "plan/breaks", "tools/give-back"):
         assert f'<img src="/static/img/{picture}.svg' in tools, picture
     bar = page.split('id="read-aloud"')[1].split("</div>")[0]
     assert '<img src="/static/img/tools/read-aloud.svg' in bar

@@ -4,9 +4,13 @@ words, and not the choices made beside them (participation/child/held.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import html
+
+from sqlalchemy import delete, select
 
 from participation.models import HeldAnswers
+from tests.conftest import csrf_from
+from tests.support.child_fixtures import CODE
 
 from .conftest import is_checked, people_on, wishes_form
 from .test_child_steps import plan_of
@@ -86,3 +90,29 @@ def test_skip_with_a_box_too_long_skips_and_keeps_the_page(planner, session, on_
     back = planner.page("food-and-drink").text
     assert LONG_DIET.strip() in back and is_checked(back, "food", "pizza")
     assert 'aria-invalid="true"' in back
+
+
+def test_answers_sent_as_the_space_locked_come_back_after_the_code(
+    planner, tablet, client, session, on_tablet
+):
+    """No script to save first (or a page left open): "Save and go on" pressed after the space
+    locked keeps what was sent, shows it again once the code opens the space, and says it is
+    not saved yet."""
+    page = planner.page("food-and-drink")
+    tablet.post("/me/lock")
+    sent = planner.post("food-and-drink", {"food": ["pizza"], "diet": "No nuts"}, page=page)
+    assert sent.headers["Location"].startswith("/me/unlock")
+    assert plan_of(session, on_tablet) is None
+    unlock = sent.headers["Location"]  # the code page, with where to go back to
+    for picture in CODE:
+        back = client.post(unlock, data={"pick": picture, "csrf_token": csrf_from(page.text)})
+    assert back.headers["Location"].startswith("/me/plan/food-and-drink")
+    again = html.unescape(planner.page("food-and-drink").text)
+    assert "No nuts" in again and is_checked(again, "food", "pizza")
+    assert "It is saved when you press “Save and go on”." in again
+    # A post to a page that does not show held answers holds nothing.
+    tablet.post("/me/lock")
+    session.execute(delete(HeldAnswers))
+    session.commit()
+    tablet.post("/me/worried", note="words")
+    assert session.scalars(select(HeldAnswers)).all() == []
