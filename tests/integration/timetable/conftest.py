@@ -10,13 +10,16 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from participation.models import (
     Child,
     CouncilSettings,
     Home,
+    Milestone,
     PlacementType,
+    Review,
     ReviewStatus,
     Role,
     StaffMember,
@@ -25,6 +28,18 @@ from participation.timetable import service
 from tests.support import factories
 
 TODAY = date.today()
+
+
+def task(session: Session, child: Child, name: str) -> Milestone:
+    """The child's task ``name`` of their latest review that has one."""
+    found = session.scalar(
+        select(Milestone)
+        .join(Review, Milestone.review_id == Review.id)
+        .where(Review.child_id == child.id, Milestone.name == name)
+        .order_by(Review.number.desc())
+    )
+    assert found is not None, name
+    return found
 
 
 @pytest.fixture

@@ -23,19 +23,9 @@ from participation.timetable import service
 from participation.timetable.rules import WorkingCalendar, milestones_for_review
 from tests.conftest import csrf_from
 
+from .conftest import task
+
 ENG = WorkingCalendar("ENG")
-
-
-def task(session, child, name) -> Milestone:
-    """The child's task ``name`` of their latest review that has one."""
-    found = session.scalar(
-        select(Milestone)
-        .join(Review, Milestone.review_id == Review.id)
-        .where(Review.child_id == child.id, Milestone.name == name)
-        .order_by(Review.number.desc())
-    )
-    assert found is not None, name
-    return found
 
 
 def audit_details(session, action) -> list[str]:

@@ -10,21 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from participation.models import AuditEvent, ClosureDay, Milestone, Review, Role
+from participation.models import AuditEvent, ClosureDay, Role
 from participation.timetable import service
 from participation.timetable.elsewhere import DONE_ELSEWHERE
 from tests.conftest import csrf_from
 
-
-def task(session, child, name) -> Milestone:
-    found = session.scalar(
-        select(Milestone)
-        .join(Review, Milestone.review_id == Review.id)
-        .where(Review.child_id == child.id, Milestone.name == name)
-        .order_by(Review.number.desc())
-    )
-    assert found is not None, name
-    return found
+from .conftest import task
 
 
 def audited(session, action) -> int:
