@@ -96,9 +96,12 @@ def child(view: F) -> F:
         if not isinstance(g.principal, ChildPrincipal):
             locked = g.get("locked_child_session")
             if locked is not None:
-                if request.method == "POST" and getattr(view, "holds_answers", False):
+                holds = getattr(view, "holds_answers", False)
+                # Not when the token was refused: the timeout handler runs the view again
+                # (rerender_on_timeout), and only a page of this sitting may write.
+                if holds and request.method == "POST" and not g.get("csrf_timed_out"):
                     # Sent as the space locked (with no script to save it first, or a page
-                    # left open): held, not lost. The token was checked before any view ran.
+                    # left open): held, not lost.
                     held.hold(
                         db.session(),
                         child_id=locked.child_id,

@@ -116,3 +116,14 @@ def test_answers_sent_as_the_space_locked_come_back_after_the_code(
     session.commit()
     tablet.post("/me/worried", note="words")
     assert session.scalars(select(HeldAnswers)).all() == []
+
+
+def test_a_post_with_a_bad_token_to_a_locked_space_holds_nothing(
+    planner, tablet, client, session, on_tablet
+):
+    tablet.post("/me/lock")
+    refused = client.post(
+        "/me/plan/food-and-drink", data={"diet": "Sent from another site", "csrf_token": "x"}
+    )
+    assert refused.status_code in (302, 400)
+    assert session.scalars(select(HeldAnswers)).all() == []
