@@ -258,10 +258,12 @@ def _label(entry: Any, card: service.PersonCard) -> None:
     if card.always_comes:
         # Their card says they always come: the question is only how much of it.
         entry.form.wish.label.text = _(
-            "Would you like %(name)s there for all of it?", name=card.name_for_child
+            "Would you like %(name)s there for all of it?", name=card.name_for_children
         )
     else:
-        entry.form.wish.label.text = _("Would you like %(name)s to come?", name=card.name_for_child)
+        entry.form.wish.label.text = _(
+            "Would you like %(name)s to come?", name=card.name_for_children
+        )
 
 
 def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
@@ -411,7 +413,7 @@ def _who_errors(form: WhoComesForm, rows: list[CardRow]) -> list[tuple[str, str]
         for name in ("wish", "part", "why"):
             sub = getattr(row.entry.form, name)
             if sub.errors:
-                found.append((sub.id, f"{row.card.name_for_child}: {sub.errors[0]}"))
+                found.append((sub.id, f"{row.card.name_for_children}: {sub.errors[0]}"))
     for sub in (form.new_name, form.new_who):
         if sub.errors:
             found.append((sub.id, str(sub.errors[0])))

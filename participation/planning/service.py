@@ -311,7 +311,7 @@ class PersonCard:
     staff_role: Role | None = None
 
     @property
-    def name_for_child(self) -> str:
+    def name_for_children(self) -> str:
         """The name on the child's own pages: what they call a member of staff (staff pages
         keep the full name)."""
         return self.staff.name_for_children if self.staff else self.name

@@ -207,13 +207,11 @@ def sights(session: Session, child: Child) -> dict[str, list[Sight]]:
         if item_id is not None:
             found.append((item_id, event))
             staff_ids.add(event.actor_id)
-    rows = session.execute(
-        select(StaffMember.public_id, StaffMember.name, StaffMember.known_as).where(
-            StaffMember.public_id.in_(list(staff_ids) or [""])
-        )
-    ).all()
-    # The child reads these: the name they know each adult by (StaffMember.name_for_children).
-    names = {public_id: known_as or name for public_id, name, known_as in rows}
+    readers = session.scalars(
+        select(StaffMember).where(StaffMember.public_id.in_(list(staff_ids) or [""]))
+    )
+    # The child reads these: the name they know each adult by.
+    names = {staff.public_id: staff.name_for_children for staff in readers}
     result: dict[str, list[Sight]] = {}
     seen: set[tuple[str, str | None, str]] = set()
     for item_id, event in found:

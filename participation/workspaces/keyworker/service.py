@@ -263,7 +263,7 @@ def report_to_show(
     if report is None:
         unsent = held_reports_not_sent(session, child)
         if unsent:
-            return unsent[-1].review, find_report(session, unsent[-1].review)
+            return unsent[-1].review, unsent[-1]
     return upcoming, report
 
 
