@@ -33,7 +33,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, insert, inspect, select, update
 
-from participation import create_app, migrate
+from participation import clock, create_app, migrate
 from participation.accounts.passwords import hash_password
 from participation.db import db
 from participation.models import (
@@ -267,7 +267,7 @@ def measure_size(children: int, today: date) -> dict[tuple[Role, str], tuple[flo
 
 def run() -> list[dict[str, object]]:
     """Measure each dashboard at 500 and 5,000 children; rows for `python -m benchmarks`."""
-    today = date.today()
+    today = clock.today()
     sizes = {size: measure_size(size, today) for size in SIZES}
     small, large = SIZES
     rows: list[dict[str, object]] = []

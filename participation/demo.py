@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import clock
 from .accounts.passwords import hash_password
 from .accounts.second_factor import REQUIRED_FOR, enrol_with_secret
 from .models import (
@@ -220,7 +221,7 @@ def _get_or_add(session: Session, model: type[T], defaults: dict[str, object], *
 
 def load_demo(session: Session, today: date | None = None) -> list[tuple[str, str, str]]:
     """Load the demo council; return the sign-ins as (role, email, name)."""
-    today = today or date.today()
+    today = today or clock.today()
     if session.scalar(select(CouncilSettings)) is None:
         session.add(CouncilSettings(name="Northbrook Borough Council (demo)", nation="ENG"))
     # The council's offices close on Christmas Eve: not a working day for the timetable.

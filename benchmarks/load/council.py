@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from benchmarks import demo_site
+from participation import clock
 
 PASSWORD = "load test password, not secret"
 PICTURE_CODE = ["sun", "boat", "apple"]
@@ -56,7 +57,7 @@ def prepare(env: dict[str, str], sizes: Sizes | None = None) -> dict[str, Any]:
     with app.test_request_context():
         session = db.session()
         load_demo(session)
-        plan = _generate(session, sizes, date.today())
+        plan = _generate(session, sizes, clock.today())
         db.session.remove()
     engine = app.extensions["database"].engine
     if engine is not None:

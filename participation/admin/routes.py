@@ -38,7 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import catalogs
+from .. import catalogs, clock
 from ..accounts import second_factor
 from ..audit.web import audit
 from ..csvsafe import csv_text
@@ -97,10 +97,6 @@ def _upload_limit(endpoint: str | None, _values: dict[str, Any] | None) -> None:
     # place before CSRF protection reads the body: a bigger upload is a 413 before it is spooled.
     if endpoint == "admin.import_csv" and request.method == "POST":
         request.max_content_length = imports.MAX_BYTES + _UPLOAD_ENVELOPE
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _is_admin() -> bool:
@@ -368,7 +364,7 @@ def new_child() -> Resp:
             child = service.create_child(
                 session,
                 _child_values(form, home),
-                _today(),
+                clock.today(),
                 already_wrong=set(form.errors),
                 home_unknown=unknown,
             )
@@ -399,7 +395,7 @@ def edit_child(child_id: str) -> Resp:
                 session,
                 child,
                 _child_values(form, home),
-                _today(),
+                clock.today(),
                 loaded_version=_int(form.version.data),
                 already_wrong=set(form.errors),
                 home_unknown=unknown,
@@ -442,7 +438,7 @@ def _child_page(child: Child, assign_form: AssignForm | None = None) -> str:
     return render_template(
         "admin/child.html",
         child=child,
-        age=child.age_on(_today()),
+        age=child.age_on(clock.today()),
         assign_form=_assign_form(assign_form),
         current=[a for a in child.assignments if a.active],
         ended=[a for a in child.assignments if not a.active],
@@ -896,7 +892,7 @@ def import_csv(kind: str) -> Resp:
         if digest and importing and not hmac.compare_digest(checked_digest, digest.encode()):
             form.file.errors = [issue_text("file", service.Issue("not-checked"))]
         elif digest and isinstance(upload, FileStorage):
-            checked = imports.check(session, chosen, upload.stream, _today())
+            checked = imports.check(session, chosen, upload.stream, clock.today())
             if importing and checked.ok:
                 return _import(chosen, checked)
             session.rollback()  # a dry run changes nothing
@@ -921,7 +917,7 @@ def import_csv(kind: str) -> Resp:
 def _import(chosen: imports.ImportKind, checked: imports.Checked) -> Resp:
     session = db.session()
     try:
-        count = imports.import_checked(session, checked, _today())
+        count = imports.import_checked(session, checked, clock.today())
         session.commit()
     except (service.Invalid, IntegrityError):
         # Something changed between the check and now (a child or email added meanwhile):
@@ -985,7 +981,7 @@ def export_codes() -> str:
         form = ExportForm(formdata=request.args)
         chosen = _export_range(form)
     else:
-        start, end = exports.financial_year(_today())
+        start, end = exports.financial_year(clock.today())
         form = ExportForm(formdata=None, data={"start": start, "end": end})
         chosen = (start, end)
     rows = exports.participation_codes(db.session(), *chosen) if chosen else []

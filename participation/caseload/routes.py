@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, g, render_template, request
 
+from .. import clock
 from ..audit.web import audit
 from ..child.routes import space_panel
 from ..db import db
@@ -23,8 +22,8 @@ bp = Blueprint("caseload", __name__)
 @bp.route("/my-children")
 @staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 def my_children() -> str:
-    rows = service.caseload(db.session(), g.principal, date.today())
-    due = due_counts(db.session(), g.principal, date.today())
+    rows = service.caseload(db.session(), g.principal, clock.today())
+    due = due_counts(db.session(), g.principal, clock.today())
     return render_template("caseload/my_children.html", rows=rows, due=due)
 
 
@@ -33,9 +32,9 @@ def my_children() -> str:
 def council() -> str:
     page = request.args.get("page", 1, type=int) or 1
     found = service.caseload_page(
-        db.session(), g.principal, date.today(), page, service.COUNCIL_PAGE_SIZE
+        db.session(), g.principal, clock.today(), page, service.COUNCIL_PAGE_SIZE
     )
-    due = due_counts(db.session(), g.principal, date.today())
+    due = due_counts(db.session(), g.principal, clock.today())
     return render_template("caseload/council.html", rows=found.rows, found=found, due=due)
 
 
@@ -51,7 +50,7 @@ def child_record(public_id: str) -> str:
     return render_template(
         "caseload/child_record.html",
         child=child,
-        age=child.age_on(date.today()),
+        age=child.age_on(clock.today()),
         reviews=service.reviews_for(session, child),
         space_panel=space_panel(child),
         plan_panel=record_panel(child),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -26,6 +25,7 @@ from flask_login import logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..accounts.routes import safe_next
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id, load_reviews, next_review
@@ -344,7 +344,7 @@ def give_back() -> Response:
 @child
 def my_page() -> str:
     principal = g.principal
-    today = date.today()
+    today = clock.today()
     load_reviews(db.session(), principal.child)
     return render_template(
         "child/my_page.html",

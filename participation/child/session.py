@@ -3,14 +3,13 @@ holding a page's answers that a save as the child went could not keep (held.py).
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, g, request, session
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from .. import clock
 from ..db import db
 from ..models import AgeBand, AuthSession, SessionKind, utcnow
 from ..security.principal import ChildPrincipal, live_session
@@ -59,7 +58,7 @@ def load_child_principal() -> None:
 def child_band() -> AgeBand:
     """The wording band of the child signed in on this device, today (see service.age_band)."""
     principal: ChildPrincipal = g.principal
-    return service.age_band(principal.child, principal.space, date.today())
+    return service.age_band(principal.child, principal.space, clock.today())
 
 
 def hold_this_page(form: FlaskForm) -> None:

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import clock
 from ..child import service as space_service
 from ..downloads import name_part
 from ..media.storage import Storage
@@ -151,7 +152,7 @@ def build_pack(
     sections = [step for step in steps.STEPS if step.slug in shown] if plan is not None else []
     items = policy.items_visible_to_audience(session, pack_items(session, child, review), audience)
     space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == child.id))
-    band = space_service.age_band(child, space, date.today())
+    band = space_service.age_band(child, space, clock.today())
     groups: list[TopicGroup] = []
     for topic in topics.TOPICS:
         in_topic = [item for item in items if item.topic == topic.code]

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from .. import clock
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child.session import child_band, held_here, hold_this_page, saved_here
@@ -671,7 +672,7 @@ def arrangement(public_id: str) -> ResponseLike:
     review, _plan = _plan_for_staff(the_child)
     form = ArrangementForm(prefix="arrangement")
     if form.validate_on_submit():
-        today = date.today()
+        today = clock.today()
         try:
             warnings = (
                 service.meeting_day_warnings(db.session(), review, form.day.data, today)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .. import clock
 from ..db import db
 from ..models import Child
 from . import export, retention
@@ -36,7 +36,7 @@ def export_command(public_id: str, out: Path) -> None:
             export.collect(session, child),
             current_app.extensions["media_storage"],
             target,
-            date.today(),
+            clock.today(),
         )
     click.echo(f"Wrote {out}")
 
@@ -56,7 +56,7 @@ def retention_command(dry_run: bool, today: object) -> None:
         shared_months=config["RETENTION_SHARED_MONTHS"],
         case_record_dir=Path(config["CASE_RECORD_DIR"]),
     )
-    day = today.date() if hasattr(today, "date") else date.today()
+    day = today.date() if hasattr(today, "date") else clock.today()
     outcomes = retention.apply(
         db.session(), current_app.extensions["media_storage"], rules, day, dry_run=dry_run
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, send_file
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..db import db
@@ -44,11 +44,11 @@ def subject_access(child_id: str) -> Any:
         # Kept in memory up to 16 MB, then on disk. A small export is answered from memory and
         # its file closed here; a big one is streamed and closed when the server has sent it.
         spool = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115
-        export.write_zip(records, current_app.extensions["media_storage"], spool, date.today())
+        export.write_zip(records, current_app.extensions["media_storage"], spool, clock.today())
         size = spool.tell()
         spool.seek(0)
         audit("export-child-records", subject_type="child", subject_id=child.public_id)
-        name = f"records-{child.public_id}-{date.today().isoformat()}.zip"
+        name = f"records-{child.public_id}-{clock.today().isoformat()}.zip"
         response: Response
         if size <= IN_MEMORY:
             with spool:

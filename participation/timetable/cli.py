@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from participation import clock
 from participation.timetable.rules import (
     NATION_NAMES,
     NATIONS,
@@ -151,7 +152,7 @@ def timetable_command(
     as_json: bool,
 ) -> None:
     """Show when a child's Looked After Reviews are due, and the tasks before and after each."""
-    on = today or date.today()
+    on = today or clock.today()
     try:
         calendar = WorkingCalendar(nation)
         reviews = review_schedule(calendar, became_looked_after, list(held), today=on)

@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from .. import clock
 from ..accounts.routes import safe_next
 from ..audit.web import audit
 from ..db import db
@@ -64,10 +65,6 @@ WORKING_WITH_CHILDREN = TIMETABLE_WORKERS
 
 
 template_globals(bp, TEMPLATE_GLOBALS)
-
-
-def _today() -> date:
-    return date.today()
 
 
 def _not_found(reason: str) -> Any:
@@ -120,7 +117,7 @@ def _filters() -> tuple[service.Filters, DashboardFiltersForm]:
 
 def _render_dashboard(template: str) -> str:
     filters, form = _filters()
-    board = service.dashboard(db.session(), g.principal, _today(), filters)
+    board = service.dashboard(db.session(), g.principal, clock.today(), filters)
     form.home.choices = [
         SelectChoice("", _("All homes")),
         *(SelectChoice(public_id, name) for public_id, name in board.homes),
@@ -158,7 +155,7 @@ def child_timetable_context(child: Child) -> dict[str, Any]:
     """What the child's record shows of their timetable, and which actions this person has."""
     principal = g.principal
     return {
-        "timetable": service.child_timetable(db.session(), child, _today()),
+        "timetable": service.child_timetable(db.session(), child, clock.today()),
         "timetable_can": {
             "record_held": may_record_held_review(principal),
             "record_event": may_open_timetable(principal),
@@ -226,7 +223,7 @@ def _milestone_page(
         review=review,
         child=review.child,
         task=task,
-        status=service.status_of(calendar, task.due_on, task.done_on, _today()),
+        status=service.status_of(calendar, task.due_on, task.done_on, clock.today()),
         may_complete=may_change and task.done_on is None and elsewhere is None,
         # A task done on its own page stays done: the work it stands for was done there.
         may_undo=may_change and task.done_on is not None and elsewhere is None,
@@ -268,7 +265,7 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
                     task,
                     g.principal.staff,
                     _entered(form.done_on.data),
-                    today=_today(),
+                    today=clock.today(),
                     version=_int(form.version.data),
                     note=form.note.data or "",
                     confirmed=form.date_kept(),
@@ -303,7 +300,7 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
                     safe_next(form.next.data) or url_for("timetable.dashboard_for_role")
                 )
     else:
-        form.done_on.data = _today()
+        form.done_on.data = clock.today()
         form.next.data = safe_next(request.args.get("next")) or ""
     return _milestone_page(
         review,
@@ -369,7 +366,7 @@ def _page_after_undo_refused(
     conflict: bool = False,
 ) -> str | tuple[str, int]:
     # The task's page as a GET would show it (nothing posted to its own form), and why.
-    form = MarkDoneForm(formdata=None, done_on=_today(), next=back)
+    form = MarkDoneForm(formdata=None, done_on=clock.today(), next=back)
     return _milestone_page(
         review,
         task,
@@ -422,7 +419,7 @@ def record_held(review_id: str) -> str | Response:
                 review,
                 _entered(form.held_on.data),
                 g.principal.staff,
-                today=_today(),
+                today=clock.today(),
                 version=_int(form.version.data),
                 confirmed=form.date_kept(),
             )
@@ -470,7 +467,7 @@ def record_event(child_id: str) -> str | Response:
                 form.kind.data or "",
                 _entered(form.occurred_on.data),
                 form.note.data or "",
-                today=_today(),
+                today=clock.today(),
             )
             session.commit()
         except service.InputError as error:
@@ -520,7 +517,7 @@ def significant_event(event_id: str) -> str | Response:
                     event,
                     g.principal.staff,
                     form.decision.data or "",
-                    today=_today(),
+                    today=clock.today(),
                     new_due=form.new_due.data,
                     reason=form.reason.data or "",
                     version=_int(form.version.data),
@@ -583,7 +580,7 @@ def _settings_page(
         closure_form=closure_form,
         remove_form=RemoveClosureDayForm(),
         closures=service.closure_days(session),
-        today=_today(),
+        today=clock.today(),
     )
 
 
@@ -595,7 +592,7 @@ def settings() -> str | Response:
     nation_form = NationForm(prefix="nation")
     if nation_form.validate_on_submit():
         try:
-            service.set_nation(session, nation_form.nation.data or "", _today())
+            service.set_nation(session, nation_form.nation.data or "", clock.today())
             session.commit()
         except service.InputError as error:
             session.rollback()
@@ -621,7 +618,7 @@ def add_closure_day() -> str | Response:
                 session,
                 _entered(form.day.data),
                 form.reason.data or "",
-                _today(),
+                clock.today(),
                 confirmed=form.date_kept(),
             )
             session.commit()
@@ -653,7 +650,7 @@ def remove_closure_day(day: str) -> Response:
         when = date.fromisoformat(day)
     except ValueError:
         _not_found("closure-day")
-    if not service.remove_closure_day(session, when, _today()):
+    if not service.remove_closure_day(session, when, clock.today()):
         _not_found("closure-day")
     session.commit()
     audit("closure-day-removed", subject_type="council", detail=when.isoformat())

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +35,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from .. import clock
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..child import service as space_service
@@ -149,7 +149,7 @@ def _topic_page(code: str, *, must_be_visible: bool = True) -> topics.TopicPage:
         _not_found("topic")
     if must_be_visible and code not in service.visible_topics(db.session(), the_child, band):
         _not_found("topic")
-    return topics.page_for(code, band, the_child.age_on(date.today()), the_child.placement_type)
+    return topics.page_for(code, band, the_child.age_on(clock.today()), the_child.placement_type)
 
 
 def _own_item(item_id: str) -> Item:
@@ -190,7 +190,7 @@ def my_views() -> str:
     the_child = g.principal.child
     session = db.session()
     band = child_band()
-    age = the_child.age_on(date.today())
+    age = the_child.age_on(clock.today())
     pages = [
         topics.page_for(code, band, age, the_child.placement_type)
         for code in service.visible_topics(session, the_child, band)
@@ -943,7 +943,7 @@ def _staff_child(public_id: str) -> Child:
 
 def _band_of(the_child: Child) -> AgeBand:
     space = db.session.scalar(select(ChildSpace).where(ChildSpace.child_id == the_child.id))
-    return space_service.age_band(the_child, space, date.today())
+    return space_service.age_band(the_child, space, clock.today())
 
 
 @bp.route("/children/<public_id>/views/topics", methods=["GET", "POST"])

@@ -1,9 +1,8 @@
 """Helpers the workspace routes share: the child or review named in the URL (a 404 unless this
-person may see them), today's date, and a form's loaded version."""
+person may see them) and a form's loaded version."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import NoReturn
 
 from flask import abort, g
@@ -13,10 +12,6 @@ from ..caseload.service import child_by_public_id
 from ..db import db
 from ..models import Child, Review
 from ..security.policy import can_view_child
-
-
-def today() -> date:
-    return date.today()
 
 
 def not_found(reason: str) -> NoReturn:

@@ -39,7 +39,6 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -60,6 +59,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
+from participation import clock
 from participation.audit import search as audit_search
 from participation.audit import service as audit_service
 from participation.audit.service import Actor
@@ -191,8 +191,8 @@ def demo(app: Flask) -> dict[str, list[str]]:
     assert report_review is not None
     report = keyworker.find_report(session, report_review)
     assert report is not None
-    keyworker.share_with_child(session, report, tom, today=date.today())
-    keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=date.today())
+    keyworker.share_with_child(session, report, tom, today=clock.today())
+    keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=clock.today())
     session.commit()
     # More than a page of the audit record, whoever is crawled before the administrator (in CI,
     # half the people are crawled on each database): its older and newer pages are pages too.

@@ -4,12 +4,13 @@ nothing axe can find at tablet and phone sizes."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from participation import clock
 from participation.db import db
 from participation.demo import DEMO_PASSWORD, load_demo
 from participation.models import Child, Review, StaffMember
@@ -114,7 +115,7 @@ def test_iro_keeps_a_weekend_date_for_a_review_held(page: Page, demo):
         .where(Child.preferred_name == "Mia", Review.held_on.is_(None))
     )
     db.session.remove()
-    today = date.today()
+    today = clock.today()
     saturday = today - timedelta(days=(today.weekday() - 5) % 7)
     sign_in_staff(page, IRO)
     page.goto(f"/reviews/{review_id}/held")

@@ -7,12 +7,11 @@ workspace page, for every role, at tablet portrait, tablet landscape and phone s
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from participation import clock
 from participation.child import service as space_service
 from participation.db import db
 from participation.demo import DEMO_PASSWORD, load_demo
@@ -59,7 +58,7 @@ def sign_out(page: Page) -> None:
 
 def test_keyworker_report_from_summary_to_the_iro(page: Page, fresh_jay: str):
     jay = fresh_jay
-    month = date.today().strftime("%B %Y")
+    month = clock.today().strftime("%B %Y")
     sign_in(page, TOM, DEMO_PASSWORD)
 
     # A monthly summary for this month.
@@ -151,8 +150,8 @@ def everything(app) -> dict[str, str]:
         principal = StaffPrincipal(tom, AuthSession(kind=SessionKind.STAFF))
         report = keyworker.start_report(session, principal, jay, review, str)
     if not report.shared:
-        keyworker.share_with_child(session, report, tom, today=date.today())
-        keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=date.today())
+        keyworker.share_with_child(session, report, tom, today=clock.today())
+        keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=clock.today())
     session.commit()
     summary = keyworker.summaries_for(session, jay)[0]
     held = keyworker.last_held_review(mia)

@@ -31,6 +31,7 @@ from sqlalchemy import Engine, Table, event, inspect, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from participation import clock
 from participation.child import service as space_service
 from participation.models import (
     Audience,
@@ -302,7 +303,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
 
 def build_world(app: Flask, engine: Engine, today: date | None = None) -> World:
     """Make the council described at the top of this module (in an empty database)."""
-    today = today or date.today()
+    today = today or clock.today()
     with app.app_context(), Session(engine, expire_on_commit=False) as session:
         session.add(CouncilSettings(name="Matrixshire County Council", nation="ENG"))
         closure = _weekday_after(today + timedelta(days=400))

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from ... import clock
 from ...audit.web import audit
 from ...csvsafe import csv_text
 from ...db import db
@@ -25,7 +26,7 @@ from ...security.access import staff
 from ...security.policy import may_prepare_invitations
 from ...templating import template_globals
 from ...timetable import service as timetable
-from ..web import not_found, today, visible_child
+from ..web import not_found, visible_child
 from . import service
 
 bp = Blueprint("invitations", __name__)
@@ -146,7 +147,7 @@ def mark_sent(public_id: str) -> Response:
         session = db.session()
         try:
             marked = service.mark_sent(
-                session, invitations.review, g.principal.staff, today=today()
+                session, invitations.review, g.principal.staff, today=clock.today()
             )
             session.commit()
         except (timetable.InputError, timetable.TimetableConflict, StaleDataError):

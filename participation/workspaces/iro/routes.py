@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ... import clock
 from ...audit.web import audit
 from ...caseload.service import caseload
 from ...db import db
@@ -33,7 +34,7 @@ from ...timetable.forms import input_error_message
 from ..common import InputProblem, VersionConflict, milestones_by_review
 from ..keyworker import service as keyworker
 from ..outcomes import service as outcomes
-from ..web import loaded_version, not_found, today, visible_review
+from ..web import loaded_version, not_found, visible_review
 from . import service
 from .forms import (
     CirculateForm,
@@ -122,7 +123,7 @@ def _conflict() -> str:
 @staff(Role.IRO)
 def workspace() -> str:
     session = db.session()
-    day = today()
+    day = clock.today()
     rows = caseload(session, g.principal, day)
     next_ids = [row.next_review.id for row in rows if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
@@ -163,17 +164,17 @@ def meeting(review_id: str) -> ResponseLike:
     session = db.session()
     form = MeetingForm()
     if request.method == "GET":
-        form.met_on.data = today()
+        form.met_on.data = clock.today()
     if form.validate_on_submit():
         try:
             service.record_meeting(
                 session,
                 review,
                 g.principal.staff,
-                form.met_on.data or today(),
+                form.met_on.data or clock.today(),
                 form.way.data or "",
                 form.note.data,
-                today=today(),
+                today=clock.today(),
             )
             session.commit()
         except InputProblem as error:
@@ -190,7 +191,7 @@ def meeting(review_id: str) -> ResponseLike:
         _problems_too(
             form,
             service.meeting_problems(
-                review, form.met_on.data, form.way.data, form.note.data, today=today()
+                review, form.met_on.data, form.way.data, form.note.data, today=clock.today()
             ),
         )
     return render_template(
@@ -294,7 +295,7 @@ def _render_outcome(
         decisions=service.decisions_for(session, review),
         circulated=part.outcome is not None and part.outcome.circulated_at is not None,
         next_review=timetable.next_review(review.child),
-        flags=outcomes.flagged(session, g.principal, today(), review.child),
+        flags=outcomes.flagged(session, g.principal, clock.today(), review.child),
         forms=forms,
         form=failing[1] if failing else None,
         conflict=conflict,
@@ -400,11 +401,13 @@ def add_decision(review_id: str) -> ResponseLike:
         return refused
     form = _decision_form(review, posted=True)
     if not form.validate_on_submit():
-        _problems_too(form, service.decision_problems(review, _decision_input(form), today=today()))
+        _problems_too(
+            form, service.decision_problems(review, _decision_input(form), today=clock.today())
+        )
         return _render_outcome(review, ("decision", form))
     try:
         service.add_decision(
-            session, review, g.principal.staff, _decision_input(form), today=today()
+            session, review, g.principal.staff, _decision_input(form), today=clock.today()
         )
         session.commit()
     except InputProblem as error:
@@ -443,7 +446,7 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
                 found,
                 _decision_input(form),
                 loaded_version(form.version.data),
-                today=today(),
+                today=clock.today(),
             )
             session.commit()
         except InputProblem as error:
@@ -462,7 +465,9 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
     elif request.method == "POST":
         _problems_too(
             form,
-            service.decision_problems(review, _decision_input(form), today=today(), decision=found),
+            service.decision_problems(
+                review, _decision_input(form), today=clock.today(), decision=found
+            ),
         )
     page = render_template(
         "workspaces/iro/decision.html",
@@ -525,7 +530,7 @@ def action_done(review_id: str, decision_id: str) -> Response:
     found = _iro_decision(review, decision_id)
     if DoneForm().validate_on_submit():
         try:
-            service.mark_action_done(session, found, g.principal.staff, today=today())
+            service.mark_action_done(session, found, g.principal.staff, today=clock.today())
             session.commit()
         except InputProblem as error:
             session.rollback()
@@ -556,7 +561,7 @@ def circulate(review_id: str) -> ResponseLike:
             review,
             g.principal.staff,
             form.held_on.data,
-            today=today(),
+            today=clock.today(),
             confirmed=form.date_kept(),
         )
         session.commit()

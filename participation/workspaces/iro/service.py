@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from ... import clock
 from ...models import (
     Child,
     DecisionKind,
@@ -496,7 +497,7 @@ def add_decision(
     decisions_open(session, review)
     decision = ReviewDecision(review_id=review.id, created_by_id=staff.id)
     decision.review = review
-    _apply(decision, review, data, today or date.today())
+    _apply(decision, review, data, today or clock.today())
     session.add(decision)
     session.flush()
     return decision
@@ -525,7 +526,7 @@ def change_decision(
         decision.owner_name,
         decision.due_on,
     )
-    _apply(decision, review, data, today or date.today())
+    _apply(decision, review, data, today or clock.today())
     after = (
         decision.kind,
         decision.text,

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ... import clock
 from ...audit.web import audit
 from ...caseload.service import caseload
 from ...db import db
@@ -33,7 +34,7 @@ from ...security.policy import (
 from ...templating import template_globals
 from ...timetable import service as timetable
 from ..common import InputProblem, VersionConflict, milestones_by_review
-from ..web import loaded_version, not_found, today, visible_child
+from ..web import loaded_version, not_found, visible_child
 from . import service
 from .forms import (
     ActionNoteForm,
@@ -104,7 +105,7 @@ def _conflict() -> str:
 @staff(Role.KEYWORKER)
 def workspace() -> str:
     session = db.session()
-    day = today()
+    day = clock.today()
     rows = caseload(session, g.principal, day)
     review_ids = [row.next_review.id for row in rows if row.next_review]
     calendar = timetable.calendar_for(session)
@@ -138,7 +139,7 @@ def summaries(public_id: str) -> str:
 def _month_choices(the_child: Child) -> list[SelectChoice]:
     return [
         SelectChoice(month.isoformat(), _month_label(month))
-        for month in service.months_to_write(the_child, today())
+        for month in service.months_to_write(the_child, clock.today())
     ]
 
 
@@ -158,7 +159,7 @@ def new_summary(public_id: str) -> ResponseLike:
                 g.principal.staff,
                 _chosen_month(form.month.data),
                 form.texts(),
-                today=today(),
+                today=clock.today(),
             )
             session.commit()
         except InputProblem as error:
@@ -425,7 +426,7 @@ def share_report(public_id: str) -> ResponseLike:
     the_child, found = acting.child, acting.report
     session = db.session()
     try:
-        service.share_with_child(session, found, g.principal.staff, today=today())
+        service.share_with_child(session, found, g.principal.staff, today=clock.today())
         session.commit()
     except InputProblem as error:
         session.rollback()
@@ -457,7 +458,7 @@ def send_report(public_id: str) -> ResponseLike:
     session = db.session()
     try:
         sent = service.send_report(
-            session, found, g.principal.staff, service.recipients(the_child), today=today()
+            session, found, g.principal.staff, service.recipients(the_child), today=clock.today()
         )
         session.commit()
     except InputProblem as error:

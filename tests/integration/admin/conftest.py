@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from participation import clock
 from participation.models import AuditEvent, CouncilSettings, HomeKind, Role
 from tests.conftest import csrf_from
 from tests.support import factories
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

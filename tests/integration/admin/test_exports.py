@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from participation import clock
 from participation.admin.exports import financial_year
 from participation.models import (
     AuditEvent,
@@ -134,7 +135,7 @@ def test_the_page_shows_the_reviews_and_says_which_have_no_code(admin, reviews):
 
 
 def test_the_page_starts_with_the_return_year_so_far(admin):
-    start, end = financial_year(date.today())
+    start, end = financial_year(clock.today())
     page = admin.get("/admin/exports/participation-codes").text
     assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
     assert financial_year(date(2027, 3, 31)) == (date(2026, 4, 1), date(2027, 3, 31))

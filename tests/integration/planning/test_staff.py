@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from participation import clock
 from participation.models import (
     AuditEvent,
     Child,
@@ -295,8 +296,8 @@ def newly_looked_after(session, mia, family):
     """Mia came into care yesterday, so her first review is due within 20 working days (dates
     count from the real today). Her review's due date, as the timetable works it out."""
     child = session.get(Child, mia.id)
-    child.became_looked_after = date.today() - timedelta(days=1)
-    timetable.recompute_child(session, child, date.today())
+    child.became_looked_after = clock.today() - timedelta(days=1)
+    timetable.recompute_child(session, child, clock.today())
     session.commit()
     return session.get(Review, family["review"].id).due_on
 
@@ -304,7 +305,7 @@ def newly_looked_after(session, mia, family):
 def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworker, family):
     auth.sign_in(keyworker)
     due = newly_looked_after(session, mia, family)
-    day = working_day(date.today())
+    day = working_day(clock.today())
     response = arrange(
         client, mia, venue="Willow House, the quiet room", day=day.isoformat(), time="16:30"
     )
@@ -382,7 +383,7 @@ def test_a_meeting_day_in_the_past_is_refused_and_nothing_typed_is_lost(
 ):
     auth.sign_in(keyworker)
     newly_looked_after(session, mia, family)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     response = arrange(client, mia, venue="Willow House", day=yesterday.isoformat(), time="10:15")
     assert response.status_code == 200
     assert "Error:" in response.text.split("</title>")[0]
@@ -405,7 +406,7 @@ def test_a_weekend_is_saved_only_once_staff_keep_the_date(
 ):
     auth.sign_in(keyworker)
     due = newly_looked_after(session, mia, family)
-    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    saturday = clock.today() + timedelta(days=(5 - clock.today().weekday()) % 7 or 7)
     assert saturday <= due
     response = arrange(client, mia, venue="Willow House", day=saturday.isoformat(), time="11:00")
     warning = _warned(response)
@@ -442,7 +443,7 @@ def test_a_tick_for_one_date_does_not_keep_another(
     auth.sign_in(keyworker)
     due = newly_looked_after(session, mia, family)
     after_due = working_day(due)
-    saturday = date.today() + timedelta(days=(5 - date.today().weekday()) % 7 or 7)
+    saturday = clock.today() + timedelta(days=(5 - clock.today().weekday()) % 7 or 7)
     response = arrange(
         client,
         mia,
@@ -463,13 +464,13 @@ def test_a_bank_holiday_and_a_council_closure_day_need_keeping(
 ):
     auth.sign_in(keyworker)
     newly_looked_after(session, mia, family)
-    day = date.today() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     while day.weekday() >= 5 or ENGLAND.is_working_day(day):
         day += timedelta(days=1)
     warning = _warned(arrange(client, mia, venue="Home", day=day.isoformat(), time="11:00"))
     assert "is a bank holiday, not a working day." in warning
 
-    closed = working_day(date.today())
+    closed = working_day(clock.today())
     session.add(ClosureDay(day=closed, reason="Staff training"))
     session.commit()
     warning = _warned(arrange(client, mia, venue="Home", day=closed.isoformat(), time="11:00"))

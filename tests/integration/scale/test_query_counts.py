@@ -11,12 +11,13 @@ Speed is measured by `make bench` and `make load`, not here.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from participation import clock
 from participation.audit.service import ANONYMOUS, SYSTEM, record
 from participation.models import (
     Audience,
@@ -42,7 +43,7 @@ from tests.integration.sharing.helpers import make_item, share
 from tests.support import factories
 from tests.support.queries import count_statements
 
-TODAY = date.today()
+TODAY = clock.today()
 SMALL, LARGE = 3, 30
 
 DASHBOARDS = [

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from participation import clock
 from participation.models import (
     Child,
     CouncilSettings,
@@ -27,7 +28,7 @@ from participation.models import (
 from participation.timetable import service
 from tests.support import factories
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def task(session: Session, child: Child, name: str) -> Milestone:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from participation import clock
 from participation.child import service as space_service
 from participation.models import (
     AgeBand,
@@ -24,7 +25,7 @@ from tests.support.child_fixtures import CODE
 
 from .conftest import ChildViews, jpeg_bytes
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _born(years: int) -> date:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from participation import clock
 from participation.models import (
     AuditEvent,
     Child,
@@ -25,7 +26,7 @@ from tests.conftest import csrf_from
 from tests.support import factories
 from tests.support.child_fixtures import CODE
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture
