@@ -76,6 +76,9 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         # While someone types into a staff form, their page says so this often (staff.js), so
         # writing a long report is not "idle"; well inside the idle timeout.
         "STAFF_TYPING_PING_SECONDS": 240,
+        # Staff pages warn this long before an idle session ends and offer "Stay signed in"
+        # (WCAG 2.2.1: a time limit is announced, with at least 20 seconds to extend it).
+        "STAFF_TIMEOUT_WARNING_SECONDS": 120,
         # A child session on a shared tablet is locked (not ended) after a few idle minutes; the
         # server session itself lasts a working day so that unlocking brings the child back.
         "CHILD_SESSION_IDLE_TIMEOUT": timedelta(hours=2),

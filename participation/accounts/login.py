@@ -14,7 +14,13 @@ from ..child.session import CHILD_TOKEN_KEY, load_child_principal
 from ..db import db
 from ..extensions import login_manager
 from ..models import AuthSession, SessionKind, StaffMember, utcnow
-from ..security.principal import Anonymous, StaffPrincipal, live_session, record_session_end
+from ..security.principal import (
+    Anonymous,
+    StaffPrincipal,
+    live_session,
+    record_session_end,
+    seconds_left,
+)
 from . import second_factor
 
 # Every staff page reads the staff member: one query with the session rather than two.
@@ -81,7 +87,22 @@ def load_principal() -> None:
         load_child_principal()
 
 
+def staff_session_left() -> tuple[int, int]:
+    """For staff.js's timeout warning: seconds until this staff session ends if left idle, and
+    at the latest. Counted from the session's own clock, which is written at most once a minute
+    (TOUCH_EVERY), so the page does not promise time the server will not give."""
+    principal = g.principal
+    config = current_app.config
+    return seconds_left(
+        principal.auth_session,
+        utcnow(),
+        config["STAFF_IDLE_TIMEOUT"],
+        config["STAFF_ABSOLUTE_TIMEOUT"],
+    )
+
+
 def init_login(app: Flask) -> None:
+    app.jinja_env.globals["staff_session_left"] = staff_session_left
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     login_manager.login_view = "accounts.sign_in"

@@ -133,6 +133,19 @@ def live_session(
     return row
 
 
+def seconds_left(
+    row: AuthSession, now: datetime, idle: timedelta, absolute: timedelta
+) -> tuple[int, int]:
+    """How long until the server ends `row` if nothing more is asked of it, and at the latest
+    (its absolute limit), in whole seconds from `now`: what a page tells the person using it."""
+    idle_end = row.last_seen_at + idle
+    absolute_end = row.created_at + absolute
+    return (
+        max(0, int((min(idle_end, absolute_end) - now).total_seconds())),
+        max(0, int((absolute_end - now).total_seconds())),
+    )
+
+
 def record_session_end(session: Session, row: AuthSession, reason: str) -> None:
     """Audit a session the server ended by itself (idle, too old, account disabled...): nobody
     pressed anything, so no route would record it, yet "why was I signed out?" needs an answer."""

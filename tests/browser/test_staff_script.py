@@ -1,14 +1,17 @@
 """What staff.js adds to staff pages: a form that comes back with a problem puts focus on the list
 of problems (a screen reader reads it first; Tab goes on from there), as on the children's pages;
-typing keeps the session in use."""
+typing keeps the session in use; an idle session is announced before it ends."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
 from participation.db import db
 from participation.demo import DEMO_PASSWORD, load_demo
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_violations, sign_in
 
 TOM = "tom.evans@example.org"
 
@@ -42,3 +45,49 @@ def test_typing_in_a_staff_form_keeps_the_session_in_use(page: Page, app) -> Non
     with page.expect_response(lambda r: "/account/still-here" in r.url) as answered:
         page.get_by_label("What children call you").press_sequentially("Tom")
     assert answered.value.status == 204
+
+
+def _short_idle_timeout(app, monkeypatch) -> None:
+    # 8 seconds idle, warned 4 seconds before: the same script and server checks as 30 minutes.
+    monkeypatch.setitem(app.config, "STAFF_IDLE_TIMEOUT", timedelta(seconds=8))
+    monkeypatch.setitem(app.config, "STAFF_TIMEOUT_WARNING_SECONDS", 4)
+    load_demo(db.session())
+    db.session.remove()
+
+
+def test_staff_are_warned_before_an_idle_session_ends_and_can_stay(
+    page: Page, app, monkeypatch
+) -> None:
+    """WCAG 2.2.1: the time limit is announced before it ends, and one press extends it."""
+    _short_idle_timeout(app, monkeypatch)
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto("/account")
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible(timeout=7000)
+    expect(dialog).to_contain_text("signed out in 1 minute")
+    stay = dialog.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    assert axe_violations(page) == []
+    with page.expect_response(lambda r: "/account/still-here" in r.url) as answered:
+        stay.click()
+    assert answered.value.status == 204
+    expect(dialog).to_be_hidden()
+    # Past the first 8 seconds from the page's own request: the session goes on.
+    page.wait_for_timeout(5000)
+    page.reload()
+    assert urlsplit(page.url).path == "/account"
+
+
+def test_a_warning_left_alone_says_the_session_has_ended(page: Page, app, monkeypatch) -> None:
+    _short_idle_timeout(app, monkeypatch)
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto("/account")
+    page.get_by_label("What children call you").fill("Mr Evans")  # typed, then left
+    ended = page.get_by_role("dialog", name="You have been signed out")
+    expect(ended).to_be_visible(timeout=12000)
+    expect(ended.get_by_role("link", name="Sign in again (opens a new tab)")).to_be_focused()
+    ended.get_by_role("button", name="Close").click()
+    # What was typed is still on the page to save after signing in again.
+    expect(page.get_by_label("What children call you")).to_have_value("Mr Evans")
+    page.reload()
+    assert urlsplit(page.url).path == "/sign-in"

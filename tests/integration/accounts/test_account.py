@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from participation.accounts import service
 from participation.accounts.passwords import verify_password
 from participation.models import AuditEvent, AuthSession, StaffMember, utcnow
+from participation.security.principal import seconds_left
 from tests.conftest import csrf_from
 from tests.integration.accounts.conftest import current_session, labelled, post_form
 from tests.support import factories
@@ -220,3 +222,57 @@ def test_still_here_while_typing_marks_the_session_in_use(client, auth, session,
     assert utcnow() - current_session(session, keyworker).last_seen_at < timedelta(minutes=1)
     # Without the page's token it is refused, as any other post.
     assert client.post("/account/still-here").status_code == 400
+
+
+def test_stay_signed_in_restarts_the_idle_clock_at_once(client, auth, session, keyworker):
+    """The session's clock is written at most once a minute on ordinary requests; "Stay signed in"
+    restarts it now, so the time the page shows afterwards is the server's."""
+    auth.sign_in(keyworker)
+    token = csrf_from(client.get("/account").text)
+    row = current_session(session, keyworker)
+    row.last_seen_at = utcnow() - timedelta(seconds=30)  # inside the once-a-minute touch
+    session.commit()
+    assert client.post("/account/still-here", headers={"X-CSRFToken": token}).status_code == 204
+    assert utcnow() - current_session(session, keyworker).last_seen_at < timedelta(seconds=5)
+
+
+def test_a_staff_page_says_how_long_its_session_has_left(client, app, auth, session, keyworker):
+    auth.sign_in(keyworker)
+    client.get("/account")
+    row = current_session(session, keyworker)
+    row.last_seen_at = utcnow() - timedelta(seconds=50)  # not touched again by the next page
+    row.created_at = utcnow() - app.config["STAFF_ABSOLUTE_TIMEOUT"] + timedelta(hours=1)
+    session.commit()
+    page = client.get("/account").text
+    idle = int(re.search(r'data-idle-left="(\d+)"', page)[1])
+    absolute = int(re.search(r'data-absolute-left="(\d+)"', page)[1])
+    full = app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
+    assert full - 60 <= idle <= full - 50  # counted from the server's clock, not the page's
+    assert 3590 <= absolute <= 3600
+    # The warning's words are on the page for the script to show.
+    assert "You will be signed out soon" in page and "Stay signed in" in page
+
+
+def test_seconds_left_is_the_sooner_of_the_two_limits() -> None:
+    now = utcnow()
+    row = AuthSession(last_seen_at=now, created_at=now - timedelta(hours=9, minutes=50))
+    idle, absolute = seconds_left(row, now, timedelta(minutes=30), timedelta(hours=10))
+    assert (idle, absolute) == (600, 600)
+    idle, absolute = seconds_left(
+        row, now + timedelta(hours=1), timedelta(minutes=30), timedelta(hours=10)
+    )
+    assert (idle, absolute) == (0, 0)
+
+
+def test_a_form_sent_after_the_session_ended_says_how_to_get_the_words_back(
+    client, app, auth, session, keyworker
+):
+    auth.sign_in(keyworker)
+    token = csrf_from(client.get("/account").text)
+    row = current_session(session, keyworker)
+    row.last_seen_at = utcnow() - app.config["STAFF_IDLE_TIMEOUT"] - timedelta(minutes=1)
+    session.commit()
+    answered = client.post("/account/known-as", data={"csrf_token": token, "known_as": "Kim"})
+    assert answered.status_code == 401
+    assert "it has not been saved" in answered.text
+    assert "Go back a page: what you typed is usually still there" in answered.text
