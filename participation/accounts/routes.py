@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -42,10 +44,19 @@ bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an absolute URL or a "//host" one."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site: never an absolute URL or a "//host" one.
+
+    Browsers and werkzeug drop tabs and newlines from a URL and read "\\" as "/", so
+    "/\t/evil.example" would leave as "//evil.example": a link with any of them is refused, and
+    what is left must have no scheme and no host once parsed."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 def _next() -> str | None:
@@ -351,7 +362,8 @@ def account_language() -> str | Response:
 @bp.route("/account/still-here", methods=["POST"])
 @staff()
 def still_here() -> Response:
-    # Sent by staff.js while someone types: the request itself marks the session as in use.
+    # Sent by staff.js while someone types, and by "Stay signed in".
+    service.mark_in_use(db.session(), g.principal.auth_session, utcnow())
     return Response(status=204)
 
 

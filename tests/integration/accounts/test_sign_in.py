@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from participation.accounts.routes import safe_next
 from participation.models import AuditEvent, AuthSession, Role, StaffMember
 from tests.conftest import csrf_from
 from tests.support import factories
@@ -81,10 +83,22 @@ def test_expired_csrf_token_keeps_the_answers(client):
     assert "secret-pass" not in response.text
 
 
-def test_open_redirect_is_refused(client, auth, session, keyworker):
-    page = client.get("/sign-in?next=//evil.example/x").text
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/%09/evil.example",  # werkzeug drops the tab from Location: "//evil.example"
+        "/%0A/evil.example",  # a newline in a header was a 500
+        "/%0D%0A/evil.example",
+        "/%20/evil.example",
+        "/%5C/evil.example",  # "\\": a browser reads it as "/"
+        "/%7F/evil.example",
+    ],
+)
+def test_open_redirect_is_refused(client, auth, session, keyworker, target):
+    page = client.get(f"/sign-in?next={target}").text
     response = client.post(
-        "/sign-in?next=//evil.example/x",
+        f"/sign-in?next={target}",
         data={
             "email": keyworker.email,
             "password": factories.PASSWORD,
@@ -92,6 +106,23 @@ def test_open_redirect_is_refused(client, auth, session, keyworker):
         },
     )
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("/children/abc?tab=plan", True),
+        ("/me/views?topic=school#top", True),
+        ("/\t/evil.example", False),
+        ("/x\n", False),
+        ("https://evil.example/", False),
+        ("/\\evil.example", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_next_keeps_only_paths_on_this_site(target, kept):
+    assert safe_next(target) == (target if kept else None)
 
 
 def test_each_role_lands_on_its_own_page(client, auth, session):
