@@ -5,7 +5,7 @@ Views, media downloads, packs and exports all ask here; nothing else re-derives 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, Select, exists, select, true
 from sqlalchemy.orm import Session, object_session
@@ -16,7 +16,6 @@ from ..models import (
     Child,
     HeldFile,
     Item,
-    ItemAuthor,
     MediaFile,
     Review,
     Role,
@@ -255,21 +254,35 @@ def may_read_sent_keyworker_report(principal: Principal) -> bool:
     return isinstance(principal, StaffPrincipal) and principal.role in CASEWORK
 
 
-def may_quote_item_in_report(principal: Principal, item: Item) -> bool:
-    """May a keyworker's report start from this item, as "<child> says"?
+# Who reads a sent keyworker report (workspaces/keyworker/service.recipients, and their packs).
+REPORT_READERS = (Audience.SOCIAL_WORKER, Audience.IRO)
 
-    What the child chose to share with this keyworker (`can_view_item`, which the sharing area
-    widens); and, until sharing exists, the child's words that this keyworker wrote down with
-    the child: they heard them, and the report is shared with the child (who can disagree or add
-    to it) before it is sent to anyone. Never a deleted item, never another keyworker's notes.
+
+def split_for_report(
+    session: Session, principal: Principal, child: Child, items: Sequence[Item]
+) -> tuple[list[Item], list[Item]]:
+    """Of the child's `items`, what a keyworker's report may start from (as "<child> says") and
+    what it may not although the keyworker sees it.
+
+    It may quote only what the keyworker may see (as `can_view_item`) that the child also shared
+    with everyone the report is sent to, the social worker and the IRO: "my keyworker can see
+    this" must not reach the IRO's pack by way of the report. Words the keyworker wrote down
+    with the child are the child's, shared as the child chooses, like any other item. The rest
+    that the keyworker sees is named on the report page, so they can ask the child, not copy it.
     """
-    if not may_keep_keyworker_records(principal) or item.deleted_at is not None:
-        return False
-    assert isinstance(principal, StaffPrincipal)
-    if can_view_item(principal, item):
-        return True
+    if not may_keep_keyworker_records(principal) or not can_view_child(session, principal, child):
+        return [], []
+    audience = audience_of(principal)
+    if audience is None:
+        return [], []
+    seen = items_visible_to_audience(
+        session, [i for i in items if i.child_id == child.id], audience
+    )
+    readers = [{i.id for i in items_visible_to_audience(session, seen, a)} for a in REPORT_READERS]
+    quotable = {item.id for item in seen if all(item.id in ids for ids in readers)}
     return (
-        item.author == ItemAuthor.KEYWORKER_WITH_CHILD and item.written_by_id == principal.staff.id
+        [item for item in seen if item.id in quotable],
+        [item for item in seen if item.id not in quotable],
     )
 
 

@@ -41,7 +41,7 @@ from ...models import (
     utcnow,
 )
 from ...models.review import LONDON
-from ...security.policy import may_quote_item_in_report
+from ...security.policy import split_for_report
 from ...security.principal import StaffPrincipal
 from ...timetable import service as timetable
 from ..common import (
@@ -282,11 +282,13 @@ def find_report(session: Session, review: Review) -> KeyworkerReport | None:
 @dataclass(frozen=True)
 class Sources:
     """What a new report starts from: monthly summaries since the last review and what the
-    child shared with the keyworker since then."""
+    child shared with the people the report goes to since then; and what the child shared with
+    the keyworker alone, which it does not start from."""
 
     since: date | None
     summaries: list[MonthlySummary]
     items: list[Item]
+    kept_back: list[Item]
 
 
 def report_sources(session: Session, principal: StaffPrincipal, child: Child) -> Sources:
@@ -302,12 +304,13 @@ def report_sources(session: Session, principal: StaffPrincipal, child: Child) ->
         start = datetime.combine(since, time(0), LONDON).astimezone(UTC)
         items = items.where(Item.created_at >= start)
     summaries = list(session.scalars(query.order_by(MonthlySummary.month)))
-    quotable = [
+    with_words = [
         item
         for item in session.scalars(items.order_by(Item.created_at, Item.id))
-        if may_quote_item_in_report(principal, item) and item.text.strip()
+        if item.text.strip()
     ]
-    return Sources(since, summaries, quotable)
+    quotable, kept_back = split_for_report(session, principal, child, with_words)
+    return Sources(since, summaries, quotable, kept_back)
 
 
 def _joined(parts: Sequence[str]) -> str:
@@ -322,7 +325,7 @@ def start_report(
     month_label: Callable[[date], str],
 ) -> KeyworkerReport:
     """Start the report for ``review``, each section prefilled from the monthly summaries
-    (labelled by month, with ``month_label``) and from what the child shared with the keyworker.
+    (labelled by month, with ``month_label``) and from what the child shared with its readers.
     If it was started already (another tab, a double click), that report is returned as it is."""
     existing = find_report(session, review)
     if existing is not None:

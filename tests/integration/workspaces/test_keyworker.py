@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError
 
 from participation.db import db
 from participation.models import (
+    Audience,
     ChildReportResponse,
     Item,
     ItemAuthor,
@@ -22,8 +23,10 @@ from participation.models import (
     ReportReaction,
     ReportSection,
     SentReportVersion,
+    ShareDecision,
     TeamActionNote,
 )
+from participation.sharing import service as sharing
 from participation.workspaces.keyworker import service
 from tests.support.child_fixtures import CODE
 
@@ -114,7 +117,8 @@ def test_summary_text_that_is_too_long_stays_on_the_page(session, kim, jay):
 # --- the report -----------------------------------------------------------------------------------
 
 
-def said_with_keyworker(session, child, staff, topic, words):
+def said_with_keyworker(session, child, staff, topic, words, shared_with=()):
+    """Words a keyworker wrote down with the child, shared by the child with `shared_with`."""
     item = Item(
         child_id=child.id,
         topic=topic,
@@ -124,7 +128,21 @@ def said_with_keyworker(session, child, staff, topic, words):
         written_by_id=staff.id,
     )
     session.add(item)
+    session.commit()
+    for audience in shared_with:
+        sharing.decide(
+            session,
+            sharing.item_choice(item),
+            audience,
+            ShareDecision.SHARED,
+            loaded_version=0,
+            words_shown="shared",
+        )
     return item
+
+
+# The keyworker writing the report, and everyone it is sent to.
+REPORT_READERS = (Audience.KEYWORKER, Audience.SOCIAL_WORKER, Audience.IRO)
 
 
 def test_the_report_starts_from_summaries_since_the_last_review_and_what_the_child_shared(
@@ -142,14 +160,35 @@ def test_the_report_starts_from_summaries_since_the_last_review_and_what_the_chi
     )
     session.commit()
     write_summary(kim, jay, last_month(), home="Settled in well.", activities="Football.")
-    said_with_keyworker(session, jay, team["keyworker"], "school", "I like maths now.")
+    said_with_keyworker(
+        session, jay, team["keyworker"], "school", "I like maths now.", shared_with=REPORT_READERS
+    )
+    said_with_keyworker(
+        session, jay, team["keyworker"], "health", "Everyone at my meeting.", (Audience.MEETING,)
+    )
+    # Shared with the keyworker alone, or with the IRO but not the social worker: the report
+    # goes to both, so neither is copied in (the page says how many were left out).
+    said_with_keyworker(
+        session, jay, team["keyworker"], "school", "Only for Kim.", (Audience.KEYWORKER,)
+    )
+    said_with_keyworker(
+        session,
+        jay,
+        team["keyworker"],
+        "family",
+        "Kim and my IRO.",
+        (Audience.KEYWORKER, Audience.IRO),
+    )
+    said_with_keyworker(session, jay, team["keyworker"], "school", "Not shared at all.")
     said_with_keyworker(session, jay, team["other_keyworker"], "school", "Someone else's notes.")
     session.add(
         Item(child_id=jay.id, topic="living-here", kind=ItemKind.TEXT, text="My own secret.")
     )
     session.commit()
     page = kim.get(f"/children/{jay.public_id}/keyworker-report").text
-    assert "1 monthly summary" in page and "1 thing Jay said with you" in page
+    assert "1 monthly summary" in page
+    assert "2 things Jay shared with their social worker and IRO" in page
+    assert "2 things Jay shared with you but not with their social worker and IRO" in page
     assert (
         session.scalar(select(func.count()).select_from(KeyworkerReport)) == 0
     )  # GET wrote nothing
@@ -161,7 +200,9 @@ def test_the_report_starts_from_summaries_since_the_last_review_and_what_the_chi
     assert sections[ReportSection.ACTIVITIES].keyworker_text.endswith("Football.")
     assert sections[ReportSection.EDUCATION].child_text == "I like maths now."
     everything = " ".join(s.child_text for s in report.sections)
-    assert "secret" not in everything and "Someone else" not in everything
+    assert "Everyone at my meeting." in everything
+    for kept in ("Only for Kim", "Kim and my IRO", "Not shared", "secret", "Someone else"):
+        assert kept not in everything
     page = kim.get(f"/children/{jay.public_id}/keyworker-report").text
     assert "Jay says" in page and "Keyworker says" in page
     assert audited(session, "view-keyworker-report")
