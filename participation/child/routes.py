@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from .. import clock
 from ..accounts.routes import safe_next
+from ..audit.service import Actor
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id, load_reviews, next_review
 from ..cookies import keep_on_device
@@ -34,7 +35,7 @@ from ..db import db
 from ..extensions import limiter
 from ..forms import rerender_on_timeout
 from ..i18n import remember_language
-from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role
+from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role, utcnow
 from ..security.access import child, child_session, public, staff
 from ..security.policy import can_view_child
 from ..security.throttle import attempts_limit
@@ -285,7 +286,16 @@ def unlock() -> str | Response:
             if result == service.CodeResult.RIGHT:
                 session.pop(PROGRESS_KEY, None)
                 resume = service.unlock_session(db_session, row)
-                audit("unlock-space", subject_type="child", subject_id=row.child.public_id)
+                # As the child (the space was locked: nobody was signed in), with who set the
+                # code it was opened with: whoever sets a code can open the space with it.
+                setter = space.picture_code_set_by
+                audit(
+                    "unlock-space",
+                    subject_type="child",
+                    subject_id=row.child.public_id,
+                    actor=Actor("child", row.child.public_id, "child"),
+                    detail=f"code set by {setter.public_id}" if setter else "",
+                )
                 target = safe_next(request.args.get("next")) or safe_next(resume)
                 return redirect(target or url_for("child.my_page"))
             audit(
@@ -354,6 +364,7 @@ def my_page() -> str:
         countdown=meeting_countdown(principal.child, today),
         today=today,
         cards=read_cards(db.session(), principal.child),
+        code_change=service.code_change_to_tell(principal.space, utcnow()),
     )
 
 

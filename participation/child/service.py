@@ -84,9 +84,14 @@ def validate_sequence(sequence: list[str]) -> None:
 def set_picture_code(
     session: Session, child: Child, sequence: list[str], staff: StaffMember
 ) -> ChildSpace:
-    """Keep a new picture code (chosen by the child with their keyworker) and unlock the space."""
+    """Keep a new picture code (chosen by the child with their keyworker) and unlock the space.
+
+    Whoever sets the code can open the space with it; a code given in place of one the child
+    had is therefore told to the child (code_change_to_tell)."""
     validate_sequence(sequence)
     space = space_for(session, child)
+    if space.picture_code_hash is not None:
+        space.picture_code_replaced_at = utcnow()
     space.picture_code_hash = hash_password(_code_text(sequence))
     space.picture_code_length = len(sequence)
     space.picture_code_set_by_id = staff.id
@@ -95,6 +100,26 @@ def set_picture_code(
     space.locked_at = None
     session.commit()
     return space
+
+
+# How long a child's own page tells them that an adult gave them a new picture code.
+CODE_CHANGE_TOLD = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class CodeChange:
+    by: StaffMember | None
+    on: datetime
+
+
+def code_change_to_tell(space: ChildSpace, now: datetime) -> CodeChange | None:
+    """The adult who gave the child a new picture code in place of their old one, and when,
+    for CODE_CHANGE_TOLD afterwards: a change the child did not ask for should not go unseen
+    (an adult who sets a code can open the space with it). Nothing for a first code."""
+    changed = space.picture_code_replaced_at
+    if changed is None or now - changed > CODE_CHANGE_TOLD:
+        return None
+    return CodeChange(space.picture_code_set_by, changed)
 
 
 def check_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> CodeResult:

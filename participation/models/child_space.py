@@ -33,6 +33,8 @@ class ChildSpace(Base):
     picture_code_length: Mapped[int] = mapped_column(Integer, default=3)
     picture_code_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
     picture_code_set_at: Mapped[datetime | None]
+    # Set when a code was given in place of one the child had: told to the child (CODE_CHANGE_TOLD).
+    picture_code_replaced_at: Mapped[datetime | None]
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Locked after too many wrong codes, until a keyworker unlocks it (never on a timer: a child
     # should not be able to guess again and again by waiting).
@@ -47,6 +49,7 @@ class ChildSpace(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     child: Mapped[Child] = relationship()
+    picture_code_set_by: Mapped[StaffMember | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -351,3 +351,40 @@ def test_each_link_on_the_record_says_when_it_was_made_on_its_button(
     record = client.get(f"/children/{mia_with_code.public_id}").text
     button = record.split("Stop this link")[1].split("</button>")[0]
     assert '<span class="visually-hidden">' in button and "9:05" in button
+
+
+def test_a_new_code_in_place_of_the_old_one_is_told_to_the_child(
+    session, tablet, mia_with_code, keyworker, social_worker
+):
+    """Whoever sets a child's picture code can open the space with it: a first code is nothing
+    to tell, but a new one in place of the child's own is, by name and day, for two weeks."""
+    factories.assign(session, social_worker, mia_with_code)
+    session.commit()
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    page = tablet.client.get("/me").text
+    assert "You have a new picture code" not in page  # the first code
+    tablet.post("/me/give-back")
+
+    new_code = ["sun", "boat", "tree"]
+    space_service.set_picture_code(session, mia_with_code, new_code, social_worker)
+    tablet.hand_over(keyworker, mia_with_code)
+    assert tablet.tap(new_code).headers["Location"] == "/me"
+    page = tablet.client.get("/me").text
+    assert "You have a new picture code" in page
+    assert f"{social_worker.name_for_children} gave you a new picture code on" in page
+    assert "If you did not ask for a new one, you can tell someone." in page
+    # The unlock is the child's, with who set the code it was opened with.
+    event = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "unlock-space", AuditEvent.outcome == "ok")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert (event.actor_kind, event.actor_id) == ("child", mia_with_code.public_id)
+    assert event.detail == f"code set by {social_worker.public_id}"
+
+    # Two weeks on, it is old news.
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia_with_code.id))
+    space.picture_code_replaced_at = utcnow() - timedelta(days=15)
+    session.commit()
+    assert "You have a new picture code" not in tablet.client.get("/me").text
