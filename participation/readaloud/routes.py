@@ -7,6 +7,7 @@ the page), never one the request names. Answers the audio, or JSON with a plain 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 from pathlib import Path
 
@@ -47,6 +48,29 @@ def cache_settings() -> service.Cache:
     )
 
 
+def owner_tag(child_public_id: str) -> str:
+    """A child's tag in the cache's file names: keyed, so a name does not say whose it is."""
+    secret = cache_settings().secret
+    return hmac.new(secret, child_public_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _owner() -> str:
+    principal = g.get("principal")
+    row = principal.auth_session if isinstance(principal, ChildPrincipal) else None
+    row = row or g.get("locked_child_session")
+    child = row.child if row is not None else None
+    return owner_tag(child.public_id) if child is not None else ""
+
+
+def forget_child(child_public_id: str) -> None:
+    """Forget the audio of a child's pages on this server (they deleted something it may have
+    read out). Other servers' copies age out within a day (Cache.owner_max_age_seconds)."""
+    try:
+        service.forget_owner(cache_settings(), owner_tag(child_public_id))
+    except OSError:
+        log.exception("Could not forget a child's read-aloud audio")
+
+
 def no_voice_message() -> str:
     return _(
         "There is no reading voice for this language yet. Ask the adult with you to read it to you."
@@ -70,6 +94,7 @@ def read_aloud() -> ResponseReturnValue:
             cache_settings(),
             audio_format=request.form.get("format", service.DEFAULT_FORMAT),
             binary=current_app.config.get("ESPEAK_NG", service.ESPEAK),
+            owner=_owner(),
         )
     except service.ReadAloudError as error:
         if error.code == "no-voice":

@@ -201,6 +201,13 @@ class Cache:
     max_bytes: int = 200 * 1024 * 1024
     max_age_seconds: int = 30 * 24 * 3600
     secret: bytes = b""
+    # A child's own pages hold their words: their audio is kept a day at most, and forgotten at
+    # once when the child deletes something (forget_owner).
+    owner_max_age_seconds: int = 24 * 3600
+
+
+# An owner's entries are named "<owner tag>-<key>.<ext>"; other entries "<key>.<ext>".
+OWNER_SEPARATOR: Final = "-"
 
 
 def speak(
@@ -210,8 +217,10 @@ def speak(
     *,
     audio_format: str = DEFAULT_FORMAT,
     binary: str = ESPEAK,
+    owner: str = "",
 ) -> Audio:
-    """The audio of `text` read in `language`: from the cache, or made now and cached.
+    """The audio of `text` read in `language`: from the cache, or made now and cached (under
+    `owner`, a tag of the child whose page it is, so that it can be forgotten with them).
 
     Raises ReadAloudError: "empty", "too-long" (over MAX_CHARS once normalised), "no-voice"
     (espeak-ng has none for the language), "failed" (espeak-ng or the encoder failed)."""
@@ -224,7 +233,10 @@ def speak(
     if voice is None:
         raise ReadAloudError("no-voice", language)
     chosen = usable_format(audio_format)
-    target = cache.folder / f"{cache_key(cache.secret, voice, words, chosen)}.{chosen.extension}"
+    name = cache_key(cache.secret, voice, words, chosen)
+    if owner:
+        name = f"{owner}{OWNER_SEPARATOR}{name}"
+    target = cache.folder / f"{name}.{chosen.extension}"
     with contextlib.suppress(FileNotFoundError):
         os.utime(target)  # most recently used: pruned last
         return Audio(target, chosen.mimetype, from_cache=True)
@@ -351,8 +363,11 @@ def prune(cache: Cache, keep: Path | None = None) -> int:
             continue
         age = now - info.st_mtime
         is_temp = entry.name.startswith(TEMP_PREFIX)
+        limit = (
+            cache.owner_max_age_seconds if OWNER_SEPARATOR in entry.name else cache.max_age_seconds
+        )
         if (is_temp and age > STALE_TEMP_SECONDS) or (
-            not is_temp and age > cache.max_age_seconds and entry.path != str(keep)
+            not is_temp and age > limit and entry.path != str(keep)
         ):
             removed += _remove(entry.path)
         elif not is_temp:
@@ -366,6 +381,19 @@ def prune(cache: Cache, keep: Path | None = None) -> int:
         removed += _remove(path)
         total -= size
     return removed
+
+
+def forget_owner(cache: Cache, owner: str) -> int:
+    """Remove every entry made for `owner` (a child deleted something: the audio of pages that
+    showed it goes too). Returns how many files were removed."""
+    if not owner:
+        return 0
+    prefix = f"{owner}{OWNER_SEPARATOR}"
+    try:
+        listing = list(os.scandir(cache.folder))
+    except FileNotFoundError:
+        return 0
+    return sum(_remove(entry.path) for entry in listing if entry.name.startswith(prefix))
 
 
 def _remove(path: str) -> int:

@@ -63,6 +63,7 @@ from ..models import (
     Role,
     StaffMember,
 )
+from ..readaloud.routes import forget_child
 from ..security import policy
 from ..security.access import child, holds_answers, staff
 from ..security.headers import camera_allowed
@@ -771,6 +772,7 @@ def delete(item_id: str) -> ResponseLike:
         else:
             topic_code = found.topic
             service.delete_item(db.session(), _storage(), found)
+            forget_child(g.principal.child.public_id)  # pages read aloud that showed it
             # Gone for good: words held for its change page too.
             saved_here(url_for("views.change", item_id=found.public_id))
             audit("delete-view-item", subject_type="view-item", subject_id=found.public_id)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import time
 from pathlib import Path
 
 import av
 import pytest
 
+from participation.models import Item, ItemKind
 from participation.readaloud import service
 from tests.conftest import csrf_from
 from tests.support.child_fixtures import CODE
@@ -150,8 +154,9 @@ def test_the_same_words_again_come_from_the_cache(client, child_tablet, cache, e
     assert espeak_runs == ["en-gb"]  # espeak-ng ran once
     assert [f.stat().st_ino for f in cache.iterdir()] == [inode]  # the very same file
     assert oct(files[0].stat().st_mode & 0o777) == "0o600"
-    # The file name reveals nothing of the words.
-    assert files[0].name.endswith(".ogg") and len(files[0].stem) == 64
+    # The file name reveals nothing of the words, nor whose page it was (a keyed tag).
+    owner, key = files[0].stem.split("-")
+    assert files[0].name.endswith(".ogg") and len(key) == 64 and len(owner) == 16
 
 
 @pytest.mark.parametrize("language", WITHOUT_VOICE)
@@ -258,3 +263,36 @@ def test_without_espeak_ng_the_plain_message_is_given(
     response = read_aloud(client, WORDS["en"])
     assert response.status_code == 404
     assert json.loads(response.data)["available"] is False
+
+
+def test_deleting_a_thing_forgets_the_audio_of_the_childs_pages(
+    client, child_tablet, cache, session, mia_with_code
+):
+    """The audio of a page can hold the child's words: when they delete something, the audio of
+    their pages goes too (other entries stay). A child's audio is kept a day at most anyway."""
+    item = Item(child_id=mia_with_code.id, topic="school", kind=ItemKind.TEXT, text="My secret.")
+    session.add(item)
+    session.commit()
+    assert read_aloud(client, f"My secret. {WORDS['en']}").status_code == 200
+    # An entry of no child's (made before owners were kept apart) stays.
+    (cache / f"{'0' * 64}.ogg").write_bytes(b"audio")
+    confirm = client.get(f"/me/views/items/{item.public_id}/delete").text
+    version = re.search(r'name="version"[^>]*value="([^"]+)"', confirm)[1]
+    deleted = client.post(
+        f"/me/views/items/{item.public_id}/delete",
+        data={"csrf_token": csrf_from(confirm), "version": version},
+    )
+    assert deleted.status_code == 302
+    assert [f.name for f in cache.iterdir()] == ["0" * 64 + ".ogg"]
+
+
+def test_a_childs_audio_is_pruned_after_a_day(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    childs, other = folder / f"{'a' * 16}-{'b' * 64}.ogg", folder / f"{'c' * 64}.ogg"
+    for path in (childs, other):
+        path.write_bytes(b"audio")
+        two_days_ago = time.time() - 2 * 24 * 3600
+        os.utime(path, (two_days_ago, two_days_ago))
+    assert service.prune(service.Cache(folder)) == 1
+    assert [f.name for f in folder.iterdir()] == [other.name]
