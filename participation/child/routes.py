@@ -344,7 +344,11 @@ def give_back() -> Response:
     session.clear()
     # "kept": words too long to save are held for the child's next sitting (child/held.py).
     flash(_("Thank you, %(name)s. Everything you did is kept.", name=name), "success")
-    return redirect(url_for("accounts.sign_in"))
+    response = redirect(url_for("accounts.sign_in"))
+    # A shared tablet: nothing of the child's stays in the browser. Not "cookies": the session
+    # cookie is emptied above, and the thank-you travels in it.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 # --- My page ------------------------------------------------------------------------------

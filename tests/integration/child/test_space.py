@@ -184,6 +184,8 @@ def test_give_back_ends_the_child_session(tablet, client, session, mia_with_code
     tablet.tap(CODE)
     response = tablet.post("/me/give-back")
     assert response.headers["Location"] == "/sign-in"
+    # Nothing of the child's stays in the shared tablet's browser (the thank-you is in the cookie).
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
     assert row.end_reason == "given-back"
     assert "Thank you, Mia." in client.get("/sign-in").text
