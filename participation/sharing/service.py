@@ -166,6 +166,28 @@ class Sight:
     at: datetime
 
 
+def _staff_seeing(item_ids: list[str], media_ids: list[str]) -> ColumnElement[bool]:
+    """Audit events of staff seeing one of these items (by public id) or their files."""
+    return and_(
+        AuditEvent.actor_kind == "staff",
+        AuditEvent.outcome == "ok",
+        AuditEvent.action.in_(SEEING_ACTIONS),
+        or_(
+            and_(AuditEvent.subject_type == "view-item", AuditEvent.subject_id.in_(item_ids)),
+            and_(AuditEvent.subject_type == "media", AuditEvent.subject_id.in_(media_ids or [""])),
+        ),
+    )
+
+
+def seen_by_staff(session: Session, item: Item) -> bool:
+    """Has anyone on the staff seen this item or its photos and videos (in a pack, say)?"""
+    media_ids = [media.public_id for media in item.media]
+    found = session.scalar(
+        select(AuditEvent.id).where(_staff_seeing([item.public_id], media_ids)).limit(1)
+    )
+    return found is not None
+
+
 def sights(session: Session, child: Child) -> dict[str, list[Sight]]:
     """Item public id -> who looked at it (or its photos and videos) and when, newest first,
     from the audit record. Only staff looking; never the child."""
@@ -181,21 +203,7 @@ def sights(session: Session, child: Child) -> dict[str, list[Sight]]:
     by_media = dict(media)
     events = session.scalars(
         select(AuditEvent)
-        .where(
-            AuditEvent.actor_kind == "staff",
-            AuditEvent.outcome == "ok",
-            AuditEvent.action.in_(SEEING_ACTIONS),
-            or_(
-                and_(
-                    AuditEvent.subject_type == "view-item",
-                    AuditEvent.subject_id.in_(list(by_item)),
-                ),
-                and_(
-                    AuditEvent.subject_type == "media",
-                    AuditEvent.subject_id.in_(list(by_media) or [""]),
-                ),
-            ),
-        )
+        .where(_staff_seeing(list(by_item), list(by_media)))
         .order_by(AuditEvent.id.desc())
     )
     staff_ids = set()

@@ -45,6 +45,7 @@ from ..models import (
     ViewsSettings,
     utcnow,
 )
+from ..sharing.service import seen_by_staff
 from . import topics
 from .uploads import Prepared
 
@@ -412,10 +413,13 @@ def change_item(
 
 
 def reached_a_reader(session: Session, item: Item) -> bool:
-    """True once the item was in a pack that was sent or read: it is part of the child's case
-    record then (domain: "withdrawal stops future sharing ... it does not unsay what was already
-    read"), so the child can stop sharing it but not delete it. Packs keep ids, not words, so a
-    deletion would take it out of the record too. A child's packs are few: read them here."""
+    """True once the item was in a pack that was sent or read, or anyone on the staff saw it (a
+    pack opened and not marked read is still read): it is part of the child's case record then
+    (domain: "withdrawal stops future sharing ... it does not unsay what was already read"), so
+    the child can stop sharing it but not delete it. Packs keep ids, not words, so a deletion
+    would take it out of the record too. A child's packs are few: read them here."""
+    if seen_by_staff(session, item):
+        return True
     subject = f"item:{item.public_id}"
     for model in (PackSnapshot, PackRead):
         for contents in session.scalars(

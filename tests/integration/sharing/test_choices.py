@@ -243,6 +243,8 @@ def test_plan_sections_are_shared_one_by_one(on_tablet, team, session):
     assert "They cannot see it." not in again and "Keep it private" not in again
     assert "Not in their papers." in again and "In their papers." in again
     assert "so they can see your plan anyway" in again
+    # Managers read every plan (and no one's views): the child is told that too.
+    assert "A manager who checks that meetings are planned well can read your plan too" in again
     bad = on_tablet.post(
         "/me/plan/sharing", section="secret-part", audience="iro", decision="shared", version="0"
     )
@@ -359,3 +361,24 @@ def test_an_item_that_reached_a_reader_is_kept_and_can_only_stop_being_shared(
     # Shared but never sent or read: still the child's to delete.
     other = on_tablet.client.get(f"/me/views/items/{only_shared.public_id}/delete")
     assert "Yes, delete it" in other.text
+
+
+def test_an_item_staff_saw_without_marking_the_pack_read_is_kept_too(on_tablet, team, session):
+    """Reading is reading: a pack opened (the item's words or photos seen, as the audit records
+    them) and never marked read puts the item in the record just the same."""
+    from participation.audit.service import Actor, record
+
+    seen = make_item(session, team.child, team.review, "My keyworker read this in the pack")
+    share(session, seen, Audience.KEYWORKER)
+    url = f"/me/views/items/{seen.public_id}/delete"
+    assert "Yes, delete it" in on_tablet.client.get(url).text
+    keyworker = session.merge(team.keyworker)
+    record(
+        session.get_bind(),
+        Actor("staff", keyworker.public_id, keyworker.role.value),
+        "read-shared-item",
+        subject_type="view-item",
+        subject_id=seen.public_id,
+    )
+    page = on_tablet.client.get(url)
+    assert "cannot be deleted" in page.text and "Yes, delete it" not in page.text
