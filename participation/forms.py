@@ -53,15 +53,21 @@ class KeepDateForm(FlaskForm):
     day_name: ClassVar[str]
     keep_date: BooleanField
     warned_day: HiddenField
+    keep_needed: ClassVar[LazyString] = KEEP_DATE_NEEDED
 
     def _day_entered(self) -> date | None:
         day: date | None = getattr(self, self.day_name).data
         return day
 
+    def warned_value(self) -> str | None:
+        """What a tick of "Keep this date" is for: the date entered (a form may add more)."""
+        day = self._day_entered()
+        return day.isoformat() if day is not None else None
+
     def asks_to_keep(self) -> bool:
         """Whether the page offers "Keep this date": the date is the one warned about."""
-        day = self._day_entered()
-        return day is not None and self.warned_day.data == day.isoformat()
+        value = self.warned_value()
+        return value is not None and self.warned_day.data == value
 
     def date_kept(self) -> bool:
         """Did they tick "Keep this date" for the date they were warned about?"""
@@ -69,11 +75,11 @@ class KeepDateForm(FlaskForm):
 
     def ask_to_keep_date(self) -> None:
         """Ask for "Keep this date" to be ticked for the date entered now."""
-        day = self._day_entered()
-        assert day is not None
-        self.warned_day.data = day.isoformat()
+        value = self.warned_value()
+        assert value is not None
+        self.warned_day.data = value
         self.keep_date.data = False
-        self.keep_date.errors = [str(KEEP_DATE_NEEDED)]
+        self.keep_date.errors = [str(self.keep_needed)]
 
 
 def rerender_on_timeout(view: F) -> F:

@@ -96,6 +96,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     app.add_template_filter(day_in_words, "day")
+    # A time of day as the UK writes it ("15:00"), in the reader's digits.
+    app.add_template_filter(lambda value: in_digits(f"{value:%H:%M}"), "clock")
 
     @app.template_filter("when")
     def _when(value: datetime | None) -> str:

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import KEEP_THIS_DATE, KeepDateForm, NoLongerThan
+from ..forms import KeepDateForm, NoLongerThan
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
@@ -253,6 +253,9 @@ DAY_WARNINGS = {
     DayWarning.WEEKEND: _l("%(date)s is a weekend, not a working day."),
     DayWarning.BANK_HOLIDAY: _l("%(date)s is a bank holiday, not a working day."),
     DayWarning.CLOSURE_DAY: _l("%(date)s is a council closure day, not a working day."),
+    DayWarning.NIGHT: _l(
+        "The meeting would start at %(time)s, at night. Check it is not a mistake for %(other)s."
+    ),
     DayWarning.AFTER_DUE: _l(
         "%(date)s is after the date the review is due by (%(due)s): the review would be out "
         "of time."
@@ -268,11 +271,21 @@ class ArrangementForm(KeepDateForm):
     )
     day = DateField(_l("Date"), validators=[Optional()])
     time = TimeField(_l("Start time"), validators=[Optional()])
-    # Shown only with a warning about the date (see KeepDateForm).
-    keep_date = BooleanField(KEEP_THIS_DATE)
+    # Shown only with a warning about the date or the time (see KeepDateForm).
+    keep_date = BooleanField(_l("Keep this date and time"))
     warned_day = HiddenField()
 
     day_name = "day"
+    keep_needed = _l(
+        "Check the date and time: tick “Keep this date and time” to save them, or change them"
+    )
+
+    def warned_value(self) -> str | None:
+        # The time too: a tick given for 03:00 does not let 04:00 through unseen.
+        value = super().warned_value()
+        if value is None or self.time.data is None:
+            return value
+        return f"{value}T{self.time.data:%H:%M}"
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -579,6 +579,7 @@ def _render_staff(
         form=failing[1] if failing else None,
         wish_changed=service.wish_changed_since,
         day_warnings=[DAY_WARNINGS[warning] for warning in day_warnings or []],
+        other_half_of_the_day=service.other_half_of_the_day,
         **context,
     )
     return page, status
@@ -675,7 +676,9 @@ def arrangement(public_id: str) -> ResponseLike:
         today = clock.today()
         try:
             warnings = (
-                service.meeting_day_warnings(db.session(), review, form.day.data, today)
+                service.meeting_day_warnings(
+                    db.session(), review, form.day.data, today, form.time.data
+                )
                 if form.day.data
                 else []
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -39,7 +39,7 @@ from ..models import (
     Wish,
     utcnow,
 )
-from ..models.review import meeting_day
+from ..models.review import LONDON, meeting_day
 from ..timetable import service as timetable
 from ..timetable.rules import TimetableError
 from . import steps
@@ -666,26 +666,40 @@ def _refuse_past(review: Review, day: date | None, today: date) -> None:
         raise PlanInputError("day", "past")
 
 
-def meeting_day_warnings(
-    session: Session, review: Review, day: date, today: date
-) -> list[DayWarning]:
-    """What staff should confirm before ``day`` is saved as the meeting day: it is not a working
-    day (a weekend, a bank holiday of the council's nation, a council closure day; CPPCR 2010
-    reg 2(1)), or it is after the date the review is due by, so the review would be out of time.
+# A meeting that starts outside these hours is asked about: a child's review is in the day.
+DAYTIME = (time(7, 0), time(21, 0))
 
-    A day in the past is refused (PlanInputError on ``day``, code ``past``). The day already
+
+def meeting_day_warnings(
+    session: Session, review: Review, day: date, today: date, start: time | None = None
+) -> list[DayWarning]:
+    """What staff should confirm before ``day`` (and ``start``) is saved as the meeting's: the day
+    is not a working day (a weekend, a bank holiday of the council's nation, a council closure
+    day; CPPCR 2010 reg 2(1)), or it is after the date the review is due by, so the review would
+    be out of time; or the meeting would start at night (see DAYTIME).
+
+    A day in the past is refused (PlanInputError on ``day``, code ``past``). What is already
     saved is not questioned again."""
     _refuse_past(review, day, today)
-    if day == _saved_day(review):
-        return []
-    try:
-        warnings = timetable.not_working(timetable.calendar_for(session), day)
-    except TimetableError:
-        # A council with a nation the calendar does not know: the timetable pages say so.
-        warnings = []
-    if day > review.due_on:
-        warnings.append(DayWarning.AFTER_DUE)
+    warnings: list[DayWarning] = []
+    if day != _saved_day(review):
+        try:
+            warnings = timetable.not_working(timetable.calendar_for(session), day)
+        except TimetableError:
+            # A council with a nation the calendar does not know: the timetable pages say so.
+            warnings = []
+        if day > review.due_on:
+            warnings.append(DayWarning.AFTER_DUE)
+    if start is not None and not DAYTIME[0] <= start < DAYTIME[1]:
+        saved = review.scheduled_at.astimezone(LONDON) if review.scheduled_at else None
+        if saved is None or (saved.date(), saved.time()) != (day, start):
+            warnings.append(DayWarning.NIGHT)
     return warnings
+
+
+def other_half_of_the_day(start: time) -> time:
+    """The time twelve hours away: what "3:00" may have been meant as (15:00)."""
+    return start.replace(hour=(start.hour + 12) % 24)
 
 
 def set_arrangement(

@@ -129,6 +129,7 @@ class DayWarning(StrEnum):
     AFTER_DUE = "after-due"  # a meeting day: the review would be out of time
     WELL_BEFORE_DUE = "well-before-due"  # a task done: see DONE_WELL_BEFORE_DUE
     OVERDUE_AT_ONCE = "overdue-at-once"  # a review brought forward: tasks due before today
+    NIGHT = "night"  # a meeting's start time: at night, often "3:00" typed for 3 p.m.
 
 
 class DayToConfirm(Exception):

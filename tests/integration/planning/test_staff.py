@@ -397,7 +397,7 @@ def test_a_meeting_day_in_the_past_is_refused_and_nothing_typed_is_lost(
 
 def _warned(response):
     assert response.status_code == 200
-    assert "Check the date: tick “Keep this date” to save it" in response.text
+    assert "Check the date and time: tick “Keep this date and time” to save them" in response.text
     return response.text.split('id="day-warnings"')[1].split("</div>")[0]
 
 
@@ -414,7 +414,7 @@ def test_a_weekend_is_saved_only_once_staff_keep_the_date(
     assert "out of time" not in warning
     assert 'value="Willow House"' in response.text
     assert arranged(session, family) == ("", None)
-    # Ticking "Keep this date" saves it.
+    # Ticking "Keep this date and time" saves it.
     response = arrange(
         client,
         mia,
@@ -422,7 +422,7 @@ def test_a_weekend_is_saved_only_once_staff_keep_the_date(
         day=saturday.isoformat(),
         time="11:00",
         keep_date="y",
-        warned_day=saturday.isoformat(),
+        warned_day=f"{saturday.isoformat()}T11:00",
     )
     assert response.status_code == 302
     venue, scheduled = arranged(session, family)
@@ -451,12 +451,53 @@ def test_a_tick_for_one_date_does_not_keep_another(
         day=after_due.isoformat(),
         time="11:00",
         keep_date="y",
-        warned_day=saturday.isoformat(),
+        warned_day=f"{saturday.isoformat()}T11:00",
     )
     warning = _warned(response)
     assert "is after the date the review is due by" in warning
     assert "the review would be out of time" in warning
     assert arranged(session, family) == ("", None)
+
+
+def test_a_start_time_at_night_is_saved_only_once_staff_keep_it(
+    client, auth, session, plan, mia, keyworker, family
+):
+    """ "3:00" typed for 3 p.m.: the page asks, suggesting 15:00; a tick for 03:00 keeps 03:00
+    only, and a time in the day needs nothing."""
+    auth.sign_in(keyworker)
+    newly_looked_after(session, mia, family)
+    day = working_day(clock.today() + timedelta(days=1))
+    warning = _warned(arrange(client, mia, venue="Home", day=day.isoformat(), time="03:00"))
+    assert "The meeting would start at 03:00, at night" in warning
+    assert "a mistake for 15:00" in warning
+    assert arranged(session, family) == ("", None)
+    late = _warned(arrange(client, mia, venue="Home", day=day.isoformat(), time="22:30"))
+    assert "start at 22:30, at night" in late and "a mistake for 10:30" in late
+    # A tick given for 03:00 does not let 04:00 through.
+    other = arrange(
+        client,
+        mia,
+        venue="Home",
+        day=day.isoformat(),
+        time="04:00",
+        keep_date="y",
+        warned_day=f"{day.isoformat()}T03:00",
+    )
+    assert "start at 04:00, at night" in _warned(other)
+    kept = arrange(
+        client,
+        mia,
+        venue="Home",
+        day=day.isoformat(),
+        time="03:00",
+        keep_date="y",
+        warned_day=f"{day.isoformat()}T03:00",
+    )
+    assert kept.status_code == 302
+    assert arranged(session, family)[1].astimezone(LONDON).hour == 3
+    # Saved: not asked again when the venue changes; a time in the day needs no tick.
+    assert arrange(client, mia, venue="Hall", day=day.isoformat(), time="03:00").status_code == 302
+    assert arrange(client, mia, venue="Hall", day=day.isoformat(), time="15:00").status_code == 302
 
 
 def test_a_bank_holiday_and_a_council_closure_day_need_keeping(
