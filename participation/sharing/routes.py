@@ -168,6 +168,14 @@ def _choose(
     if form.for_child.data and adult is None:
         return unclear, 400
     reason = (form.reason.data or "").strip()[:REASON_LENGTH]
+    meaning = words.MEANING[(audience, decision)]
+    still_sees = words.STILL_SEES_THROUGH_MEETING.get(audience)
+    if (
+        decision == ShareDecision.PRIVATE
+        and still_sees is not None
+        and Audience.MEETING in state.shared_with(service.current(db.session(), subject))
+    ):
+        meaning = still_sees
     try:
         service.decide(
             db.session(),
@@ -175,7 +183,7 @@ def _choose(
             audience,
             decision,
             loaded_version=-1 if loaded is None else loaded,
-            words_shown=str(words.MEANING[(audience, decision)]),
+            words_shown=str(meaning),
             by_staff=adult,
             reason=reason,
         )
@@ -198,7 +206,7 @@ def _choose(
         detail=f"{part + ':' if part else ''}{audience.value}:{decision.value}"
         + (":by-adult" if adult else ""),
     )
-    flash(str(words.MEANING[(audience, decision)]), "success")
+    flash(str(meaning), "success")
     return None
 
 

@@ -60,6 +60,22 @@ MEANING: dict[tuple[Audience, ShareDecision], LazyString] = {
     (Audience.IRO, ShareDecision.PRIVATE): _l("My IRO will not see this."),
     (Audience.MEETING, ShareDecision.PRIVATE): _l("It will not go to everyone at my meeting."),
 }
+# "Keep it private from my keyworker" while it goes to everyone at the meeting (who include the
+# keyworker): the choice is kept for later, but saying "will not see this" would be untrue.
+STILL_SEES_THROUGH_MEETING: dict[Audience, LazyString] = {
+    Audience.KEYWORKER: _l(
+        "My keyworker can still see this, because it goes to everyone at my meeting. To keep it "
+        "from my keyworker, I can stop it going to everyone at my meeting too."
+    ),
+    Audience.SOCIAL_WORKER: _l(
+        "My social worker can still see this, because it goes to everyone at my meeting. To keep "
+        "it from my social worker, I can stop it going to everyone at my meeting too."
+    ),
+    Audience.IRO: _l(
+        "My IRO can still see this, because it goes to everyone at my meeting. To keep it from "
+        "my IRO, I can stop it going to everyone at my meeting too."
+    ),
+}
 ONLY_ME = _l("Only you can see this.")
 ROLE_WORDS: dict[Role, LazyString] = {
     Role.KEYWORKER: _l("your keyworker"),

@@ -130,6 +130,27 @@ def test_changing_your_mind_adds_a_version_and_withdraws(on_tablet, team, sessio
     assert "Only you can see this." in on_tablet.client.get(url).text
 
 
+def test_keeping_it_from_someone_who_sees_it_through_the_meeting_says_so(
+    on_tablet, team, session
+):
+    """"Keep it private from my keyworker" while it goes to everyone at the meeting: the keyworker
+    is at the meeting, so the child is told they still see it, and how to stop that (QA found
+    "My keyworker will not see this." here, with the item still in the keyworker's pack)."""
+    item = make_item(session, team.child, team.review, "About home")
+    _understand(on_tablet)
+    url = f"/me/views/items/{item.public_id}/sharing"
+    on_tablet.post(url, audience="keyworker", decision="shared", version="0")
+    on_tablet.post(url, audience="meeting", decision="shared", version="0")
+    on_tablet.post(url, audience="keyworker", decision="private", version="1")
+    page = on_tablet.client.get(url).text
+    assert "My keyworker will not see this." not in page
+    assert "My keyworker can still see this, because it goes to everyone at my meeting" in page
+    assert _shares(session)[-1].words_shown.startswith("My keyworker can still see this")
+    # Once it no longer goes to the meeting, the keyworker's choice holds: private.
+    on_tablet.post(url, audience="meeting", decision="private", version="1")
+    assert "It will not go to everyone at my meeting." in on_tablet.client.get(url).text
+
+
 def test_a_form_from_before_a_withdrawal_changes_nothing(on_tablet, team, session):
     item = make_item(session, team.child, team.review, "My room")
     _understand(on_tablet)
