@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, HasPublicId, Timestamp
@@ -19,8 +19,9 @@ class WorryAlert(HasPublicId, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     raised_at: Mapped[Timestamp]
-    # Optional words from the child. Shown only to the staff who must act on it.
-    note: Mapped[str] = mapped_column(String(1000), default="")
+    # Optional words from the child, whole (up to worry.service.NOTE_LIMIT). Shown only to the
+    # staff who must act on it.
+    note: Mapped[str] = mapped_column(Text, default="")
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
     acknowledged_at: Mapped[datetime | None]
 

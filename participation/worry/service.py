@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Assignment, Child, Role, StaffMember, WorryAlert, utcnow
 
-# The note's column holds this many characters. A longer note is cut, never refused: a worry
-# must reach the adults whatever its length, and the child is told to say the rest in person.
-NOTE_LIMIT = 1000
+# A note is kept whole up to this many characters (some 3,500 words: more than a worried child
+# types). A longer one is cut, never refused: a worry must reach the adults whatever its length,
+# and the child is told to say the rest in person.
+NOTE_LIMIT = 20000
 CUT_MARK = "…"
 # The people told straight away: those who know the child and can act today.
 ALERTED_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER)

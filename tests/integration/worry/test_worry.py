@@ -47,7 +47,8 @@ def test_a_long_note_still_raises_the_alert_and_the_child_is_told_the_end_did_no
     client, auth, session, mia_with_code, keyworker
 ):
     tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
-    words = "I am worried because " * 60 + "and that is the end of what I wanted to say."
+    # Past the limit (some 3,500 words): cut, never refused.
+    words = "I am worried because " * 1000 + "and that is the end of what I wanted to say."
     response = tablet.post("/me/worried", note=words)
     assert response.status_code == 200
     page = html.unescape(response.text)
@@ -115,3 +116,18 @@ def test_the_alert_shows_on_every_staff_page_until_acknowledged(
         f"/worries/{alert.public_id}/acknowledge", data={"csrf_token": csrf_from(page)}
     )
     assert response.status_code == 404
+
+
+def test_a_long_worry_reaches_the_adults_whole(client, auth, session, mia_with_code, keyworker):
+    """6,000 characters (a 15-year-old's long note) were cut at 1,000; they are kept whole, and
+    staff open all of it from the alert on any page."""
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    words = " ".join(f"word{i}" for i in range(1000))  # 6,889 characters
+    response = html.unescape(tablet.post("/me/worried", note=words).text)
+    assert "did not fit" not in response
+    assert session.scalar(select(WorryAlert)).note == words
+    tablet.post("/me/give-back")
+    auth.sign_in(keyworker)
+    page = html.unescape(client.get("/my-children").text)
+    assert f"They wrote a long note ({len(words)} characters): read all of it" in page
+    assert words in page and "Their note was too long" not in page
