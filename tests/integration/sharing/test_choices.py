@@ -130,10 +130,8 @@ def test_changing_your_mind_adds_a_version_and_withdraws(on_tablet, team, sessio
     assert "Only you can see this." in on_tablet.client.get(url).text
 
 
-def test_keeping_it_from_someone_who_sees_it_through_the_meeting_says_so(
-    on_tablet, team, session
-):
-    """"Keep it private from my keyworker" while it goes to everyone at the meeting: the keyworker
+def test_keeping_it_from_someone_who_sees_it_through_the_meeting_says_so(on_tablet, team, session):
+    """ "Keep it private from my keyworker" while it goes to everyone at the meeting: the keyworker
     is at the meeting, so the child is told they still see it, and how to stop that (QA found
     "My keyworker will not see this." here, with the item still in the keyworker's pack)."""
     item = make_item(session, team.child, team.review, "About home")
