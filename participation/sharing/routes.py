@@ -300,6 +300,9 @@ def item(item_id: str) -> ResponseLike:
         form=form,
         adult=_adult_mode(form),
         can_have_adult=_helping_adult() is not None,
+        # The thing itself, as on the child's own item page: the face and its words, photos.
+        feelings=feeling_words(child_band()),
+        faces=FEELING_FACES,
     ), status
 
 
