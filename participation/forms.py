@@ -6,11 +6,13 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 
-from flask_babel import LazyString
+from flask_babel import LazyString, format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import ValidationError
+
+from .templating import in_digits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,18 +30,44 @@ def language_choices(
     return [("", default)] + [(code, name) for code, (name, _direction) in languages.items()]
 
 
+# Said after a "too long" message, so the writer knows how much to cut (not a guess).
+STAFF_COUNT = _l("It has %(count)s now.")  # staff messages say the limit themselves
+CHILD_COUNT = _l("You can use up to %(limit)s letters and spaces. This has %(count)s.")
+
+
+class CountedMessage(str):
+    """A "too long" message with its count added; `base` is the message without it, so that the
+    list of problems can tell two boxes' same message apart from a different one."""
+
+    base: str
+
+    def __new__(cls, text: str, base: str) -> CountedMessage:
+        message = super().__new__(cls, text)
+        message.base = base
+        return message
+
+
 class NoLongerThan:
     """Like wtforms' Length(max=...), without the `maxlength` attribute it would add: the browser
     would silently cut off what is typed or pasted. Over the limit the words stay and `message`
-    asks for them shorter. Counts the words as the services store them (trimmed)."""
+    asks for them shorter, followed by `count` (the limit and how long it is now). Counts the
+    words as the services store them (trimmed)."""
 
-    def __init__(self, limit: int, message: LazyString | str) -> None:
+    def __init__(
+        self, limit: int, message: LazyString | str, count: LazyString = STAFF_COUNT
+    ) -> None:
         self.limit = limit
         self.message = message
+        self.count = count
 
     def __call__(self, form: Any, field: Any) -> None:
-        if len((field.data or "").strip()) > self.limit:
-            raise ValidationError(str(self.message))
+        length = len((field.data or "").strip())
+        if length > self.limit:
+            counted = in_digits(
+                str(self.count)
+                % {"limit": format_number(self.limit), "count": format_number(length)}
+            )
+            raise ValidationError(CountedMessage(f"{self.message} {counted}", str(self.message)))
 
 
 class KeepDateForm(FlaskForm):

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import KeepDateForm, NoLongerThan
+from ..forms import CHILD_COUNT, KeepDateForm, NoLongerThan
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
@@ -44,7 +44,7 @@ NOT_A_CHOICE = _l(
 
 
 def _limit(name: str) -> NoLongerThan:
-    return NoLongerThan(TEXT_LIMITS[name], TOO_LONG)
+    return NoLongerThan(TEXT_LIMITS[name], TOO_LONG, CHILD_COUNT)
 
 
 def choices_of(options: Sequence[Choice]) -> list[SelectChoice]:

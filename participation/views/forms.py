@@ -30,7 +30,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import NoLongerThan
+from ..forms import CHILD_COUNT, NoLongerThan
 from ..models import AgeBand
 from . import service
 
@@ -182,14 +182,14 @@ class ItemForm(FlaskForm):
 
     text = WordsField(
         _l("What would you like to say?"),
-        validators=[NoLongerThan(service.TEXT_LIMIT, ITEM_TOO_LONG)],
+        validators=[NoLongerThan(service.TEXT_LIMIT, ITEM_TOO_LONG, CHILD_COUNT)],
     )
     feeling = OptionalRadioField(_l("How do you feel about it?"), choices=[])
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/*", "multiple": True})
     video = FileField(_l("Add a video"), render_kw={"accept": "video/*"})
     caption = LineField(
         _l("What is in your photo or video? (You don't have to say.)"),
-        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG)],
+        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG, CHILD_COUNT)],
     )
     author = OptionalRadioField(_l("Who wrote this down?"), choices=[])
     remove = MultiCheckboxField(_l("Take away"), choices=[])
@@ -230,14 +230,15 @@ class StaffItemForm(FlaskForm):
 
     topic = OptionalRadioField(_l("Which topic is it about?"), choices=[])
     text = WordsField(
-        _l("What did they say?"), validators=[NoLongerThan(service.TEXT_LIMIT, TOO_LONG)]
+        _l("What did they say?"),
+        validators=[NoLongerThan(service.TEXT_LIMIT, TOO_LONG, CHILD_COUNT)],
     )
     feeling = OptionalRadioField(_l("How do they feel about it?"), choices=[])
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/*", "multiple": True})
     video = FileField(_l("Add a video"), render_kw={"accept": "video/*"})
     caption = LineField(
         _l("What is in the photo or video? (optional)"),
-        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG)],
+        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG, CHILD_COUNT)],
     )
     remove = MultiCheckboxField(_l("Take away"), choices=[])
     held = HeldField()

@@ -168,6 +168,8 @@ def test_two_boxes_too_long_are_each_named_in_the_list_of_problems(planner):
     )
     summary = response.text.split('id="error-summary"')[1].split("</ul>")[0]
     assert summary.count("a bit long") == 2
+    # Each says how long it is; the same message for two boxes still names each box.
+    assert "You can use up to 500 letters and spaces. This has 599." in summary
     assert '<span class="error-for">Something else?</span>' in summary
     assert '<span class="error-for">Allergies, or food you don' in summary
 

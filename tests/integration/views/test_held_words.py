@@ -50,6 +50,8 @@ def test_words_too_long_to_save_come_back_after_the_tablet_is_given_back(
     page = views.client.get("/me/views/living-here/add").text
     assert LONG.strip() in page
     assert "That&#39;s a lot for one" in page or "That's a lot for one" in page
+    # How much to cut, not a guess: the limit and how long it is.
+    assert f"You can use up to 4,000 letters and spaces. This has {len(LONG.strip()):,}." in page
 
     # Made shorter and saved: the item is kept, and nothing is held any more.
     response = views.add(text="I want to say this.")
