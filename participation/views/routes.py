@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from flask import (
@@ -239,6 +239,12 @@ def item_status(item_id: str) -> Response:
 # --- Adding and changing an item (the one upload path) ----------------------------------------
 
 
+def _file_name(upload: FileStorage) -> str:
+    """A chosen file's own name, short, as the child's device showed it ("IMG_2231.jpg")."""
+    name = PurePosixPath((upload.filename or "").replace("\\", "/")).name.strip()
+    return name if len(name) <= 60 else f"{name[:28]}…{name[-28:]}"
+
+
 class _Refusal(Exception):
     """Something in the upload cannot be used: the page says why and keeps the words."""
 
@@ -325,7 +331,9 @@ class _Files:
             try:
                 prepared.photos.append(uploads.prepare_photo(path, work, limits, number))
             except uploads.Refused as refused:
-                message = words.photo_refused(refused.reason, refused.number, len(photos) > 1)
+                message = words.photo_refused(
+                    refused.reason, refused.number, len(photos) > 1, _file_name(upload)
+                )
                 refusals.append(_Refusal(f"{message} {self.kept(has_words)}", "photos"))
         if videos:
             path = stack.enter_context(uploads.on_disk(videos[0], work))

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from ..media.processing import MediaLimits
 
 
-def photo_refused(reason: str, number: int, several: bool) -> str:
-    """Why a photo could not be used (`number` counts from 1 among the photos chosen)."""
+def photo_refused(reason: str, number: int, several: bool, name: str = "") -> str:
+    """Why a photo could not be used (`number` counts from 1 among the photos chosen; `name` is
+    the file's name on the child's device)."""
     if reason == "empty":
         text = _("That photo was empty. Try a different one.")
     elif reason == "damaged":
@@ -19,7 +20,11 @@ def photo_refused(reason: str, number: int, several: bool) -> str:
     else:
         text = _("We couldn't use that photo. Try a different one.")
     if several:
-        # The good ones beside it are held for the next try (views/routes.py, _Files).
+        # The good ones beside it are held for the next try (views/routes.py, _Files), numbered
+        # "Take away photo 1, 2..." on the page: the refused one goes by its own name, so that
+        # "photo 1" never means two different photos.
+        if name:
+            return _("The photo called %(name)s: %(problem)s", name=name, problem=text)
         return _("Photo %(number)d: %(problem)s", number=number, problem=text)
     return text
 
