@@ -270,6 +270,9 @@ class _Files:
         self.child = the_child
         # A change to an item already saved: a refusal leaves that saved item as it was.
         self.saved_before = item is not None
+        # Its words as saved (by autosave, say): a file refused beside the same words leaves
+        # them saved, and the page must not say "not saved yet" of them.
+        self.saved_words = item.text.strip() if item is not None else None
         self.held = service.held_files(
             db.session(),
             form.held.ids(),
@@ -345,6 +348,9 @@ class _Files:
         return prepared, refusals[0] if refusals else None
 
     def kept(self, has_words: bool) -> str:
+        typed = (self.form.text.data or "").strip()
+        if has_words and self.saved_words is not None and typed == self.saved_words:
+            return str(words.WORDS_SAVED_FILE_NOT)
         return words.kept(has_words, saved_before=self.saved_before)
 
     def hold(self, prepared: uploads.Prepared) -> None:

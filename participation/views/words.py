@@ -4,6 +4,7 @@ saying what to do next. The pipeline's reasons are stable codes; only this modul
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..media.processing import MediaLimits
 
@@ -49,6 +50,10 @@ def video_refused(reason: str, limits: MediaLimits) -> str:
     if reason == "error":
         return _("Something went wrong getting your video ready. Try adding it again.")
     return _("We couldn't use that video. Try a different one.")
+
+
+# After a refused photo or video when the words on the page are the ones already saved.
+WORDS_SAVED_FILE_NOT = _l("Your words are saved. The photo or video is not added yet.")
 
 
 def kept(has_words: bool, *, saved_before: bool = False) -> str:

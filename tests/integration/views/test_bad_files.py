@@ -128,6 +128,21 @@ def test_a_refused_photo_when_changing_keeps_the_new_words(views, session, store
     assert list(store.keys()) == []
 
 
+def test_a_refused_photo_beside_words_already_saved_says_the_words_are_saved(views, session, store):
+    """Autosave kept the words as the child typed; the photo chosen with them was refused: the
+    words are saved, and the page must not say "This change is not saved yet" of them."""
+    item_id = views.item_id(views.add(text=WORDS))
+    response = views.change(item_id, text=WORDS, photos=[(BAD_TEXT_FILES["php"], "x.jpg")])
+    _refused(
+        response,
+        "We couldn't use that photo.",
+        kept="Your words are saved. The photo or video is not added yet.",
+    )
+    assert "not saved yet" not in response.text
+    session.expire_all()
+    assert session.scalar(select(Item)).text == WORDS
+
+
 def test_a_photo_refused_on_its_own_is_not_asked_for_twice(views, media_dir):
     response = views.add(text=WORDS, photos=[(BAD_TEXT_FILES["php"], "x.jpg")])
     page = response.text.replace("&#39;", "'")
