@@ -5,6 +5,7 @@ Older bands keep the words they had; the answers are the same fields either way.
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -64,6 +65,20 @@ def test_a_young_child_is_told_what_each_person_does(planner, session, on_tablet
     assert "Is there a place or a time you don't want?" in text(planner.page("where-and-when"))
     assert "Is there any food you can't eat, or don't eat?" in text(planner.page("food-and-drink"))
     assert "What would help you feel comfy?" in text(planner.page("the-room"))
+
+
+def test_a_young_childs_family_cards_lead_with_mum_and_nan(planner, session, on_tablet):
+    """A 5-year-old knows "Mum" before "Kelly": the card's heading (which names its choices)
+    says who they are to the child, the name under it; older children see the name first."""
+    in_band(session, on_tablet, AgeBand.YOUNG)
+    page = text(planner.page("who-comes"))
+    assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Mum</bdi></h2>", page)
+    assert '<p class="person-who"><bdi>Kelly</bdi></p>' in page
+    assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Nan</bdi></h2>", page)
+    in_band(session, on_tablet, AgeBand.MIDDLE)
+    page = text(planner.page("who-comes"))
+    assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Kelly</bdi></h2>", page)
+    assert '<p class="person-who">Mum</p>' in page
 
 
 def test_a_young_childs_answers_save_and_a_problem_keeps_their_words(planner, session, on_tablet):
