@@ -65,11 +65,20 @@ def held(session: Session, *, child_id: int, path: str) -> list[tuple[str, str]]
     return [(str(name), str(value)) for name, value in row.answers]
 
 
+# Pages a new sitting never opens on, held or not: the adult who hands the tablet over sees
+# the first page, and a worry not yet sent may be about them. The child finds it again there.
+NEVER_OPENED_ON = frozenset({"/me/worried"})
+
+
 def newest_path(session: Session, *, child_id: int) -> str | None:
     """The page the child's newest held answers belong to (a new sitting starts there)."""
     return session.scalar(
         select(HeldAnswers.path)
-        .where(HeldAnswers.child_id == child_id, HeldAnswers.created_at >= utcnow() - HOLD_FOR)
+        .where(
+            HeldAnswers.child_id == child_id,
+            HeldAnswers.created_at >= utcnow() - HOLD_FOR,
+            HeldAnswers.path.not_in(NEVER_OPENED_ON),
+        )
         .order_by(HeldAnswers.created_at.desc(), HeldAnswers.id.desc())
         .limit(1)
     )

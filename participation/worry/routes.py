@@ -8,9 +8,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ..audit.web import audit
+from ..child.session import held_here, saved_here
 from ..db import db
 from ..models import WorryAlert
-from ..security.access import child, staff
+from ..security.access import child, holds_answers, staff
 from ..security.principal import StaffPrincipal
 from ..templating import template_globals
 from . import service
@@ -21,17 +22,28 @@ bp = Blueprint("worry", __name__)
 
 @bp.route("/me/worried", methods=["GET", "POST"])
 @child
+@holds_answers
 def worried() -> str | Response:
+    # Sent as the space locked ("Take a break" or the idle lock, with words typed; or "Tell them
+    # now" pressed on a page left open): @child holds the note and sends nothing, so nobody is
+    # told until the child presses again. The page shows the note again, and says so.
     the_child = g.principal.child
     people = service.who_will_know(db.session(), the_child)
     if request.method == "POST":
         note = request.form.get("note", "")
         alert = service.raise_worry(db.session(), the_child, note)
+        saved_here()
         audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
         return render_template(
             "worry/raised.html", people=people, left_out=service.words_left_out(note)
         )
-    return render_template("worry/worried.html", people=people)
+    kept = held_here()
+    return render_template(
+        "worry/worried.html",
+        people=people,
+        kept=kept is not None,
+        note=kept.get("note", "") if kept else "",
+    )
 
 
 @bp.route("/worries/<public_id>/acknowledge", methods=["POST"])

@@ -266,7 +266,79 @@
     if (resume) resume.value = window.location.pathname + window.location.search;
   }
 
-  function submitAfterSaving(form, beforeSubmit) {
+  /* --- Holding first: pages that send only when the child presses (the worry note, "You said,
+     we did") mark their form data-hold-on-lock. Before a break or the idle lock (not giving the
+     tablet back: that ends the sitting), the space is locked first, and only then is the form
+     sent: a locked space holds what is sent to such a page and never sends or saves it
+     (security/access.py, child/held.py), so nobody is told of a worry the child did not send.
+     After the picture code the page shows it again. Without a script, or when the lock could
+     not be sent this way, the lock form is sent as before. --- */
+
+  // Something typed or chosen since the page was drawn, or the page drew answers not saved.
+  function hasAnswers(form) {
+    if (form.hasAttribute("data-unsaved")) return true;
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (!field.name || field.disabled) return false;
+      var type = (field.type || "").toLowerCase();
+      if (type === "radio" || type === "checkbox") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      if (/^(hidden|file|submit|button|reset|image)$/.test(type)) return false;
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  // What is held is one form for each address (child/held.py): the first form with answers.
+  // ("You said, we did" is one form for all its decisions: all of them are held together.)
+  function formToHold() {
+    var forms = document.querySelectorAll("form[data-hold-on-lock]");
+    for (var i = 0; i < forms.length; i++) {
+      if (hasAnswers(forms[i])) return forms[i];
+    }
+    return null;
+  }
+
+  function samePath(url, path) {
+    try { return new URL(url, window.location.href).pathname === path; } catch (e) { return false; }
+  }
+
+  // Resolves true when the space is locked and the page's answers sent to be held (the browser
+  // is then on its way to the picture code); false when the lock form is still to be sent.
+  function lockAndHold(lockForm) {
+    var form = formToHold();
+    var unlockPath = lockForm.getAttribute("data-unlock-url");
+    if (!form || !unlockPath || !window.fetch || !window.FormData || !window.URL) {
+      return Promise.resolve(false);
+    }
+    return fetch(lockForm.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      body: new FormData(lockForm),
+    }).then(function (locked) {
+      // Only once the server has locked the space (it answers with the picture code): sent to
+      // an open space, a worry would be sent, not held.
+      if (!locked.ok || !samePath(locked.url, unlockPath)) return false;
+      var done = function () { window.location.assign(locked.url); return true; };
+      return fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST",
+        credentials: "same-origin",
+        body: new FormData(form),
+        redirect: "manual", // held, and sent to the picture code: the browser goes there next
+      }).then(done, done);
+    }).catch(function () { return false; });
+  }
+
+  function lock(lockForm) {
+    setResume(lockForm);
+    lockAndHold(lockForm).then(function (done) {
+      if (!done) lockForm.submit(); // no submit event this time: straight to the server
+    });
+  }
+
+  function submitAfterSaving(form, send) {
     if (!form || !window.Promise || typeof window.CustomEvent !== "function") return;
     var going = false;
     form.addEventListener("submit", function (event) {
@@ -275,8 +347,8 @@
       if (going) return; // pressed twice: the first press is already on its way
       going = true;
       saveFirst().then(function () {
-        if (beforeSubmit) beforeSubmit(form);
-        form.submit(); // no submit event this time: straight to the server
+        if (send) send(form);
+        else form.submit(); // no submit event this time: straight to the server
       });
     });
     // Back to this page from the browser's history: the button works again.
@@ -284,7 +356,7 @@
   }
 
   function setUpLockButtons() {
-    submitAfterSaving(document.getElementById("lock-form"), setResume);
+    submitAfterSaving(document.getElementById("lock-form"), lock);
     submitAfterSaving(document.getElementById("give-back-form"));
   }
 
@@ -331,22 +403,27 @@
       if (idle >= idleMs) {
         if (locking) return;
         locking = true;
-        saveFirst().then(function () {
-          setResume(lockForm);
-          lockForm.submit();
-        });
+        saveFirst().then(function () { lock(lockForm); });
       } else if (idle >= warnMs && !warned) {
         warned = true;
-        // A photo or video chosen but not sent yet is not kept by the lock: say so.
+        // A photo or video chosen but not sent yet is not kept by the lock: say so, and say
+        // that the words are kept (not "everything").
         var files = document.getElementById("idle-warning-files");
+        var wordsOnly = document.getElementById("idle-warning-text-files");
         if (files) {
           files.hidden = !Array.prototype.some.call(
             document.querySelectorAll('input[type="file"]'),
             function (input) { return input.files && input.files.length > 0; }
           );
+          var text = "idle-warning-text";
+          if (wordsOnly) {
+            wordsOnly.hidden = files.hidden;
+            document.getElementById("idle-warning-text").hidden = !files.hidden;
+            text = files.hidden ? "idle-warning-text" : "idle-warning-text-files";
+          }
           // Read out with the warning when it shows (a hidden line would be read out too).
           warning.setAttribute(
-            "aria-describedby", files.hidden ? "idle-warning-text" : "idle-warning-text idle-warning-files"
+            "aria-describedby", files.hidden ? text : text + " idle-warning-files"
           );
         }
         warning.hidden = false;

@@ -3,16 +3,24 @@ in their own words, and whether each one happened, in the child's own answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from ...child import held
+from ...child.session import held_here, saved_here
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import CHILD_ROLES
 from ...models import ReviewDecision
-from ...security.access import child
+from ...security.access import child, holds_answers
+from ...security.principal import ChildPrincipal
 from ..common import InputProblem, VersionConflict
 from ..web import loaded_version, not_found
 from . import service
@@ -21,6 +29,7 @@ from .forms import HAPPENED_ICONS, HappenedForm
 bp = Blueprint("outcomes", __name__)
 
 ResponseLike = str | Response | tuple[str, int]
+F = TypeVar("F", bound=Callable[..., Any])
 # Answers posted but not saved, to show again as the child typed them, by decision.
 Shown = dict[str, HappenedForm]
 
@@ -68,11 +77,17 @@ def _errors(
 
 
 def _render(
-    shown: Shown | None = None, *, conflict: str | None = None, status: int = 200
+    shown: Shown | None = None,
+    *,
+    conflict: str | None = None,
+    status: int = 200,
+    decisions: list[ReviewDecision] | None = None,
+    kept: bool = False,
 ) -> ResponseLike:
     session = db.session()
     the_child = g.principal.child
-    decisions = service.child_decisions(session, the_child)
+    if decisions is None:
+        decisions = service.child_decisions(session, the_child)
     forms = _forms(decisions, shown or {})
     page = render_template(
         "workspaces/child/you_said_we_did.html",
@@ -84,14 +99,64 @@ def _render(
         icons=HAPPENED_ICONS,
         owner_roles={a.staff_id: CHILD_ROLES[a.role] for a in the_child.assignments if a.active},
         conflict=conflict,
+        kept=kept,
     )
     return (page, status) if status != 200 else page
+
+
+def _kept(decisions: list[ReviewDecision], kept: MultiDict[str, str]) -> Shown:
+    """The answers held from before a break that differ from what is saved (the page is one
+    form, so the answers left as they were come too: those are not "kept", they are saved)."""
+    shown: Shown = {}
+    for decision in decisions:
+        prefix = f"d-{decision.public_id}"
+        if f"{prefix}-version" not in kept:
+            continue  # a decision added since the answers were held: shown as it is
+        kept[f"{prefix}-csrf_token"] = kept["csrf_token"]  # a fresh one (held_here)
+        form = HappenedForm(formdata=kept, prefix=prefix).for_decision(decision.kind)
+        if service.differs(decision, form.happened.data, form.words.data):
+            shown[decision.public_id] = form
+    return shown
 
 
 @bp.route("/me/you-said-we-did")
 @child
 def you_said_we_did() -> ResponseLike:
-    return _render()
+    kept = held_here()
+    if kept is None:
+        return _render()
+    decisions = service.child_decisions(db.session(), g.principal.child)
+    shown = _kept(decisions, kept)
+    if not shown:
+        saved_here()  # nothing held differs from what is saved now: nothing to keep
+    return _render(shown, decisions=decisions, kept=bool(shown))
+
+
+def _held_for_the_page(view: F) -> F:
+    """Answers posted to a decision's address as the space locked are held for the page
+    (/me/you-said-we-did), not for the address they were posted to: the page is what shows them
+    again, and the only address here a child can open (a decision's address takes posts only).
+    The picture code comes back to the page too, and a new sitting starts on it (child/held.py).
+    Put it above @child, which holds (for @holds_answers) and sends the child to the code."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        response = view(*args, **kwargs)
+        locked = g.get("locked_child_session")
+        if locked is None or isinstance(g.get("principal"), ChildPrincipal):
+            return response
+        session = db.session()
+        page = url_for("outcomes.you_said_we_did")
+        answers = held.held(session, child_id=locked.child_id, path=request.path)
+        if answers is not None:
+            # Nor each decision's token (NOT_HELD knows the page's own only): a fresh one is
+            # made when the page is shown again.
+            answers = [(name, value) for name, value in answers if not name.endswith("csrf_token")]
+            held.hold(session, child_id=locked.child_id, path=page, answers=answers)
+            held.let_go(session, child_id=locked.child_id, path=request.path)
+        return redirect(url_for("child.unlock", next=page))
+
+    return wrapped  # type: ignore[return-value]
 
 
 def _posted(decisions: list[ReviewDecision], pressed: str) -> Shown:
@@ -118,7 +183,9 @@ def _problem(error: InputProblem) -> str:
 
 
 @bp.route("/me/you-said-we-did/<decision_id>", methods=["POST"])
+@_held_for_the_page
 @child
+@holds_answers
 @rerender_on_timeout
 def answer(decision_id: str) -> ResponseLike:
     session = db.session()
@@ -159,6 +226,10 @@ def answer(decision_id: str) -> ResponseLike:
         )
         return _render(posted, conflict=message, status=409)
     session.commit()
+    # What was on the page is sent (the page is one form): what was held for it is not needed.
+    # Answers not saved (a box too long) are on the page again, and a break holds them again.
+    if not g.get("csrf_timed_out"):  # only a page of this sitting may write
+        saved_here(url_for("outcomes.you_said_we_did"))
     if saved:
         flash(_("Thank you. The person who runs your meeting will see your answer."), "success")
     not_saved = {public_id: form for public_id, form in posted.items() if form.errors}

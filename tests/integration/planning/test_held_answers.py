@@ -114,7 +114,7 @@ def test_answers_sent_as_the_space_locked_come_back_after_the_code(
     tablet.post("/me/lock")
     session.execute(delete(HeldAnswers))
     session.commit()
-    tablet.post("/me/worried", note="words")
+    tablet.post("/me/how-it-looks", text_size="large")
     assert session.scalars(select(HeldAnswers)).all() == []
 
 
