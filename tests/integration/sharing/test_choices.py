@@ -73,7 +73,7 @@ def test_nothing_is_pre_selected_and_both_choices_weigh_the_same(on_tablet, team
     assert "Keep it private from my IRO" in page and "Share with my IRO" in page
     assert "Only you can see this." in page
     # Each with a drawing, for a child who cannot read: an eye to share, a padlock to keep.
-    assert page.count('img/sharing/can-see.svg') == 4 and page.count("img/sharing/only-me.svg") >= 4
+    assert page.count("img/sharing/can-see.svg") == 4 and page.count("img/sharing/only-me.svg") >= 4
 
 
 def test_each_audience_is_named_as_the_child_knows_them(on_tablet, team, session):

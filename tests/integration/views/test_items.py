@@ -120,6 +120,8 @@ def test_a_video_waiting_for_the_worker_says_so(views, session, app, media_dir, 
 def test_the_keyworker_who_handed_over_can_have_written_it_down(views, session, keyworker):
     page = views.client.get("/me/views/living-here/add").text
     assert "Kim Keyworker wrote down what I said" in page
+    # A drawing for each answer, for a child who cannot read the words.
+    assert "img/plan/person.svg" in page and "img/sharing/keyworker.svg" in page
     item_id = views.item_id(views.add(text="I want a dog", author="keyworker-with-child"))
     item = _item(session, item_id)
     assert item.author == ItemAuthor.KEYWORKER_WITH_CHILD and item.written_by_id == keyworker.id
