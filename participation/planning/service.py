@@ -30,6 +30,7 @@ from ..models import (
     DecisionTopic,
     MeetingPlan,
     NetworkPerson,
+    NetworkRole,
     PlanDecision,
     PlanInvitee,
     Review,
@@ -315,6 +316,18 @@ class PersonCard:
         """The name on the child's own pages: what they call a member of staff (staff pages
         keep the full name)."""
         return self.staff.name_for_children if self.staff else self.name
+
+    @property
+    def known_by_relation(self) -> bool:
+        """Does a young child know this person first by what they are to them ("Mum", "Nan")?
+        Family and carers, or anyone described in one word; not a teacher or a nurse, whom
+        children know by name ("Mrs Lewis")."""
+        person = self.network_person
+        if person is None or not str(self.who).strip():
+            return False
+        if person.role in (NetworkRole.PARENT, NetworkRole.CARER):
+            return True
+        return person.role == NetworkRole.OTHER and len(str(self.who).split()) == 1
 
     @property
     def picture(self) -> str:

@@ -10,7 +10,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from participation.models import AgeBand, ChildSpace, MeetingPlan
+from participation.models import AgeBand, ChildSpace, MeetingPlan, NetworkRole
+from tests.support import factories
 
 YOUNG_TAKING_PART = (
     "Running the meeting means being in charge of it.",
@@ -70,8 +71,17 @@ def test_a_young_child_is_told_what_each_person_does(planner, session, on_tablet
 def test_a_young_childs_family_cards_lead_with_mum_and_nan(planner, session, on_tablet):
     """A 5-year-old knows "Mum" before "Kelly": the card's heading (which names its choices)
     says who they are to the child, the name under it; older children see the name first."""
+    # A teacher is known by name ("Mrs Lewis"), and so is someone described in several words.
+    factories.make_person(
+        session, on_tablet, name="Mrs Lewis", relationship_to_child="Teacher",
+        role=NetworkRole.TEACHER,
+    )  # fmt: skip
+    factories.make_person(session, on_tablet, name="Sam", relationship_to_child="My football coach")
+    session.commit()
     in_band(session, on_tablet, AgeBand.YOUNG)
     page = text(planner.page("who-comes"))
+    assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Mrs Lewis</bdi></h2>", page)
+    assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Sam</bdi></h2>", page)
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Mum</bdi></h2>", page)
     assert '<p class="person-who"><bdi>Kelly</bdi></p>' in page
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Nan</bdi></h2>", page)
