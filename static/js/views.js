@@ -150,8 +150,33 @@
     // before the session ends, and a new item's address must be known before the break.
     document.addEventListener("myreview:before-lock", function (event) {
       var saved = timer !== null || dirty ? send(true) : chain;
+      // A photo or video chosen and not sent yet: autosave carries words only, so it is sent
+      // as "Save" would send it, words and all (a break must not drop it). Where it is saved
+      // to (the item's page) is where the child comes back after the break.
+      if (hasFiles()) saved = saved.then(saveWithFiles);
       if (event.detail && event.detail.waitFor) event.detail.waitFor(saved);
     });
+
+    function hasFiles() {
+      return Array.prototype.some.call(form.querySelectorAll('input[type="file"]'), function (input) {
+        return input.files && input.files.length > 0;
+      });
+    }
+
+    function saveWithFiles() {
+      return fetch(form.action, { method: "POST", credentials: "same-origin", body: new FormData(form) })
+        .then(function (response) {
+          var back = new URL(response.url, window.location.href);
+          var stayed = back.pathname === new URL(form.action, window.location.href).pathname;
+          // Saved: the page it went on to (the thing, or its topic). A page with a problem
+          // (a photo refused) is not followed: the words are saved or held, and the child
+          // comes back here to choose again.
+          if (response.ok && response.redirected && !stayed && window.history.replaceState) {
+            window.history.replaceState(null, "", back.pathname + back.search);
+          }
+        })
+        .catch(function () { /* offline: the words are saved or held as before */ });
+    }
   }
 
   /* --- Files too big to send --------------------------------------------------------------- */

@@ -374,6 +374,32 @@ def test_words_typed_before_take_a_break_are_there_after_it(browser, base_url, j
     context.close()
 
 
+def test_a_photo_chosen_before_take_a_break_is_saved_with_the_words(browser, base_url, jay, made):
+    """Autosave carries words only: a photo chosen and not saved went with the break (QA). It is
+    saved first, as "Save" would, and the child comes back to the thing they made."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/school/add")
+    page.get_by_label("What would you like to say?").fill("My art project")
+    page.set_input_files("#photos", str(made["photo"]))
+    page.get_by_role("button", name="Take a break").tap()
+
+    unlock_again(page)
+    saved = items_saying(jay, "My art project")
+    assert [item.text for item in saved] == ["My art project"]
+    session = db.session()
+    try:
+        assert len(session.get(Item, saved[0].id).photos) == 1
+    finally:
+        db.session.remove()
+    expect(page).not_to_have_url(re.compile(r"/add$"))
+    expect(page.get_by_text("My art project").first).to_be_visible()
+    context.close()
+
+
 def test_words_typed_just_before_giving_the_tablet_back_are_saved(browser, base_url, jay):
     context = browser.new_context(
         base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
