@@ -36,7 +36,7 @@ from ..models import AgeBand, Child, DecisionOutcome, DecisionTopic, MeetingPlan
 from ..models.review import LONDON
 from ..security.access import child, holds_answers, staff
 from ..security.policy import PLAN_READERS, can_view_child
-from ..templating import day_in_words
+from ..templating import day_in_words, template_globals
 from . import service, steps
 from .forms import (
     DAY_WARNINGS,
@@ -54,6 +54,8 @@ from .forms import (
 from .steps import MY_PLAN, SLUGS, STEP_BY_SLUG, STEPS, WHO_COMES, Step
 
 bp = Blueprint("planning", __name__)
+# The plan's summary shows each answer with the drawing of the card it was chosen on.
+template_globals(bp, {"choice_for": steps.choice_for})
 
 STAFF_READERS = PLAN_READERS  # who reads the whole plan: decided in policy.py
 ResponseLike = str | Response | tuple[str | Response, int]

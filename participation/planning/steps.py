@@ -209,15 +209,21 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
 }
 
 
-def words_for(field: str, code: str | None) -> LazyString | None:
-    """The child's words for a stored code (None when nothing is chosen)."""
+def choice_for(field: str, code: str | None) -> Choice | None:
+    """The choice card a stored code was chosen on (None when nothing is chosen)."""
     if not code:
         return None
     choices = WISHES if field == "wish" else CHOICES[field]
     for choice in choices:
         if choice.code == code:
-            return choice.words
+            return choice
     return None
+
+
+def words_for(field: str, code: str | None) -> LazyString | None:
+    """The child's words for a stored code (None when nothing is chosen)."""
+    choice = choice_for(field, code)
+    return choice.words if choice is not None else None
 
 
 # What each person in a child's life does, in a child's words.
