@@ -54,8 +54,12 @@ from .forms import (
 from .steps import MY_PLAN, SLUGS, STEP_BY_SLUG, STEPS, WHO_COMES, Step
 
 bp = Blueprint("planning", __name__)
-# The plan's summary shows each answer with the drawing of the card it was chosen on.
-template_globals(bp, {"choice_for": steps.choice_for})
+# The plan's summary shows each answer with the drawing of the card it was chosen on; a start
+# time at night is asked about with the time twelve hours away.
+template_globals(
+    bp,
+    {"choice_for": steps.choice_for, "other_half_of_the_day": service.other_half_of_the_day},
+)
 
 STAFF_READERS = PLAN_READERS  # who reads the whole plan: decided in policy.py
 ResponseLike = str | Response | tuple[str | Response, int]
@@ -581,7 +585,6 @@ def _render_staff(
         form=failing[1] if failing else None,
         wish_changed=service.wish_changed_since,
         day_warnings=[DAY_WARNINGS[warning] for warning in day_warnings or []],
-        other_half_of_the_day=service.other_half_of_the_day,
         **context,
     )
     return page, status
