@@ -27,16 +27,21 @@ from ..models import HeldAnswers, utcnow
 HOLD_FOR = timedelta(days=7)
 # Far more than any page's boxes allow together; a whole book pasted in is not held.
 MOST_HELD = 100_000
-# Never held: the form's token belongs to the request that sent it; "who wrote it down" names
-# the adult who handed the tablet over, and the next sitting may be someone else's hand-over.
+# Never held: the form's token belongs to the request that sent it (under a form's prefix too:
+# "d-<id>-csrf_token"); "who wrote it down" names the adult who handed the tablet over, and the
+# next sitting may be someone else's hand-over.
 NOT_HELD = frozenset({"csrf_token", "author"})
+
+
+def _held_field(name: str) -> bool:
+    return name not in NOT_HELD and not name.endswith("-csrf_token")
 
 
 def hold(session: Session, *, child_id: int, path: str, answers: Iterable[tuple[str, str]]) -> bool:
     """Hold what a page sent, in place of what was held for it before. False when there is
     nothing to hold, or too much: then nothing is held for the page (an older hold would bring
     back words the child has since changed)."""
-    pairs = [[name, value] for name, value in answers if name not in NOT_HELD]
+    pairs = [[name, value] for name, value in answers if _held_field(name)]
     if not pairs or sum(len(name) + len(value) for name, value in pairs) > MOST_HELD:
         let_go(session, child_id=child_id, path=path)
         return False

@@ -149,9 +149,6 @@ def _held_for_the_page(view: F) -> F:
         page = url_for("outcomes.you_said_we_did")
         answers = held.held(session, child_id=locked.child_id, path=request.path)
         if answers is not None:
-            # Nor each decision's token (NOT_HELD knows the page's own only): a fresh one is
-            # made when the page is shown again.
-            answers = [(name, value) for name, value in answers if not name.endswith("csrf_token")]
             held.hold(session, child_id=locked.child_id, path=page, answers=answers)
             held.let_go(session, child_id=locked.child_id, path=request.path)
         return redirect(url_for("child.unlock", next=page))
