@@ -88,6 +88,17 @@ def holds_answers(view: F) -> F:
     return view
 
 
+def holds_answers_for(endpoint: str) -> Callable[[F], F]:
+    """As holds_answers, for a form posted to an address that takes posts only: what it sent is
+    held for the page at `endpoint` that shows the form, and the picture code goes back there."""
+
+    def decorate(view: F) -> F:
+        view.holds_answers = endpoint  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
 def child(view: F) -> F:
     """An unlocked child session: the child's own space and nothing else."""
 
@@ -97,19 +108,22 @@ def child(view: F) -> F:
             locked = g.get("locked_child_session")
             if locked is not None:
                 holds = getattr(view, "holds_answers", False)
+                back = request.full_path
                 # Not when the token was refused: the timeout handler runs the view again
                 # (rerender_on_timeout), and only a page of this sitting may write.
                 if holds and request.method == "POST" and not g.get("csrf_timed_out"):
                     # Sent as the space locked (with no script to save it first, or a page
-                    # left open): held, not lost.
+                    # left open): held, not lost, for the page that shows the form.
+                    page = url_for(holds) if isinstance(holds, str) else request.path
                     held.hold(
                         db.session(),
                         child_id=locked.child_id,
-                        path=request.path,
+                        path=page,
                         answers=request.form.items(multi=True),
                     )
-                # The child's own space is locked: the picture code opens it and comes back here.
-                return redirect(url_for("child.unlock", next=request.full_path))
+                    back = page
+                # The child's own space is locked: the picture code opens it and comes back.
+                return redirect(url_for("child.unlock", next=back))
             _not_a_child()
         return view(*args, **kwargs)
 

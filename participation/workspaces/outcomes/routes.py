@@ -3,24 +3,18 @@ in their own words, and whether each one happened, in the child's own answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from ...child import held
 from ...child.session import held_here, saved_here
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import CHILD_ROLES
 from ...models import ReviewDecision
-from ...security.access import child, holds_answers
-from ...security.principal import ChildPrincipal
+from ...security.access import child, holds_answers_for
 from ..common import InputProblem, VersionConflict
 from ..web import loaded_version, not_found
 from . import service
@@ -29,7 +23,6 @@ from .forms import HAPPENED_ICONS, HappenedForm
 bp = Blueprint("outcomes", __name__)
 
 ResponseLike = str | Response | tuple[str, int]
-F = TypeVar("F", bound=Callable[..., Any])
 # Answers posted but not saved, to show again as the child typed them, by decision.
 Shown = dict[str, HappenedForm]
 
@@ -132,30 +125,6 @@ def you_said_we_did() -> ResponseLike:
     return _render(shown, decisions=decisions, kept=bool(shown))
 
 
-def _held_for_the_page(view: F) -> F:
-    """Answers posted to a decision's address as the space locked are held for the page
-    (/me/you-said-we-did), not for the address they were posted to: the page is what shows them
-    again, and the only address here a child can open (a decision's address takes posts only).
-    The picture code comes back to the page too, and a new sitting starts on it (child/held.py).
-    Put it above @child, which holds (for @holds_answers) and sends the child to the code."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        response = view(*args, **kwargs)
-        locked = g.get("locked_child_session")
-        if locked is None or isinstance(g.get("principal"), ChildPrincipal):
-            return response
-        session = db.session()
-        page = url_for("outcomes.you_said_we_did")
-        answers = held.held(session, child_id=locked.child_id, path=request.path)
-        if answers is not None:
-            held.hold(session, child_id=locked.child_id, path=page, answers=answers)
-            held.let_go(session, child_id=locked.child_id, path=request.path)
-        return redirect(url_for("child.unlock", next=page))
-
-    return wrapped  # type: ignore[return-value]
-
-
 def _posted(decisions: list[ReviewDecision], pressed: str) -> Shown:
     """The answers to save: the one whose "Save my answer" was pressed, and every other one the
     child changed. The page is one form, so words typed under another decision come too and are
@@ -180,9 +149,9 @@ def _problem(error: InputProblem) -> str:
 
 
 @bp.route("/me/you-said-we-did/<decision_id>", methods=["POST"])
-@_held_for_the_page
 @child
-@holds_answers
+# Held for the page, the only address here a child can open (a decision's takes posts only).
+@holds_answers_for("outcomes.you_said_we_did")
 @rerender_on_timeout
 def answer(decision_id: str) -> ResponseLike:
     session = db.session()
