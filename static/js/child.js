@@ -406,8 +406,9 @@
         saveFirst().then(function () { lock(lockForm); });
       } else if (idle >= warnMs && !warned) {
         warned = true;
-        // A photo or video chosen but not sent yet is not kept by the lock: say so, and say
-        // that the words are kept (not "everything").
+        // A photo or video chosen but not sent yet is sent before the lock (views.js) only if it
+        // gets there within the lock's wait (SAVE_WAIT_MS): ask for "Save", and promise only
+        // the words (not "everything").
         var files = document.getElementById("idle-warning-files");
         var wordsOnly = document.getElementById("idle-warning-text-files");
         if (files) {
