@@ -242,7 +242,10 @@ def item_status(item_id: str) -> Response:
 def _file_name(upload: FileStorage) -> str:
     """A chosen file's own name, short, as the child's device showed it ("IMG_2231.jpg")."""
     name = PurePosixPath((upload.filename or "").replace("\\", "/")).name.strip()
-    return name if len(name) <= 60 else f"{name[:28]}…{name[-28:]}"
+    if len(name) > 60:
+        name = f"{name[:28]}…{name[-28:]}"
+    # Isolated (FSI ... PDI): "IMG_2231.jpg" keeps its own direction in an Arabic sentence.
+    return f"\u2068{name}\u2069" if name else ""
 
 
 class _Refusal(Exception):

@@ -222,7 +222,9 @@ def test_the_words_and_the_good_photo_are_kept_when_a_file_is_refused(
         "Please keep these words"
     )
     expect(
-        page.get_by_text("The photo called holiday.jpg: We couldn't use that photo.").first
+        page.get_by_text(
+            "The photo called \u2068holiday.jpg\u2069: We couldn't use that photo."
+        ).first
     ).to_be_visible()
     # The good photo is kept, shown, and can be taken away: it need not be chosen again.
     expect(page.get_by_text("What you chose before is kept here for you.")).to_be_visible()

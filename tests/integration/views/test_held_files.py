@@ -94,8 +94,12 @@ def test_one_bad_photo_among_good_ones_holds_the_good_ones(views, session, store
         text=WORDS, photos=[(good, "a.jpg"), (BAD_TEXT_FILES["svg"], "b.jpg"), (good, "c.jpg")]
     )
     page = response.text.replace("&#39;", "'")
-    # By its own name: the good ones are "photo 1" and "photo 2" in the list kept below.
-    assert "The photo called b.jpg: We couldn't use that photo. Try a different one." in page
+    # By its own name (isolated, for right-to-left pages): the good ones are "photo 1" and
+    # "photo 2" in the list kept below.
+    assert (
+        "The photo called \u2068b.jpg\u2069: We couldn't use that photo. Try a different one."
+        in page
+    )
     assert "Choose the other photos" not in page and "choose them again" not in page
     assert len(_held(session)) == 2 and len(HELD_THUMB.findall(page)) == 2
     assert len(list(store.keys())) == 4  # two photos and their thumbnails: not the bad one
