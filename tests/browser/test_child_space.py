@@ -165,3 +165,11 @@ def test_each_display_choice_shows_at_once_and_saving_keeps_it(page: Page, jay):
     page.get_by_role("button", name="Save how it looks").click()
     page.get_by_role("link", name="Back to my page").click()
     expect(body).to_have_class(re.compile(r"\bhigh-contrast\b"))
+    # Every word on the page stays readable, the header's own buttons too (they were black on
+    # black), and a button pressed on a tablet keeps its colours (its :hover state stays).
+    assert axe_violations(page) == []
+    lock = page.get_by_role("button", name="Take a break")
+    lock.hover()
+    assert lock.evaluate("b => getComputedStyle(b).color") != lock.evaluate(
+        "b => getComputedStyle(b).backgroundColor"
+    )
