@@ -241,12 +241,40 @@
   /* --- Saving first: before the space locks ("Take a break", or idle) or the tablet is given back,
      pages with unsaved words save them. Listeners of "myreview:before-lock" (views.js,
      planning.js) start their save; they may hand back a promise with event.detail.waitFor(),
-     and the lock waits for it (never longer than SAVE_WAIT_MS, so a button never hangs):
-     a lock or give-back that reached the server first would end the session and the save
-     with it, and a new item's address is known only once its first save answers. --- */
+     and the lock waits for it (never longer than SAVE_WAIT_MS, so a button never hangs, unless
+     a photo or video is still moving: STALL_MS): a lock or give-back that reached the server
+     first would end the session and the save with it, and a new item's address is known only
+     once its first save answers. --- */
   var SAVE_WAIT_MS = 4000;
   // Listeners that hand back nothing (a keepalive save) get a moment to send it.
   var SEND_MOMENT_MS = 300;
+  // A photo or video still on its way (views.js says so as it goes, "myreview:still-saving")
+  // is waited for as long as it moves: on slow wifi a video takes minutes, and leaving the page
+  // would cut it off. Nothing sent for this long, and the break goes ahead without it.
+  var STALL_MS = 30000;
+
+  // While a photo or video is still going, the page is covered (it may be left open: the idle
+  // lock) by one message and how far the sending has got.
+  function showSavingFirst(detail) {
+    var cover = document.getElementById("saving-first");
+    if (!cover) return;
+    if (cover.hidden) {
+      cover.hidden = false;
+      document.body.classList.add("saving-first");
+      cover.querySelector("h2").focus();
+    }
+    var bar = cover.querySelector("progress");
+    if (bar && detail && detail.total) bar.value = Math.round((detail.loaded / detail.total) * 100);
+  }
+
+  function hideSavingFirst() {
+    var cover = document.getElementById("saving-first");
+    if (!cover) return;
+    cover.hidden = true;
+    document.body.classList.remove("saving-first");
+  }
+  // Back to this page from the browser's history: not still saving.
+  window.addEventListener("pageshow", hideSavingFirst);
 
   function saveFirst() {
     var waiting = [];
@@ -254,8 +282,19 @@
       detail: { waitFor: function (promise) { waiting.push(promise); } },
     }));
     return new Promise(function (resolve) {
-      window.setTimeout(resolve, waiting.length ? SAVE_WAIT_MS : SEND_MOMENT_MS);
-      if (waiting.length) Promise.all(waiting).then(resolve, resolve);
+      var timer = window.setTimeout(finish, waiting.length ? SAVE_WAIT_MS : SEND_MOMENT_MS);
+      function moving(event) {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(finish, STALL_MS);
+        showSavingFirst(event.detail);
+      }
+      function finish() {
+        window.clearTimeout(timer);
+        document.removeEventListener("myreview:still-saving", moving);
+        resolve();
+      }
+      document.addEventListener("myreview:still-saving", moving);
+      if (waiting.length) Promise.all(waiting).then(finish, finish);
     });
   }
 
@@ -406,8 +445,8 @@
         saveFirst().then(function () { lock(lockForm); });
       } else if (idle >= warnMs && !warned) {
         warned = true;
-        // A photo or video chosen but not sent yet is sent before the lock (views.js) only if it
-        // gets there within the lock's wait (SAVE_WAIT_MS): ask for "Save", and promise only
+        // A photo or video chosen but not sent yet is sent before the lock (views.js), but it
+        // may be refused, or the wifi may stop it (STALL_MS): ask for "Save", and promise only
         // the words (not "everything").
         var files = document.getElementById("idle-warning-files");
         var wordsOnly = document.getElementById("idle-warning-text-files");

@@ -163,19 +163,35 @@
       });
     }
 
+    // Sent with XMLHttpRequest, not fetch: its upload progress tells child.js that a video is
+    // still on its way on slow wifi, and the break waits for it (a lock sent meanwhile would
+    // leave the page and cut the sending off). Each step is passed on as "myreview:still-saving".
     function saveWithFiles() {
-      return fetch(form.action, { method: "POST", credentials: "same-origin", body: new FormData(form) })
-        .then(function (response) {
-          var back = new URL(response.url, window.location.href);
+      return new Promise(function (resolve) {
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action);
+        request.upload.addEventListener("progress", function (event) {
+          document.dispatchEvent(new CustomEvent("myreview:still-saving", {
+            detail: { loaded: event.loaded, total: event.lengthComputable ? event.total : 0 },
+          }));
+        });
+        request.addEventListener("load", function () {
+          var back = new URL(request.responseURL || form.action, window.location.href);
           var stayed = back.pathname === new URL(form.action, window.location.href).pathname;
           // Saved: the page it went on to (the thing, or its topic). A page with a problem
           // (a photo refused) is not followed: the words are saved or held, and the child
           // comes back here to choose again.
-          if (response.ok && response.redirected && !stayed && window.history.replaceState) {
+          if (request.status === 200 && !stayed && window.history.replaceState) {
             window.history.replaceState(null, "", back.pathname + back.search);
           }
-        })
-        .catch(function () { /* offline: the words are saved or held as before */ });
+          resolve();
+        });
+        // Offline or stopped: the words are saved or held as before.
+        ["error", "abort", "timeout"].forEach(function (type) {
+          request.addEventListener(type, function () { resolve(); });
+        });
+        request.send(new FormData(form));
+      });
     }
   }
 

@@ -24,7 +24,7 @@ from participation.models import Audience, Child, Item, MediaFile, StaffMember
 from participation.views import service, uploads
 from tests.browser.conftest import VIEWPORTS, axe_violations, sign_in
 from tests.integration.sharing.helpers import share
-from tests.unit.media.conftest import FAST_X264, make_clip, two_colour
+from tests.unit.media.conftest import FAST_X264, make_clip, noisy, two_colour
 
 CODE = ["Star", "Fish", "Car"]
 
@@ -339,6 +339,17 @@ def items_saying(child, words: str) -> list[Item]:
         db.session.remove()
 
 
+def photos_of_the_one_item(child, words: str) -> int:
+    """How many photos the child's one item saying exactly `words` has (it must be one item)."""
+    [saved] = items_saying(child, words)
+    assert saved.text == words
+    session = db.session()
+    try:
+        return len(session.get(Item, saved.id).photos)
+    finally:
+        db.session.remove()
+
+
 def unlock_again(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/me/unlock"))
     for name in CODE:
@@ -390,15 +401,47 @@ def test_a_photo_chosen_before_take_a_break_is_saved_with_the_words(browser, bas
     page.get_by_role("button", name="Take a break").tap()
 
     unlock_again(page)
-    saved = items_saying(jay, "My art project")
-    assert [item.text for item in saved] == ["My art project"]
-    session = db.session()
-    try:
-        assert len(session.get(Item, saved[0].id).photos) == 1
-    finally:
-        db.session.remove()
+    assert photos_of_the_one_item(jay, "My art project") == 1
     expect(page).not_to_have_url(re.compile(r"/add$"))
     expect(page.get_by_text("My art project").first).to_be_visible()
+    context.close()
+
+
+def upload_at(cdp, bytes_a_second: float) -> None:
+    """Chromium sends at most `bytes_a_second` (-1: as fast as it can), as on slow wifi."""
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", conditions | {"uploadThroughput": bytes_a_second})
+
+
+def test_a_photo_still_on_its_way_on_slow_wifi_is_waited_for_before_the_break(
+    browser, base_url, jay, tmp_path: Path
+):
+    """The break waited 4 s for a chosen photo or video, then locked: leaving the page cut off
+    a video still being sent on slow wifi, and it was lost. It waits while the sending moves,
+    with the page covered by how far it has got (it may have been left open), then locks."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/school/add")
+    page.get_by_label("What would you like to say?").fill("My model volcano")
+    photo = tmp_path / "IMG_0002.jpg"
+    noisy((1200, 900)).save(photo, "JPEG", quality=95)  # noise: about a megabyte
+    page.set_input_files("#photos", str(photo))
+    # About 8 s to send it, twice the break's usual wait for a save.
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    upload_at(cdp, photo.stat().st_size / 8)
+    page.get_by_role("button", name="Take a break").tap()
+    cover = page.locator("#saving-first")
+    expect(cover.get_by_role("heading", name="Saving your photo or video first")).to_be_focused()
+    expect(page.get_by_label("What would you like to say?")).to_be_hidden()  # covered
+
+    expect(page).to_have_url(re.compile(r"/me/unlock"), timeout=30_000)
+    upload_at(cdp, -1)  # as fast as it goes again
+    unlock_again(page)
+    assert photos_of_the_one_item(jay, "My model volcano") == 1
     context.close()
 
 
