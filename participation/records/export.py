@@ -24,17 +24,17 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from ..media.storage import Storage
-from ..models import AuditEvent, Base, Child, MediaFile, StaffMember
+from ..models import AuditEvent, Base, Child, HeldFile, MediaFile, StaffMember
 
 # Tables with a path to a child that are left out, and why. Everything else is exported.
 NOT_EXPORTED: dict[str, str] = {
     "auth_sessions": "sign-in sessions on a device: technical, and hold session tokens",
     "personal_links": "links to open the child's space: hold a token that opens it",
-    "held_files": "photos and videos on a form not yet saved, kept for a day at most for the "
-    "same session; saved, they are the item's media and exported with it",
-    "held_answers": "a page's answers that could not be saved yet (words too long), kept a week "
-    "at most until the page is saved; saved, they are exported where they were saved",
 }
+# What the child has not saved yet (answers held over a break or a refused save, a week at most;
+# photos held between tries, a day at most) is theirs and is held now, so a subject access
+# request gets it. The copy for the case record does not: nobody but the child sees it.
+NOT_IN_CASE_RECORD = frozenset({"held_answers", "held_files"})
 # Columns never exported, wherever they are: they would let someone act as the child or staff.
 SECRET_COLUMNS = ("hash", "token", "secret", "picture_code")
 # How each parent key reaches the child's rows: the column, and the parent table it points to.
@@ -53,7 +53,8 @@ class ChildRecords:
 
     child: Child
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    media: list[tuple[MediaFile, str]] = field(default_factory=list)  # (file, name in the zip)
+    # (file, name in the zip): the items' photos and videos, and the files held for a form
+    media: list[tuple[MediaFile | HeldFile, str]] = field(default_factory=list)
     only_shared: bool = False
 
 
@@ -129,6 +130,8 @@ def collect(
             where = table.c.child_id == child.id
         else:
             where = table.c[column].in_(ids.get(PARENT_KEYS[column], set()))
+        if wanted_items is not None and table.name in NOT_IN_CASE_RECORD:
+            continue
         if table.name == "view_items" and wanted_items is not None:
             where = where & table.c.id.in_(wanted_items)
         if wanted_items is not None and "item_id" in table.c and column != "item_id":
@@ -137,11 +140,15 @@ def collect(
         records.tables[table.name] = rows
         ids[table.name] = {row["id"] for row in rows if "id" in row}
     records.tables["audit_events"] = _audit_rows(session, records)
-    media = session.scalars(
-        select(MediaFile)
-        .where(MediaFile.id.in_(ids.get("media_files", set())), MediaFile.storage_key.is_not(None))
-        .order_by(MediaFile.id)
-    )
+    media: list[MediaFile | HeldFile] = []
+    for model in (MediaFile, HeldFile):
+        media += session.scalars(
+            select(model)
+            .where(
+                model.id.in_(ids.get(model.__tablename__, set())), model.storage_key.is_not(None)
+            )
+            .order_by(model.id)
+        )
     for file in media:
         key = file.storage_key or ""
         extension = key.rsplit(".", 1)[-1] if "." in key else "bin"
@@ -181,7 +188,7 @@ def _audit_rows(session: Session, records: ChildRecords) -> list[dict[str, Any]]
 
 def write_zip(records: ChildRecords, storage: Storage, out: IO[bytes], today: date) -> None:
     """Write the zip: JSON, the media files as stored, and the readable page."""
-    media_names = {file.id: name for file, name in records.media}
+    media_names = {file.id: name for file, name in records.media if isinstance(file, MediaFile)}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         payload = {
             "child": records.child.public_id,

@@ -5,22 +5,27 @@ the item's on the next "Save". Nobody else can see them, and the sweeper lets go
 from __future__ import annotations
 
 import io
+import json
 import re
-from datetime import timedelta
+import zipfile
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 from sqlalchemy import select
 
+from participation.child import held as held_answers
 from participation.models import AuthSession, HeldFile, Item, MediaFile, MediaKind, utcnow
+from participation.records import export
 from participation.views.cli import sweep_media
 from tests.conftest import csrf_from
 from tests.support.child_fixtures import CODE
 from tests.unit.media.conftest import BAD_TEXT_FILES
 
-from .conftest import _closed, clip_bytes, jpeg_bytes
+from .conftest import _closed, clip_bytes, jpeg_bytes, read
 
 WORDS = "These are my words and they must not get lost"
 TOO_LONG = WORDS + " and more" * 600
+ADD = "/me/views/living-here/add"
 KEPT = "What you chose before is kept here for you. It is saved when you press “Save”."
 HELD_THUMB = re.compile(r'<img src="(/me/held/[A-Za-z0-9_-]+)"')
 
@@ -296,3 +301,33 @@ def test_the_keyworkers_form_holds_the_photo_when_no_topic_is_chosen(
     assert len(item.photos) == 1 and _held(session) == []
     # Saved, it is the child's: the keyworker's link to the held picture has gone with it.
     assert client.get(thumb.group(1)).status_code == 404
+
+
+def test_what_is_held_is_in_the_childs_own_export_and_not_the_case_record(
+    views, session, store, media_dir, mia_with_code, app
+):
+    """Held words and photos are the child's data while they are held: a subject access request
+    made now gets them. The copy for the case record holds only what the child shared."""
+    views.add(text=TOO_LONG, photos=[(jpeg_bytes(tmp=media_dir), "ok.jpg")])
+    (held,) = _held(session)
+    child = session.get(type(mia_with_code), mia_with_code.id)
+    # As a break or a refused autosave holds them (how is tested with child/held.py).
+    held_answers.hold(session, child_id=child.id, path=ADD, answers=[("text", TOO_LONG)])
+
+    everything = export.collect(session, child)
+    [answers] = everything.tables["held_answers"]
+    assert ["text", TOO_LONG] in answers["answers"]
+    assert [row["public_id"] for row in everything.tables["held_files"]] == [held.public_id]
+    out = io.BytesIO()
+    with app.test_request_context():
+        export.write_zip(everything, store, out, date(2026, 11, 25))
+    archive = zipfile.ZipFile(out)
+    data = json.loads(archive.read("records.json"))
+    name = data["media"][held.public_id]
+    assert archive.read(name) == read(store, held.storage_key)
+    page = archive.read("index.html").decode()
+    assert "Not saved yet" in page and TOO_LONG in page
+
+    shared_only = export.collect(session, child, only_items=[])
+    assert "held_answers" not in shared_only.tables and "held_files" not in shared_only.tables
+    assert shared_only.media == []
