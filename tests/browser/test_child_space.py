@@ -173,3 +173,79 @@ def test_each_display_choice_shows_at_once_and_saving_keeps_it(page: Page, jay):
     assert lock.evaluate("b => getComputedStyle(b).color") != lock.evaluate(
         "b => getComputedStyle(b).backgroundColor"
     )
+
+
+def shown_as(child, **choices) -> None:
+    """Save the child's display choices ("How my pages look") straight into their space."""
+    session = db.session()
+    space = space_service.space_for(session, session.get(Child, child.id))
+    for name, value in choices.items():
+        setattr(space, name, value)
+    session.commit()
+    db.session.remove()
+
+
+def style(locator, name: str) -> str:
+    return locator.evaluate(f"e => getComputedStyle(e).{name}")
+
+
+def drawn_apart(one, other, name: str = "backgroundColor") -> bool:
+    return style(one, name) != style(other, name)
+
+
+def test_with_strong_colours_what_the_brand_colour_drew_still_shows(page: Page, jay):
+    """Strong colours turn the brand colour black: what was drawn in it vanished on black (QA):
+    the picture-code dots, the plan's progress, the step you are on; a pressed photo button and
+    a focused link went black or yellow on their own colour; delete looked like keep."""
+    shown_as(jay, high_contrast=True)
+    hand_over(page, jay)
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).click()
+    body = page.locator("body")
+    fill, bar = page.locator(".progress-fill").first, page.locator(".progress-bar").first
+    assert drawn_apart(fill, bar)
+
+    page.goto("/me/plan/who-comes")
+    current = page.locator('.plan-steps a[aria-current="step"]')
+    assert drawn_apart(current, page.locator(".plan-steps a:not([aria-current])").first)
+    assert style(current, "color") != style(current, "backgroundColor")
+
+    link = page.get_by_role("link", name="Accessibility statement")
+    page.keyboard.press("Tab")
+    link.focus()
+    assert link.evaluate("e => e.matches(':focus-visible')")
+    assert style(link, "color") != style(link, "backgroundColor")
+
+    page.goto("/me/views/school/add")
+    picker = page.locator(".file-picker.enhanced > label").first
+    page.locator("#photos").hover()  # the unseen input lies over the label (views.js)
+    assert style(picker, "color") != style(picker, "backgroundColor")
+
+    page.goto("/me/worried")
+    tell = page.get_by_role("button", name="Tell them now")
+    back = page.get_by_role("link", name="Go back to my page")
+    assert drawn_apart(tell, back)
+
+    page.get_by_role("button", name="Take a break").click()
+    page.get_by_role("button", name=CODE[0], exact=True).click()
+    dot = page.locator(".dot.filled").first
+    assert drawn_apart(dot, body)
+    assert style(page.locator(".dot:not(.filled)").first, "borderTopColor") != style(
+        body, "backgroundColor"
+    )
+
+
+def test_bigger_words_make_the_whole_page_bigger(page: Page, jay):
+    """Only the body text grew: step names and small print stayed small and some headings ended
+    smaller than the words under them (QA). The page grows from its root now."""
+    shown_as(jay, text_size="larger")
+    hand_over(page, jay)
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).click()
+    page.goto("/me/plan/who-comes")
+    size = lambda locator: float(style(locator, "fontSize").removesuffix("px"))  # noqa: E731
+    words = size(page.locator("body"))
+    assert words == pytest.approx(1.7 * 16, abs=0.1)  # as before
+    assert size(page.locator("h1")) > words
+    assert size(page.locator(".plan-steps a").first) >= 16 * 1.36
+    assert size(page.get_by_role("button", name="Save and go on")) >= words

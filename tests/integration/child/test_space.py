@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -107,6 +108,26 @@ def test_hand_over_ends_the_staff_session_and_opens_the_child_space(
     my_page = client.get("/me").text
     assert "Mia&#39;s page" in my_page or "Mia's page" in my_page
     assert "still being planned" in my_page
+
+
+def test_during_a_code_focus_starts_again_on_the_first_picture(
+    tablet, client, mia_with_code, keyworker
+):
+    """Each tap sends the page, and focus went back to its top: a keyboard or switch user tabbed
+    a dozen times for each picture (QA). Not on the picture tapped: that would show the code."""
+    tablet.hand_over(keyworker, mia_with_code)
+    focused = re.compile(r'name="pick" value="(\w+)" class="picture" autofocus>')
+    assert not focused.search(client.get("/me/unlock").text)  # nothing tapped: the page's top
+    tablet.tap(CODE[:1])
+    page = client.get("/me/unlock").text
+    assert [found.group(1) for found in focused.finditer(page)] == [first_picture(page)]
+    assert "1 of 3 chosen" in page and 'aria-describedby="code-help code-done"' in page
+
+
+def first_picture(page: str) -> str:
+    found = re.search(r'name="pick" value="(\w+)"', page)
+    assert found
+    return found.group(1)
 
 
 def test_a_child_session_reaches_only_their_own_space(
