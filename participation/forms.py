@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
@@ -67,7 +68,13 @@ class NoLongerThan:
                 str(self.count)
                 % {"limit": format_number(self.limit), "count": format_number(length)}
             )
-            raise ValidationError(CountedMessage(f"{self.message} {counted}", str(self.message)))
+            message = str(self.message)
+            # Staff messages follow the GOV.UK style, with no full stop of their own; the count
+            # after one needs the sentence ended ("...or fewer. It has 612 now.").
+            ended = (
+                message if unicodedata.category(message[-1:] or ".")[0] == "P" else message + "."
+            )
+            raise ValidationError(CountedMessage(f"{ended} {counted}", message))
 
 
 class KeepDateForm(FlaskForm):

@@ -225,20 +225,25 @@ class ItemForm(FlaskForm):
         return "author" in self._fields and self.author.data == AUTHOR_KEYWORKER
 
 
+def _staff_too_long(limit: int) -> LazyString:
+    """A keyworker's page has staff words: the limit, then (NoLongerThan) how long it is now."""
+    return _l("That is too long: keep it under %(max)d characters.", max=limit)
+
+
 class StaffItemForm(FlaskForm):
     """A keyworker writing down what a child says, with the child, for one of their topics."""
 
     topic = OptionalRadioField(_l("Which topic is it about?"), choices=[])
     text = WordsField(
         _l("What did they say?"),
-        validators=[NoLongerThan(service.TEXT_LIMIT, TOO_LONG, CHILD_COUNT)],
+        validators=[NoLongerThan(service.TEXT_LIMIT, _staff_too_long(service.TEXT_LIMIT))],
     )
     feeling = OptionalRadioField(_l("How do they feel about it?"), choices=[])
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/*", "multiple": True})
     video = FileField(_l("Add a video"), render_kw={"accept": "video/*"})
     caption = LineField(
         _l("What is in the photo or video? (optional)"),
-        validators=[NoLongerThan(service.CAPTION_LIMIT, TOO_LONG, CHILD_COUNT)],
+        validators=[NoLongerThan(service.CAPTION_LIMIT, _staff_too_long(service.CAPTION_LIMIT))],
     )
     remove = MultiCheckboxField(_l("Take away"), choices=[])
     held = HeldField()

@@ -228,7 +228,8 @@ def test_an_event_note_too_long_is_kept_with_a_message(
         },
     )
     assert response.status_code == 200
-    assert "Note must be 500 characters or fewer" in response.text
+    # Its count after it, as its own sentence (the message has no full stop, GOV.UK style).
+    assert "Note must be 500 characters or fewer. It has 503 now." in response.text
     assert long_note.strip() in response.text
 
 

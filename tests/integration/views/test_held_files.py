@@ -16,6 +16,7 @@ from sqlalchemy import select
 from participation.child import held as held_answers
 from participation.models import AuthSession, HeldFile, Item, MediaFile, MediaKind, utcnow
 from participation.records import export
+from participation.views import service
 from participation.views.cli import sweep_media
 from tests.conftest import csrf_from
 from tests.support.child_fixtures import CODE
@@ -280,6 +281,20 @@ def _staff_write(client, child, page=None, photos=(), **fields):
     url = f"/children/{child.public_id}/views/write"
     html = page if page is not None else client.get(url).text
     return send_again(client, url, html, photos=photos, **fields)
+
+
+def test_the_keyworkers_form_speaks_to_staff_about_words_too_long(
+    client, auth, session, mia, keyworker
+):
+    """A staff page: its message in staff words, with the limit and the count (QA: it spoke as
+    to a child, of "letters and spaces")."""
+    auth.sign_in(keyworker)
+    words = "Mia said school is better now. " * 600  # 18,600 characters
+    page = _staff_write(client, mia, text=words, topic="living-here").text.replace("&#39;", "'")
+    limit = f"{service.TEXT_LIMIT}"
+    assert f"That is too long: keep it under {limit} characters. It has 18,599 now." in page
+    assert "letters and spaces" not in page and "That's a bit long" not in page
+    assert words.strip() in page
 
 
 def test_the_keyworkers_form_holds_the_photo_when_no_topic_is_chosen(
