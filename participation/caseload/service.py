@@ -13,7 +13,7 @@ from ..models import Child, Lateness, Review, ReviewStatus
 from ..models.review import meeting_day
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
-from ..timetable.service import overdue_by_child
+from ..timetable.service import Overdue, overdue_by_child
 
 
 @dataclass(frozen=True)
@@ -22,8 +22,10 @@ class CaseloadRow:
     age: int
     home_name: str
     next_review: Review | None
-    # How many of the child's review tasks are overdue (see participation.timetable).
+    # How many of the child's review tasks are overdue (see participation.timetable), and how
+    # many of them are the reader's role's.
     overdue: int = 0
+    overdue_yours: int = 0
     late: Lateness | None = None  # the next review's, if it is out of time
 
 
@@ -51,14 +53,16 @@ def next_review(child: Child) -> Review | None:
     return None
 
 
-def _row(child: Child, today: date, overdue: dict[int, int]) -> CaseloadRow:
+def _row(child: Child, today: date, overdue: dict[int, Overdue]) -> CaseloadRow:
     upcoming = next_review(child)
+    late_tasks = overdue.get(child.id, Overdue(0, 0))
     return CaseloadRow(
         child=child,
         age=child.age_on(today),
         home_name=child.home.name if child.home else "",
         next_review=upcoming,
-        overdue=overdue.get(child.id, 0),
+        overdue=late_tasks.all,
+        overdue_yours=late_tasks.yours,
         late=upcoming.lateness(today) if upcoming else None,
     )
 

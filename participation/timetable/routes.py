@@ -393,10 +393,12 @@ def _int(value: Any) -> int | None:
 @bp.route("/timetable/mine")
 @staff(*WORKING_WITH_CHILDREN)
 def dashboard_for_role() -> Response:
-    """The right dashboard for whoever is asking (a manager's covers the council)."""
+    """The right dashboard for whoever is asking (a manager's covers the council), opened on
+    their own role's tasks: the header's "What is due" asks what is due for me (everyone's is
+    one choice away)."""
     if g.principal.role == Role.MANAGER:
         return redirect(url_for("timetable.council_dashboard"))
-    return redirect(url_for("timetable.dashboard"))
+    return redirect(url_for("timetable.dashboard", owner="mine"))
 
 
 # --- reviews held --------------------------------------------------------------------------

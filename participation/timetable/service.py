@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -1358,11 +1358,25 @@ def council_counts(
     return _home_counts(session, homes, by_home)
 
 
-def overdue_by_child(session: Session, principal: StaffPrincipal, today: date) -> dict[int, int]:
-    """Child id -> how many of their milestones are overdue, for the children this staff member
-    sees (one query)."""
+class Overdue(NamedTuple):
+    """A child's overdue review tasks: all of them, and how many are the reader's role's."""
+
+    all: int
+    yours: int
+
+
+def overdue_by_child(
+    session: Session, principal: StaffPrincipal, today: date
+) -> dict[int, Overdue]:
+    """Child id -> their overdue milestones, for the children this staff member sees (one
+    query). "Yours": a keyworker seeing "3 overdue" in red must be able to tell that none are
+    theirs (they are the IRO's and the social worker's) without opening the timetable."""
     rows = session.execute(
-        select(Review.child_id, func.count(Milestone.id))
+        select(
+            Review.child_id,
+            func.count(Milestone.id),
+            func.count(case((Milestone.owner_role == principal.role, Milestone.id))),
+        )
         .select_from(Milestone)
         .join(Review, Milestone.review_id == Review.id)
         .join(Child, Review.child_id == Child.id)
@@ -1375,4 +1389,4 @@ def overdue_by_child(session: Session, principal: StaffPrincipal, today: date) -
         )
         .group_by(Review.child_id)
     )
-    return {child_id: int(count) for child_id, count in rows}
+    return {child_id: Overdue(int(every), int(yours)) for child_id, every, yours in rows}

@@ -893,7 +893,8 @@ def test_a_timed_out_form_comes_back_with_the_answers(
 def test_the_header_leads_staff_to_what_is_due(client, auth, people):
     auth.sign_in(people[Role.KEYWORKER])
     assert 'href="/timetable/mine"' in client.get("/my-children").text
-    assert client.get("/timetable/mine").headers["Location"] == "/timetable"
+    # Opened on their own role's tasks: "what is due" for me (everyone's is one choice away).
+    assert client.get("/timetable/mine").headers["Location"] == "/timetable?owner=mine"
     auth.sign_out()
     auth.sign_in(people[Role.ADMIN])
     assert 'href="/admin/timetable"' in client.get("/admin/").text
@@ -921,3 +922,26 @@ def test_the_council_list_comes_in_pages_in_the_caseload_order(
         seen += [name for name in order if f">{name}<" in text]
     assert seen == order  # every child once, soonest review first, across the pages
     assert "Page 3 of 3" in client.get("/council?page=99").text  # past the end: the last page
+
+
+def test_my_children_says_how_many_overdue_tasks_are_the_readers_own(
+    client, auth, session, people, make_child, today
+):
+    """Red "2 overdue" on a keyworker's list were the social worker's tasks (QA): the list says
+    how many are the reader's role's, in the same one query."""
+    child = make_child(name="Ren", became=today)  # nothing overdue yet
+    for name in ("consult-child", "invitations-sent", "keyworker-report-sent"):
+        task(session, child, name).due_on = today - timedelta(days=3)
+    session.commit()
+    auth.sign_in(people[Role.KEYWORKER])
+    row = _row_of(client.get("/my-children").text, "Ren")
+    assert "3 overdue" in row and "1 of them for your role" in row
+    auth.sign_out()
+    auth.sign_in(people[Role.IRO])
+    row = _row_of(client.get("/my-children").text, "Ren")
+    assert "3 overdue" in row and "none for your role" in row
+
+
+def _row_of(page: str, name: str) -> str:
+    start = page.index(f">{name}</a>")
+    return page[start : page.index("</tr>", start)]
