@@ -239,6 +239,11 @@ class ChildReportResponse(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def answered(self) -> bool:
+        """The child said something: agreed or disagreed, or wrote words of their own."""
+        return self.reaction is not None or bool(self.comment.strip())
+
 
 class SentReportVersion(HasPublicId, Base):
     """The report exactly as it was sent to the social worker and IRO: dated and locked."""

@@ -698,6 +698,10 @@ def arrangement(public_id: str) -> ResponseLike:
         if form.day.data and form.time.data:
             scheduled = datetime.combine(form.day.data, form.time.data, LONDON).astimezone(UTC)
         taken_off = review.scheduled_at is not None and scheduled is None
+        # An emptied box is easy to save by mistake, and the invitations then say "a place to be
+        # confirmed": say so, with what it was, so it can be typed back.
+        venue_before = (review.venue or "").strip()
+        venue_taken_off = bool(venue_before) and not (form.venue.data or "").strip()
         try:
             service.set_arrangement(
                 db.session(),
@@ -732,6 +736,15 @@ def arrangement(public_id: str) -> ResponseLike:
             )
         else:
             flash(_("The venue and time are saved."), "success")
+        if venue_taken_off:
+            flash(
+                _(
+                    "The venue is taken off (it was “%(venue)s”): the invitation letters now say "
+                    "the place is to be confirmed. To put it back, type it in again.",
+                    venue=venue_before,
+                ),
+                "warning",
+            )
         return _back_to_plan(the_child, "where-and-when")
     return _render_staff(the_child, failing=("arrangement", form))
 

@@ -330,6 +330,16 @@ def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworke
     page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
     assert "The date and time are taken off: the meeting is not arranged" in page
     assert "The venue and time are saved." not in page
+    # Emptying the venue box is said too, with what it was (QA: saved without a word, and
+    # every invitation letter said "a place to be confirmed").
+    arrange(client, mia, venue="  ", day="", time="")
+    assert arranged(session, family)[0] == ""
+    page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
+    assert "The venue is taken off (it was “Willow House”)" in page
+    assert "notice-warning" in page
+    arrange(client, mia, venue="", day="", time="")  # nothing to take off: nothing said
+    page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
+    assert "The venue is taken off" not in page
 
 
 def milestone_days(session, review):

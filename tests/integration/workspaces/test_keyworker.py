@@ -4,6 +4,7 @@ sent as a locked version; and who may see each page."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -279,6 +280,10 @@ def test_share_with_the_child_then_they_answer_then_send_a_locked_version(
     review = next_review(session, jay)
     assert milestone(session, review, "keyworker-report-shared-with-child").done_on == TODAY
     assert audited(session, "share-keyworker-report")
+    # Sending straight after sharing left Jay no time to answer (QA): the page says so.
+    assert "Jay has not answered any part yet. If you send it now" in html.unescape(
+        desk.get(url).text
+    )
 
     desk.hand_over(tablet, jay)
     mine = tablet.client.get("/me/report")
@@ -309,6 +314,7 @@ def test_share_with_the_child_then_they_answer_then_send_a_locked_version(
     desk.sign_in(team["keyworker"])
     page = desk.get(url).text
     assert "What Jay thinks" in page and "I want a bigger room." in page
+    assert "Jay has answered 1 part. What they said is sent with the report." in page
     assert send(desk, jay).status_code == 302
     sent = session.scalar(select(SentReportVersion))
     assert sent.number == 1 and sent.sent_by_id == team["keyworker"].id
