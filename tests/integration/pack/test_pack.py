@@ -223,9 +223,17 @@ def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
             {"section": "health", "keyworker": "", "child": "", "comment": ""},
         ],
     )
+    report.sections[0]["keyworker"] = "September 2026: Settled.\n\nOctober 2026: Settled and happy"
     monkeypatch.setattr(pack_service.ReportSource, "find", staticmethod(lambda s, r: report))
     page = staff_client(team.iro).get(_url(team)).text
     assert "Keyworker report" in page and "Settled and happy" in page
+    # Month by month, on lines of their own: on screen and on paper (they ran together).
+    assert '<p class="pre-line">September 2026: Settled.\n\nOctober 2026' in page
+    pdf = staff_client(team.iro).get(_url(team, "/pdf")).data
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "September 2026: Settled.\n" in text and "Settled. October" not in text
     # The report form's own headings; a section with nothing in it is left out.
     assert "<h3>Education</h3>" in page and "I like art" in page
     assert "<h3>Health</h3>" not in page
