@@ -381,9 +381,10 @@ def test_a_staff_answer_shows_on_its_step_and_the_summary(planner, session, on_t
 
 def test_typed_words_and_answers_keep_their_own_direction(planner, on_tablet):
     """English typed on an Arabic page (or the other way round) is set out in its own direction:
-    the boxes and the plan's answers let the browser decide from the words (dir="auto")."""
+    the boxes let the browser decide from the words (dir="auto"), the plan's answers are isolated
+    (<bdi>) on a line that keeps the page's direction, beside their label."""
     planner.post("taking-part", {"communication": "Pictures help me"})
     page = planner.page("taking-part").text
     assert re.search(r'<textarea[^>]*dir="auto"[^>]*id="communication"', page)
     assert re.search(r'<input[^>]*dir="auto"[^>]*id="interpreter_language"', page)
-    assert '<dd dir="auto">Pictures help me</dd>' in planner.page("my-plan").text
+    assert "<dd><bdi>Pictures help me</bdi></dd>" in planner.page("my-plan").text
