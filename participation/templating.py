@@ -78,6 +78,15 @@ def _english() -> bool:
     return str(get_locale()).startswith("en")
 
 
+def when_in_words(value: datetime | None) -> str:
+    """A moment, in the reader's language and digits ("Wednesday 25 November 2026, 06:25")."""
+    if value is None:
+        return ""
+    if _english():
+        return format_datetime(value, "EEEE d MMMM y, HH:mm")
+    return in_digits(f"{format_date(value, 'full')} {format_time(value, 'short')}")
+
+
 def day_in_words(value: date | datetime | None) -> str:
     """A date in words for the reader's language: "Monday 7 December 2026" (the `day` filter;
     for a flash message too)."""
@@ -99,13 +108,7 @@ def init_templating(app: Flask) -> None:
     # A time of day as the UK writes it ("15:00"), in the reader's digits.
     app.add_template_filter(lambda value: in_digits(f"{value:%H:%M}"), "clock")
 
-    @app.template_filter("when")
-    def _when(value: datetime | None) -> str:
-        if value is None:
-            return ""
-        if _english():
-            return format_datetime(value, "EEEE d MMMM y, HH:mm")
-        return in_digits(f"{format_date(value, 'full')} {format_time(value, 'short')}")
+    app.add_template_filter(when_in_words, "when")
 
     @app.context_processor
     def _principal() -> dict[str, object]:

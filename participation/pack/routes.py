@@ -32,10 +32,11 @@ from ..db import db
 from ..downloads import attachment
 from ..forms import rerender_on_timeout
 from ..i18n import text_direction
-from ..models import Audience, Child, Review, Role
+from ..models import Audience, Child, Review, Role, utcnow
 from ..security import policy
 from ..security.access import staff
 from ..sharing.forms import UnderstoodForm
+from ..templating import when_in_words
 from . import service
 
 bp = Blueprint("pack", __name__)
@@ -122,7 +123,10 @@ def pdf(public_id: str, review_id: str, meeting: bool) -> Response:
     the_child, review, audience = _find(public_id, review_id, meeting)
     pack = _build(the_child, review, audience)
     html = render_template(
-        "pack/pdf.html", pack=pack, media_url=service.store_url, **service.template_context()
+        "pack/pdf.html",
+        pack=pack,
+        media_url=service.store_url,
+        **service.template_context(),
     )
     body = service.render_pdf(
         html,
@@ -131,6 +135,7 @@ def pdf(public_id: str, review_id: str, meeting: bool) -> Response:
         STYLESHEET,
         language=str(get_locale()),
         rtl=text_direction() == "rtl",
+        made=_("Made %(when)s", when=when_in_words(utcnow())),
     )
     _audit_reading("download-review-pack", pack)
     response = Response(body, mimetype="application/pdf")

@@ -285,10 +285,12 @@ def render_pdf(
     *,
     language: str = "en",
     rtl: bool = False,
+    made: str = "",
 ) -> bytes:
     """The pack's page as a tagged PDF (PDF/UA-1: language, headings, reading order), with the
     pack's own photos embedded from the media store and nothing fetched from anywhere else.
-    `language` and `rtl` are the page's: they place and number the running header and footer."""
+    `language` and `rtl` are the page's: they place and number the running header and footer;
+    `made` (when it was made, in the reader's words) is at the foot of every page too."""
     from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -318,7 +320,7 @@ def render_pdf(
             return URLFetcherResponse(url, BytesIO(body), {"Content-Type": mime})
 
     document = HTML(string=html, base_url="store:/", url_fetcher=StoreFetcher())
-    running = CSS(string=page_css(language, rtl=rtl))
+    running = CSS(string=page_css(language, rtl=rtl, made=made))
     buffer = BytesIO()
     document.write_pdf(
         buffer,
@@ -350,11 +352,13 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_css(language: str = "en", *, rtl: bool = False) -> str:
+def page_css(language: str = "en", *, rtl: bool = False, made: str = "") -> str:
     """What every page of the PDF carries, as a stylesheet: the pack's title and who it is for
     along the top (taken from the first page by string-set, see static/css/pack.css; the title
     on the reading side, right in a right-to-left language), and "Page N of M" at the foot in
-    the reader's words and digits. Translators may put the numbers in either order."""
+    the reader's words and digits, with `made` on the reading side: paper outlives the page,
+    and a page picked up later can be checked against the pack as it is now. Translators may
+    put the numbers in either order."""
     try:
         system = Locale.parse(language).default_numbering_system
     except (UnknownLocaleError, ValueError):
@@ -367,7 +371,8 @@ def page_css(language: str = "en", *, rtl: bool = False) -> str:
     return (
         f"@page {{ @top-{start} {{ content: string(pack-title); }}"
         f" @top-{end} {{ content: string(pack-audience); }}"
-        f" @bottom-center {{ content: {footer}; }} }}"
+        f" @bottom-center {{ content: {footer}; }}"
+        f" @bottom-{start} {{ content: {_css_string(made)}; }} }}"
     )
 
 
