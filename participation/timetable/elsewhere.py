@@ -108,3 +108,9 @@ def done_elsewhere(name: str) -> DoneElsewhere | None:
     """Where the task ``name`` is done, if the app marks it done on a page of its own; None for a
     task marked done on the milestone page."""
     return DONE_ELSEWHERE.get(name)
+
+
+# Tasks marked done on their own page whose work is the child's meeting plan: the plan (what the
+# child asked for, and the answers they are waiting for) is one link from the task (QA: the
+# social worker's "consult the child" was a date box and nothing else).
+DONE_WITH_THE_PLAN = frozenset({"consult-child", "invitations-sent"})

@@ -42,7 +42,7 @@ from ..security.policy import (
 )
 from ..templating import template_globals
 from . import service
-from .elsewhere import done_elsewhere
+from .elsewhere import DONE_WITH_THE_PLAN, done_elsewhere
 from .forms import (
     ClosureDayForm,
     ConsiderEventForm,
@@ -237,6 +237,7 @@ def _milestone_page(
         undo_refused=undo_refused,
         conflict=conflict,
         back=back,
+        plan_helps=task.name in DONE_WITH_THE_PLAN,
     )
     return (page, 409) if refused or undo_refused else page
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -945,3 +946,19 @@ def test_my_children_says_how_many_overdue_tasks_are_the_readers_own(
 def _row_of(page: str, name: str) -> str:
     start = page.index(f">{name}</a>")
     return page[start : page.index("</tr>", start)]
+
+
+def test_the_consult_the_child_task_leads_to_the_meeting_plan(
+    client, auth, session, people, make_child
+):
+    """The social worker's "consult the child" was a date box and nothing else (QA): the child's
+    meeting plan, with the wishes waiting for an answer, is one link from it."""
+    child = make_child(name="Ren")
+    review = child.reviews[-1]
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    plan = f"/children/{child.public_id}/plan"
+    page = html.unescape(client.get(f"/reviews/{review.public_id}/milestones/consult-child").text)
+    assert f'href="{plan}"' in page and "Ren's meeting plan: what they asked for" in page
+    assert client.get(plan).status_code == 200
+    other = client.get(f"/reviews/{review.public_id}/milestones/keyworker-report-sent").text
+    assert f'href="{plan}"' not in other
