@@ -24,7 +24,8 @@ from ...caseload.service import caseload
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import ROLES
-from ...models import Review, ReviewDecision, Role
+from ...models import Audience, Review, ReviewDecision, Role
+from ...pack import service as packs
 from ...planning import service as planning
 from ...security.access import staff
 from ...security.policy import may_record_review_outcome
@@ -148,6 +149,12 @@ def workspace() -> str:
         meets=milestones_by_review(session, next_ids, [service.MEETS_CHILD]),
         outcomes=by_review,
         sent=keyworker.latest_sent_by_child(session, [row.child.id for row in rows]),
+        new_in_pack=packs.new_since_read(
+            session,
+            [row.next_review for row in rows if row.next_review],
+            Audience.IRO,
+            g.principal.staff.id,
+        ),
         flags=flags,
         status=lambda task: timetable.status_of(calendar, task.due_on, task.done_on, day),
     )

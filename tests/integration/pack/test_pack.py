@@ -120,6 +120,36 @@ def test_marking_read_tells_the_child(team, session, staff_client, on_tablet):
     assert _events(session, "mark-review-pack-read")
 
 
+def test_the_iro_workspace_says_which_packs_have_something_new(team, session, staff_client):
+    """The IRO had no sign outside the pack itself that a child had shared more (QA): the
+    workspace says, child by child, whether the pack was read and how much is new since."""
+    item = make_item(session, team.child, team.review, "Wren marker")
+    share(session, item, Audience.IRO)
+    iro = staff_client(team.iro)
+    assert "not marked as read yet" in iro.get("/iro").text
+    reader = session.get(type(team.iro), team.iro.id)
+    child, review = (
+        session.get(type(team.child), team.child.id),
+        session.get(type(team.review), team.review.id),
+    )
+    pack_service.mark_read(
+        session, pack_service.build_pack(session, child, review, Audience.IRO), reader
+    )
+    assert "Nothing new since you read it" in iro.get("/iro").text
+    share(
+        session,
+        make_item(session, team.child, team.review, "Kept from the IRO"),
+        Audience.KEYWORKER,
+    )
+    assert "Nothing new since you read it" in iro.get("/iro").text  # not theirs to see
+    share(session, make_item(session, team.child, team.review, "Lark marker"), Audience.IRO)
+    session.expire_all()
+    again = session.get(type(item), item.id)
+    again.text = "Wren marker, and more"
+    session.commit()
+    assert "2 things new or changed since you read it" in iro.get("/iro").text
+
+
 def test_a_change_after_reading_is_shown_to_the_reader(team, session, staff_client):
     item = make_item(session, team.child, team.review, "Robin marker")
     share(session, item, Audience.IRO)
