@@ -126,12 +126,12 @@ def collect(
     ids: dict[str, set[int]] = {"children": {child.id}}
     wanted_items = set(only_items) if only_items is not None else None
     for table, column in child_tables():
+        if wanted_items is not None and table.name in NOT_IN_CASE_RECORD:
+            continue
         if column == "child_id":
             where = table.c.child_id == child.id
         else:
             where = table.c[column].in_(ids.get(PARENT_KEYS[column], set()))
-        if wanted_items is not None and table.name in NOT_IN_CASE_RECORD:
-            continue
         if table.name == "view_items" and wanted_items is not None:
             where = where & table.c.id.in_(wanted_items)
         if wanted_items is not None and "item_id" in table.c and column != "item_id":

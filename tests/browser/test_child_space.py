@@ -170,9 +170,7 @@ def test_each_display_choice_shows_at_once_and_saving_keeps_it(page: Page, jay):
     assert axe_violations(page) == []
     lock = page.get_by_role("button", name="Take a break")
     lock.hover()
-    assert lock.evaluate("b => getComputedStyle(b).color") != lock.evaluate(
-        "b => getComputedStyle(b).backgroundColor"
-    )
+    assert readable(lock)
 
 
 def shown_as(child, **choices) -> None:
@@ -193,6 +191,15 @@ def drawn_apart(one, other, name: str = "backgroundColor") -> bool:
     return style(one, name) != style(other, name)
 
 
+def readable(locator) -> bool:
+    """Its words are not the colour they are drawn on."""
+    return style(locator, "color") != style(locator, "backgroundColor")
+
+
+def font_px(locator) -> float:
+    return float(style(locator, "fontSize").removesuffix("px"))
+
+
 def test_with_strong_colours_what_the_brand_colour_drew_still_shows(page: Page, jay):
     """Strong colours turn the brand colour black: what was drawn in it vanished on black (QA):
     the picture-code dots, the plan's progress, the step you are on; a pressed photo button and
@@ -208,18 +215,18 @@ def test_with_strong_colours_what_the_brand_colour_drew_still_shows(page: Page, 
     page.goto("/me/plan/who-comes")
     current = page.locator('.plan-steps a[aria-current="step"]')
     assert drawn_apart(current, page.locator(".plan-steps a:not([aria-current])").first)
-    assert style(current, "color") != style(current, "backgroundColor")
+    assert readable(current)
 
     link = page.get_by_role("link", name="Accessibility statement")
     page.keyboard.press("Tab")
     link.focus()
     assert link.evaluate("e => e.matches(':focus-visible')")
-    assert style(link, "color") != style(link, "backgroundColor")
+    assert readable(link)
 
     page.goto("/me/views/school/add")
     picker = page.locator(".file-picker.enhanced > label").first
     page.locator("#photos").hover()  # the unseen input lies over the label (views.js)
-    assert style(picker, "color") != style(picker, "backgroundColor")
+    assert readable(picker)
 
     page.goto("/me/worried")
     tell = page.get_by_role("button", name="Tell them now")
@@ -243,9 +250,8 @@ def test_bigger_words_make_the_whole_page_bigger(page: Page, jay):
     for name in CODE:
         page.get_by_role("button", name=name, exact=True).click()
     page.goto("/me/plan/who-comes")
-    size = lambda locator: float(style(locator, "fontSize").removesuffix("px"))  # noqa: E731
-    words = size(page.locator("body"))
+    words = font_px(page.locator("body"))
     assert words == pytest.approx(1.7 * 16, abs=0.1)  # as before
-    assert size(page.locator("h1")) > words
-    assert size(page.locator(".plan-steps a").first) >= 16 * 1.36
-    assert size(page.get_by_role("button", name="Save and go on")) >= words
+    assert font_px(page.locator("h1")) > words
+    assert font_px(page.locator(".plan-steps a").first) >= 16 * 1.36
+    assert font_px(page.get_by_role("button", name="Save and go on")) >= words

@@ -17,6 +17,7 @@ from participation.pack import service as pack_service
 from participation.sharing import service as sharing_service
 from tests.integration.sharing.helpers import make_item, share
 from tests.support import factories
+from tests.support.queries import count_statements
 
 
 def _url(team, tail: str = "") -> str:
@@ -148,6 +149,26 @@ def test_the_iro_workspace_says_which_packs_have_something_new(team, session, st
     again.text = "Wren marker, and more"
     session.commit()
     assert "2 things new or changed since you read it" in iro.get("/iro").text
+
+
+def test_the_iro_workspace_counts_new_things_in_the_same_queries_for_more_children(
+    team, session, staff_client
+):
+    """What is new in each pack is worked out for the whole list at once: more children, each
+    with things shared and a pack read, make no more statements."""
+    share(session, make_item(session, team.child, team.review, "First"), Audience.IRO)
+    iro = staff_client(team.iro)
+    one = count_statements(iro, "/iro")
+    for number in range(3):
+        child = factories.make_child(session, preferred_name=f"More{number}")
+        factories.assign(session, team.iro, child)
+        review = factories.make_review(session, child)
+        share(session, make_item(session, child, review, f"More {number}"), Audience.IRO)
+        reader = session.get(type(team.iro), team.iro.id)
+        pack = pack_service.build_pack(session, child, review, Audience.IRO)
+        pack_service.mark_read(session, pack, reader)
+    assert "Nothing new since you read it" in iro.get("/iro").text
+    assert count_statements(iro, "/iro") == one
 
 
 def test_a_change_after_reading_is_shown_to_the_reader(team, session, staff_client):
