@@ -1,6 +1,6 @@
 """Staff workspaces around a child's review, and what the child sees of them.
 
-One area, four parts, because they share one set of records (``models/workspaces.py``, one
+One area, five parts, because they share one set of records (``models/workspaces.py``, one
 migration), the same helpers (``common.py``, ``web.py``) and one panel on the child's record:
 
 - ``keyworker``: the keyworker's caseload, monthly summaries, the *Keyworker Report for CLA
@@ -11,7 +11,9 @@ migration), the same helpers (``common.py``, ``web.py``) and one panel on the ch
 - ``outcomes``: "you said, we did" for the child at /me/you-said-we-did, and the actions flagged
   to the IRO as overdue or not done;
 - ``invitations``: the social worker's invitation list, as CSV and as letters to print, and
-  marking the invitations sent.
+  marking the invitations sent;
+- ``social_worker``: the social worker's caseload: the child's wishes waiting for an answer,
+  the social worker's tasks, the pack and the report for each next review.
 
 Each part keeps its own routes, forms and service, so no file grows into everything.
 """
@@ -22,13 +24,14 @@ from flask import Flask
 
 
 def init_workspaces(app: Flask) -> None:
-    """Register the four parts and the helpers their panels use in other areas' templates."""
+    """Register the five parts and the helpers their panels use in other areas' templates."""
     from .invitations.routes import bp as invitations_bp
     from .iro.routes import bp as iro_bp
     from .keyworker.routes import bp as keyworker_bp
     from .outcomes.routes import bp as outcomes_bp
     from .panels import template_helpers
+    from .social_worker.routes import bp as social_worker_bp
 
-    for blueprint in (keyworker_bp, iro_bp, outcomes_bp, invitations_bp):
+    for blueprint in (keyworker_bp, iro_bp, outcomes_bp, invitations_bp, social_worker_bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(template_helpers())

@@ -1,10 +1,10 @@
 """Every staff dashboard makes as many SQL statements for 30 children as for 3 (no N+1).
 
 The children are given what the dashboards show about them: a held review with its outcome and
-decisions, the next review with its milestones, monthly summaries, a keyworker report started,
-a significant event, a worry, a photo shared with the team; and the council grows with them
-(homes, staff, audit events), so that the admin lists grow too. Each page is fetched once to
-warm up (the first request may touch the sign-in session), then counted.
+decisions, the next review with its milestones and meeting plan, monthly summaries, a keyworker
+report started, a significant event, a worry, a photo shared with the team; and the council
+grows with them (homes, staff, audit events), so that the admin lists grow too. Each page is
+fetched once to warm up (the first request may touch the sign-in session), then counted.
 
 Speed is measured by `make bench` and `make load`, not here.
 """
@@ -36,6 +36,7 @@ from participation.models import (
     SessionKind,
     WorryAlert,
 )
+from participation.planning import service as planning
 from participation.security.principal import StaffPrincipal
 from participation.timetable import service as timetable
 from participation.workspaces.keyworker import service as keyworker
@@ -52,6 +53,7 @@ DASHBOARDS = [
     (Role.KEYWORKER, "/timetable"),
     (Role.SOCIAL_WORKER, "/my-children"),
     (Role.SOCIAL_WORKER, "/timetable?owner=mine&status=all"),
+    (Role.SOCIAL_WORKER, "/social-worker"),
     (Role.IRO, "/my-children"),
     (Role.IRO, "/iro"),
     (Role.IRO, "/timetable?status=overdue"),
@@ -115,6 +117,11 @@ class Council:
             session.add(WorryAlert(child_id=child.id, note="I had a bad dream"))
         if n % 3 == 2:
             child.left_care_on = TODAY - timedelta(days=1)  # the "left care" list grows too
+        coming = timetable.next_review(child)
+        if coming is not None:  # a meeting plan with a wish for staff to answer
+            planning.save_step(
+                session, child, coming, "food-and-drink", {"food": ["pizza"]}, 0, finish=True
+            )
         item = make_item(session, child, timetable.next_review(child), f"My words {n}")
         share(session, item, Audience.IRO)
         share(session, item, Audience.KEYWORKER)

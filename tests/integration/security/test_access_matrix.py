@@ -155,6 +155,7 @@ MAY: dict[str, May] = {
     "caseload.council": read(MANAGER),
     "keyworker.workspace": read(KEYWORKER),
     "iro.workspace": read(IRO),
+    "social_worker.workspace": read(SOCIAL_WORKER),
     "timetable.dashboard": read(KEYWORKER, SOCIAL_WORKER, IRO),
     "timetable.council_dashboard": read(MANAGER),
     "timetable.dashboard_for_role": read(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, status=302),

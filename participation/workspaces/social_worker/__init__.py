@@ -1,0 +1,1 @@
+"""The social worker's workspace: what waits on them across their children."""

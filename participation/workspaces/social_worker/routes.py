@@ -1,0 +1,65 @@
+"""The social worker's workspace: each child's next review and what waits on the social worker for
+it (the child's wishes to answer, the invitations, the report and Care Plan for the IRO, the
+review pack), and a Care Plan still to update after the last review held."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template
+
+from ... import clock
+from ...caseload.service import CaseloadRow, caseload
+from ...db import db
+from ...models import Milestone, Role
+from ...planning import service as planning
+from ...security.access import staff
+from ...timetable import service as timetable
+from ..keyworker import service as keyworker
+from . import service
+
+bp = Blueprint("social_worker", __name__)
+# Said first on the page: due today or past due.
+LATE = frozenset({"overdue", "due-today"})
+
+
+@bp.route("/social-worker")
+@staff(Role.SOCIAL_WORKER)
+def workspace() -> str:
+    session = db.session()
+    day = clock.today()
+    rows = caseload(session, g.principal, day)
+    next_ids = [row.next_review.id for row in rows if row.next_review]
+    last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
+    held_ids = [review.id for review in last_held.values() if review is not None]
+    plans = service.plans_by_review(session, next_ids)
+    waiting = {review_id: planning.waiting_for_answer(plan) for review_id, plan in plans.items()}
+    tasks = service.tasks_by_review(session, next_ids, held_ids)
+    calendar = timetable.calendar_for(session)
+
+    def status(task: Milestone) -> str:
+        return timetable.status_of(calendar, task.due_on, task.done_on, day)
+
+    # First on the page, what is late or waits on an answer: the rest is there to look up.
+    first: list[tuple[CaseloadRow, int, list[Milestone]]] = []
+    for row in rows:
+        reviews = [r for r in (row.next_review, last_held[row.child.id]) if r is not None]
+        late = [
+            task
+            for review in reviews
+            for task in tasks.get(review.id, [])
+            if task.done_on is None and status(task) in LATE
+        ]
+        answers = waiting.get(row.next_review.id, 0) if row.next_review else 0
+        if answers or late:
+            first.append((row, answers, late))
+    return render_template(
+        "workspaces/social_worker/workspace.html",
+        rows=rows,
+        first=first,
+        last_held=last_held,
+        plans=plans,
+        waiting=waiting,
+        tasks=tasks,
+        packs=service.packs_sent(session, next_ids),
+        reports=keyworker.reports_by_review(session, next_ids),
+        status=status,
+    )
