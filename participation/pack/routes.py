@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from .. import clock
 from ..audit.web import audit
 from ..caseload.service import child_by_public_id
 from ..db import db
@@ -37,6 +38,7 @@ from ..security import policy
 from ..security.access import staff
 from ..sharing.forms import UnderstoodForm
 from ..templating import when_in_words
+from ..timetable import service as timetable
 from . import service
 
 bp = Blueprint("pack", __name__)
@@ -111,6 +113,7 @@ def read(public_id: str, review_id: str, meeting: bool) -> str:
         last_read=service.last_read(db.session(), review, audience),
         can_send=g.principal.role in SENDERS,
         sent=service.latest_snapshot(db.session(), review, audience),
+        still_to_do=timetable.still_to_do_before(db.session(), review, clock.today()),
         form=UnderstoodForm(),
         **service.template_context(),
     )

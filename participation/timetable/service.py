@@ -45,6 +45,7 @@ from ..security.principal import StaffPrincipal
 from .elsewhere import done_elsewhere
 from .rules import (
     AFTER_MEETING,
+    BEFORE_MEETING,
     NATIONS,
     MilestoneStatus,
     Nation,
@@ -460,6 +461,28 @@ def milestone_for(session: Session, review: Review, name: str) -> Milestone | No
     return session.scalar(
         select(Milestone).where(Milestone.review_id == review.id, Milestone.name == name)
     )
+
+
+def still_to_do_before(
+    session: Session, review: Review, today: date
+) -> list[tuple[Milestone, str]]:
+    """The tasks before the meeting of `review` that are not done, soonest first, each with its
+    status: for the review pack, so that its reader knows what is still to come (the social
+    worker's report, the keyworker report...) before they rely on what is there. Empty once
+    the review is held."""
+    if review.held_on is not None:
+        return []
+    calendar = calendar_for(session)
+    rows = session.scalars(
+        select(Milestone)
+        .where(
+            Milestone.review_id == review.id,
+            Milestone.done_on.is_(None),
+            Milestone.name.in_([name for name, _owner in BEFORE_MEETING]),
+        )
+        .order_by(Milestone.due_on, Milestone.id)
+    )
+    return [(row, status_of(calendar, row.due_on, None, today)) for row in rows]
 
 
 def previous_held(review: Review) -> Review | None:

@@ -586,3 +586,37 @@ def test_the_running_header_and_page_numbers_follow_the_readers_language(
     assert next(x for x, word in top if word == "Mia") > 297
     # ...and the pages are numbered in the Persian digits the rest of the pack uses.
     assert "۲" in bottom and "2" not in bottom
+
+
+def test_the_reader_is_told_what_is_still_to_do_before_the_meeting(team, session, staff_client):
+    """The pack says what is not there yet (the social worker's report, the keyworker report),
+    with whose task it is and a link to it; not in the PDF, which is what the pack holds."""
+    from participation import clock
+    from participation.models import Milestone
+    from participation.timetable import service as timetable
+
+    timetable.recompute_child(session, team.child, clock.today())
+    session.commit()
+    iro = staff_client(team.iro)
+    page = iro.get(_url(team)).text
+    to_do = page.split("Still to do before the meeting")[1].split("</section>")[0]
+    assert "Send the social worker&#39;s report and Care Plan to the IRO" in to_do
+    assert "(Social worker)" in to_do and "(Keyworker)" in to_do
+    link = f'href="/reviews/{team.review.public_id}/milestones/social-worker-documents"'
+    assert link in to_do
+    assert "Circulate the review decisions" not in to_do  # after the meeting
+    pdf = iro.get(_url(team, "/pdf")).data
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    assert "Mia" in text.stdout.decode() and "Still to do" not in text.stdout.decode()
+    session.expire_all()
+    for task in session.scalars(select(Milestone).where(Milestone.review_id == team.review.id)):
+        if task.name != "social-worker-documents":
+            task.done_on = clock.today()
+    session.commit()
+    to_do = iro.get(_url(team)).text.split("Still to do before the meeting")[1]
+    assert link in to_do and "milestones/consult-child" not in to_do
+    session.expire_all()
+    task = session.scalar(select(Milestone).where(Milestone.name == "social-worker-documents"))
+    task.done_on = clock.today()
+    session.commit()
+    assert "Still to do before the meeting" not in iro.get(_url(team)).text
