@@ -47,3 +47,43 @@ def test_share_without_saving_first_keeps_and_shares_the_words(
     assert keyworker.sections_of(report)[ReportSection.HOME].keyworker_text == TYPED
     assert report.shared_revision == report.revision
     db.session.remove()
+
+
+def test_adding_what_the_child_shared_since_the_start_keeps_the_typed_words(
+    app, browser: Browser, base_url: str
+) -> None:
+    from participation.models import Audience, Item, ItemKind, ShareDecision
+    from participation.sharing import service as sharing
+
+    session = db.session()
+    load_demo(session)
+    jay = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    assert jay is not None
+    public_id, child_id = jay.public_id, jay.id
+    new = Item(child_id=child_id, topic="things-i-enjoy", kind=ItemKind.TEXT, text=SAID)
+    session.add(new)
+    session.commit()
+    for audience in (Audience.KEYWORKER, Audience.SOCIAL_WORKER, Audience.IRO):
+        sharing.decide(
+            session, sharing.item_choice(new), audience, ShareDecision.SHARED,
+            loaded_version=0, words_shown="shared",
+        )  # fmt: skip
+    db.session.remove()
+
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-landscape"], java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto(f"/children/{public_id}/keyworker-report")
+    page.locator("#section-home").get_by_label("Keyworker says").fill(TYPED)
+    activities = page.locator("#section-activities")
+    activities.get_by_role("button", name="Add to “Jay says”").click()
+    expect(page.locator("main")).to_contain_text("Added to “Jay says”")
+    expect(page.locator("#section-activities").get_by_label("Jay says")).to_have_value(SAID)
+    expect(page.locator("#section-home").get_by_label("Keyworker says")).to_have_value(TYPED)
+    expect(page.locator(".new-words")).to_have_count(0)
+    context.close()
+
+
+SAID = "I joined the football team on Saturdays."

@@ -23,7 +23,7 @@ from ...audit.web import audit
 from ...caseload.service import caseload
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
-from ...models import Child, KeyworkerReport, ReportReaction, ReportSection, Review, Role
+from ...models import Child, Item, KeyworkerReport, ReportReaction, ReportSection, Review, Role
 from ...security.access import child, staff
 from ...security.policy import (
     CASEWORK,
@@ -289,7 +289,11 @@ def _render_report(
     if report is not None:
         if form is None:
             form = _report_form(report, the_child)
+        fresh: dict[ReportSection, list[Item]] = {}
+        for item in service.new_since_started(session, g.principal, the_child, report):
+            fresh.setdefault(service.section_of(item), []).append(item)
         context.update(
+            new_words=fresh,
             sections=service.sections_of(report),
             responses=service.responses_by_section(report),
             recipients=service.recipients(the_child),
@@ -445,6 +449,70 @@ def share_report(public_id: str) -> ResponseLike:
             "success",
         )
     return redirect(_report_url(public_id, acting.review))
+
+
+@bp.route("/children/<public_id>/keyworker-report/add-words", methods=["POST"])
+@staff(Role.KEYWORKER)
+@rerender_on_timeout
+def add_words(public_id: str) -> ResponseLike:
+    """Add something the child said since the report was started to its part of the report,
+    the words on the page saved first (as Share and Send do)."""
+    acting = _acting_on(public_id)
+    if not isinstance(acting, _Acting):
+        return acting
+    the_child, found = acting.child, acting.report
+    session = db.session()
+    wanted = request.form.get("add_item", "")
+    # Only what the page offered and the report may still quote: a posted id is never trusted.
+    offered = service.new_since_started(session, g.principal, the_child, found)
+    item = next((each for each in offered if each.public_id == wanted), None)
+    anchor = None
+    if item is None:
+        flash(
+            _(
+                "That is not added: it is in the report already, or %(name)s no longer shares "
+                "it with the social worker and IRO.",
+                name=the_child.preferred_name,
+            ),
+            "error",
+        )
+    else:
+        try:
+            section = service.add_words(session, found, g.principal.staff, item)
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            flash(
+                _(
+                    "That is not added: “%(name)s says” in %(part)s would be longer than "
+                    "%(max)d characters. Shorten it first, then add it.",
+                    name=the_child.preferred_name,
+                    part=STAFF_TITLES[service.section_of(item)],
+                    max=error.params["max"],
+                ),
+                "error",
+            )
+        except StaleDataError:
+            session.rollback()
+            flash(_conflict(), "error")
+        else:
+            audit(
+                "add-to-keyworker-report",
+                subject_type="view-item",
+                subject_id=item.public_id,
+                detail=section.value,
+            )
+            flash(
+                _(
+                    "Added to “%(name)s says” in %(part)s. Check it reads well.",
+                    name=the_child.preferred_name,
+                    part=STAFF_TITLES[section],
+                ),
+                "success",
+            )
+            anchor = f"section-{section.value}"
+    url = _report_url(public_id, acting.review)
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @bp.route("/children/<public_id>/keyworker-report/send", methods=["POST"])

@@ -36,6 +36,7 @@ from ...models import (
     ReviewStatus,
     Role,
     SentReportVersion,
+    Share,
     StaffMember,
     TeamActionNote,
     utcnow,
@@ -298,19 +299,86 @@ def report_sources(session: Session, principal: StaffPrincipal, child: Child) ->
     last = last_held_review(child)
     since = last.held_on if last is not None else None
     query = select(MonthlySummary).where(MonthlySummary.child_id == child.id)
-    items = select(Item).where(Item.child_id == child.id, Item.deleted_at.is_(None))
     if since is not None:
         query = query.where(MonthlySummary.month >= month_start(since))
+    summaries = list(session.scalars(query.order_by(MonthlySummary.month)))
+    quotable, kept_back = _items_to_quote(session, principal, child, since)
+    return Sources(since, summaries, quotable, kept_back)
+
+
+def _items_to_quote(
+    session: Session, principal: StaffPrincipal, child: Child, since: date | None
+) -> tuple[list[Item], list[Item]]:
+    """The child's items with words made since the day given, oldest first, as
+    `policy.split_for_report` splits them: what the report may quote, and what it may not."""
+    items = select(Item).where(Item.child_id == child.id, Item.deleted_at.is_(None))
+    if since is not None:
         start = datetime.combine(since, time(0), LONDON).astimezone(UTC)
         items = items.where(Item.created_at >= start)
-    summaries = list(session.scalars(query.order_by(MonthlySummary.month)))
     with_words = [
         item
         for item in session.scalars(items.order_by(Item.created_at, Item.id))
         if item.text.strip()
     ]
-    quotable, kept_back = split_for_report(session, principal, child, with_words)
-    return Sources(since, summaries, quotable, kept_back)
+    return split_for_report(session, principal, child, with_words)
+
+
+def section_of(item: Item) -> ReportSection:
+    """The part of the report a thing the child said belongs in, by its topic."""
+    return TOPIC_SECTIONS.get(item.topic, ReportSection.PROGRESS)
+
+
+def new_since_started(
+    session: Session, principal: StaffPrincipal, child: Child, report: KeyworkerReport
+) -> list[Item]:
+    """What the child said that the report may quote, and that they wrote, changed or shared
+    with the report's readers after the report was started, and that is not in it word for
+    word: a report started early otherwise never learns of it (QA). Things the report started
+    from and the keyworker then cut or summarised are not offered again."""
+    last = last_held_review(child)
+    quotable, _kept_back = _items_to_quote(
+        session, principal, child, last.held_on if last is not None else None
+    )
+    started = report.created_at
+    shared_since = set(
+        session.scalars(
+            select(Share.item_id).where(
+                Share.item_id.in_([item.id for item in quotable]), Share.decided_at > started
+            )
+        )
+    )
+    rows = sections_of(report)
+    found = []
+    for item in quotable:
+        if item.updated_at <= started and item.id not in shared_since:
+            continue
+        row = rows.get(section_of(item))
+        if row is not None and item.text.strip() in row.child_text:
+            continue
+        found.append(item)
+    return found
+
+
+def add_words(
+    session: Session, report: KeyworkerReport, staff: StaffMember, item: Item
+) -> ReportSection:
+    """Add what the child said in ``item`` to its part of the report, after what is there, as
+    the report's start would have. InputProblem ``too-long`` when the part would be too long."""
+    section = section_of(item)
+    row = sections_of(report).get(section)
+    if row is None:
+        row = KeyworkerReportSection(section=section, keyworker_text="", child_text="")
+        report.sections.append(row)
+    row.child_text = clean_text(
+        _joined([row.child_text, item.text.strip()]),
+        f"{section.column}_child",
+        REPORT_TEXT_MAX,
+    )
+    report.revision += 1
+    report.updated_at = utcnow()
+    report.updated_by_id = staff.id
+    session.flush()
+    return section
 
 
 def _joined(parts: Sequence[str]) -> str:
@@ -345,11 +413,7 @@ def start_report(
             for s in sources.summaries
             if s.text_for(section)
         ]
-        said = [
-            item.text.strip()
-            for item in sources.items
-            if TOPIC_SECTIONS.get(item.topic, ReportSection.PROGRESS) == section
-        ]
+        said = [item.text.strip() for item in sources.items if section_of(item) == section]
         report.sections.append(
             KeyworkerReportSection(
                 section=section,

@@ -225,6 +225,7 @@ MAY: dict[str, May] = {
     "keyworker.start_report": write(KEYWORKER),
     "keyworker.share_report": write(KEYWORKER),
     "keyworker.send_report": write(KEYWORKER),
+    "keyworker.add_words": write(KEYWORKER),
     "keyworker.sent_report": read(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
     "keyworker.action_notes": form(KEYWORKER, SOCIAL_WORKER, IRO, post=(KEYWORKER,)),
     "invitations.invitation_list": read(SOCIAL_WORKER, MANAGER),
