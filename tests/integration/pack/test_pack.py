@@ -602,7 +602,8 @@ def test_the_reader_is_told_what_is_still_to_do_before_the_meeting(team, session
     to_do = page.split("Still to do before the meeting")[1].split("</section>")[0]
     assert "Send the social worker&#39;s report and Care Plan to the IRO" in to_do
     assert "(Social worker)" in to_do and "(Keyworker)" in to_do
-    link = f'href="/reviews/{team.review.public_id}/milestones/social-worker-documents"'
+    task_url = f"/reviews/{team.review.public_id}/milestones/social-worker-documents"
+    link = f'href="{task_url}?next=/children/'
     assert link in to_do
     assert "Circulate the review decisions" not in to_do  # after the meeting
     pdf = iro.get(_url(team, "/pdf")).data
@@ -615,8 +616,20 @@ def test_the_reader_is_told_what_is_still_to_do_before_the_meeting(team, session
     session.commit()
     to_do = iro.get(_url(team)).text.split("Still to do before the meeting")[1]
     assert link in to_do and "milestones/consult-child" not in to_do
-    session.expire_all()
-    task = session.scalar(select(Milestone).where(Milestone.name == "social-worker-documents"))
-    task.done_on = clock.today()
-    session.commit()
+    # Marked done from the pack, the social worker comes back to the pack.
+    social_worker = staff_client(team.social_worker)
+    page = social_worker.get(f"{task_url}?next={_url(team)}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)
+    assert token and version, page
+    done = social_worker.post(
+        task_url,
+        data={
+            "csrf_token": token.group(1),
+            "version": version.group(1),
+            "done_on": clock.today().isoformat(),
+            "next": _url(team),
+        },
+    )
+    assert done.status_code == 302 and done.location.endswith(_url(team))
     assert "Still to do before the meeting" not in iro.get(_url(team)).text
