@@ -666,7 +666,7 @@ def decide(public_id: str, subject: str) -> ResponseLike:
             detail=topic.value,
         )
         flash(_("Your answer is saved. %(name)s will see it.", name=the_child.preferred_name))
-        return _back_to_plan(the_child, f"answer-{subject}")
+        return _back_to_plan(the_child, f"decision-{subject}")
     return _render_staff(the_child, failing=(subject, form))
 
 

@@ -191,13 +191,14 @@ def test_a_wish_not_met_needs_a_reason_written_for_the_child(
 
     saved = answer(client, mia, subject, "changed", "Your mum will join by video for the start.")
     assert saved.status_code == 302
-    assert saved.headers["Location"].endswith(f"/plan#answer-{subject}")
+    assert saved.headers["Location"].endswith(f"/plan#decision-{subject}")
     decision = session.scalar(select(PlanDecision))
     assert decision.outcome == DecisionOutcome.CHANGED
     assert decision.decided_by_id == social_worker.id
     assert decision.answered_wish == "part"
     assert ("answer-plan-wish", "who") in audit_actions(session)
     page = client.get(f"/children/{mia.public_id}/plan").text
+    assert f'id="decision-{subject}"' in page
     assert "Agreed with a change" in page
     assert "Your mum will join by video for the start." in page
 
