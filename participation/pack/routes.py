@@ -19,6 +19,7 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import get_locale
@@ -43,6 +44,7 @@ from . import service
 
 bp = Blueprint("pack", __name__)
 READERS = (Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+ResponseLike = str | Response
 SENDERS = (Role.KEYWORKER, Role.SOCIAL_WORKER)
 STYLESHEET = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "pack.css"
 BASE = "/children/<public_id>/reviews/<review_id>/pack"
@@ -172,11 +174,30 @@ def mark_read(public_id: str, review_id: str, meeting: bool) -> Response:
     return redirect(url_for("pack.read", public_id=public_id, review_id=review_id, meeting=meeting))
 
 
-@bp.route(f"{BASE}/send", methods=["POST"])
+@bp.route(f"{BASE}/send", methods=["GET", "POST"])
 @staff(*SENDERS)
 @rerender_on_timeout
-def send(public_id: str, review_id: str) -> Response:
+def send(public_id: str, review_id: str) -> ResponseLike:
     the_child, review, _audience = _find(public_id, review_id, False)
+    if request.method == "GET":
+        # Asked first, with what each reader's pack holds and what is still to come: one tap
+        # sent a pack that held nothing, before the keyworker report was written (QA).
+        session = db.session()
+        show_address = bool(current_app.config.get("SHOW_PLACEMENT_ADDRESS_IN_PACK"))
+        return render_template(
+            "pack/send.html",
+            child=the_child,
+            review=review,
+            packs=[
+                service.build_pack(session, the_child, review, audience, show_address=show_address)
+                for audience in service.SENT_TO
+            ],
+            readers=service.readers(the_child),
+            sent=service.latest_snapshot(session, review, Audience.IRO),
+            still_to_do=timetable.still_to_do_before(session, review, clock.today()),
+            form=UnderstoodForm(),
+            pack_for=service.PACK_FOR,
+        )
     if UnderstoodForm().validate_on_submit():
         service.send(
             db.session(),

@@ -38,6 +38,7 @@ from ..models import (
     PackSnapshot,
     ParticipationCode,
     Review,
+    Role,
     StaffMember,
 )
 from ..planning import service as planning_service
@@ -226,12 +227,31 @@ def latest_snapshot(session: Session, review: Review, audience: Audience) -> Pac
     )
 
 
+# Every audience a pack is sent for, in the order the page that asks before sending lists them.
+SENT_TO = (Audience.IRO, Audience.SOCIAL_WORKER, Audience.KEYWORKER, Audience.MEETING)
+# The staff readers of each audience's pack, by their role on the child's case.
+READER_ROLES = {
+    Audience.IRO: Role.IRO,
+    Audience.SOCIAL_WORKER: Role.SOCIAL_WORKER,
+    Audience.KEYWORKER: Role.KEYWORKER,
+}
+
+
+def readers(child: Child) -> dict[Audience, list[str]]:
+    """Audience -> the names of the staff on the child's case who read that pack."""
+    on_case = [a for a in sorted(child.assignments, key=lambda a: a.id) if a.active]
+    return {
+        audience: [a.staff.name for a in on_case if a.role == role and a.staff.active]
+        for audience, role in READER_ROLES.items()
+    }
+
+
 def send(
     session: Session, child: Child, review: Review, staff: StaffMember, **build: Any
 ) -> list[PackSnapshot]:
     """Send the pack: keep a snapshot of what each audience's pack holds now."""
     made = []
-    for audience in (Audience.IRO, Audience.MEETING, Audience.SOCIAL_WORKER, Audience.KEYWORKER):
+    for audience in SENT_TO:
         pack = build_pack(session, child, review, audience, **build)
         snapshot = PackSnapshot(
             child_id=child.id,

@@ -633,3 +633,28 @@ def test_the_reader_is_told_what_is_still_to_do_before_the_meeting(team, session
     )
     assert done.status_code == 302 and done.location.endswith(_url(team))
     assert "Still to do before the meeting" not in iro.get(_url(team)).text
+
+
+def test_sending_asks_first_with_what_each_pack_holds(team, session, staff_client):
+    from tests.conftest import csrf_from
+
+    shared = make_item(session, team.child, team.review, "Kestrel marker")
+    share(session, shared, Audience.IRO)
+    sw = staff_client(team.social_worker)
+    read = sw.get(_url(team)).text
+    assert f'href="{_url(team, "/send")}"' in read
+    page = sw.get(_url(team, "/send"))
+    assert page.status_code == 200
+    assert pack_service.latest_snapshot(session, team.review, Audience.IRO) is None  # asked only
+    text = html.unescape(page.text)
+    rows = {row.split("</th>")[0].split(">")[-1]: row for row in text.split('<th scope="row">')[1:]}
+    assert "Daniel Hughes" in rows["the IRO only"] and "1 thing" in rows["the IRO only"]
+    assert "Nothing shared yet" in rows["everyone at the meeting"]
+    assert "Grace Okafor" in rows["the social worker only"]
+    assert "Not sent yet" in rows["the IRO only"]  # the keyworker report
+    sent = sw.post(_url(team, "/send"), data={"csrf_token": csrf_from(page.text)})
+    assert sent.status_code == 302
+    assert pack_service.latest_snapshot(session, team.review, Audience.IRO) is not None
+    assert "It was last sent" in sw.get(_url(team, "/send")).text
+    # The IRO reads the pack; only the keyworker and social worker send it.
+    assert staff_client(team.iro).get(_url(team, "/send")).status_code in (403, 404)

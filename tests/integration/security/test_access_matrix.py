@@ -217,7 +217,7 @@ MAY: dict[str, May] = {
     "pack.read": read(KEYWORKER, SOCIAL_WORKER, IRO),
     "pack.pdf": read(KEYWORKER, SOCIAL_WORKER, IRO),
     "pack.mark_read": write(KEYWORKER, SOCIAL_WORKER, IRO),
-    "pack.send": write(KEYWORKER, SOCIAL_WORKER),
+    "pack.send": form(KEYWORKER, SOCIAL_WORKER),
     "keyworker.summaries": read(KEYWORKER),
     "keyworker.summary": form(KEYWORKER),
     "keyworker.new_summary": form(KEYWORKER),
