@@ -34,7 +34,8 @@ from ..db import db
 from ..downloads import attachment
 from ..forms import rerender_on_timeout
 from ..i18n import text_direction
-from ..models import Audience, Child, Review, Role, utcnow
+from ..models import Audience, Child, MeetingPlan, Review, Role, utcnow
+from ..planning import service as planning
 from ..security import policy
 from ..security.access import staff
 from ..sharing.forms import UnderstoodForm
@@ -96,6 +97,17 @@ def _audit_reading(action: str, pack: service.Pack) -> None:
         )
 
 
+def _still_to_do(review: Review, plan: MeetingPlan | None) -> dict[str, Any]:
+    """What the pack's pages say is still to come before the meeting: the tasks not done, and
+    the child's wishes about it that wait for an answer (pack/_still_to_do.html)."""
+    return {
+        "still_to_do": timetable.still_to_do_before(db.session(), review, clock.today()),
+        "wishes_waiting": planning.waiting_for_answer(plan)
+        if plan is not None and review.held_on is None
+        else 0,
+    }
+
+
 def _staff_media_url(media: Any, variant: str | None = None) -> str:
     return url_for("views.media", media_id=media.public_id, variant=variant)
 
@@ -115,8 +127,8 @@ def read(public_id: str, review_id: str, meeting: bool) -> str:
         last_read=service.last_read(db.session(), review, audience),
         can_send=g.principal.role in SENDERS,
         sent=service.latest_snapshot(db.session(), review, audience),
-        still_to_do=timetable.still_to_do_before(db.session(), review, clock.today()),
         form=UnderstoodForm(),
+        **_still_to_do(review, pack.plan),
         **service.template_context(),
     )
 
@@ -184,19 +196,20 @@ def send(public_id: str, review_id: str) -> ResponseLike:
         # sent a pack that held nothing, before the keyworker report was written (QA).
         session = db.session()
         show_address = bool(current_app.config.get("SHOW_PLACEMENT_ADDRESS_IN_PACK"))
+        packs = [
+            service.build_pack(session, the_child, review, audience, show_address=show_address)
+            for audience in service.SENT_TO
+        ]
         return render_template(
             "pack/send.html",
             child=the_child,
             review=review,
-            packs=[
-                service.build_pack(session, the_child, review, audience, show_address=show_address)
-                for audience in service.SENT_TO
-            ],
+            packs=packs,
             readers=service.readers(the_child),
             sent=service.latest_snapshot(session, review, Audience.IRO),
-            still_to_do=timetable.still_to_do_before(session, review, clock.today()),
             form=UnderstoodForm(),
             pack_for=service.PACK_FOR,
+            **_still_to_do(review, packs[0].plan),
         )
     if UnderstoodForm().validate_on_submit():
         service.send(

@@ -631,19 +631,26 @@ def needs_answer(invitee: PlanInvitee) -> bool:
     return not (invitee.staff_role == Role.IRO and invitee.wish == Wish.YES)
 
 
-def waiting_for_answer(plan: MeetingPlan) -> int:
-    """How many of the child's wishes have no staff answer yet (or changed since answered)."""
+def waiting_subjects(plan: MeetingPlan) -> list[str]:
+    """The subjects of the child's wishes that have no staff answer yet (or changed since
+    answered): each person's first, then the other parts of the plan."""
     decisions = decisions_by_subject(plan)
-    waiting = 0
+    waiting = []
     for invitee in plan.invitees:
         if not needs_answer(invitee):
             continue
-        decision = decisions.get(subject_for(DecisionTopic.WHO, invitee))
+        subject = subject_for(DecisionTopic.WHO, invitee)
+        decision = decisions.get(subject)
         if decision is None or wish_changed_since(decision):
-            waiting += 1
-    return waiting + sum(
-        1 for topic in TOPICS if has_answers(plan, topic) and topic.value not in decisions
-    )
+            waiting.append(subject)
+    return waiting + [
+        topic.value for topic in TOPICS if has_answers(plan, topic) and topic.value not in decisions
+    ]
+
+
+def waiting_for_answer(plan: MeetingPlan) -> int:
+    """How many of the child's wishes have no staff answer yet (or changed since answered)."""
+    return len(waiting_subjects(plan))
 
 
 def has_answers(plan: MeetingPlan, topic: DecisionTopic) -> bool:

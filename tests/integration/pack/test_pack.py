@@ -658,3 +658,17 @@ def test_sending_asks_first_with_what_each_pack_holds(team, session, staff_clien
     assert "It was last sent" in sw.get(_url(team, "/send")).text
     # The IRO reads the pack; only the keyworker and social worker send it.
     assert staff_client(team.iro).get(_url(team, "/send")).status_code in (403, 404)
+
+
+def test_the_childs_wishes_waiting_for_an_answer_are_still_to_do(team, session, staff_client):
+    from participation.planning import service as planning
+
+    planning.save_step(
+        session, team.child, team.review, "food-and-drink", {"food": ["pizza"]}, 0, finish=True
+    )
+    page = staff_client(team.iro).get(_url(team)).text
+    to_do = page.split("Still to do before the meeting")[1].split("</section>")[0]
+    assert "1 of Mia's wishes about the meeting is waiting for an answer" in to_do
+    assert f'href="/children/{team.child.public_id}/plan"' in to_do
+    send_page = staff_client(team.social_worker).get(_url(team, "/send")).text
+    assert "wishes about the meeting is waiting" in send_page

@@ -4,6 +4,7 @@ the child), set the venue and time, and tick the checklist for the day."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -622,3 +623,26 @@ def test_yes_for_the_iro_needs_no_answer_but_part_of_it_does(
     )
     session.expire_all()
     assert service.waiting_for_answer(session.get(MeetingPlan, plan.id)) == before + 1
+
+
+def test_the_wishes_waiting_are_listed_first_each_a_link_to_its_answer(
+    client, auth, session, plan, mia, social_worker
+):
+    auth.sign_in(social_worker)
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    waiting = page.split('id="waiting-title">')[1].split("</section>")[0]
+    subject = f"who-{mum_invitee(session, plan).public_id}"
+    links = re.findall(r'<a href="#(decision-[^"]+)">([^<]+)</a>', waiting)
+    assert waiting.startswith(f"{len(links)} wishes are waiting for an answer")
+    assert links[0][0] == f"decision-{subject}"
+    assert [label for _anchor, label in links[1:]] == [
+        "Where",
+        "When",
+        "Food and drink",
+        "The room",
+    ]
+    for anchor, _label in links:
+        assert f'id="{anchor}"' in page
+    answer(client, mia, subject, "agreed")
+    page = client.get(f"/children/{mia.public_id}/plan").text
+    assert f'href="#decision-{subject}"' not in page.split('id="waiting-title">')[1]
