@@ -567,6 +567,11 @@ def _render_staff(
         # scrolling a long page to count the tags (QA).
         names = {f"who-{c.invitee.public_id}": c.name for c in cards if c.invitee is not None}
         waiting = set(service.waiting_subjects(plan)) if plan.id else set()
+        if failing and isinstance(failing[1], DecisionForm):
+            # The page has a form per wish: its problem says whose wish it is about (QA).
+            about = names.get(failing[0]) or _topic_label(failing[0])
+            for each in failing[1]:
+                each.errors = [f"{about}: {error}" for error in each.errors]
         context.update(
             plan=plan,
             cards=cards,
@@ -598,6 +603,13 @@ def _render_staff(
         **context,
     )
     return page, status
+
+
+def _topic_label(subject: str) -> str:
+    try:
+        return str(steps.TOPIC_LABELS[DecisionTopic(subject)])
+    except ValueError:
+        return subject
 
 
 def _checklist_choices(lines: list[service.ChecklistLine]) -> list[SelectChoice]:
@@ -632,11 +644,14 @@ def _back_to_plan(the_child: Child, anchor: str) -> Response:
     return redirect(url_for("planning.staff_plan", public_id=the_child.public_id, _anchor=anchor))
 
 
-@bp.route("/children/<public_id>/plan/answers/<subject>", methods=["POST"])
+@bp.route("/children/<public_id>/plan/answers/<subject>", methods=["GET", "POST"])
 @staff(*service.ANSWERING_ROLES)
 @rerender_on_timeout
 def decide(public_id: str, subject: str) -> ResponseLike:
     the_child = _staff_child(public_id)
+    if request.method == "GET":
+        # The address a refused answer leaves in the address bar, reloaded or kept: the plan.
+        return _back_to_plan(the_child, f"decision-{subject}")
     _review, plan = _plan_for_staff(the_child)
     if plan is None:
         _not_found("plan")

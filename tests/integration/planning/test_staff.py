@@ -77,6 +77,12 @@ def mum_invitee(session, plan):
     return session.scalar(select(PlanInvitee).where(PlanInvitee.plan_id == plan.id))
 
 
+def family_name(session, plan) -> str:
+    """The name the staff page gives Mum's card."""
+    invitee = mum_invitee(session, plan)
+    return invitee.network_person.name
+
+
 def audit_actions(session):
     session.expire_all()
     return [
@@ -187,6 +193,11 @@ def test_a_wish_not_met_needs_a_reason_written_for_the_child(
     refused = answer(client, mia, subject, "not-possible")
     assert refused.status_code == 200
     assert "Write a reason the child can read" in refused.text
+    # Which of the page's many answers it is about, and the address it leaves is the plan's.
+    assert f"{family_name(session, plan)}: Write a reason the child can read" in refused.text
+    reload = client.get(f"/children/{mia.public_id}/plan/answers/{subject}")
+    assert reload.status_code == 302
+    assert reload.headers["Location"].endswith(f"/plan#decision-{subject}")
     assert "<title>Error:" in refused.text
     assert session.scalar(select(PlanDecision)) is None
 

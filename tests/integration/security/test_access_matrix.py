@@ -211,7 +211,7 @@ MAY: dict[str, May] = {
     # sent one: a 404 even for those the route is for (test_held_files.py has the sender).
     "views.staff_held": read(KEYWORKER, status=404),
     "planning.staff_plan": read(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
-    "planning.decide": write(KEYWORKER, SOCIAL_WORKER, IRO),
+    "planning.decide": form(KEYWORKER, SOCIAL_WORKER, IRO, status=302),
     "planning.arrangement": write(KEYWORKER, SOCIAL_WORKER, IRO),
     "planning.tick_checklist": write(KEYWORKER, SOCIAL_WORKER, IRO),
     "pack.read": read(KEYWORKER, SOCIAL_WORKER, IRO),
