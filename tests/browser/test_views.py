@@ -437,6 +437,9 @@ def test_a_photo_still_on_its_way_on_slow_wifi_is_waited_for_before_the_break(
     cover = page.locator("#saving-first")
     expect(cover.get_by_role("heading", name="Saving your photo or video first")).to_be_focused()
     expect(page.get_by_label("What would you like to say?")).to_be_hidden()  # covered
+    # A child who cannot read can still hear it; a link away would cut the photo off.
+    expect(page.get_by_role("button", name="Read this page to me")).to_be_visible()
+    expect(page.get_by_role("link", name="How my pages look")).to_be_hidden()
 
     expect(page).to_have_url(re.compile(r"/me/unlock"), timeout=30_000)
     upload_at(cdp, -1)  # as fast as it goes again
