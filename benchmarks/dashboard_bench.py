@@ -67,6 +67,12 @@ PAGES = [
     (Role.IRO, "/timetable?owner=mine&status=all"),
     (Role.MANAGER, "/council/timetable"),
     (Role.MANAGER, "/council/timetable?status=overdue"),
+    # Each role's own list of its children: the caseload's pages, not only the timetable's.
+    (Role.KEYWORKER, "/my-children"),
+    (Role.KEYWORKER, "/keyworker"),
+    (Role.SOCIAL_WORKER, "/social-worker"),
+    (Role.IRO, "/iro"),
+    (Role.MANAGER, "/council"),
 ]
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 

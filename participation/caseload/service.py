@@ -94,6 +94,7 @@ class CaseloadPage:
     total: int
     page: int
     pages: int
+    start: int = 0  # how many rows come before this page's
 
 
 def caseload_page(
@@ -122,9 +123,8 @@ def caseload_page(
 
     # A child with no review still to come (no due date) sorts last.
     keys.sort(key=lambda k: (meeting_day(k.due_on or date.max, k.scheduled_at), k.preferred_name))
-    pages = max(1, -(-len(keys) // per_page))
-    page = min(max(1, page), pages)
-    shown = [k.id for k in keys[(page - 1) * per_page : page * per_page]]
+    pages, page, start = _page(len(keys), page, per_page)
+    shown = [k.id for k in keys[start : start + per_page]]
     children = {
         child.id: child
         for child in session.scalars(
@@ -135,7 +135,27 @@ def caseload_page(
     }
     overdue = overdue_by_child(session, principal, today)
     rows = [_row(children[child_id], today, overdue) for child_id in shown]
-    return CaseloadPage(rows, len(keys), page, pages)
+    return CaseloadPage(rows, len(keys), page, pages, start)
+
+
+# A workspace's cards for this many children at a time: past it a page is slow to build and to
+# read (measured: benchmarks/dashboard_bench.py), and what needs attention is said first anyway.
+WORKSPACE_PAGE_SIZE = 50
+
+
+def _page(total: int, page: int, per_page: int) -> tuple[int, int, int]:
+    """How many pages, the page asked for within them, and the index of its first row."""
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    return pages, page, (page - 1) * per_page
+
+
+def page_of(rows: list[CaseloadRow], page: int, per_page: int | None = None) -> CaseloadPage:
+    """One page of a caseload already loaded whole: for a workspace, which says first what
+    needs attention across all the children and then shows a page of them."""
+    per_page = per_page or WORKSPACE_PAGE_SIZE
+    pages, page, start = _page(len(rows), page, per_page)
+    return CaseloadPage(rows[start : start + per_page], len(rows), page, pages, start)
 
 
 def child_by_public_id(session: Session, public_id: str) -> Child | None:

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 
 from ... import clock
 from ...audit.web import audit
-from ...caseload.service import caseload
+from ...caseload.service import caseload, page_of
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import ROLES
@@ -126,7 +126,9 @@ def workspace() -> str:
     session = db.session()
     day = clock.today()
     rows = caseload(session, g.principal, day)
-    next_ids = [row.next_review.id for row in rows if row.next_review]
+    found = page_of(rows, request.args.get("page", 1, type=int) or 1)
+    shown = found.rows
+    next_ids = [row.next_review.id for row in shown if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
     held_ids = [review.id for review in last_held.values() if review is not None]
     calendar = timetable.calendar_for(session)
@@ -138,20 +140,20 @@ def workspace() -> str:
     after_review = []
     for row in rows:
         held = last_held[row.child.id]
-        found = by_review.get(held.id) if held is not None else None
-        if held is not None and not (found and found.code and found.circulated_at):
-            after_review.append((row.child, held, found))
+        outcome = by_review.get(held.id) if held is not None else None
+        if held is not None and not (outcome and outcome.code and outcome.circulated_at):
+            after_review.append((row.child, held, outcome))
     return render_template(
         "workspaces/iro/workspace.html",
-        rows=rows,
+        found=found,
         last_held=last_held,
         after_review=after_review,
         meets=milestones_by_review(session, next_ids, [service.MEETS_CHILD]),
         outcomes=by_review,
-        sent=keyworker.latest_sent_by_child(session, [row.child.id for row in rows]),
+        sent=keyworker.latest_sent_by_child(session, [row.child.id for row in shown]),
         new_in_pack=packs.new_since_read(
             session,
-            [row.next_review for row in rows if row.next_review],
+            [row.next_review for row in shown if row.next_review],
             Audience.IRO,
             g.principal.staff.id,
         ),

@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 
 from ... import clock
 from ...audit.web import audit
-from ...caseload.service import caseload
+from ...caseload.service import caseload, page_of
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...models import Child, Item, KeyworkerReport, ReportReaction, ReportSection, Review, Role
@@ -106,16 +106,16 @@ def _conflict() -> str:
 def workspace() -> str:
     session = db.session()
     day = clock.today()
-    rows = caseload(session, g.principal, day)
-    review_ids = [row.next_review.id for row in rows if row.next_review]
+    found = page_of(caseload(session, g.principal, day), request.args.get("page", 1, type=int) or 1)
+    review_ids = [row.next_review.id for row in found.rows if row.next_review]
     calendar = timetable.calendar_for(session)
     tasks = milestones_by_review(session, review_ids, MILESTONES)
     return render_template(
         "workspaces/keyworker/workspace.html",
-        rows=rows,
+        found=found,
         tasks=tasks,
         reports=service.reports_by_review(session, review_ids),
-        latest_months=service.latest_summary_months(session, [row.child.id for row in rows]),
+        latest_months=service.latest_summary_months(session, [row.child.id for row in found.rows]),
         status=lambda task: timetable.status_of(calendar, task.due_on, task.done_on, day),
         milestone_names=MILESTONES,
     )

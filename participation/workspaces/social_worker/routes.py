@@ -4,10 +4,10 @@ review pack), and a Care Plan still to update after the last review held."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, g, render_template, request
 
 from ... import clock
-from ...caseload.service import CaseloadRow, caseload
+from ...caseload.service import CaseloadRow, caseload, page_of
 from ...db import db
 from ...models import Milestone, Role
 from ...planning import service as planning
@@ -27,7 +27,9 @@ def workspace() -> str:
     session = db.session()
     day = clock.today()
     rows = caseload(session, g.principal, day)
+    found = page_of(rows, request.args.get("page", 1, type=int) or 1)
     next_ids = [row.next_review.id for row in rows if row.next_review]
+    shown_ids = [row.next_review.id for row in found.rows if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
     held_ids = [review.id for review in last_held.values() if review is not None]
     plans = service.plans_by_review(session, next_ids)
@@ -53,13 +55,13 @@ def workspace() -> str:
             first.append((row, answers, late))
     return render_template(
         "workspaces/social_worker/workspace.html",
-        rows=rows,
+        found=found,
         first=first,
         last_held=last_held,
         plans=plans,
         waiting=waiting,
         tasks=tasks,
-        packs=service.packs_sent(session, next_ids),
-        reports=keyworker.reports_by_review(session, next_ids),
+        packs=service.packs_sent(session, shown_ids),
+        reports=keyworker.reports_by_review(session, shown_ids),
         status=status,
     )
