@@ -3,6 +3,8 @@ holding a page's answers that a save as the child went could not keep (held.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import current_app, g, request, session
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
@@ -61,19 +63,17 @@ def child_band() -> AgeBand:
     return service.age_band(principal.child, principal.space, clock.today())
 
 
-def hold_this_page(form: FlaskForm) -> None:
-    """A save as the child went was refused (words too long for a box): hold what this page
-    sent, so a lock, a break or giving the tablet back before they fix it loses nothing. Not
-    when the page's token had run out: holding is writing, and only a page of this sitting may
-    write."""
+def hold_this_page(form: FlaskForm, instead: Mapping[str, Sequence[str]] | None = None) -> None:
+    """A save was refused (words too long for a box): hold what this page sent, so a lock, a
+    break or giving the tablet back before they fix it loses nothing; with the values
+    `instead` of those sent for some names (the photos held for the page now). Not when the
+    page's token had run out: holding is writing, and only a page of this sitting may write."""
     if g.get("csrf_timed_out") or (form.meta.csrf and form.csrf_token.errors):
         return
-    held.hold(
-        db.session(),
-        child_id=g.principal.child.id,
-        path=request.path,
-        answers=request.form.items(multi=True),
-    )
+    replaced = instead or {}
+    answers = [(k, v) for k, v in request.form.items(multi=True) if k not in replaced]
+    answers += [(name, value) for name, values in replaced.items() for value in values]
+    held.hold(db.session(), child_id=g.principal.child.id, path=request.path, answers=answers)
 
 
 def held_here() -> MultiDict[str, str] | None:

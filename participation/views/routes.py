@@ -481,6 +481,11 @@ def _item_form_page(
         saved = _media_choices(item) if item is not None else []
         files.show_on(form, saved, len(item.photos) if item is not None else 0)
         held = files.held
+        if request.method == "POST" and not context.get("deleted_meanwhile"):
+            # Sent with "Save" and refused: held with the photos now held for it, so the page
+            # opened again (Back, after a break) shows both, as it says it does. It showed the
+            # words only, and a photo the page said was kept was lost (QA).
+            hold_this_page(form, {form.held.name: [row.public_id for row in held]})
     video_held = files is not None and files.video_held
     return render_template(
         "views/item_form.html",

@@ -346,3 +346,24 @@ def test_what_is_held_is_in_the_childs_own_export_and_not_the_case_record(
     shared_only = export.collect(session, child, only_items=[])
     assert "held_answers" not in shared_only.tables and "held_files" not in shared_only.tables
     assert shared_only.media == []
+
+
+def test_the_page_opened_again_after_a_refusal_still_has_the_photo(
+    views, session, store, media_dir
+):
+    """Refused (words too long), then the page opened again (Back, a new visit) instead of
+    sent again: it said "What you chose before is kept here" and showed the words only, and the
+    photo was lost on the next "Save" (QA). It comes back with the words."""
+    refused = views.add(text=TOO_LONG, photos=[(jpeg_bytes(tmp=media_dir), "ok.jpg")])
+    assert refused.status_code == 200
+    (held,) = _held(session)
+    again = views.client.get(ADD).text.replace("&#39;", "'")
+    assert KEPT in again and TOO_LONG in again
+    assert "Take away photo 1" in again
+    assert f'name="held" value="{held.public_id}"' in again
+    item_id = views.item_id(send_again(views.client, ADD, again, text=WORDS))
+    session.expire_all()
+    item = session.scalar(select(Item).where(Item.public_id == item_id))
+    assert item.text == WORDS and len(item.photos) == 1
+    # Saved: nothing is held for the page any more.
+    assert "Take away photo" not in views.client.get(ADD).text
