@@ -282,6 +282,9 @@ class _Files:
             auth_session_id=g.principal.auth_session.id,
             child=the_child,
         )
+        # Held for another sitting (the tablet given back since) or let go by the sweeper: the
+        # page must not say they are kept.
+        self.lost = len(form.held.ids()) > len(self.held)
         self.settled = False  # the chosen files were saved, held, or asked for again
 
     @property
@@ -481,6 +484,8 @@ def _item_form_page(
         saved = _media_choices(item) if item is not None else []
         files.show_on(form, saved, len(item.photos) if item is not None else 0)
         held = files.held
+        if files.lost and not form.photos.errors:
+            form.photos.errors = [_("Your photos or video were not added yet: choose them again.")]
         if request.method == "POST" and not context.get("deleted_meanwhile"):
             # Sent with "Save" and refused: held with the photos now held for it, so the page
             # opened again (Back, after a break) shows both, as it says it does. It showed the

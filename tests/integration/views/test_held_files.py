@@ -242,8 +242,11 @@ def test_only_the_session_that_sent_them_sees_or_uses_held_files(
     tablet.hand_over(keyworker, mia_with_code)
     tablet.tap(CODE)
     assert tablet.client.get(f"/me/held/{held.public_id}").status_code == 404
-    # Its id sent with a form from the new session is not taken either.
+    # The page opened in the new session keeps the words, and says the photo must be chosen
+    # again rather than that it is kept.
     page = tablet.client.get("/me/views/living-here/add").text
+    assert TOO_LONG in page and "choose them again" in page and "Take away photo" not in page
+    # Its id sent with a form from the new session is not taken either.
     again = _closed(
         tablet.client.post(
             "/me/views/living-here/add",
