@@ -1307,6 +1307,12 @@ def _next_reviews(
     return reviews, len(rows) > REVIEWS_SHOWN
 
 
+def waiting_events(session: Session, principal: StaffPrincipal) -> tuple[list[EventRow], int]:
+    """Significant events of the children this person sees that wait for the IRO's decision,
+    oldest first (the first EVENTS_SHOWN), and how many there are: one query."""
+    return _waiting_events(session, principal, None)
+
+
 def _waiting_events(
     session: Session, principal: StaffPrincipal, home: _Home | None
 ) -> tuple[list[EventRow], int]:

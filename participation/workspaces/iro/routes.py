@@ -143,8 +143,13 @@ def workspace() -> str:
         outcome = by_review.get(held.id) if held is not None else None
         if held is not None and not (outcome and outcome.code and outcome.circulated_at):
             after_review.append((row.child, held, outcome))
+    # Each may bring the review forward, which only the IRO decides: said first (QA: it was on
+    # the timetable only).
+    events, event_total = timetable.waiting_events(session, g.principal)
     return render_template(
         "workspaces/iro/workspace.html",
+        events=events,
+        event_total=event_total,
         found=found,
         last_held=last_held,
         after_review=after_review,

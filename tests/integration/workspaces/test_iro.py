@@ -22,6 +22,7 @@ from participation.models import (
     ReviewDecision,
     ReviewOutcome,
     ReviewStatus,
+    SignificantEvent,
 )
 from participation.models.review import LONDON
 from participation.timetable import service as timetable
@@ -670,3 +671,17 @@ def test_one_submit_shows_every_problem_with_the_meeting_and_the_code(session, i
         prefix="code",
     )
     assert summary_links(code.text) == ["code-code", "code-note"]
+
+
+def test_a_significant_event_waiting_for_the_iro_is_said_first(session, ivy, jay, zoe, team):
+    for child in (jay, zoe):
+        timetable.record_event(
+            session, child, team["keyworker"], "school-exclusion", TODAY, "", today=TODAY
+        )
+    session.commit()
+    page = ivy.get("/iro").text
+    waiting = page.split("1 significant event waits for your decision")[1].split("</section>")[0]
+    assert "School exclusion: Jay" in waiting and "Zoe" not in waiting  # another IRO's child
+    event = session.scalar(select(SignificantEvent).where(SignificantEvent.child_id == jay.id))
+    assert f'href="/significant-events/{event.public_id}"' in waiting
+    assert "recorded by Kim Keyworker" in waiting
