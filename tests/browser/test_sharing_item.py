@@ -4,6 +4,8 @@ cannot read can tell what they are about to share. axe finds nothing at three si
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -44,4 +46,34 @@ def test_the_thing_is_shown_above_the_choices(browser, base_url, jay, jays_thing
     assert small_targets(page) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS[viewport]["width"]
+    context.close()
+
+
+def test_which_choice_is_on_is_shown_not_only_said(browser, base_url, jay, jays_things):  # noqa: F811
+    """Both buttons looked the same whatever was chosen: only a line of words said which was
+    on, which a child who cannot read could not tell (QA). The state is drawn (an eye or a
+    padlock, as on the buttons) and its button is ringed and ticked, both the same size."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto(f"/me/views/items/{jays_things['item']}/sharing")
+    card = page.locator(".share-choice").filter(has_text="Share with my IRO")
+    share = card.get_by_role("button", name="Share with my IRO", exact=True)
+    private = card.locator("button[value=private]")
+
+    def on(button) -> bool:
+        return button.evaluate("b => getComputedStyle(b).boxShadow !== 'none'")
+
+    icon = card.locator(".share-state-icon")
+    assert not on(share) and on(private)
+    expect(icon).to_have_attribute("src", re.compile("only-me"))
+    assert share.bounding_box()["height"] == private.bounding_box()["height"]
+    share.click()
+    card = page.locator(".share-choice").filter(has_text="Share with my IRO")
+    share = card.get_by_role("button", name="Share with my IRO", exact=True)
+    assert on(share) and not on(card.locator("button[value=private]"))
+    expect(card.locator(".share-state-icon")).to_have_attribute("src", re.compile("can-see"))
+    assert axe_violations(page) == []
     context.close()

@@ -69,11 +69,15 @@ def test_nothing_is_pre_selected_and_both_choices_weigh_the_same(on_tablet, team
     _understand(on_tablet)
     page = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing").text
     assert "checked" not in page
-    assert page.count('class="button share-button"') == 8  # 4 audiences x (share, private)
+    # 4 audiences x (share, private), the same button; the choice on now (private) is marked.
+    assert page.count('class="button share-button"') == 4
+    assert page.count('class="button share-button share-current"') == 4
+    assert page.count('value="private" class="button share-button share-current"') == 4
     assert "Keep it private from my IRO" in page and "Share with my IRO" in page
     assert "Only you can see this." in page
-    # Each with a drawing, for a child who cannot read: an eye to share, a padlock to keep.
-    assert page.count("img/sharing/can-see.svg") == 4 and page.count("img/sharing/only-me.svg") >= 4
+    # Each with a drawing, for a child who cannot read: an eye to share, a padlock to keep; and
+    # the padlock beside each "Private." too.
+    assert page.count("img/sharing/can-see.svg") == 4 and page.count("img/sharing/only-me.svg") >= 8
 
 
 def test_each_audience_is_named_as_the_child_knows_them(on_tablet, team, session):
