@@ -49,6 +49,8 @@ from .forms import (
 from .words import BASES, CODES, IN_MEETING, KINDS, MEETING_WAYS, PRESENCE, VIEWS_AWAY, problem
 
 bp = Blueprint("iro", __name__)
+# The IRO's own tasks after a review besides the code and circulating: the record, and its copies.
+RECORD_TASKS = ("full-record", "record-distributed")
 
 ResponseLike = str | Response | tuple[str, int]
 FailingForm = tuple[str, Any] | None
@@ -135,14 +137,23 @@ def workspace() -> str:
     flags = outcomes.flagged(session, g.principal, day)
     audit("view-outcome-flags", detail=str(len(flags)))
     by_review = service.outcomes_by_review(session, [*next_ids, *held_ids])
-    # A review held whose code is not confirmed or decisions not circulated: the SSDA903 return
-    # and the child's "you said, we did" wait on the IRO, so it is said first, not in the list.
+    # A review held whose code is not confirmed, decisions not circulated or record not done:
+    # the SSDA903 return, the child's "you said, we did" and the record wait on the IRO, so it
+    # is said first, not in the list (the record's tasks were on the timetable only: QA).
+    records = milestones_by_review(session, held_ids, RECORD_TASKS)
     after_review = []
     for row in rows:
         held = last_held[row.child.id]
-        outcome = by_review.get(held.id) if held is not None else None
-        if held is not None and not (outcome and outcome.code and outcome.circulated_at):
-            after_review.append((row.child, held, outcome))
+        if held is None:
+            continue
+        outcome = by_review.get(held.id)
+        open_tasks = [
+            task
+            for name in RECORD_TASKS
+            if (task := records.get((held.id, name))) is not None and task.done_on is None
+        ]
+        if not (outcome and outcome.code and outcome.circulated_at) or open_tasks:
+            after_review.append((row.child, held, outcome, open_tasks))
     # Each may bring the review forward, which only the IRO decides: said first (QA: it was on
     # the timetable only).
     events, event_total = timetable.waiting_events(session, g.principal)

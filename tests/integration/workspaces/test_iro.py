@@ -505,7 +505,24 @@ def test_an_action_due_in_the_past_is_refused_before_the_review_is_held(session,
         assert f'value="{past.isoformat()}"' in refused.text
     assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
     assert add(ivy, review, owner="child", due_on=TODAY.isoformat()).status_code == 302
-    assert "Overdue" not in ivy.get("/iro").text
+    flags = ivy.get("/iro").text.split('id="flags"')[1].split("</section>")[0]
+    assert "0 decisions or actions need attention" in flags and "Overdue" not in flags
+
+
+def test_the_record_after_a_review_is_said_first_until_done(session, ivy, jay):
+    """Writing the full record and sending its copies are the IRO's own tasks after a review:
+    they were on the timetable only (QA)."""
+    held = [r for r in session.get(Child, jay.id).reviews if r.held_on][-1]
+    page = ivy.get("/iro").text
+    after = page.split("After a review, still to do")[1].split("</section>")[0]
+    link = f'href="/reviews/{held.public_id}/milestones/full-record?next=/iro"'
+    assert link in after and "Complete the full review record" in after
+    assert "Send copies of the review record" in after
+    for name in ("full-record", "record-distributed"):
+        milestone(session, held, name).done_on = TODAY
+    session.commit()
+    page = ivy.get("/iro").text
+    assert "Complete the full review record" not in page.split("<h2>Children</h2>")[0]
 
 
 def saved_earlier(session, review, team, due_on: date) -> ReviewDecision:
