@@ -368,6 +368,8 @@ class ReviewDecision(HasPublicId, Base):
     # An action the IRO has seen done.
     done_on: Mapped[date | None] = mapped_column(Date)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # What the IRO told the child when marking the action done ("you said, we did" shows it).
+    done_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
@@ -375,6 +377,7 @@ class ReviewDecision(HasPublicId, Base):
 
     review: Mapped[Review] = relationship()
     owner_staff: Mapped[StaffMember | None] = relationship(foreign_keys=[owner_staff_id])
+    done_by: Mapped[StaffMember | None] = relationship(foreign_keys=[done_by_id])
     follow_up: Mapped[DecisionFollowUp | None] = relationship(
         back_populates="decision", cascade="all, delete-orphan", uselist=False
     )

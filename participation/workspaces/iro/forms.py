@@ -85,7 +85,10 @@ class CirculateForm(TimetableDateForm):
 
 
 class DoneForm(FlaskForm):
-    pass
+    """Marking an action done, on the page that asks first: a few words for the child."""
+
+    note = TextAreaField(_l("What to tell the child (optional)"))
+    back = HiddenField()
 
 
 class RemoveForm(VersionedForm):

@@ -547,26 +547,37 @@ def remove_decision(review_id: str, decision_id: str) -> ResponseLike:
     return (page, 409) if changed else page
 
 
-@bp.route("/reviews/<review_id>/decisions/<decision_id>/done", methods=["POST"])
+@bp.route("/reviews/<review_id>/decisions/<decision_id>/done", methods=["GET", "POST"])
 @staff(Role.IRO)
-def action_done(review_id: str, decision_id: str) -> Response:
+@rerender_on_timeout
+def action_done(review_id: str, decision_id: str) -> ResponseLike:
+    """Mark an action done, on a page that asks first, with what the child said about it and
+    a few words for them: one press beside "Jay says it did not happen" closed it, and the
+    child heard nothing back (QA)."""
     review = _iro_review(review_id)
     session = db.session()
     found = _iro_decision(review, decision_id)
-    if DoneForm().validate_on_submit():
+    form = DoneForm()
+    if request.method == "GET":
+        form.back.data = "workspace" if request.args.get("from") == "workspace" else ""
+    elif form.validate_on_submit():
         try:
-            service.mark_action_done(session, found, g.principal.staff, today=clock.today())
+            service.mark_action_done(
+                session, found, g.principal.staff, today=clock.today(), note=form.note.data or ""
+            )
             session.commit()
         except InputProblem as error:
             session.rollback()
-            flash(problem(error.code), "error")
+            _problem(form, error)
         else:
             audit("mark-review-action-done", subject_type="review", subject_id=review.public_id)
             flash(_("Marked done: it is no longer flagged."), "success")
-    target = request.form.get("from")
-    if target == "workspace":
-        return redirect(url_for("iro.workspace", _anchor="flags"))
-    return _back(review, "flags")
+            if form.back.data == "workspace":
+                return redirect(url_for("iro.workspace", _anchor="flags"))
+            return _back(review, "decisions")
+    return render_template(
+        "workspaces/iro/action_done.html", review=review, decision=found, form=form
+    )
 
 
 @bp.route("/reviews/<review_id>/circulate", methods=["POST"])

@@ -551,13 +551,15 @@ def remove_decision(session: Session, decision: ReviewDecision) -> None:
 
 
 def mark_action_done(
-    session: Session, decision: ReviewDecision, staff: StaffMember, *, today: date
+    session: Session, decision: ReviewDecision, staff: StaffMember, *, today: date, note: str = ""
 ) -> None:
-    """The IRO has seen an action done: it is no longer flagged."""
+    """The IRO has seen an action done: it is no longer flagged; `note` is what the child is
+    told about it (in "you said, we did")."""
     if decision.kind != DecisionKind.ACTION:
         raise InputProblem("decision", "not-an-action")
     if decision.done_on is not None:
         return
+    decision.done_note = clean_text(note, "note")
     decision.done_on = today
     decision.done_by_id = staff.id
     session.flush()

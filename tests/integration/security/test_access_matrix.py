@@ -239,7 +239,7 @@ MAY: dict[str, May] = {
     "iro.add_decision": write(IRO),
     "iro.change_decision": form(IRO),
     "iro.remove_decision": form(IRO),  # asks first (GET), removes on the confirmed POST
-    "iro.action_done": write(IRO),
+    "iro.action_done": form(IRO),
     "iro.circulate": write(IRO),
     # The milestone used is "child-views-ready": the keyworker's to mark done (or a manager's).
     "timetable.milestone": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(KEYWORKER, MANAGER)),

@@ -275,9 +275,9 @@ def test_overdue_and_didnt_happen_are_flagged_to_the_iro(session, desk, jay, tea
     # The IRO sees the swimming lessons arranged: no longer flagged.
     done = desk.post(
         f"/reviews/{jay.reviews[1].public_id}/decisions/{decisions[1].public_id}/done",
-        {"from": "workspace"},
+        {"back": "workspace"},
     )
-    assert done.status_code == 302
+    assert done.status_code == 302 and done.location.endswith("/iro#flags")
     assert "1 decision or action needs attention" in desk.get("/iro").text
     # The keyworker and another IRO see no flags page at all.
     desk.sign_in(team["other_iro"])
@@ -298,3 +298,43 @@ def _principal(session, staff):
     from participation.security.principal import StaffPrincipal
 
     return StaffPrincipal(session.merge(staff), AuthSession(kind=SessionKind.STAFF))
+
+
+def test_marking_done_asks_first_and_what_the_iro_says_reaches_the_child(
+    session, desk, jay, team, decisions, tablet
+):
+    """One press beside "Jay says it did not happen" closed it, and the child heard nothing
+    back (QA). The page asks first, shows what the child said, and a few words go to them."""
+    circulate(session, jay.reviews[1], team)
+    dentist = decisions[2]
+    session.add(
+        DecisionFollowUp(decision_id=dentist.id, answer=Happened.NO, words="It was cancelled.")
+    )
+    session.commit()
+    desk.sign_in(team["iro"])
+    flags = desk.get("/iro").text.split('id="flags"')[1]
+    url = f"/reviews/{jay.reviews[1].public_id}/decisions/{dentist.public_id}/done"
+    assert f'href="{url}?from=workspace"' in flags
+    page = desk.get(f"{url}?from=workspace").text
+    assert "Mark this action done?" in page and "It was cancelled." in page
+    assert "Jay says it has not happened." in page
+    assert session.get(type(dentist), dentist.id).done_on is None  # asking wrote nothing
+    too_long = desk.post(url, {"back": "workspace", "note": "x" * 20_000})
+    assert too_long.status_code == 200 and "x" * 20_000 in too_long.text
+    note = "The dentist moved it to 3 December. Kim will take you."
+    done = desk.post(url, {"back": "workspace", "note": note})
+    assert done.status_code == 302 and done.location.endswith("/iro#flags")
+    session.expire_all()
+    saved = session.get(type(dentist), dentist.id)
+    assert saved.done_on == TODAY and saved.done_note == note
+    assert saved.done_by_id == team["iro"].id
+    outcome = desk.get(f"/reviews/{jay.reviews[1].public_id}/outcome").text
+    assert "(Ivy Iro)" in outcome and note in outcome
+    # Jay reads it with the action (the tablet handed to him: the same browser).
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    space_service.set_picture_code(session, session.get(type(jay), jay.id), CODE, team["keyworker"])
+    desk.hand_over(tablet, jay)
+    child_page = tablet.client.get("/me/you-said-we-did").text
+    assert f"Your IRO says: “{note}”" in child_page
