@@ -388,3 +388,14 @@ def test_typed_words_and_answers_keep_their_own_direction(planner, on_tablet):
     assert re.search(r'<textarea[^>]*dir="auto"[^>]*id="communication"', page)
     assert re.search(r'<input[^>]*dir="auto"[^>]*id="interpreter_language"', page)
     assert "<dd><bdi>Pictures help me</bdi></dd>" in planner.page("my-plan").text
+
+
+def test_every_page_says_the_same_about_who_sees_the_plan(client, on_tablet):
+    """'Nothing you write here is shared' on My page, 'the people who plan your meeting' on
+    others, and a manager reads the plan too: each page now names who sees it, the same way
+    (QA)."""
+    said = "Your keyworker, social worker and IRO, and their managers,"
+    for path in ("/me/plan/who-comes", "/me/plan/my-plan"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert said in page.text.replace("&#39;", "'"), path
