@@ -8,6 +8,22 @@
   var problems = document.getElementById("error-summary");
   if (problems) problems.focus();
 
+  // "Which part?" under a person matters once "Just for part of it" is chosen: until then it
+  // is hidden (not while it has words or a problem), so the list is shorter for a young child.
+  document.querySelectorAll("[data-part-for]").forEach(function (box) {
+    var name = box.getAttribute("data-part-for");
+    var words = box.querySelector("textarea, input");
+    function update() {
+      var chosen = document.querySelector('input[name="' + name + '"]:checked');
+      box.hidden = !(chosen && chosen.value === "part") &&
+        !(words && words.value.trim()) && !box.querySelector(".error-message");
+    }
+    document.querySelectorAll('input[name="' + name + '"]').forEach(function (choice) {
+      choice.addEventListener("change", update);
+    });
+    update();
+  });
+
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch || !window.FormData) return;
   var status = document.getElementById("autosave-status");

@@ -80,8 +80,12 @@ def test_a_child_plans_their_whole_meeting_by_touch_on_a_tablet(browser, base_ur
     # is there well before it runs.
     page.wait_for_load_state()
     assert small_targets(page) == []
+    # "Which part?" shows once "Just for part of it" is chosen, not under every person.
+    expect(card(page, "Mum").get_by_label("Which part?")).to_be_hidden()
     # Mia is six: her family's cards lead with who they are to her.
     card(page, "Mum").get_by_text("Just for part of it", exact=True).tap()
+    expect(card(page, "Mum").get_by_label("Which part?")).to_be_visible()
+    expect(card(page, "Nan").get_by_label("Which part?")).to_be_hidden()
     # Autosave keeps the choice straight away, quietly.
     expect(page.locator("#autosave-status")).to_have_text("Saved")
     card(page, "Mum").get_by_label("Which part?").tap()
