@@ -324,6 +324,14 @@ def unlock() -> str | Response:
 def lock() -> Response:
     row = g.principal.auth_session if g.principal.kind == "child" else g.locked_child_session
     service.lock_session(db.session(), row, safe_next(request.form.get("resume")))
+    # Said on the picture page: it came with no word of a break, as if something went wrong (QA).
+    flash(
+        _(
+            "You are on a break. Everything you did is kept. When you are ready, tap your "
+            "pictures to come back."
+        ),
+        "success",
+    )
     return redirect(url_for("child.unlock"))
 
 

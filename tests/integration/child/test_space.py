@@ -191,6 +191,8 @@ def test_a_long_break_then_the_code_opens_the_space(
     tablet.hand_over(keyworker, mia_with_code)
     tablet.tap(CODE)
     tablet.post("/me/lock", resume="/me/views")
+    # The picture page says it is a break, and that nothing is lost.
+    assert "You are on a break. Everything you did is kept." in client.get("/me/unlock").text
     session.expire_all()
     row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
     row.last_seen_at = utcnow() - timedelta(minutes=11)  # longer than the idle lock
