@@ -702,3 +702,11 @@ def test_a_significant_event_waiting_for_the_iro_is_said_first(session, ivy, jay
     event = session.scalar(select(SignificantEvent).where(SignificantEvent.child_id == jay.id))
     assert f'href="/significant-events/{event.public_id}"' in waiting
     assert "recorded by Kim Keyworker" in waiting
+
+
+def test_circulating_says_first_that_the_decisions_cannot_be_changed_after(session, ivy, jay):
+    review = next_review(session, jay)
+    add(ivy, review, owner="child", due_on=TODAY.isoformat())
+    page = ivy.get(outcome_url(review)).text
+    before = page.split('id="circulate"')[1].split("</form>")[0]
+    assert "After that, they cannot be changed" in before
