@@ -4,7 +4,7 @@ address), so the words are saved and shared, not lost."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
 from participation.db import db
@@ -17,6 +17,17 @@ TOM = "tom.evans@example.org"
 TYPED = "Jay made pancakes for the whole house on Sunday."
 
 
+def open_report(browser: Browser, base_url: str, public_id: str) -> tuple[BrowserContext, Page]:
+    """Tom's browser with JavaScript off, on the child's keyworker report."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-landscape"], java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, TOM, DEMO_PASSWORD)
+    page.goto(f"/children/{public_id}/keyworker-report")
+    return context, page
+
+
 def test_share_without_saving_first_keeps_and_shares_the_words(
     app, browser: Browser, base_url: str
 ) -> None:
@@ -27,12 +38,7 @@ def test_share_without_saving_first_keeps_and_shares_the_words(
     public_id, child_id = jay.public_id, jay.id
     db.session.remove()
 
-    context = browser.new_context(
-        base_url=base_url, viewport=VIEWPORTS["tablet-landscape"], java_script_enabled=False
-    )
-    page = context.new_page()
-    sign_in(page, TOM, DEMO_PASSWORD)
-    page.goto(f"/children/{public_id}/keyworker-report")
+    context, page = open_report(browser, base_url, public_id)
     home = page.locator("#section-home")
     home.get_by_label("Keyworker says").fill(TYPED)
     page.get_by_role("button", name="Share with Jay").click()
@@ -70,12 +76,7 @@ def test_adding_what_the_child_shared_since_the_start_keeps_the_typed_words(
         )  # fmt: skip
     db.session.remove()
 
-    context = browser.new_context(
-        base_url=base_url, viewport=VIEWPORTS["tablet-landscape"], java_script_enabled=False
-    )
-    page = context.new_page()
-    sign_in(page, TOM, DEMO_PASSWORD)
-    page.goto(f"/children/{public_id}/keyworker-report")
+    context, page = open_report(browser, base_url, public_id)
     page.locator("#section-home").get_by_label("Keyworker says").fill(TYPED)
     activities = page.locator("#section-activities")
     activities.get_by_role("button", name="Add to “Jay says”").click()
