@@ -408,7 +408,9 @@ COUNTER_STYLES = {
 def _css_string(text: str) -> str:
     # Every character but letters, digits and spaces as a CSS escape: a translation can hold
     # quotes, backslashes or line breaks and must stay one string literal whatever it holds.
-    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text)
+    # Each escape ends with a space, which CSS reads as the escape's end and drops: without it,
+    # a space that followed was taken instead ("2026,07:42" at the foot of every page).
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text)
     return f'"{escaped}"'
 
 

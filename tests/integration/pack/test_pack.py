@@ -250,7 +250,8 @@ def test_the_pdf_is_tagged_with_its_language_and_audited(team, session, store, s
     assert "Kestrel marker" in text and "Review pack for Mia" in text
     # When it was made, at the foot of the page: paper outlives the page (QA: a printed copy
     # could not be checked against the pack as it is now).
-    assert re.search(r"Made \w+day \d+ \w+ \d{4},\s*\d\d:\d\d", text)  # pdftotext's spaces
+    # The space after the comma too (a CSS escape took it).
+    assert re.search(r"Made \w+day \d+ \w+ \d{4}, \d\d:\d\d", text)
     info = subprocess.run(
         ["pdfinfo", "-"], input=response.data, capture_output=True, check=True
     ).stdout.decode()
