@@ -151,7 +151,7 @@ def meeting_problems(
     try:
         MeetingWay(way or "")
     except ValueError:
-        problems.add("way", "needed")
+        problems.add("way", "needs-way")
     if met_on is not None:
         if met_on > today:
             problems.add("met_on", "future")
@@ -271,7 +271,7 @@ def save_taking_part(
     try:
         chosen = Presence(presence or "")
     except ValueError:
-        raise InputProblem("presence", "needed") from None
+        raise InputProblem("presence", "needs-presence") from None
     how: InMeeting | None = None
     away: ViewsAway | None = None
     if chosen == Presence.DID_NOT_ATTEND:
@@ -310,7 +310,7 @@ def confirm_code(
     try:
         chosen = ParticipationCode(code or "")
     except ValueError:
-        problems.add("code", "needed")
+        problems.add("code", "needs-code")
     why = problems.text(note, "note", NOTE_MAX)
     if chosen is not None and why == "" and chosen != current.suggestion.code:
         problems.add("note", "needs-note")
@@ -411,7 +411,7 @@ def _read_decision(
     try:
         kind = DecisionKind(data.kind or "")
     except ValueError:
-        problems.add("kind", "needed")
+        problems.add("kind", "needs-kind")
     text = problems.text(data.text, "text", DECISION_MAX)
     if text == "":
         problems.add("text", "text-needed")

@@ -94,7 +94,11 @@ PROBLEMS: dict[str, LazyString] = {
     "before-previous-review": _l(
         "The date cannot be before the review before this one was held (%(date)s)."
     ),
-    "needed": _l("Answer this question."),
+    # Each question says which it is: "Answer this question." alone left the IRO to find it (QA).
+    "needs-way": _l("Choose how you met the child."),
+    "needs-presence": _l("Say whether the child came to the review."),
+    "needs-code": _l("Choose the participation code."),
+    "needs-kind": _l("Choose whether it is a decision or an action."),
     "needs-how-attended": _l("Say how the child took part in the meeting."),
     "needs-how-away": _l("Say how the child's views were heard."),
     "needs-note": _l("Say why you chose a different code from the one suggested."),

@@ -53,7 +53,7 @@ def test_recording_meeting_the_child_marks_the_milestone(session, ivy, jay):
     future = ivy.post(url, {"met_on": (TODAY + timedelta(days=1)).isoformat(), "way": "video"})
     assert "cannot be in the future" in future.text
     no_way = ivy.post(url, {"met_on": TODAY.isoformat()})
-    assert "Answer this question" in no_way.text
+    assert "Choose how you met the child." in no_way.text
     assert session.scalar(select(func.count()).select_from(IroChildMeeting)) == 0
     met = TODAY - timedelta(days=2)
     done = ivy.post(url, {"met_on": met.isoformat(), "way": "in-person", "note": "At home."})
