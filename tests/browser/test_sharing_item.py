@@ -68,6 +68,8 @@ def test_which_choice_is_on_is_shown_not_only_said(browser, base_url, jay, jays_
 
     icon = card.locator(".share-state-icon")
     assert not on(share) and on(private)
+    expect(private.locator("img.share-tick")).to_have_count(1)
+    expect(share.locator("img.share-tick")).to_have_count(0)
     expect(icon).to_have_attribute("src", re.compile("only-me"))
     assert share.bounding_box()["height"] == private.bounding_box()["height"]
     share.click()
