@@ -223,6 +223,8 @@ def demo(app: Flask) -> dict[str, list[str]]:
         # His next review (pack, plan, meeting the child) and Mia's last one (decisions made).
         "review_id": [review.public_id, held.public_id],
         "decision_id": [decision.public_id],
+        # A wish of Jay's plan, by its subject: its answer's address, opened, leads to the plan.
+        "subject": ["venue"],
         "name": [milestone.name],
         "event_id": [event.public_id],
         "person_id": [person.public_id],
