@@ -289,11 +289,13 @@ def _render_report(
     if report is not None:
         if form is None:
             form = _report_form(report, the_child)
+        since = service.new_since_started(session, g.principal, the_child, report)
         fresh: dict[ReportSection, list[Item]] = {}
-        for item in service.new_since_started(session, g.principal, the_child, report):
+        for item in since.offered:
             fresh.setdefault(service.section_of(item), []).append(item)
         context.update(
             new_words=fresh,
+            kept_back=since.kept_back,
             sections=service.sections_of(report),
             responses=service.responses_by_section(report),
             recipients=service.recipients(the_child),
@@ -464,7 +466,7 @@ def add_words(public_id: str) -> ResponseLike:
     session = db.session()
     wanted = request.form.get("add_item", "")
     # Only what the page offered and the report may still quote: a posted id is never trusted.
-    offered = service.new_since_started(session, g.principal, the_child, found)
+    offered = service.new_since_started(session, g.principal, the_child, found).offered
     item = next((each for each in offered if each.public_id == wanted), None)
     anchor = None
     if item is None:

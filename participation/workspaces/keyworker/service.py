@@ -328,15 +328,25 @@ def section_of(item: Item) -> ReportSection:
     return TOPIC_SECTIONS.get(item.topic, ReportSection.PROGRESS)
 
 
+@dataclass(frozen=True)
+class SinceStarted:
+    """For a report already started: what to offer to add, and how much it may not quote."""
+
+    offered: list[Item]
+    kept_back: int  # shared with the keyworker, not with the report's readers (not offered)
+
+
 def new_since_started(
     session: Session, principal: StaffPrincipal, child: Child, report: KeyworkerReport
-) -> list[Item]:
+) -> SinceStarted:
     """What the child said that the report may quote, and that they wrote, changed or shared
     with the report's readers after the report was started, and that is not in it word for
     word: a report started early otherwise never learns of it (QA). Things the report started
-    from and the keyworker then cut or summarised are not offered again."""
+    from and the keyworker then cut or summarised are not offered again. With it, how many
+    things since the last review the report may not quote: the page says so, as before the
+    start (QA: after the start nothing said it)."""
     last = last_held_review(child)
-    quotable, _kept_back = _items_to_quote(
+    quotable, kept_back = _items_to_quote(
         session, principal, child, last.held_on if last is not None else None
     )
     started = report.created_at
@@ -356,7 +366,7 @@ def new_since_started(
         if row is not None and item.text.strip() in row.child_text:
             continue
         found.append(item)
-    return found
+    return SinceStarted(found, len(kept_back))
 
 
 def add_words(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from participation.models import Audience, Item, KeyworkerReport, ReportSection, utcnow
 from participation.workspaces.keyworker import service
+from tests.integration.sharing.helpers import make_item, share
 
 from .conftest import audited
 from .report_page import read_report_form, report_url
@@ -109,3 +110,25 @@ def test_words_that_would_make_the_part_too_long_are_refused_and_nothing_is_lost
     assert child_words(session, started, ReportSection.EDUCATION) == long  # the typed words kept
     page = kim.get(report_url(jay)).text
     assert "would be longer than" in page and "One more thing." in offered(page)
+
+
+def test_after_the_start_the_page_still_says_what_it_may_not_quote_and_that_photos_stay_out(
+    session, kim, jay, team, started, store
+):
+    """Before the start the page said how many things were shared with the keyworker alone; after
+    it, nothing did (QA). And a thing offered with a photo said nothing of the photo."""
+    said_with_keyworker(
+        session, jay, team["keyworker"], "school", "Only for Kim.", (Audience.KEYWORKER,)
+    )
+    child = session.get(type(jay), jay.id)
+    pictured = make_item(
+        session, child, None, "This is my team.", topic="things-i-enjoy", photos=1, storage=store
+    )
+    for audience in REPORT_READERS:
+        share(session, pictured, audience)
+    session.commit()
+    page = kim.get(report_url(jay)).text.replace("&#39;", "'")
+    assert "1 thing Jay shared with you but not with their social worker and IRO" in page
+    box = offered(page)
+    assert "This is my team." in box
+    assert "It has 1 photo or video too: the report takes its words only." in box
