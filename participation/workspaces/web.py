@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from flask import abort, g
+from flask import abort, g, request
 from sqlalchemy import select
 
 from ..caseload.service import child_by_public_id
@@ -41,3 +41,8 @@ def loaded_version(value: str | None) -> int | None:
     """A hidden version field as a number (None if it was tampered with)."""
     text = (value or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def page_asked() -> int:
+    """The page of a workspace's children asked for (``?page=``): 1 when none, or not a number."""
+    return request.args.get("page", 1, type=int) or 1

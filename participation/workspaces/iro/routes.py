@@ -35,7 +35,7 @@ from ...timetable.forms import input_error_message
 from ..common import InputProblem, VersionConflict, milestones_by_review
 from ..keyworker import service as keyworker
 from ..outcomes import service as outcomes
-from ..web import loaded_version, not_found, visible_review
+from ..web import loaded_version, not_found, page_asked, visible_review
 from . import service
 from .forms import (
     CirculateForm,
@@ -128,7 +128,7 @@ def workspace() -> str:
     session = db.session()
     day = clock.today()
     rows = caseload(session, g.principal, day)
-    found = page_of(rows, request.args.get("page", 1, type=int) or 1)
+    found = page_of(rows, page_asked())
     shown = found.rows
     next_ids = [row.next_review.id for row in shown if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
@@ -559,7 +559,7 @@ def action_done(review_id: str, decision_id: str) -> ResponseLike:
     found = _iro_decision(review, decision_id)
     form = DoneForm()
     if request.method == "GET":
-        form.back.data = "workspace" if request.args.get("from") == "workspace" else ""
+        form.back.data = "workspace" if request.args.get("back") == "workspace" else ""
     elif form.validate_on_submit():
         try:
             service.mark_action_done(

@@ -34,7 +34,7 @@ from ...security.policy import (
 from ...templating import template_globals
 from ...timetable import service as timetable
 from ..common import InputProblem, VersionConflict, milestones_by_review
-from ..web import loaded_version, not_found, visible_child
+from ..web import loaded_version, not_found, page_asked, visible_child
 from . import service
 from .forms import (
     ActionNoteForm,
@@ -106,7 +106,7 @@ def _conflict() -> str:
 def workspace() -> str:
     session = db.session()
     day = clock.today()
-    found = page_of(caseload(session, g.principal, day), request.args.get("page", 1, type=int) or 1)
+    found = page_of(caseload(session, g.principal, day), page_asked())
     review_ids = [row.next_review.id for row in found.rows if row.next_review]
     calendar = timetable.calendar_for(session)
     tasks = milestones_by_review(session, review_ids, MILESTONES)

@@ -4,7 +4,7 @@ review pack), and a Care Plan still to update after the last review held."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, render_template
 
 from ... import clock
 from ...caseload.service import CaseloadRow, caseload, page_of
@@ -14,6 +14,7 @@ from ...planning import service as planning
 from ...security.access import staff
 from ...timetable import service as timetable
 from ..keyworker import service as keyworker
+from ..web import page_asked
 from . import service
 
 bp = Blueprint("social_worker", __name__)
@@ -27,7 +28,7 @@ def workspace() -> str:
     session = db.session()
     day = clock.today()
     rows = caseload(session, g.principal, day)
-    found = page_of(rows, request.args.get("page", 1, type=int) or 1)
+    found = page_of(rows, page_asked())
     next_ids = [row.next_review.id for row in rows if row.next_review]
     shown_ids = [row.next_review.id for row in found.rows if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}

@@ -314,8 +314,8 @@ def test_marking_done_asks_first_and_what_the_iro_says_reaches_the_child(
     desk.sign_in(team["iro"])
     flags = desk.get("/iro").text.split('id="flags"')[1]
     url = f"/reviews/{jay.reviews[1].public_id}/decisions/{dentist.public_id}/done"
-    assert f'href="{url}?from=workspace"' in flags
-    page = desk.get(f"{url}?from=workspace").text
+    assert f'href="{url}?back=workspace"' in flags
+    page = desk.get(f"{url}?back=workspace").text
     assert "Mark this action done?" in page and "It was cancelled." in page
     assert "Jay says it has not happened." in page
     assert session.get(type(dentist), dentist.id).done_on is None  # asking wrote nothing
