@@ -80,6 +80,7 @@ class DashboardFiltersForm(FlaskForm):
             SelectChoice("due-today", _l("Due today")),
             SelectChoice("due-soon", _l("Due soon (next 5 working days)")),
             SelectChoice("upcoming", _l("Upcoming")),
+            SelectChoice("missed", _l("Missed (not done before a meeting held)")),
             SelectChoice("done", _l("Done")),
             SelectChoice("all", _l("Everything")),
         ],

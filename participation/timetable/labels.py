@@ -27,6 +27,8 @@ STATUSES: dict[str, LazyString] = {
     "due-today": _l("Due today"),
     "due-soon": _l("Due soon"),
     "upcoming": _l("Upcoming"),
+    # Not done before a meeting that has been held (rules.missed).
+    "missed": _l("Missed: not done before the meeting"),
     "done": _l("Done"),
 }
 
@@ -36,6 +38,7 @@ STATUS_TAGS: dict[str, str] = {
     "due-today": "tag tag-soon",
     "due-soon": "tag tag-soon",
     "upcoming": "tag",
+    "missed": "tag tag-missed",
     "done": "tag tag-done",
 }
 

@@ -223,7 +223,14 @@ def _milestone_page(
         review=review,
         child=review.child,
         task=task,
-        status=service.status_of(calendar, task.due_on, task.done_on, clock.today()),
+        status=service.status_of(
+            calendar,
+            task.due_on,
+            task.done_on,
+            clock.today(),
+            name=task.name,
+            held_on=review.held_on,
+        ),
         may_complete=may_change and task.done_on is None and elsewhere is None,
         # A task done on its own page stays done: the work it stands for was done there.
         may_undo=may_change and task.done_on is not None and elsewhere is None,

@@ -34,7 +34,7 @@ NATION_NAMES: Final[Mapping[Nation, str]] = MappingProxyType(
 )
 
 Phase = Literal["before", "after"]
-MilestoneStatus = Literal["done", "overdue", "due-today", "due-soon", "upcoming"]
+MilestoneStatus = Literal["done", "missed", "overdue", "due-today", "due-soon", "upcoming"]
 # Why a day is not a working day (see WorkingCalendar.closed_because).
 ClosedBecause = Literal["weekend", "bank-holiday", "closure-day"]
 
@@ -55,6 +55,9 @@ AFTER_MEETING: Final[tuple[tuple[str, str], ...]] = (
     ("full-record", "iro"),
     ("record-distributed", "iro"),
 )
+
+BEFORE_MEETING_TASKS: Final = frozenset(name for name, _owner in BEFORE_MEETING)
+AFTER_MEETING_TASKS: Final = frozenset(name for name, _owner in AFTER_MEETING)
 
 _ONE_DAY: Final = timedelta(days=1)
 _NO_DATES: Final[Mapping[int, date]] = MappingProxyType({})
@@ -551,6 +554,15 @@ def schedule_milestones(
     return result
 
 
+def missed(name: str, done_on: date | None, held_on: date | None) -> bool:
+    """A task for before the meeting, not done when the meeting was held: it can no longer be
+    done in time, so it is no longer a task to chase ("overdue" for ever would bury what can
+    still be done), yet it stays on the review's record as not done before the meeting: the
+    IRO's part in quality assurance (Bexley procedure s.14, "Monitoring of Review Decisions")
+    is to notice what the child's review went without. Done later, it is done."""
+    return done_on is None and held_on is not None and name in BEFORE_MEETING_TASKS
+
+
 def milestone_status(
     due: date,
     done_on: date | None,
@@ -558,14 +570,18 @@ def milestone_status(
     *,
     soon_working_days: int = 5,
     calendar: WorkingCalendar,
+    was_missed: bool = False,
 ) -> MilestoneStatus:
-    """Where a milestone stands today: ``done`` once done (whenever that was), else ``overdue``
-    after its due day, ``due-today`` on it, ``due-soon`` when it falls within the next
-    ``soon_working_days`` working days, else ``upcoming``. Rule: the timescales are deadlines
-    ("within" / "at least ... before", Bexley procedure); "soon" is a council dashboard setting.
+    """Where a milestone stands today: ``done`` once done (whenever that was); ``missed`` when
+    ``was_missed`` (see missed()); else ``overdue`` after its due day, ``due-today`` on it,
+    ``due-soon`` when it falls within the next ``soon_working_days`` working days, else
+    ``upcoming``. Rule: the timescales are deadlines ("within" / "at least ... before", Bexley
+    procedure); "soon" is a council dashboard setting.
     """
     if done_on is not None:
         return "done"
+    if was_missed:
+        return "missed"
     if today > due:
         return "overdue"
     if today == due:

@@ -14,7 +14,7 @@ import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -44,8 +44,8 @@ from ..security.policy import child_is_visible, visible_child_ids
 from ..security.principal import StaffPrincipal
 from .elsewhere import done_elsewhere
 from .rules import (
-    AFTER_MEETING,
-    BEFORE_MEETING,
+    AFTER_MEETING_TASKS,
+    BEFORE_MEETING_TASKS,
     NATIONS,
     MilestoneStatus,
     Nation,
@@ -54,6 +54,7 @@ from .rules import (
     WorkingCalendar,
     milestone_status,
     milestones_for_review,
+    missed,
     review_schedule,
 )
 
@@ -73,8 +74,6 @@ HELD_WELL_BEFORE_MEETING: Final = timedelta(days=7)
 # (most often the year): the person is asked to confirm the date. Staff in children's homes work
 # weekends and bank holidays, so a task done on one is not asked about.
 DONE_WELL_BEFORE_DUE: Final = timedelta(weeks=8)
-# Tasks that follow the meeting: they cannot have been done before it was held.
-_AFTER_MEETING_TASKS: Final = frozenset(name for name, _owner in AFTER_MEETING)
 
 STATUS_FILTERS: Final = (
     "outstanding",
@@ -82,6 +81,7 @@ STATUS_FILTERS: Final = (
     "due-today",
     "due-soon",
     "upcoming",
+    "missed",
     "done",
     "all",
 )
@@ -95,7 +95,8 @@ _STATUS_RANK: Final[dict[str, int]] = {
     "due-today": 1,
     "due-soon": 2,
     "upcoming": 3,
-    "done": 4,
+    "missed": 4,
+    "done": 5,
 }
 
 
@@ -214,10 +215,26 @@ def soon_until(calendar: WorkingCalendar, today: date) -> date:
     return calendar.add_working_days(today, SOON_WORKING_DAYS + 1) - timedelta(days=1)
 
 
-def status_of(calendar: WorkingCalendar, due: date, done_on: date | None, today: date) -> str:
-    """A milestone's status today, by the rules (done, overdue, due-today, due-soon, upcoming)."""
+def status_of(
+    calendar: WorkingCalendar,
+    due: date,
+    done_on: date | None,
+    today: date,
+    *,
+    name: str = "",
+    held_on: date | None = None,
+) -> str:
+    """A milestone's status today, by the rules (done, missed, overdue, due-today, due-soon,
+    upcoming). `name` and `held_on` (the task's name, its review's meeting day) tell a task
+    missed by a meeting already held (rules.missed); without them it is judged by dates alone,
+    which is right for a review not held yet."""
     status: MilestoneStatus = milestone_status(
-        due, done_on, today, soon_working_days=SOON_WORKING_DAYS, calendar=calendar
+        due,
+        done_on,
+        today,
+        soon_working_days=SOON_WORKING_DAYS,
+        calendar=calendar,
+        was_missed=missed(name, done_on, held_on),
     )
     return status
 
@@ -478,7 +495,7 @@ def still_to_do_before(
         .where(
             Milestone.review_id == review.id,
             Milestone.done_on.is_(None),
-            Milestone.name.in_([name for name, _owner in BEFORE_MEETING]),
+            Milestone.name.in_(BEFORE_MEETING_TASKS),
         )
         .order_by(Milestone.due_on, Milestone.id)
     )
@@ -503,7 +520,8 @@ def _validate_done(milestone: Milestone, on: date, today: date) -> None:
         raise InputError("done_on", "done-future", today=today)
     if on < child.became_looked_after:
         raise InputError("done_on", "done-before-looked-after", date=child.became_looked_after)
-    if milestone.name in _AFTER_MEETING_TASKS and review.held_on and on < review.held_on:
+    # Tasks that follow the meeting cannot have been done before it was held.
+    if milestone.name in AFTER_MEETING_TASKS and review.held_on and on < review.held_on:
         raise InputError("done_on", "done-before-held", date=review.held_on)
     # The tasks of review N are worked out once review N-1 is held: one done before then was
     # done for that review, or the date is wrong.
@@ -868,10 +886,15 @@ class ReviewTimetable:
 
     @property
     def finished(self) -> bool:
-        """Held, with every task done: nothing left in it for anyone to do."""
+        """Held, with every task done or missed: nothing left in it for anyone to do."""
         return self.review.held_on is not None and all(
-            view.milestone.done_on is not None for view in self.milestones
+            view.status in ("done", "missed") for view in self.milestones
         )
+
+    @property
+    def missed(self) -> int:
+        """How many of its tasks were not done before its meeting (rules.missed)."""
+        return sum(1 for view in self.milestones if view.status == "missed")
 
 
 @dataclass(frozen=True)
@@ -897,10 +920,21 @@ def child_timetable(session: Session, child: Child, today: date) -> ChildTimetab
             .order_by(Milestone.due_on, Milestone.id)
         )
     )
+    held_on = {r.id: r.held_on for r in shown}
     by_review: dict[int, list[MilestoneView]] = defaultdict(list)
     for row in rows:
         by_review[row.review_id].append(
-            MilestoneView(row, status_of(calendar, row.due_on, row.done_on, today))
+            MilestoneView(
+                row,
+                status_of(
+                    calendar,
+                    row.due_on,
+                    row.done_on,
+                    today,
+                    name=row.name,
+                    held_on=held_on[row.review_id],
+                ),
+            )
         )
     numbers = {id(r): n for n, r in enumerate(held + pending[:1], start=1)}
     events = list(
@@ -939,10 +973,13 @@ class Filters:
 
 @dataclass(frozen=True)
 class Counts:
+    """How many tasks have each status; the fields in the order of _RANKED."""
+
     overdue: int = 0
     due_today: int = 0
     due_soon: int = 0
     upcoming: int = 0
+    missed: int = 0
     done: int = 0
 
     @property
@@ -957,18 +994,13 @@ class Counts:
             "due-today": self.due_today,
             "due-soon": self.due_soon,
             "upcoming": self.upcoming,
+            "missed": self.missed,
             "done": self.done,
-            "all": self.outstanding + self.done,
+            "all": self.outstanding + self.missed + self.done,
         }[status]
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            self.overdue + other.overdue,
-            self.due_today + other.due_today,
-            self.due_soon + other.due_soon,
-            self.upcoming + other.upcoming,
-            self.done + other.done,
-        )
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 @dataclass(frozen=True)
@@ -1046,7 +1078,7 @@ class _Home:
     name: str
 
 
-_RANKED: Final = ("overdue", "due-today", "due-soon", "upcoming", "done")
+_RANKED: Final = ("overdue", "due-today", "due-soon", "upcoming", "missed", "done")
 
 
 @dataclass(frozen=True)
@@ -1058,18 +1090,27 @@ class _Bounds:
     soon_until: date
 
     def status(self, name: str) -> ColumnElement[bool]:
+        """Needs Review joined (the meeting held or not: rules.missed)."""
         undone = Milestone.done_on.is_(None)
         due = Milestone.due_on
+        # Not done, and still to do: not a task for before a meeting already held.
+        to_do = and_(undone, _not_missed())
         conditions: dict[str, ColumnElement[bool]] = {
             "all": true(),
-            "outstanding": undone,
-            "overdue": and_(undone, due < self.today),
-            "due-today": and_(undone, due == self.today),
-            "due-soon": and_(undone, due > self.today, due <= self.soon_until),
-            "upcoming": and_(undone, due > self.soon_until),
+            "outstanding": to_do,
+            "overdue": and_(to_do, due < self.today),
+            "due-today": and_(to_do, due == self.today),
+            "due-soon": and_(to_do, due > self.today, due <= self.soon_until),
+            "upcoming": and_(to_do, due > self.soon_until),
+            "missed": and_(undone, ~_not_missed()),
             "done": Milestone.done_on.is_not(None),
         }
         return conditions[name]
+
+
+def _not_missed() -> ColumnElement[bool]:
+    """rules.missed() in SQL, the other way round, for a task not done (Review joined)."""
+    return or_(Review.held_on.is_(None), Milestone.name.not_in(BEFORE_MEETING_TASKS))
 
 
 def _window(today: date, days: int | None) -> ColumnElement[bool]:
@@ -1206,11 +1247,14 @@ def _milestone_page(
 ) -> list[MilestoneRow]:
     bounds = _Bounds(today, soon_until(calendar, today))
     done_by = aliased(StaffMember)
-    # Overdue first, most overdue first: among tasks not done, the statuses follow the due
+    # Overdue first, most overdue first: among tasks still to do, the statuses follow the due
     # date, so sorting by it is the same as sorting by status (and an index can serve it).
+    # Everything: the tasks still to do, then those missed, then those done.
     order: list[Any] = [Milestone.due_on, Child.preferred_name, Milestone.id]
-    if filters.status in ("all", "done"):
-        order.insert(0, Milestone.done_on.is_not(None))
+    if filters.status == "all":
+        order.insert(
+            0, case((bounds.status("outstanding"), 0), (Milestone.done_on.is_(None), 1), else_=2)
+        )
     rows = session.execute(
         _from_milestones(
             Milestone.name,
@@ -1223,6 +1267,7 @@ def _milestone_page(
             Home.name,
             Review.public_id,
             Review.number,
+            Review.held_on,
         )
         .outerjoin(Home, Child.home_id == Home.id)
         .outerjoin(done_by, Milestone.done_by_id == done_by.id)
@@ -1238,7 +1283,7 @@ def _milestone_page(
             due_on=row[2],
             done_on=row[3],
             done_by=row[4],
-            status=status_of(calendar, row[2], row[3], today),
+            status=status_of(calendar, row[2], row[3], today, name=row[0], held_on=row[10]),
             child_id=row[5],
             child_name=row[6],
             home_name=row[7] or "",
@@ -1415,6 +1460,7 @@ def overdue_by_child(
             Review.status != ReviewStatus.CANCELLED,
             Milestone.done_on.is_(None),
             Milestone.due_on < today,
+            _not_missed(),
         )
         .group_by(Review.child_id)
     )

@@ -582,6 +582,36 @@ def test_a_held_review_with_every_task_done_is_folded_away(
     assert folded()
 
 
+def test_a_task_missed_before_a_held_meeting_is_on_the_record_and_not_chased(
+    client, auth, session, people, make_child, today
+):
+    willow = factories.make_home(session, "Willow House")
+    child = make_child(
+        became=today - timedelta(days=200), held=[today - timedelta(days=120)], home=willow
+    )
+    held = next(review for review in child.reviews if review.held_on is not None)
+    # Everything done but the IRO's visit before the meeting.
+    session.execute(
+        update(Milestone)
+        .where(Milestone.review_id == held.id, Milestone.name != "iro-meets-child")
+        .values(done_on=today - timedelta(days=90))
+    )
+    session.commit()
+    auth.sign_in(people[Role.MANAGER])
+    record = client.get(f"/children/{child.public_id}").text
+    assert "Missed: not done before the meeting" in record
+    # Nothing is left to do in that review, and the fold says what it went without.
+    assert "Nothing left to do, 1 task missed before the meeting: show the tasks" in record
+    council = client.get("/council/timetable").text
+    row = council[council.index('<th scope="row"><a') :].split("</tr>")[0]
+    assert "Willow House" in row
+    assert "status=missed" in row
+    missed = client.get("/council/timetable?status=missed").text
+    assert "IRO meets the child" in missed and "Missed: not done before the meeting" in missed
+    listed = client.get("/council/timetable").text
+    assert "Missed: not done before the meeting" not in listed, "not among the tasks to chase"
+
+
 @pytest.mark.parametrize(
     ("which", "message"),
     [

@@ -385,3 +385,59 @@ def test_control_characters_never_reach_the_database(session, make_child, people
             session, child, people[Role.KEYWORKER], "missing", today, "x" * 501, today=today
         )
     assert (long_note.value.field, long_note.value.code) == ("note", "note-too-long")
+
+
+def test_a_task_before_a_meeting_held_is_missed_not_overdue_for_ever(
+    session, make_child, people, today
+):
+    # The IRO never met the child before the meeting. Once the meeting is held that task cannot
+    # be done in time: the dashboards stop chasing it as overdue, the timetable keeps it on the
+    # record as missed, and a manager can list what reviews went without.
+    held_on = ENG.last_working_day_on_or_before(today - timedelta(days=10))
+    became = held_on - timedelta(days=40)
+    child = make_child(became=became)
+    review = child.reviews[0]
+    for name, task in tasks(session, review).items():
+        if name != "iro-meets-child":
+            on = max(task.due_on, became)
+            service.mark_done(session, task, people[task.owner_role], on, today=today)
+    session.commit()
+    principal = StaffPrincipal(people[Role.IRO], None)  # type: ignore[arg-type]
+    before = service.dashboard(session, principal, today, service.Filters())
+    assert before.counts.overdue == 1 and before.counts.missed == 0
+    assert service.overdue_by_child(session, principal, today)[child.id].all == 1
+
+    service.record_held(session, review, held_on, people[Role.IRO], today=today)
+    session.commit()
+    board = service.dashboard(session, principal, today, service.Filters())
+    assert (1, "iro-meets-child") not in {(row.review_number, row.name) for row in board.milestones}
+    assert board.counts.missed == 1
+    assert board.counts.overdue == sum(1 for row in board.milestones if row.status == "overdue")
+    missed_only = service.dashboard(session, principal, today, service.Filters(status="missed"))
+    assert [(row.review_number, row.name, row.status) for row in missed_only.milestones] == [
+        (1, "iro-meets-child", "missed")
+    ]
+    assert missed_only.milestone_total == 1
+    everything = service.dashboard(session, principal, today, service.Filters(status="all"))
+    statuses = [row.status for row in everything.milestones]
+    # Still to do first, then missed, then done.
+    assert statuses.index("missed") > max(
+        i for i, s in enumerate(statuses) if s not in ("missed", "done")
+    )
+    assert statuses.index("missed") < statuses.index("done")
+    assert everything.milestone_total == everything.counts.for_status("all") == len(statuses)
+    after = service.overdue_by_child(session, principal, today).get(child.id)
+    assert after is None or after.all == sum(
+        1 for row in board.milestones if row.status == "overdue"
+    )
+    shown = service.child_timetable(session, child, today)
+    held_view = next(r for r in shown.reviews if r.review.id == review.id)
+    assert {view.milestone.name: view.status for view in held_view.milestones}[
+        "iro-meets-child"
+    ] == "missed"
+
+    # Done after all (late): done, and off the missed list.
+    late = tasks(session, review)["iro-meets-child"]
+    service.mark_done(session, late, people[Role.IRO], today, today=today)
+    session.commit()
+    assert service.dashboard(session, principal, today, service.Filters()).counts.missed == 0

@@ -19,6 +19,7 @@ from participation.timetable.rules import (
     add_months_clamped,
     milestone_status,
     milestones_for_review,
+    missed,
     review_schedule,
     schedule_milestones,
 )
@@ -412,4 +413,38 @@ def test_milestone_status_soon_window_is_a_setting() -> None:
     assert (
         milestone_status(D("2027-01-04"), None, D("2026-12-24"), calendar=ENG, soon_working_days=3)
         == "upcoming"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "done_on", "held_on", "expected"),
+    [
+        # Before the meeting, not done, the meeting held: missed.
+        ("iro-meets-child", None, "2026-11-20", True),
+        # Done (late or not): done, never missed.
+        ("iro-meets-child", "2026-11-24", "2026-11-20", False),
+        # The meeting not held yet: still to do.
+        ("iro-meets-child", None, None, False),
+        # After the meeting: its own deadline, never missed by the meeting.
+        ("decisions-circulated", None, "2026-11-20", False),
+    ],
+)
+def test_missed(name: str, done_on: str | None, held_on: str | None, expected: bool) -> None:
+    done = D(done_on) if done_on else None
+    held = D(held_on) if held_on else None
+    assert missed(name, done, held) is expected
+
+
+def test_a_missed_task_is_missed_whatever_its_due_day_and_done_is_done() -> None:
+    # Due long ago, today, or (a meeting held early) still to come: missed all the same.
+    for due in ("2026-10-01", "2026-11-24", "2026-12-10"):
+        assert (
+            milestone_status(D(due), None, D("2026-11-24"), calendar=ENG, was_missed=True)
+            == "missed"
+        )
+    assert (
+        milestone_status(
+            D("2026-10-01"), D("2026-11-24"), D("2026-11-24"), calendar=ENG, was_missed=True
+        )
+        == "done"
     )
