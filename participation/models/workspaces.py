@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
@@ -370,6 +372,9 @@ class ReviewDecision(HasPublicId, Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
     # What the IRO told the child when marking the action done ("you said, we did" shows it).
     done_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # To be told to the child in person by someone they trust, never on their tablet (news such
+    # as family time stopping should not come from a screen): the child's pages leave it out.
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]

@@ -252,6 +252,7 @@ def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
         "owner_staff": decision.owner_staff.public_id if decision.owner_staff else "",
         "owner_name": decision.owner_name,
         "due_on": decision.due_on,
+        "in_person": decision.in_person,
     }
 
 
@@ -277,6 +278,7 @@ def _decision_input(form: DecisionForm) -> service.DecisionInput:
         owner_staff=form.owner_staff.data,
         owner_name=form.owner_name.data,
         due_on=form.due_on.data,
+        in_person=bool(form.in_person.data),
     )
 
 

@@ -342,6 +342,7 @@ class DecisionInput:
     owner_staff: str | None = None  # a staff member's public id
     owner_name: str | None = None
     due_on: date | None = None
+    in_person: bool = False  # told to the child in person, not on their tablet
 
 
 def staff_on_case(child: Child) -> list[tuple[StaffMember, Role]]:
@@ -399,6 +400,7 @@ class _Decision:
     owner_staff_id: int | None
     owner_name: str
     due_on: date | None
+    in_person: bool
 
 
 def _read_decision(
@@ -416,7 +418,8 @@ def _read_decision(
     if text == "":
         problems.add("text", "text-needed")
     child_text = problems.text(data.child_text, "child_text", DECISION_MAX)
-    if child_text == "":
+    # Told in person, the child's words are the IRO's note of what to say (may be left empty).
+    if child_text == "" and not data.in_person:
         problems.add("child_text", "child-text-needed")
     owner: DecisionOwner | None = None
     if data.owner:
@@ -452,8 +455,11 @@ def _read_decision(
         problems.add("due_on", "due-past")
     if problems.found:
         return None, problems.found
-    assert kind is not None and text and child_text and name is not None
-    return _Decision(kind, text, child_text, owner, staff_id, name, data.due_on), []
+    assert kind is not None and text and child_text is not None and name is not None
+    return (
+        _Decision(kind, text, child_text, owner, staff_id, name, data.due_on, data.in_person),
+        [],
+    )
 
 
 def decision_problems(
@@ -481,6 +487,7 @@ def _apply(decision: ReviewDecision, review: Review, data: DecisionInput, today:
     decision.owner_staff_id = read.owner_staff_id
     decision.owner_name = read.owner_name
     decision.due_on = read.due_on
+    decision.in_person = read.in_person
 
 
 def add_decision(
@@ -525,6 +532,7 @@ def change_decision(
         decision.owner_staff_id,
         decision.owner_name,
         decision.due_on,
+        decision.in_person,
     )
     _apply(decision, review, data, today or clock.today())
     after = (
@@ -535,6 +543,7 @@ def change_decision(
         decision.owner_staff_id,
         decision.owner_name,
         decision.due_on,
+        decision.in_person,
     )
     if before == after:
         return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -48,13 +48,20 @@ def last_circulated_review(session: Session, child: Child) -> Review | None:
     return session.scalar(_last_circulated(child.id))
 
 
+def _on_the_tablet() -> ColumnElement[bool]:
+    """The decisions the child's pages show: not those to be told in person (ReviewDecision)."""
+    return ReviewDecision.in_person.is_(false())
+
+
 def decision_count_columns(
     child_id: ColumnElement[int],
 ) -> tuple[ScalarSelect[int], ScalarSelect[int]]:
     """How many decisions child_decisions lists and how many of them the child has not answered
     yet, as two columns for the one query of My page (child/page_cards.py)."""
     review_id = _last_circulated(child_id).with_only_columns(Review.id).scalar_subquery()
-    decisions = select(func.count(ReviewDecision.id)).where(ReviewDecision.review_id == review_id)
+    decisions = select(func.count(ReviewDecision.id)).where(
+        ReviewDecision.review_id == review_id, _on_the_tablet()
+    )
     unanswered = decisions.outerjoin(
         DecisionFollowUp, DecisionFollowUp.decision_id == ReviewDecision.id
     ).where(DecisionFollowUp.id.is_(None))
@@ -62,14 +69,15 @@ def decision_count_columns(
 
 
 def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:
-    """The decisions and actions of the child's last circulated review, with their answers."""
+    """The decisions and actions of the child's last circulated review, with their answers;
+    not those the child is to be told in person."""
     review = last_circulated_review(session, child)
     if review is None:
         return []
     return list(
         session.scalars(
             select(ReviewDecision)
-            .where(ReviewDecision.review_id == review.id)
+            .where(ReviewDecision.review_id == review.id, _on_the_tablet())
             .options(
                 selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff)
             )

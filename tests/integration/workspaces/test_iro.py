@@ -252,6 +252,29 @@ def test_decisions_and_actions_with_owner_and_due_date(session, ivy, jay, team, 
     assert "Kim Keyworker" in page and "Dad to call weekly." in page
 
 
+def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy, jay):
+    review = next_review(session, jay)
+    # Without the tick the child's words are needed; with it they are a note, and may be empty.
+    assert "Write it for the child too" in add(ivy, review, kind="decision", child_text="").text
+    told = add(
+        ivy,
+        review,
+        kind="decision",
+        text="Family time with Dad stops for now.",
+        child_text="",
+        in_person="y",
+    )
+    assert told.status_code == 302
+    row = session.scalar(select(ReviewDecision))
+    assert row.in_person and row.child_text == ""
+    page = ivy.get(outcome_url(review)).text
+    assert "Told in person, not on the tablet" in page
+    # The change page keeps the tick: saving it unchanged does not drop it.
+    change = ivy.get(f"/reviews/{review.public_id}/decisions/{row.public_id}").text
+    tick = re.search(r'<input[^>]*id="decision-in_person"[^>]*>', change)
+    assert tick and " checked" in tick.group(0)
+
+
 def test_a_stale_decision_save_is_told(session, ivy, jay, team):
     review = next_review(session, jay)
     add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=9)).isoformat())

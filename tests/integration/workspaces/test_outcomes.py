@@ -128,6 +128,27 @@ def test_the_child_sees_each_decision_in_their_words_and_answers(
     assert (follow_up.answer, follow_up.words) == (Happened.NO, "Nobody asked.")
 
 
+def test_a_decision_to_tell_in_person_never_reaches_the_tablet(
+    session, jay, team, decisions, on_tablet
+):
+    told = session.get(ReviewDecision, decisions[0].id)
+    told.in_person = True
+    told.child_text = "Say it at the home, with Kim there."
+    session.commit()
+    circulate(session, jay.reviews[1], team)
+    page = on_tablet.client.get("/me/you-said-we-did").text
+    assert "Kim will find you swimming lessons." in page
+    assert told.child_text not in page and told.public_id not in page
+    # My page counts only what the child can open: two, not three.
+    card = on_tablet.client.get("/me").text
+    assert "2 things were agreed at your last meeting." in card
+    answer = child_post(
+        on_tablet, f"/me/you-said-we-did/{told.public_id}", f"d-{told.public_id}", happened="no"
+    )
+    assert answer.status_code == 404
+    assert session.scalar(select(DecisionFollowUp)) is None
+
+
 def _whole_page(tablet, decisions, typed):
     """What the page's one form posts, as a browser does: every decision's token, version and
     boxes, with what the child typed (`typed`: decision -> fields)."""
@@ -338,3 +359,21 @@ def test_marking_done_asks_first_and_what_the_iro_says_reaches_the_child(
     desk.hand_over(tablet, jay)
     child_page = tablet.client.get("/me/you-said-we-did").text
     assert f"Your IRO says: “{note}”" in child_page
+
+
+def test_marking_done_an_action_told_in_person_asks_for_no_note(
+    session, desk, jay, team, decisions
+):
+    # A note would go to "you said, we did", where this action is not: the page says so instead.
+    swim = session.get(ReviewDecision, decisions[1].id)
+    swim.in_person = True
+    session.commit()
+    circulate(session, jay.reviews[1], team)
+    desk.sign_in(team["iro"])
+    url = f"/reviews/{jay.reviews[1].public_id}/decisions/{swim.public_id}/done"
+    page = desk.get(url).text
+    assert "Jay is told about this action in person" in page
+    assert 'name="note"' not in page
+    assert desk.post(url, {}).status_code == 302
+    session.expire_all()
+    assert session.get(ReviewDecision, swim.id).done_on is not None
