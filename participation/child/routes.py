@@ -6,7 +6,9 @@ Staff routes sit beside the child's record; child routes live under /me.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -377,6 +379,95 @@ def my_page() -> str:
         today=today,
         cards=read_cards(db.session(), principal.child),
         code_change=service.code_change_to_tell(principal.space, utcnow()),
+    )
+
+
+# --- My picture code: the child chooses new pictures on their own ---------------------------
+
+OWN_CODE_PROGRESS = "own_code_progress"
+# When the child last tapped their code on that page (seconds since the epoch): the new pictures
+# are taken for a while after it, not from whoever finds the tablet open later.
+OWN_CODE_CHECKED = "own_code_checked"
+OWN_CODE_FRESH = timedelta(minutes=10)
+
+
+def _own_code_key() -> str:
+    return f"child-session:{g.principal.auth_session.id}"
+
+
+def _own_code_checked() -> bool:
+    at = session.get(OWN_CODE_CHECKED)
+    return isinstance(at, int | float) and time.time() - at < OWN_CODE_FRESH.total_seconds()
+
+
+@bp.route("/me/picture-code", methods=["GET", "POST"])
+@child
+@attempts_limit("PICTURE_CODE_ATTEMPTS", key_func=_own_code_key)
+def own_picture_code() -> str | Response | tuple[str, int]:
+    """An adult who set the code can open the space with it, so the child may choose new
+    pictures that only they know: first their code as it is now (as on the unlock page: a
+    wrong one counts towards the space's rest), then the new pictures."""
+    principal = g.principal
+    space = principal.space
+    db_session = db.session()
+    if _own_code_checked():
+        form = PictureCodeForm()
+        if form.validate_on_submit():
+            try:
+                service.choose_own_picture_code(db_session, space, form.sequence())
+            except service.SpaceError:
+                form.first.errors = [_("Choose three or four pictures.")]
+            else:
+                session.pop(OWN_CODE_CHECKED, None)
+                audit(
+                    "choose-own-picture-code",
+                    subject_type="child",
+                    subject_id=principal.child.public_id,
+                )
+                flash(_("Your new picture code is saved. Only you know it now."), "success")
+                return redirect(url_for("child.my_page"))
+        status = 400 if form.errors else 200
+        return render_template(
+            "child/own_picture_code.html", form=form, pictures=PICTURE_FILES, step="new"
+        ), status
+    progress: list[str] = [p for p in session.get(OWN_CODE_PROGRESS, []) if p in PICTURES]
+    message = None
+    if request.method == "POST":
+        if request.form.get("again"):
+            progress = []
+        elif request.form.get("pick") in PICTURES:
+            progress = [*progress, request.form["pick"]][: space.picture_code_length]
+        elif "first" in request.form:
+            message = "again"  # new pictures sent after OWN_CODE_FRESH: their code first, again
+        if len(progress) == space.picture_code_length:
+            result = service.check_picture_code(db_session, space, progress)
+            progress = []
+            session.pop(OWN_CODE_PROGRESS, None)
+            if result == service.CodeResult.RIGHT:
+                session[OWN_CODE_CHECKED] = int(time.time())
+                return redirect(url_for("child.own_picture_code"))
+            audit(
+                "choose-own-picture-code",
+                subject_type="child",
+                subject_id=principal.child.public_id,
+                outcome="refused",
+                detail=result.value,
+            )
+            if result == service.CodeResult.LOCKED:
+                # Too many wrong codes: whoever is tapping may not be the child. The space rests
+                # now, not at its next unlock; a keyworker opens it again.
+                service.lock_session(db_session, principal.auth_session, None)
+                return redirect(url_for("child.unlock"))
+            message = "wrong"
+        session[OWN_CODE_PROGRESS] = progress
+    return render_template(
+        "child/own_picture_code.html",
+        space=space,
+        progress=progress,
+        pictures=PICTURES,
+        picture_files=PICTURE_FILES,
+        message=message,
+        step="check",
     )
 
 

@@ -102,6 +102,20 @@ def set_picture_code(
     return space
 
 
+def choose_own_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> None:
+    """The child chooses new pictures on their own, in their open space, after tapping the code
+    they have (the route checks it): from then on no adult knows the code, and nobody set it
+    (so there is no new code to tell them about)."""
+    validate_sequence(sequence)
+    space.picture_code_hash = hash_password(_code_text(sequence))
+    space.picture_code_length = len(sequence)
+    space.picture_code_set_by_id = None
+    space.picture_code_set_at = utcnow()
+    space.picture_code_replaced_at = None
+    space.failed_attempts = 0
+    session.commit()
+
+
 # How long a child's own page tells them that an adult gave them a new picture code.
 CODE_CHANGE_TOLD = timedelta(days=14)
 

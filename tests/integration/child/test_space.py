@@ -413,3 +413,82 @@ def test_a_new_code_in_place_of_the_old_one_is_told_to_the_child(
     space.picture_code_replaced_at = utcnow() - timedelta(days=15)
     session.commit()
     assert "You have a new picture code" not in tablet.client.get("/me").text
+
+
+def _tap_on(tablet, path, pictures):
+    response = None
+    for picture in pictures:
+        page = tablet.client.get(path).text
+        response = tablet.client.post(path, data={"pick": picture, "csrf_token": csrf_from(page)})
+    return response
+
+
+def test_the_child_chooses_new_pictures_that_only_they_know(
+    session, tablet, mia_with_code, keyworker
+):
+    """An adult who set the code can open the space with it: the child can make it theirs alone,
+    after showing it is them with the code they have now."""
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    assert "/me/picture-code" in tablet.client.get("/me/how-it-looks").text
+    first = tablet.client.get("/me/picture-code").text
+    assert "First, show it is you." in first and 'name="first"' not in first
+    # The new pictures are not taken before the code: sent anyway, they ask for the code again.
+    page = tablet.client.get("/me/picture-code").text
+    early = tablet.client.post(
+        "/me/picture-code",
+        data={"first": "sun", "second": "boat", "third": "tree", "csrf_token": csrf_from(page)},
+    )
+    assert "show it is you again first" in early.text
+    wrong = _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"])
+    assert "quite right" in wrong.text
+    assert _tap_on(tablet, "/me/picture-code", CODE).headers["Location"] == "/me/picture-code"
+    choose = tablet.client.get("/me/picture-code").text
+    assert "Choose your new pictures" in choose
+    # Two pictures only: the page says what is missing and keeps what was chosen.
+    short = tablet.client.post(
+        "/me/picture-code",
+        data={"first": "boat", "second": "tree", "csrf_token": csrf_from(choose)},
+    )
+    assert short.status_code == 400 and "Choose the third picture" in short.text
+    assert re.search(r'<input[^>]*checked[^>]*value="boat"|value="boat"[^>]*checked', short.text)
+    saved = tablet.client.post(
+        "/me/picture-code",
+        data={
+            "first": "boat",
+            "second": "tree",
+            "third": "sun",
+            "csrf_token": csrf_from(short.text),
+        },
+    )
+    assert saved.headers["Location"] == "/me"
+    assert "Only you know it now." in tablet.client.get("/me").text
+    space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia_with_code.id))
+    session.refresh(space)
+    assert space.picture_code_set_by_id is None and space.picture_code_replaced_at is None
+    assert space_service.check_picture_code(session, space, ["boat", "tree", "sun"]).value == (
+        "right"
+    )
+    # The old code no longer opens the space; the new one does.
+    tablet.post("/me/give-back")
+    tablet.hand_over(keyworker, mia_with_code)
+    assert "quite right" in tablet.tap(CODE).text
+    assert tablet.tap(["boat", "tree", "sun"]).headers["Location"] == "/me"
+    actions = session.scalars(
+        select(AuditEvent.outcome).where(AuditEvent.action == "choose-own-picture-code")
+    ).all()
+    assert sorted(actions) == ["ok", "refused"]
+
+
+def test_too_many_wrong_codes_on_my_picture_code_rest_the_space_at_once(
+    session, tablet, mia_with_code, keyworker
+):
+    # Whoever taps wrong codes on an open tablet may not be the child: the space rests now.
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    for _ in range(space_service.MAX_WRONG_CODES - 1):
+        assert "quite right" in _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"]).text
+    last = _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"])
+    assert last.headers["Location"] == "/me/unlock"
+    assert "Your space is having a rest" in tablet.client.get("/me/unlock").text
+    assert tablet.client.get("/me").headers["Location"].startswith("/me/unlock")

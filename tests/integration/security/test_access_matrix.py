@@ -256,6 +256,7 @@ MAY: dict[str, May] = {
     "readaloud.read_aloud": write(THE_CHILD),  # an empty text: 400
     "child.my_page": read(THE_CHILD),
     "child.display": form(THE_CHILD),
+    "child.own_picture_code": form(THE_CHILD),
     "views.my_views": read(THE_CHILD),
     "views.topic": read(THE_CHILD),
     "views.add": form(THE_CHILD),
