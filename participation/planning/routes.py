@@ -563,10 +563,7 @@ def _render_staff(
         plan = service.plan_or_blank(session, the_child, review)
         cards = service.people_cards(session, the_child, plan)
         lines = service.checklist(plan)
-        # Named and in the page's order, each a link to its answer: "8 waiting" alone meant
-        # scrolling a long page to count the tags (QA).
         names = {f"who-{c.invitee.public_id}": c.name for c in cards if c.invitee is not None}
-        waiting = set(service.waiting_subjects(plan)) if plan.id else set()
         if failing and isinstance(failing[1], DecisionForm):
             # The page has a form per wish: its problem says whose wish it is about (QA).
             about = names.get(failing[0]) or _topic_label(failing[0])
@@ -575,12 +572,9 @@ def _render_staff(
         context.update(
             plan=plan,
             cards=cards,
-            waiting=[(s, names[s]) for s in names if s in waiting]
-            + [
-                (topic.value, steps.TOPIC_LABELS[topic])
-                for topic in service.TOPICS
-                if topic.value in waiting
-            ],
+            # Named and in the page's order, each a link to its answer: "8 waiting" alone meant
+            # scrolling a long page to count the tags (QA).
+            waiting=service.waiting_named(plan, cards),
             decisions=service.decisions_by_subject(plan),
             decision_forms=_decision_forms(plan, cards, failing),
             arrangement=_arrangement_form(review, failing),

@@ -648,6 +648,28 @@ def waiting_subjects(plan: MeetingPlan) -> list[str]:
     ]
 
 
+def waiting_named(plan: MeetingPlan, cards: list[PersonCard]) -> list[tuple[str, str | LazyString]]:
+    """waiting_subjects, each with what it is about (the person's name on their card, or the part
+    of the plan), in the staff page's order: people first, then the topics."""
+    waiting = set(waiting_subjects(plan)) if plan.id else set()
+    names = {f"who-{c.invitee.public_id}": c.name for c in cards if c.invitee is not None}
+    return [(s, name) for s, name in names.items() if s in waiting] + [
+        (topic.value, steps.TOPIC_LABELS[topic]) for topic in TOPICS if topic.value in waiting
+    ]
+
+
+def unanswered_at_meeting(session: Session, review: Review) -> list[tuple[str, str | LazyString]]:
+    """The child's wishes for a meeting already held that never got an answer (waiting_named):
+    the next plan starts afresh, so without this they would go out of sight, and the child with
+    them. Empty while the meeting is still to come (the staff plan page lists them then)."""
+    if review.held_on is None:
+        return []
+    plan = find_plan(session, review)
+    if plan is None:
+        return []
+    return waiting_named(plan, people_cards(session, review.child, plan))
+
+
 def waiting_for_answer(plan: MeetingPlan) -> int:
     """How many of the child's wishes have no staff answer yet (or changed since answered)."""
     return len(waiting_subjects(plan))

@@ -320,6 +320,7 @@ def _render_outcome(
         child=review.child,
         part=part,
         decisions=service.decisions_for(session, review),
+        unanswered=planning.unanswered_at_meeting(session, review),
         circulated=part.outcome is not None and part.outcome.circulated_at is not None,
         next_review=timetable.next_review(review.child),
         flags=outcomes.flagged(session, g.principal, clock.today(), review.child),

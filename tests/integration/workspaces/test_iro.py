@@ -157,6 +157,18 @@ def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session
     assert [e.detail for e in audited(session, "confirm-participation-code")] == ["PN3"]
 
 
+def test_wishes_the_meeting_never_answered_are_put_to_the_iro(session, ivy, jay, team):
+    # The next plan starts afresh: without this the child's unanswered wishes went out of sight.
+    review = next_review(session, jay)
+    add_plan(session, jay, review, attendance=Attendance.ALL, food=["pizza"])
+    assert "wishes for the meeting had no answer" not in ivy.get(outcome_url(review)).text
+    hold(session, jay, team)
+    page = ivy.get(outcome_url(review)).text
+    notice = page[page.index('id="unanswered"') :].split("</div>")[0]
+    assert "2 of Jay's wishes for the meeting had no answer" in notice
+    assert "Food and drink" in notice and "How they take part" in notice
+
+
 def test_a_child_under_four_is_pn0_and_views_only_is_pn5(session, ivy, team):
     from .conftest import _child_with_history
 
