@@ -296,7 +296,13 @@ def unlock() -> str | Response:
                     subject_type="child",
                     subject_id=row.child.public_id,
                     actor=Actor("child", row.child.public_id, "child"),
-                    detail=f"code set by {setter.public_id}" if setter else "",
+                    detail=(
+                        "code chosen by the child"
+                        if space.picture_code_own_at
+                        else f"code set by {setter.public_id}"
+                        if setter
+                        else ""
+                    ),
                 )
                 target = safe_next(request.args.get("next")) or safe_next(resume)
                 return redirect(target or url_for("child.my_page"))
@@ -385,18 +391,23 @@ def my_page() -> str:
 # --- My picture code: the child chooses new pictures on their own ---------------------------
 
 OWN_CODE_PROGRESS = "own_code_progress"
-# When the child last tapped their code on that page (seconds since the epoch): the new pictures
-# are taken for a while after it, not from whoever finds the tablet open later.
+# When the child last tapped their code on that page (seconds since the epoch), and which code
+# it was (service.code_stamp): new pictures are taken for a while after it, for that code only
+# (not after an adult set another), and not from whoever finds the tablet open much later. Long
+# enough to choose slowly: a tablet left alone locks sooner (CHILD_IDLE_LOCK).
 OWN_CODE_CHECKED = "own_code_checked"
-OWN_CODE_FRESH = timedelta(minutes=10)
+OWN_CODE_FRESH = timedelta(minutes=30)
 
 
 def _own_code_key() -> str:
     return f"child-session:{g.principal.auth_session.id}"
 
 
-def _own_code_checked() -> bool:
-    at = session.get(OWN_CODE_CHECKED)
+def _own_code_checked(space: ChildSpace) -> bool:
+    checked = session.get(OWN_CODE_CHECKED)
+    if not isinstance(checked, dict) or checked.get("code") != service.code_stamp(space):
+        return False
+    at = checked.get("at")
     return isinstance(at, int | float) and time.time() - at < OWN_CODE_FRESH.total_seconds()
 
 
@@ -410,25 +421,35 @@ def own_picture_code() -> str | Response | tuple[str, int]:
     principal = g.principal
     space = principal.space
     db_session = db.session()
-    if _own_code_checked():
+    if _own_code_checked(space):
         form = PictureCodeForm()
+        step = "new"
         if form.validate_on_submit():
             try:
-                service.choose_own_picture_code(db_session, space, form.sequence())
+                service.validate_sequence(form.sequence())
             except service.SpaceError:
                 form.first.errors = [_("Choose three or four pictures.")]
             else:
-                session.pop(OWN_CODE_CHECKED, None)
-                audit(
-                    "choose-own-picture-code",
-                    subject_type="child",
-                    subject_id=principal.child.public_id,
-                )
-                flash(_("Your new picture code is saved. Only you know it now."), "success")
-                return redirect(url_for("child.my_page"))
+                # A mis-tap among the pictures would lock the child out until an adult set a
+                # code they know: the child sees the new pictures in order before they count.
+                step = "confirm" if request.form.get("confirm") != "change" else "new"
+                if request.form.get("confirm") == "yes":
+                    service.choose_own_picture_code(db_session, space, form.sequence())
+                    session.pop(OWN_CODE_CHECKED, None)
+                    audit(
+                        "choose-own-picture-code",
+                        subject_type="child",
+                        subject_id=principal.child.public_id,
+                    )
+                    flash(_("Your new picture code is saved. Only you know it now."), "success")
+                    return redirect(url_for("child.my_page"))
         status = 400 if form.errors else 200
         return render_template(
-            "child/own_picture_code.html", form=form, pictures=PICTURE_FILES, step="new"
+            "child/own_picture_code.html",
+            form=form,
+            pictures=PICTURE_FILES,
+            labels=PICTURES,
+            step=step,
         ), status
     progress: list[str] = [p for p in session.get(OWN_CODE_PROGRESS, []) if p in PICTURES]
     message = None
@@ -444,7 +465,10 @@ def own_picture_code() -> str | Response | tuple[str, int]:
             progress = []
             session.pop(OWN_CODE_PROGRESS, None)
             if result == service.CodeResult.RIGHT:
-                session[OWN_CODE_CHECKED] = int(time.time())
+                session[OWN_CODE_CHECKED] = {
+                    "at": int(time.time()),
+                    "code": service.code_stamp(space),
+                }
                 return redirect(url_for("child.own_picture_code"))
             audit(
                 "choose-own-picture-code",
@@ -467,6 +491,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
         pictures=PICTURES,
         picture_files=PICTURE_FILES,
         message=message,
+        tries_left=service.MAX_WRONG_CODES - space.failed_attempts,
         step="check",
     )
 

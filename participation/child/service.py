@@ -96,6 +96,7 @@ def set_picture_code(
     space.picture_code_length = len(sequence)
     space.picture_code_set_by_id = staff.id
     space.picture_code_set_at = utcnow()
+    space.picture_code_own_at = None
     space.failed_attempts = 0
     space.locked_at = None
     session.commit()
@@ -104,16 +105,22 @@ def set_picture_code(
 
 def choose_own_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> None:
     """The child chooses new pictures on their own, in their open space, after tapping the code
-    they have (the route checks it): from then on no adult knows the code, and nobody set it
-    (so there is no new code to tell them about)."""
+    they have (the route checks it): from then on no adult knows the code. Who set a code before
+    stays known, and a new code an adult gave is still told (code_change_to_tell): choosing
+    pictures cannot make that notice go away unseen."""
     validate_sequence(sequence)
     space.picture_code_hash = hash_password(_code_text(sequence))
     space.picture_code_length = len(sequence)
-    space.picture_code_set_by_id = None
-    space.picture_code_set_at = utcnow()
-    space.picture_code_replaced_at = None
+    space.picture_code_own_at = utcnow()
     space.failed_attempts = 0
     session.commit()
+
+
+def code_stamp(space: ChildSpace) -> str:
+    """Which code the space has now, as a stamp to compare later (its last change): a check of
+    the code is good only for the code it checked, not one an adult set since."""
+    changes = [at for at in (space.picture_code_set_at, space.picture_code_own_at) if at]
+    return max(changes).isoformat() if changes else ""
 
 
 # How long a child's own page tells them that an adult gave them a new picture code.
@@ -124,6 +131,7 @@ CODE_CHANGE_TOLD = timedelta(days=14)
 class CodeChange:
     by: StaffMember | None
     on: datetime
+    own_since: datetime | None = None  # the child chose their own pictures after it
 
 
 def code_change_to_tell(space: ChildSpace, now: datetime) -> CodeChange | None:
@@ -133,7 +141,8 @@ def code_change_to_tell(space: ChildSpace, now: datetime) -> CodeChange | None:
     changed = space.picture_code_replaced_at
     if changed is None or now - changed > CODE_CHANGE_TOLD:
         return None
-    return CodeChange(space.picture_code_set_by, changed)
+    own = space.picture_code_own_at
+    return CodeChange(space.picture_code_set_by, changed, own if own and own > changed else None)
 
 
 def check_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> CodeResult:

@@ -35,6 +35,9 @@ class ChildSpace(Base):
     picture_code_set_at: Mapped[datetime | None]
     # Set when a code was given in place of one the child had: told to the child (CODE_CHANGE_TOLD).
     picture_code_replaced_at: Mapped[datetime | None]
+    # When the child chose their own pictures, in their space with no adult knowing them; None
+    # once an adult sets a code again. The fields above stay: they say who set one before.
+    picture_code_own_at: Mapped[datetime | None]
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Locked after too many wrong codes, until a keyworker unlocks it (never on a timer: a child
     # should not be able to guess again and again by waiting).

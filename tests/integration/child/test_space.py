@@ -452,20 +452,20 @@ def test_the_child_chooses_new_pictures_that_only_they_know(
     )
     assert short.status_code == 400 and "Choose the third picture" in short.text
     assert re.search(r'<input[^>]*checked[^>]*value="boat"|value="boat"[^>]*checked', short.text)
-    saved = tablet.client.post(
-        "/me/picture-code",
-        data={
-            "first": "boat",
-            "second": "tree",
-            "third": "sun",
-            "csrf_token": csrf_from(short.text),
-        },
-    )
+    new = {"first": "boat", "second": "tree", "third": "sun", "csrf_token": csrf_from(short.text)}
+    # Shown in order before they count: a mis-tap would lock the child out.
+    check = tablet.client.post("/me/picture-code", data=new)
+    assert "Are these your new pictures?" in check.text
+    assert check.text.index("1. Boat") < check.text.index("2. Tree") < check.text.index("3. Sun")
+    again = tablet.client.post("/me/picture-code", data={**new, "confirm": "change"})
+    assert "Choose your new pictures" in again.text
+    assert re.search(r'<input[^>]*checked[^>]*value="tree"|value="tree"[^>]*checked', again.text)
+    saved = tablet.client.post("/me/picture-code", data={**new, "confirm": "yes"})
     assert saved.headers["Location"] == "/me"
     assert "Only you know it now." in tablet.client.get("/me").text
     space = session.scalar(select(ChildSpace).where(ChildSpace.child_id == mia_with_code.id))
     session.refresh(space)
-    assert space.picture_code_set_by_id is None and space.picture_code_replaced_at is None
+    assert space.picture_code_own_at is not None
     assert space_service.check_picture_code(session, space, ["boat", "tree", "sun"]).value == (
         "right"
     )
@@ -492,3 +492,55 @@ def test_too_many_wrong_codes_on_my_picture_code_rest_the_space_at_once(
     assert last.headers["Location"] == "/me/unlock"
     assert "Your space is having a rest" in tablet.client.get("/me/unlock").text
     assert tablet.client.get("/me").headers["Location"].startswith("/me/unlock")
+
+
+def test_choosing_own_pictures_keeps_an_adults_new_code_told_and_asks_after_a_new_one(
+    session, tablet, mia_with_code, keyworker, social_worker
+):
+    """Choosing pictures must not make the "new code" notice go away unseen, and a code checked
+    before an adult set another is not good for the new one (QA)."""
+    factories.assign(session, social_worker, mia_with_code)
+    session.commit()
+    replaced = ["sun", "boat", "tree"]
+    space_service.set_picture_code(session, mia_with_code, replaced, social_worker)
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(replaced)
+    assert "Choose my own pictures" in tablet.client.get("/me").text
+    assert _tap_on(tablet, "/me/picture-code", replaced).headers["Location"] == "/me/picture-code"
+    # Meanwhile the keyworker sets another code: the check was for the old one.
+    space_service.set_picture_code(session, mia_with_code, CODE, keyworker)
+    assert "First, show it is you." in tablet.client.get("/me/picture-code").text
+    _tap_on(tablet, "/me/picture-code", CODE)
+    page = tablet.client.get("/me/picture-code").text
+    new = {"first": "moon", "second": "moon", "third": "tree", "csrf_token": csrf_from(page)}
+    tablet.client.post("/me/picture-code", data={**new, "confirm": "yes"})
+    me = tablet.client.get("/me").text
+    assert "You have a new picture code" in me  # still told who gave one, and when
+    assert "Since then, you chose your own pictures." in me
+    assert "Choose my own pictures" not in me
+    # The record tells the keyworker that nobody else knows the code now.
+    tablet.post("/me/give-back")
+    tablet.auth.sign_in(keyworker)
+    record = tablet.client.get(f"/children/{mia_with_code.public_id}").text
+    assert "Mia chose their own pictures on" in record
+    tablet.client.post(
+        f"/children/{mia_with_code.public_id}/hand-over", data={"csrf_token": csrf_from(record)}
+    )
+    assert tablet.tap(["moon", "moon", "tree"]).headers["Location"] == "/me"
+    event = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "unlock-space", AuditEvent.outcome == "ok")
+        .order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.detail == "code chosen by the child"
+
+
+def test_the_last_tries_on_my_picture_code_are_warned(session, tablet, mia_with_code, keyworker):
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    first = _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"]).text
+    assert "your space will need a rest" not in first
+    for _ in range(space_service.MAX_WRONG_CODES - 3):
+        _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"])
+    warned = _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"]).text
+    assert "If it is wrong 1 more time, your space will need a rest" in warned
