@@ -10,7 +10,7 @@ from typing import Any
 from flask import g
 
 from ..db import db
-from ..models import Child, KeyworkerReport, Review, Role, SentReportVersion
+from ..models import Child, KeyworkerReport, Review, ReviewDecision, Role, SentReportVersion
 from ..security.policy import (
     audience_of,
     can_view_action_notes,
@@ -22,6 +22,7 @@ from ..security.policy import (
 )
 from ..security.principal import StaffPrincipal
 from .keyworker import service as keyworker
+from .outcomes import service as outcomes
 
 
 @dataclass(frozen=True)
@@ -69,5 +70,13 @@ def record_panel(child: Child) -> RecordPanel | None:
     )
 
 
+def decisions_panel(child: Child) -> tuple[Review | None, list[ReviewDecision]]:
+    """For the child's record: the last circulated review's decisions and actions, for staff
+    (the record page has checked they may see the child)."""
+    if not isinstance(g.get("principal"), StaffPrincipal):
+        return None, []
+    return outcomes.team_decisions(db.session(), child)
+
+
 def template_helpers() -> dict[str, Any]:
-    return {"workspace_record_panel": record_panel}
+    return {"workspace_record_panel": record_panel, "review_decisions_panel": decisions_panel}

@@ -624,8 +624,8 @@ def circulate(review_id: str) -> ResponseLike:
     if upcoming is not None:
         flash(
             _(
-                "Decisions circulated. %(name)s can see them in “you said, we did”. The next "
-                "review is due by %(date)s.",
+                "Decisions circulated. %(name)s can see them in “you said, we did” (not those "
+                "to be told in person). The next review is due by %(date)s.",
                 name=review.child.preferred_name,
                 date=format_date(upcoming.due_on, "EEEE d MMMM y"),
             ),

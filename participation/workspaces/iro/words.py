@@ -103,7 +103,10 @@ PROBLEMS: dict[str, LazyString] = {
     "needs-how-away": _l("Say how the child's views were heard."),
     "needs-note": _l("Say why you chose a different code from the one suggested."),
     "text-needed": _l("Write the decision or action in plain words."),
-    "child-text-needed": _l("Write it for the child too, in words they will understand."),
+    "child-text-needed": _l(
+        "Write it for the child too, in words they will understand, or tick “Tell the child in "
+        "person, not on their tablet”."
+    ),
     "owner-needed": _l("Say whose action it is."),
     "owner-unknown": _l("Choose someone who works with the child."),
     "owner-name-needed": _l("Give the name of the person it belongs to."),

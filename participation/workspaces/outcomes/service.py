@@ -68,22 +68,33 @@ def decision_count_columns(
     return decisions.scalar_subquery(), unanswered.scalar_subquery()
 
 
+def _circulated(session: Session, review: Review, *, for_the_child: bool) -> list[ReviewDecision]:
+    query = select(ReviewDecision).where(ReviewDecision.review_id == review.id)
+    if for_the_child:
+        query = query.where(_on_the_tablet())
+    return list(
+        session.scalars(
+            query.options(
+                selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff)
+            ).order_by(ReviewDecision.created_at, ReviewDecision.id)
+        )
+    )
+
+
 def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:
     """The decisions and actions of the child's last circulated review, with their answers;
     not those the child is to be told in person."""
     review = last_circulated_review(session, child)
-    if review is None:
-        return []
-    return list(
-        session.scalars(
-            select(ReviewDecision)
-            .where(ReviewDecision.review_id == review.id, _on_the_tablet())
-            .options(
-                selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff)
-            )
-            .order_by(ReviewDecision.created_at, ReviewDecision.id)
-        )
-    )
+    return _circulated(session, review, for_the_child=True) if review else []
+
+
+def team_decisions(session: Session, child: Child) -> tuple[Review | None, list[ReviewDecision]]:
+    """The child's last circulated review and all its decisions and actions, those to be told
+    in person too: for the staff who work with the child (the owner of an action, whoever is
+    to tell the child), who otherwise never saw them. The child's answers are for the IRO
+    ("you can tell them if it happened"): callers show those to the IRO only."""
+    review = last_circulated_review(session, child)
+    return review, (_circulated(session, review, for_the_child=False) if review else [])
 
 
 def differs(decision: ReviewDecision, happened: str | None, words: str | None) -> bool:

@@ -285,6 +285,16 @@ def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy
     change = ivy.get(f"/reviews/{review.public_id}/decisions/{row.public_id}").text
     tick = re.search(r'<input[^>]*id="decision-in_person"[^>]*>', change)
     assert tick and " checked" in tick.group(0)
+    # The tick comes before the child's words, whose hint depends on it.
+    assert change.index('id="decision-in_person"') < change.index('id="decision-child_text"')
+    # What circulating says counts the one told in person out of "you said, we did".
+    add(ivy, review, kind="decision", text="Jay stays.", child_text="You will stay.")
+    before = ivy.get(outcome_url(review)).text
+    assert "Not the 1 to be told in person: make sure someone tells them." in before
+    assert circulate(ivy, review, held_day()).status_code == 302
+    after = ivy.get(outcome_url(review)).text
+    assert "(not those to be told in person)" in after
+    assert "1 is to be told to Jay in person: it is not on their tablet." in after
 
 
 def test_a_stale_decision_save_is_told(session, ivy, jay, team):

@@ -377,3 +377,23 @@ def test_marking_done_an_action_told_in_person_asks_for_no_note(
     assert desk.post(url, {}).status_code == 302
     session.expire_all()
     assert session.get(ReviewDecision, swim.id).done_on is not None
+
+
+def test_the_team_sees_the_circulated_decisions_on_the_record_not_the_childs_answers(
+    session, desk, jay, team, decisions
+):
+    """Only the IRO saw a review's decisions: the keyworker who owned an action, and whoever was
+    to tell the child in person, never did (QA). The child's answers stay the IRO's."""
+    told = session.get(ReviewDecision, decisions[0].id)
+    told.in_person = True
+    session.add(DecisionFollowUp(decision_id=decisions[1].id, answer=Happened.NO, words="Nope."))
+    session.commit()
+    desk.sign_in(team["keyworker"])
+    record = desk.get(f"/children/{jay.public_id}").text
+    assert "decisions-panel-title" not in record  # not circulated yet
+    circulate(session, jay.reviews[1], team)
+    record = desk.get(f"/children/{jay.public_id}").text
+    panel = record[record.index('id="decisions-panel-title"') :].split("</section>")[0]
+    assert "Keyworker to arrange swimming lessons." in panel and "Kim Keyworker" in panel
+    assert "To be told to Jay in person" in panel
+    assert "Nope." not in record
