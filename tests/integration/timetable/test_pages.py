@@ -602,6 +602,8 @@ def test_a_task_missed_before_a_held_meeting_is_on_the_record_and_not_chased(
     assert "Missed: not done before the meeting" in record
     # Nothing is left to do in that review, and the fold says what it went without.
     assert "Nothing left to do, 1 task missed before the meeting: show the tasks" in record
+    task_page = client.get(f"/reviews/{held.public_id}/milestones/iro-meets-child").text
+    assert "it stays on the record as missed, and is no longer chased as overdue" in task_page
     council = client.get("/council/timetable").text
     row = council[council.index('<th scope="row"><a') :].split("</tr>")[0]
     assert "Willow House" in row
