@@ -266,6 +266,34 @@ def _session_key() -> str:
     return f"child-session:{row.id}" if row is not None else request.remote_addr or "unknown"
 
 
+@dataclass(frozen=True)
+class _Tapped:
+    """A code page's taps after this request: the dots to fill, and the code's check once its
+    last picture was tapped (None before)."""
+
+    progress: list[str]
+    result: service.CodeResult | None = None
+
+
+def _tap(key: str, space: ChildSpace, *, may_tap: bool = True) -> _Tapped:
+    """This request's tap on a code page (a picture, or "start again"), counted in the session
+    under `key`, one page at a time (the pictures are buttons: no script needed). Once the whole
+    code is tapped it is checked (a wrong one counts towards the space's rest) and the count
+    starts again."""
+    progress = [p for p in session.get(key, []) if p in PICTURES]
+    if request.method == "POST":
+        if request.form.get("again"):
+            progress = []
+        elif request.form.get("pick") in PICTURES and may_tap:
+            progress = [*progress, request.form["pick"]][: space.picture_code_length]
+    if len(progress) < space.picture_code_length:
+        if request.method == "POST":
+            session[key] = progress
+        return _Tapped(progress)
+    session.pop(key, None)
+    return _Tapped([], service.check_picture_code(db.session(), space, progress))
+
+
 @bp.route("/me/unlock", methods=["GET", "POST"])
 @child_session
 @attempts_limit("PICTURE_CODE_ATTEMPTS", key_func=_session_key)
@@ -275,51 +303,42 @@ def unlock() -> str | Response:
         return redirect(url_for("child.my_page"))
     db_session = db.session()
     space = service.space_for(db_session, row.child)
-    progress: list[str] = [p for p in session.get(PROGRESS_KEY, []) if p in PICTURES]
+    tapped = _tap(PROGRESS_KEY, space, may_tap=space.locked_at is None)
     message = None
-    if request.method == "POST":
-        if request.form.get("again"):
-            progress = []
-        elif request.form.get("pick") in PICTURES and space.locked_at is None:
-            progress = [*progress, request.form["pick"]][: space.picture_code_length]
-        if len(progress) == space.picture_code_length:
-            result = service.check_picture_code(db_session, space, progress)
-            progress = []
-            if result == service.CodeResult.RIGHT:
-                session.pop(PROGRESS_KEY, None)
-                resume = service.unlock_session(db_session, row)
-                # As the child (the space was locked: nobody was signed in), with who set the
-                # code it was opened with: whoever sets a code can open the space with it.
-                setter = space.picture_code_set_by
-                audit(
-                    "unlock-space",
-                    subject_type="child",
-                    subject_id=row.child.public_id,
-                    actor=Actor("child", row.child.public_id, "child"),
-                    detail=(
-                        "code chosen by the child"
-                        if space.picture_code_own_at
-                        else f"code set by {setter.public_id}"
-                        if setter
-                        else ""
-                    ),
-                )
-                target = safe_next(request.args.get("next")) or safe_next(resume)
-                return redirect(target or url_for("child.my_page"))
+    if tapped.result is not None:
+        if tapped.result == service.CodeResult.RIGHT:
+            resume = service.unlock_session(db_session, row)
+            # As the child (the space was locked: nobody was signed in), with who set the code
+            # it was opened with: whoever sets a code can open the space with it.
+            setter = space.picture_code_set_by
             audit(
                 "unlock-space",
                 subject_type="child",
                 subject_id=row.child.public_id,
-                outcome="refused",
-                detail=result.value,
+                actor=Actor("child", row.child.public_id, "child"),
+                detail=(
+                    "code chosen by the child"
+                    if space.picture_code_own_at
+                    else f"code set by {setter.public_id}"
+                    if setter
+                    else ""
+                ),
             )
-            message = "locked" if result == service.CodeResult.LOCKED else "wrong"
-        session[PROGRESS_KEY] = progress
+            target = safe_next(request.args.get("next")) or safe_next(resume)
+            return redirect(target or url_for("child.my_page"))
+        audit(
+            "unlock-space",
+            subject_type="child",
+            subject_id=row.child.public_id,
+            outcome="refused",
+            detail=tapped.result.value,
+        )
+        message = "locked" if tapped.result == service.CodeResult.LOCKED else "wrong"
     return render_template(
         "child/unlock.html",
         child=row.child,
         space=space,
-        progress=progress,
+        progress=tapped.progress,
         pictures=PICTURES,
         picture_files=PICTURE_FILES,
         message=message or ("locked" if space.locked_at else None),
@@ -451,43 +470,31 @@ def own_picture_code() -> str | Response | tuple[str, int]:
             labels=PICTURES,
             step=step,
         ), status
-    progress: list[str] = [p for p in session.get(OWN_CODE_PROGRESS, []) if p in PICTURES]
     message = None
-    if request.method == "POST":
-        if request.form.get("again"):
-            progress = []
-        elif request.form.get("pick") in PICTURES:
-            progress = [*progress, request.form["pick"]][: space.picture_code_length]
-        elif "first" in request.form:
-            message = "again"  # new pictures sent after OWN_CODE_FRESH: their code first, again
-        if len(progress) == space.picture_code_length:
-            result = service.check_picture_code(db_session, space, progress)
-            progress = []
-            session.pop(OWN_CODE_PROGRESS, None)
-            if result == service.CodeResult.RIGHT:
-                session[OWN_CODE_CHECKED] = {
-                    "at": int(time.time()),
-                    "code": service.code_stamp(space),
-                }
-                return redirect(url_for("child.own_picture_code"))
-            audit(
-                "choose-own-picture-code",
-                subject_type="child",
-                subject_id=principal.child.public_id,
-                outcome="refused",
-                detail=result.value,
-            )
-            if result == service.CodeResult.LOCKED:
-                # Too many wrong codes: whoever is tapping may not be the child. The space rests
-                # now, not at its next unlock; a keyworker opens it again.
-                service.lock_session(db_session, principal.auth_session, None)
-                return redirect(url_for("child.unlock"))
-            message = "wrong"
-        session[OWN_CODE_PROGRESS] = progress
+    if request.method == "POST" and "first" in request.form:
+        message = "again"  # new pictures sent after OWN_CODE_FRESH: their code first, again
+    tapped = _tap(OWN_CODE_PROGRESS, space)
+    if tapped.result == service.CodeResult.RIGHT:
+        session[OWN_CODE_CHECKED] = {"at": int(time.time()), "code": service.code_stamp(space)}
+        return redirect(url_for("child.own_picture_code"))
+    if tapped.result is not None:
+        audit(
+            "choose-own-picture-code",
+            subject_type="child",
+            subject_id=principal.child.public_id,
+            outcome="refused",
+            detail=tapped.result.value,
+        )
+        if tapped.result == service.CodeResult.LOCKED:
+            # Too many wrong codes: whoever is tapping may not be the child. The space rests
+            # now, not at its next unlock; a keyworker opens it again.
+            service.lock_session(db_session, principal.auth_session, None)
+            return redirect(url_for("child.unlock"))
+        message = "wrong"
     return render_template(
         "child/own_picture_code.html",
         space=space,
-        progress=progress,
+        progress=tapped.progress,
         pictures=PICTURES,
         picture_files=PICTURE_FILES,
         message=message,
