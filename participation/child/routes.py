@@ -466,8 +466,8 @@ def own_picture_code() -> str | Response | tuple[str, int]:
         return render_template(
             "child/own_picture_code.html",
             form=form,
-            pictures=PICTURE_FILES,
-            labels=PICTURES,
+            pictures=PICTURES,
+            picture_files=PICTURE_FILES,
             step=step,
         ), status
     message = None

@@ -544,3 +544,18 @@ def test_the_last_tries_on_my_picture_code_are_warned(session, tablet, mia_with_
         _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"])
     warned = _tap_on(tablet, "/me/picture-code", ["sun", "sun", "sun"]).text
     assert "If it is wrong 1 more time, your space will need a rest" in warned
+
+
+def test_the_new_pictures_are_numbered_in_the_readers_digits(
+    app, monkeypatch, tablet, mia_with_code, keyworker
+):
+    # Persian is written with its own digits (participation/digits.py): one, two, three.
+    monkeypatch.setitem(app.config["LANGUAGES"], "fa", ("فارسی", "rtl"))
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    tablet.post("/language", language="fa", next="/me")
+    _tap_on(tablet, "/me/picture-code", CODE)
+    page = tablet.client.get("/me/picture-code").text
+    new = {"first": "boat", "second": "tree", "third": "sun", "csrf_token": csrf_from(page)}
+    check = tablet.client.post("/me/picture-code", data=new).text
+    assert re.findall(r"<span>(\S+)\. ", check) == ["\u06f1", "\u06f2", "\u06f3"]
