@@ -440,6 +440,9 @@ def own_picture_code() -> str | Response | tuple[str, int]:
     principal = g.principal
     space = principal.space
     db_session = db.session()
+    # Opened from "How my pages look" or from My page: "Back" and the end go where they were.
+    came_from = "display" if request.args.get("from") == "display" else None
+    back = url_for("child.display") if came_from else url_for("child.my_page")
     if _own_code_checked(space):
         form = PictureCodeForm()
         step = "new"
@@ -461,7 +464,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
                         subject_id=principal.child.public_id,
                     )
                     flash(_("Your new picture code is saved. Only you know it now."), "success")
-                    return redirect(url_for("child.my_page"))
+                    return redirect(back)
         status = 400 if form.errors else 200
         return render_template(
             "child/own_picture_code.html",
@@ -469,6 +472,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
             pictures=PICTURES,
             picture_files=PICTURE_FILES,
             step=step,
+            back=back,
         ), status
     message = None
     if request.method == "POST" and "first" in request.form:
@@ -476,7 +480,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
     tapped = _tap(OWN_CODE_PROGRESS, space)
     if tapped.result == service.CodeResult.RIGHT:
         session[OWN_CODE_CHECKED] = {"at": int(time.time()), "code": service.code_stamp(space)}
-        return redirect(url_for("child.own_picture_code"))
+        return redirect(url_for("child.own_picture_code") + ("?from=display" if came_from else ""))
     if tapped.result is not None:
         audit(
             "choose-own-picture-code",
@@ -500,6 +504,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
         message=message,
         tries_left=service.MAX_WRONG_CODES - space.failed_attempts,
         step="check",
+        back=back,
     )
 
 

@@ -58,7 +58,11 @@ bp = Blueprint("planning", __name__)
 # time at night is asked about with the time twelve hours away.
 template_globals(
     bp,
-    {"choice_for": steps.choice_for, "other_half_of_the_day": service.other_half_of_the_day},
+    {
+        "choice_for": steps.choice_for,
+        "answer_in_effect": steps.answer_in_effect,
+        "other_half_of_the_day": service.other_half_of_the_day,
+    },
 )
 
 STAFF_READERS = PLAN_READERS  # who reads the whole plan: decided in policy.py
@@ -721,6 +725,14 @@ def arrangement(public_id: str) -> ResponseLike:
         # confirmed": say so, with what it was, so it can be typed back.
         venue_before = (review.venue or "").strip()
         venue_taken_off = bool(venue_before) and not (form.venue.data or "").strip()
+        if venue_before == (form.venue.data or "").strip() and review.scheduled_at == scheduled:
+            # "Saved" for a form that changed nothing (empty, say) read as if something was
+            # arranged (QA).
+            if not venue_before and scheduled is None:
+                flash(_("Nothing was saved: give the venue, or the day and the time."), "warning")
+            else:
+                flash(_("Nothing changed: the venue and time are as they were."), "success")
+            return _back_to_plan(the_child, "where-and-when")
         try:
             service.set_arrangement(
                 db.session(),

@@ -684,7 +684,7 @@ def has_answers(plan: MeetingPlan, topic: DecisionTopic) -> bool:
         DecisionTopic.FOOD: STEP_BY_SLUG[steps.FOOD_AND_DRINK].fields,
         DecisionTopic.ROOM: STEP_BY_SLUG[steps.THE_ROOM].fields,
     }.get(topic, ())
-    return any(getattr(plan, name) for name in fields)
+    return any(steps.answer_in_effect(plan, name) for name in fields)
 
 
 # --- Venue and time -----------------------------------------------------------------------

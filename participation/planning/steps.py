@@ -220,6 +220,28 @@ def choice_for(field: str, code: str | None) -> Choice | None:
     return None
 
 
+# Words that go with one choice, and say nothing once another is chosen: "Where else" after the
+# child picked "My home" again would reach the IRO as a reason the child took back (QA). They are
+# kept (a child who changes back finds them as typed) and shown nowhere while the choice is
+# otherwise; with nothing chosen they stand.
+ONLY_WITH: dict[str, tuple[str, frozenset[str]]] = {
+    "attendance_parts": ("attendance", frozenset({Attendance.SOME.value})),
+    "meet_iro_when": ("meet_iro_first", frozenset({Answer.YES.value, Answer.NOT_SURE.value})),
+    "interpreter_language": ("interpreter", frozenset({Answer.YES.value})),
+    "place_other": ("place", frozenset({Place.ELSEWHERE.value})),
+}
+
+
+def answer_in_effect(plan: object, field: str) -> object:
+    """A plan's answer as it stands: None for words that went with a choice no longer made."""
+    value = getattr(plan, field)
+    rule = ONLY_WITH.get(field)
+    if rule is None or not value:
+        return value
+    chosen = getattr(plan, rule[0])
+    return value if chosen is None or str(chosen.value) in rule[1] else None
+
+
 def words_for(field: str, code: str | None) -> LazyString | None:
     """The child's words for a stored code (None when nothing is chosen)."""
     choice = choice_for(field, code)

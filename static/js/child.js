@@ -1,7 +1,12 @@
-/* Child pages: read-aloud and the idle lock. Everything here only adds to pages that already work
-   without JavaScript. */
+/* Child pages: focus on a form's problems, read-aloud and the idle lock. Everything here only adds
+   to pages that already work without JavaScript. */
 (function () {
   "use strict";
+
+  // A form that came back with a problem: take the reader straight to the list of what to
+  // change (a screen reader reads it first; Tab goes on from there), as on staff pages.
+  var problems = document.getElementById("error-summary");
+  if (problems) problems.focus();
 
   var csrf = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = csrf ? csrf.getAttribute("content") : "";

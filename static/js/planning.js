@@ -4,10 +4,6 @@
 (function () {
   "use strict";
 
-  // A problem to fix: take the reader straight to the list of what to change.
-  var problems = document.getElementById("error-summary");
-  if (problems) problems.focus();
-
   // "Which part?" under a person matters once "Just for part of it" is chosen: until then it
   // is hidden (not while it has words or a problem), so the list is shorter for a young child.
   document.querySelectorAll("[data-part-for]").forEach(function (box) {

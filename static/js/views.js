@@ -1,6 +1,7 @@
 /* My views: everything here only adds to pages that work without JavaScript.
    - Autosave of the words as the child types (so the idle lock never loses them). The first save
-     of a new item makes it; the form then carries on as that item's "change" form.
+     of a new item makes it (once it has words: a face alone waits for "Save"); the form then
+     carries on as that item's "change" form.
    - Files too big to send are caught before sending, with the words still on the page.
    - The photo and video buttons speak the child's language and show what was chosen.
    - "Getting your video ready" turns into the video when the worker has finished. */
@@ -63,10 +64,21 @@
       return body;
     }
 
+    // A new thing is made by its first save. A face tapped while looking made one, and Back
+    // did not take it away (QA): until it exists, it is saved as it goes only once it has words.
+    var isNew = form.hasAttribute("data-new");
+    function hasWords() {
+      return ["text", "caption"].some(function (name) {
+        var box = form.querySelector('[name="' + name + '"]');
+        return box && box.value.trim() !== "";
+      });
+    }
+
     function send(keepalive) {
       window.clearTimeout(timer);
       timer = null;
       if (!dirty || stopped) return chain;
+      if (isNew && !hasWords()) return chain; // stays dirty: saved with the first words
       dirty = false;
       pending += 1;
       chain = chain.then(function () {
@@ -84,6 +96,7 @@
               if (data.saved) {
                 clearWordProblems();
                 if (version && data.version !== undefined) version.value = String(data.version);
+                if (data.change_url) isNew = false;
                 if (data.change_url && form.action.indexOf(data.change_url) === -1) {
                   // The new item exists now: save into it from here on, and come back to it
                   // after a break.

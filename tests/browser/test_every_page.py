@@ -373,6 +373,10 @@ STATIC_CHECKS = """() => {
     return problems;
 }"""
 
+SPILLING_BUTTONS = """() => [...document.querySelectorAll(".button, button")]
+    .filter(b => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+    .map(b => (b.innerText || "").trim())"""
+
 # At 200% text: an element that hides its overflow and holds text must not be cut short.
 CLIPPED = """() => {
     const problems = [];
@@ -592,6 +596,10 @@ class Crawl:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > NARROWEST["width"]:
             problems.append(f"scrolls sideways at 320 px: {width} px wide")
+        # A long word wider than its button spills over the edges without any sideways scroll
+        # (Welsh "nhudalennau'n", QA).
+        for words in page.evaluate(SPILLING_BUTTONS):
+            problems.append(f"words spill out of a button at 320 px: {words!r}")
         return problems
 
     def axe(self, size: str) -> list[str]:

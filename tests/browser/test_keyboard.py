@@ -110,6 +110,11 @@ def test_a_child_adds_to_their_views_with_the_keyboard_alone(
     page: Page, jay: dict[str, str]
 ) -> None:
     open_jays_space_by_keyboard(page, jay)
+    # The header's buttons show where focus is with the yellow band, not only a dark edge that
+    # hardly shows on the header's teal (QA: 2.3:1).
+    tab_to(page, "href", "/me")
+    ring = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    assert "rgb(255, 191, 71)" in ring, ring
     tab_to(page, "href", "/me/views")
     press_and_wait(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("My views")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 from playwright.sync_api import Locator, Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation.child import service as space_service
 from participation.db import db
@@ -305,6 +305,8 @@ def test_axe_finds_nothing_on_the_views_pages(browser, base_url, jay, jays_thing
     page.get_by_role("button", name="Save").click()
     # The answer is a new page: axe run before it arrives finds no document (CI saw it once).
     expect(page.locator("#error-summary")).to_be_visible()
+    # The keyboard and a screen reader start at the list of problems (child.js, every child page).
+    expect(page.locator("#error-summary")).to_be_focused()
     found["add, with a problem"] = axe_violations(page) + small_targets(page)
     assert found == {name: [] for name in found}
     context.close()
@@ -384,6 +386,37 @@ def test_words_typed_before_take_a_break_are_there_after_it(browser, base_url, j
     )
     saved = items_saying(jay, "My room is cosy")
     assert [item.text for item in saved] == ["My room is cosy and warm"]
+    context.close()
+
+
+def test_a_face_tapped_on_a_new_thing_waits_for_words_or_save(browser, base_url, jay):
+    """A face tapped while looking made a new thing at once, and Back did not take it away
+    (QA). A new thing is saved as it goes only once it has words; the face goes with them."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    session = db.session()
+    try:
+        before = session.scalar(select(func.count(Item.id)).where(Item.child_id == jay.id))
+    finally:
+        db.session.remove()
+    page.goto("/me/views/health-and-feelings/add")
+    page.get_by_label("Sad", exact=True).check()
+    page.wait_for_timeout(3000)  # longer than the pause autosave waits for
+    expect(page).to_have_url(re.compile(r"/me/views/health-and-feelings/add$"))
+    session = db.session()
+    try:
+        after = session.scalar(select(func.count(Item.id)).where(Item.child_id == jay.id))
+    finally:
+        db.session.remove()
+    assert after == before
+    page.get_by_label("What would you like to say?").fill("A hard week at school")
+    expect(page.locator("#autosave-status")).to_have_text("Saved")
+    expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+    saved = items_saying(jay, "A hard week at school")
+    assert len(saved) == 1 and saved[0].feeling == 2
     context.close()
 
 

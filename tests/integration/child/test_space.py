@@ -480,6 +480,26 @@ def test_the_child_chooses_new_pictures_that_only_they_know(
     assert sorted(actions) == ["ok", "refused"]
 
 
+def test_my_picture_code_opened_from_how_my_pages_look_goes_back_there(
+    session, tablet, mia_with_code, keyworker
+):
+    """Opened from "How my pages look", Back and the end return there, not to My page (QA)."""
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    url = "/me/picture-code?from=display"
+    assert url in tablet.client.get("/me/how-it-looks").text
+    first = tablet.client.get(url).text
+    assert 'href="/me/how-it-looks"' in first and "Back to my page" not in first
+    assert _tap_on(tablet, url, CODE).headers["Location"] == url
+    choose = tablet.client.get(url).text
+    assert 'href="/me/how-it-looks"' in choose
+    new = {"first": "boat", "second": "tree", "third": "sun", "csrf_token": csrf_from(choose)}
+    saved = tablet.client.post(url, data={**new, "confirm": "yes"})
+    assert saved.headers["Location"] == "/me/how-it-looks"
+    # Anything else in `from` is My page, as before.
+    assert "Back to my page" in tablet.client.get("/me/picture-code?from=elsewhere").text
+
+
 def test_too_many_wrong_codes_on_my_picture_code_rest_the_space_at_once(
     session, tablet, mia_with_code, keyworker
 ):

@@ -242,6 +242,32 @@ def test_the_summary_shows_every_choice_with_a_change_link_and_can_be_read_aloud
     assert 'data-read="#my-plan-summary"' in page
 
 
+def test_words_for_a_choice_taken_back_are_kept_but_shown_nowhere(planner, session):
+    """ "Where else: the park cafe, because home is noisy" reached the IRO after the child chose
+    "My home" again (QA). The words stay for a child who changes back, and show nowhere else."""
+    for step, (answers, _next) in STEP_ANSWERS.items():
+        planner.post(step, answers, go="next")
+    changed = {
+        "taking-part": {"attendance": "all", "meet_iro_first": "no", "interpreter": "no"},
+        "where-and-when": {"place": "home"},
+    }
+    for step, choices in changed.items():
+        planner.post(step, {**STEP_ANSWERS[step][0], **choices}, go="next")
+    summary = planner.page("my-plan").text
+    assert "My home" in summary
+    for words in ("The library", "Just the start", "Polish", "After school on Tuesday"):
+        assert words not in summary, words
+        # Still where the child typed them, should they change back.
+    assert "The library" in planner.page("where-and-when").text
+    plan = session.scalar(select(MeetingPlan))
+    session.refresh(plan)
+    assert plan.place_other == "The library"
+    assert service.has_answers(plan, DecisionTopic.VENUE)  # "My home" still is one
+    # Chosen again, the words are back.
+    planner.post("where-and-when", STEP_ANSWERS["where-and-when"][0], go="next")
+    assert "The library" in planner.page("my-plan").text
+
+
 def test_this_is_my_plan_finishes_the_last_part(planner, client, session, on_tablet):
     for step, (answers, _next) in STEP_ANSWERS.items():
         planner.post(step, answers, go="next")

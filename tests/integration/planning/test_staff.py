@@ -353,6 +353,13 @@ def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworke
     arrange(client, mia, venue="", day="", time="")  # nothing to take off: nothing said
     page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
     assert "The venue is taken off" not in page
+    # ...and nothing saved is not "saved" (QA: an empty form said "The venue and time are saved").
+    assert "Nothing was saved: give the venue, or the day and the time." in page
+    assert "The venue and time are saved." not in page
+    arrange(client, mia, venue="The library", day="", time="")
+    arrange(client, mia, venue="The library", day="", time="")
+    page = html.unescape(client.get(f"/children/{mia.public_id}/plan").text)
+    assert "Nothing changed: the venue and time are as they were." in page
 
 
 def milestone_days(session, review):
