@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit.web import audit
@@ -13,18 +14,30 @@ from ..planning.routes import record_panel
 from ..security.access import staff
 from ..security.policy import can_view_child
 from ..timetable.routes import child_timetable_context
-from ..timetable.service import due_counts
+from ..timetable.service import Counts, Filters, calendar_for, due_counts
 from . import service
 
 bp = Blueprint("caseload", __name__)
 
 
+def _due(session: Session) -> dict[str, Counts]:
+    """What is due for the landing page: this person's own tasks (as the header's "What is due"
+    opens on), and every role's tasks for the same children, each said for what it is: one
+    unnamed count beside another was two different answers to one question (QA)."""
+    today = clock.today()
+    calendar = calendar_for(session)
+    return {
+        "due": due_counts(session, g.principal, today, calendar=calendar),
+        "due_mine": due_counts(session, g.principal, today, Filters(owner="mine"), calendar),
+    }
+
+
 @bp.route("/my-children")
 @staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
 def my_children() -> str:
-    rows = service.caseload(db.session(), g.principal, clock.today())
-    due = due_counts(db.session(), g.principal, clock.today())
-    return render_template("caseload/my_children.html", rows=rows, due=due)
+    session = db.session()
+    rows = service.caseload(session, g.principal, clock.today())
+    return render_template("caseload/my_children.html", rows=rows, **_due(session))
 
 
 @bp.route("/council")
@@ -34,8 +47,9 @@ def council() -> str:
     found = service.caseload_page(
         db.session(), g.principal, clock.today(), page, service.COUNCIL_PAGE_SIZE
     )
-    due = due_counts(db.session(), g.principal, clock.today())
-    return render_template("caseload/council.html", rows=found.rows, found=found, due=due)
+    return render_template(
+        "caseload/council.html", rows=found.rows, found=found, **_due(db.session())
+    )
 
 
 @bp.route("/children/<public_id>")

@@ -364,7 +364,8 @@ class ReviewDecision(HasPublicId, Base):
     text: Mapped[str] = mapped_column(Text)
     child_text: Mapped[str] = mapped_column(Text)
     owner: Mapped[DecisionOwner | None] = mapped_column(str_enum(DecisionOwner))
-    owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    # (Indexed: each owner's landing page lists the actions still theirs.)
+    owner_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), index=True)
     owner_name: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     # An action the IRO has seen done.
@@ -375,6 +376,13 @@ class ReviewDecision(HasPublicId, Base):
     # To be told to the child in person by someone they trust, never on their tablet (news such
     # as family time stopping should not come from a screen): the child's pages leave it out.
     in_person: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Told in person: who on the case is to tell the child, and then who told them, when, and a
+    # note for the team of how it went. Until someone records it, nobody knows the child knows.
+    # (Indexed: each teller's landing page lists what they are still to tell.)
+    teller_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"), index=True)
+    told_on: Mapped[date | None] = mapped_column(Date)
+    told_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    told_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
@@ -383,6 +391,8 @@ class ReviewDecision(HasPublicId, Base):
     review: Mapped[Review] = relationship()
     owner_staff: Mapped[StaffMember | None] = relationship(foreign_keys=[owner_staff_id])
     done_by: Mapped[StaffMember | None] = relationship(foreign_keys=[done_by_id])
+    teller_staff: Mapped[StaffMember | None] = relationship(foreign_keys=[teller_staff_id])
+    told_by: Mapped[StaffMember | None] = relationship(foreign_keys=[told_by_id])
     follow_up: Mapped[DecisionFollowUp | None] = relationship(
         back_populates="decision", cascade="all, delete-orphan", uselist=False
     )

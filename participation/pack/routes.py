@@ -190,7 +190,7 @@ def mark_read(public_id: str, review_id: str, meeting: bool) -> Response:
 @staff(*SENDERS)
 @rerender_on_timeout
 def send(public_id: str, review_id: str) -> ResponseLike:
-    the_child, review, _audience = _find(public_id, review_id, False)
+    the_child, review, own = _find(public_id, review_id, False)
     if request.method == "GET":
         # Asked first, with what each reader's pack holds and what is still to come: one tap
         # sent a pack that held nothing, before the keyworker report was written (QA).
@@ -209,6 +209,7 @@ def send(public_id: str, review_id: str) -> ResponseLike:
             sent=service.latest_snapshot(session, review, Audience.IRO),
             form=UnderstoodForm(),
             pack_for=service.PACK_FOR,
+            own=own,
             **_still_to_do(review, packs[0].plan),
         )
     if UnderstoodForm().validate_on_submit():

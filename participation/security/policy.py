@@ -286,13 +286,24 @@ def split_for_report(
     )
 
 
-def can_view_action_notes(session: Session, principal: Principal, child: Child) -> bool:
-    """The keyworker's action notes after a review are for the team on the child's case: staff
-    with an active assignment to the child. Not the child, not the review pack, and not staff who
-    see the whole council without working on the case."""
+def _on_the_case(session: Session, principal: Principal, child: Child) -> bool:
+    """Staff with an active assignment to the child: not the child, and not staff who see the
+    whole council without working on the case."""
     if not isinstance(principal, StaffPrincipal) or principal.role in COUNCIL_WIDE:
         return False
     return can_view_child(session, principal, child)
+
+
+def can_view_action_notes(session: Session, principal: Principal, child: Child) -> bool:
+    """The keyworker's action notes after a review are for the team on the child's case (not
+    the review pack)."""
+    return _on_the_case(session, principal, child)
+
+
+def may_record_told(session: Session, principal: Principal, child: Child) -> bool:
+    """Whoever on the child's team told them a decision in person records it (the one the IRO
+    named is away, say, and someone else tells them)."""
+    return _on_the_case(session, principal, child)
 
 
 def may_record_review_outcome(principal: Principal) -> bool:

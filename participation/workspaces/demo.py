@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     AuthSession,
     Child,
@@ -170,13 +171,33 @@ def _add_mia(session: Session) -> None:
                 updated_at=circulated,
             )
         )
+    # News told in person, and the keyworker's record that she told Mia (README: "told in
+    # person"): the team sees how it went; Mia's tablet never shows it.
+    told_on = min(review.held_on + timedelta(days=4), clock.today())
+    session.add(
+        ReviewDecision(
+            review_id=review.id,
+            kind=DecisionKind.DECISION,
+            text="Family time with Dad moves to once a month while he is in hospital.",
+            child_text="Dad is poorly and in hospital, so you will see him once a month for now.",
+            in_person=True,
+            teller_staff_id=priya.id,
+            told_on=told_on,
+            told_by_id=priya.id,
+            told_note="Mia was sad, then asked if she could send Dad a card. We made one together.",
+            created_by_id=daniel.id,
+            created_at=circulated,
+            updated_at=circulated,
+        )
+    )
     session.flush()
 
 
 def _add_past_outcomes(session: Session) -> None:
     """Every earlier review whose decisions the demo shows as circulated has the outcome that
-    says so (how the child took part, the code, when it went out): otherwise the task list says
-    "circulated" while the IRO's workspace and the SSDA903 export say no code was recorded."""
+    says so (how the child took part, the code, when it went out) and a decision: otherwise the
+    task list says "circulated" while the IRO's workspace and the SSDA903 export say no code was
+    recorded, and the outcome page had nothing that was circulated."""
     circulated = session.execute(
         select(Review, Milestone)
         .join(Milestone, Milestone.review_id == Review.id)
@@ -207,4 +228,18 @@ def _add_past_outcomes(session: Session) -> None:
                 circulated_by_id=task.done_by_id,
             )
         )
+        # Circulated with a decision, as the app requires (QA: "circulated" with none).
+        if task.done_by_id is not None:
+            session.add(
+                ReviewDecision(
+                    review_id=review.id,
+                    kind=DecisionKind.DECISION,
+                    text=f"{review.child.preferred_name} stays where they live now; the plan "
+                    "is working.",
+                    child_text="You will keep living where you live now.",
+                    created_by_id=task.done_by_id,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
     session.flush()

@@ -5,10 +5,12 @@ own page are read with the others, in child/page_cards.py.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import g
 
+from .. import clock
 from ..db import db
 from ..models import Child, KeyworkerReport, Review, ReviewDecision, Role, SentReportVersion
 from ..security.policy import (
@@ -19,6 +21,7 @@ from ..security.policy import (
     may_read_pack,
     may_read_sent_keyworker_report,
     may_record_review_outcome,
+    may_record_told,
 )
 from ..security.principal import StaffPrincipal
 from .keyworker import service as keyworker
@@ -70,13 +73,52 @@ def record_panel(child: Child) -> RecordPanel | None:
     )
 
 
-def decisions_panel(child: Child) -> tuple[Review | None, list[ReviewDecision]]:
+def decisions_panel(child: Child) -> tuple[Review | None, list[ReviewDecision], bool]:
     """For the child's record: the last circulated review's decisions and actions, for staff
-    (the record page has checked they may see the child)."""
+    (the record page has checked they may see the child), and whether this person may record
+    that the child was told one in person."""
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal):
+        return None, [], False
+    session = db.session()
+    review, decided = outcomes.team_decisions(session, child)
+    return review, decided, may_record_told(session, principal, child)
+
+
+def decisions_to_consider(review: Review) -> list[ReviewDecision]:
+    """For the team manager's task "considers the decisions": the review's circulated decisions
+    on the task's own page (QA: the manager had to find them on the child's record)."""
     if not isinstance(g.get("principal"), StaffPrincipal):
-        return None, []
-    return outcomes.team_decisions(db.session(), child)
+        return []
+    return outcomes.circulated_for_team(db.session(), review)
+
+
+@dataclass(frozen=True)
+class Yours:
+    """For a landing page: what reviews left this person to do, and (an IRO) how many
+    decisions and actions need their attention (None for anyone else)."""
+
+    from_reviews: outcomes.YoursFromReviews
+    flagged: int | None
+    today: date
+
+
+def yours_panel() -> Yours | None:
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal):
+        return None
+    session = db.session()
+    today = clock.today()
+    flagged = None
+    if may_record_review_outcome(principal):
+        flagged = len(outcomes.flagged(session, principal, today))
+    return Yours(outcomes.yours_from_reviews(session, principal.staff), flagged, today)
 
 
 def template_helpers() -> dict[str, Any]:
-    return {"workspace_record_panel": record_panel, "review_decisions_panel": decisions_panel}
+    return {
+        "workspace_record_panel": record_panel,
+        "review_decisions_panel": decisions_panel,
+        "yours_panel": yours_panel,
+        "decisions_to_consider": decisions_to_consider,
+    }

@@ -91,6 +91,7 @@ class Side:
     sent_report: str  # the keyworker report as sent
     decision: str  # a decision on the coming review (not yet circulated)
     circulated_decision: str  # one on the last review, in "you said, we did"
+    told_decision: str  # one on the last review, to be told to the child in person
     link: str  # a personal link's public id
     link_token: str  # and the token in its address
     worry: str  # an open "I'm worried" alert
@@ -260,6 +261,18 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
             due_on=today + timedelta(days=30),
         ),
     )
+    in_person = iro_service.add_decision(
+        session,
+        held,
+        iro,
+        iro_service.DecisionInput(
+            "decision",
+            "Family time moves to once a month.",
+            "",
+            in_person=True,
+            teller_staff=social_worker.public_id,
+        ),
+    )
     session.commit()
     iro_service.circulate(session, held, iro, None, today=today)
     session.commit()
@@ -292,6 +305,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
         sent_report=sent.public_id,
         decision=decision.public_id,
         circulated_decision=before.public_id,
+        told_decision=in_person.public_id,
         link=link.public_id,
         link_token=token,
         worry=worry.public_id,

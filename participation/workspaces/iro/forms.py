@@ -67,6 +67,7 @@ class DecisionForm(VersionedForm):
     text = TextAreaField(_l("In plain words"))
     child_text = TextAreaField(_l("For the child, in words they will understand"))
     in_person = BooleanField(_l("Tell the child in person, not on their tablet"))
+    teller_staff = SelectField(_l("Who will tell them"), validate_choice=False)
     owner = RadioField(_l("Whose it is"), choices=_choices(OWNERS), validate_choice=False)
     owner_staff = SelectField(_l("Member of staff"), validate_choice=False)
     owner_name = StringField(_l("Their name"))

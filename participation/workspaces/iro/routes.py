@@ -253,6 +253,7 @@ def _decision_data(decision: ReviewDecision) -> dict[str, Any]:
         "owner_name": decision.owner_name,
         "due_on": decision.due_on,
         "in_person": decision.in_person,
+        "teller_staff": decision.teller_staff.public_id if decision.teller_staff else "",
     }
 
 
@@ -265,7 +266,7 @@ def _decision_form(
     else:
         data = _decision_data(decision) if decision is not None else {}
         form = DecisionForm(formdata=None, prefix="decision", data=data)
-    form.owner_staff.choices = _owner_choices(review)
+    form.owner_staff.choices = form.teller_staff.choices = _owner_choices(review)
     return form
 
 
@@ -279,6 +280,7 @@ def _decision_input(form: DecisionForm) -> service.DecisionInput:
         owner_name=form.owner_name.data,
         due_on=form.due_on.data,
         in_person=bool(form.in_person.data),
+        teller_staff=form.teller_staff.data,
     )
 
 

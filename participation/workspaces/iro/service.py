@@ -22,6 +22,7 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ... import clock
 from ...models import (
@@ -343,6 +344,7 @@ class DecisionInput:
     owner_name: str | None = None
     due_on: date | None = None
     in_person: bool = False  # told to the child in person, not on their tablet
+    teller_staff: str | None = None  # told in person: by whom (a staff member's public id)
 
 
 def staff_on_case(child: Child) -> list[tuple[StaffMember, Role]]:
@@ -355,6 +357,12 @@ def staff_on_case(child: Child) -> list[tuple[StaffMember, Role]]:
     ]
 
 
+def _on_case(child: Child, public_id: str | None) -> StaffMember | None:
+    """One of the staff who work with the child, by public id (None for anyone else)."""
+    found = [s for s, _role in staff_on_case(child) if public_id and s.public_id == public_id]
+    return found[0] if found else None
+
+
 def decisions_for(session: Session, review: Review) -> list[ReviewDecision]:
     """The review's decisions and actions, in the order they were recorded."""
     return list(
@@ -362,7 +370,10 @@ def decisions_for(session: Session, review: Review) -> list[ReviewDecision]:
             select(ReviewDecision)
             .where(ReviewDecision.review_id == review.id)
             .options(
-                selectinload(ReviewDecision.owner_staff), selectinload(ReviewDecision.follow_up)
+                selectinload(ReviewDecision.owner_staff),
+                selectinload(ReviewDecision.follow_up),
+                selectinload(ReviewDecision.teller_staff),
+                selectinload(ReviewDecision.told_by),
             )
             .order_by(ReviewDecision.created_at, ReviewDecision.id)
         )
@@ -401,6 +412,7 @@ class _Decision:
     owner_name: str
     due_on: date | None
     in_person: bool
+    teller_staff_id: int | None
 
 
 def _read_decision(
@@ -432,15 +444,22 @@ def _read_decision(
     staff_id: int | None = None
     name: str | None = ""
     if owner == DecisionOwner.STAFF:
-        found = [s for s, _role in staff_on_case(review.child) if s.public_id == data.owner_staff]
-        if found:
-            staff_id = found[0].id
+        if owner_staff := _on_case(review.child, data.owner_staff):
+            staff_id = owner_staff.id
         else:
             problems.add("owner_staff", "owner-unknown")
     elif owner == DecisionOwner.OTHER:
         name = problems.text(data.owner_name, "owner_name", NAME_MAX)
         if name == "":
             problems.add("owner_name", "owner-name-needed")
+    # News told in person needs someone to tell it: named now, so that it is nobody's job by
+    # default (and the record says who to ask whether the child knows).
+    teller_id: int | None = None
+    if data.in_person:
+        if teller := _on_case(review.child, data.teller_staff):
+            teller_id = teller.id
+        else:
+            problems.add("teller_staff", "teller-needed")
     if data.due_on is None:
         if kind == DecisionKind.ACTION:
             problems.add("due_on", "due-needed")
@@ -456,10 +475,10 @@ def _read_decision(
     if problems.found:
         return None, problems.found
     assert kind is not None and text and child_text is not None and name is not None
-    return (
-        _Decision(kind, text, child_text, owner, staff_id, name, data.due_on, data.in_person),
-        [],
+    stored = _Decision(
+        kind, text, child_text, owner, staff_id, name, data.due_on, data.in_person, teller_id
     )
+    return stored, []
 
 
 def decision_problems(
@@ -488,6 +507,22 @@ def _apply(decision: ReviewDecision, review: Review, data: DecisionInput, today:
     decision.owner_name = read.owner_name
     decision.due_on = read.due_on
     decision.in_person = read.in_person
+    decision.teller_staff_id = read.teller_staff_id
+
+
+def _stored(decision: ReviewDecision) -> _Decision:
+    """What the form changes of a decision, as stored (to tell whether a change changed it)."""
+    return _Decision(
+        decision.kind,
+        decision.text,
+        decision.child_text,
+        decision.owner,
+        decision.owner_staff_id,
+        decision.owner_name,
+        decision.due_on,
+        decision.in_person,
+        decision.teller_staff_id,
+    )
 
 
 def add_decision(
@@ -524,28 +559,9 @@ def change_decision(
     review = decision.review
     decisions_open(session, review)
     check_version(decision.version, loaded_version)
-    before = (
-        decision.kind,
-        decision.text,
-        decision.child_text,
-        decision.owner,
-        decision.owner_staff_id,
-        decision.owner_name,
-        decision.due_on,
-        decision.in_person,
-    )
+    before = _stored(decision)
     _apply(decision, review, data, today or clock.today())
-    after = (
-        decision.kind,
-        decision.text,
-        decision.child_text,
-        decision.owner,
-        decision.owner_staff_id,
-        decision.owner_name,
-        decision.due_on,
-        decision.in_person,
-    )
-    if before == after:
+    if _stored(decision) == before:
         return False
     decision.updated_at = utcnow()
     session.flush()
@@ -563,15 +579,20 @@ def mark_action_done(
     session: Session, decision: ReviewDecision, staff: StaffMember, *, today: date, note: str = ""
 ) -> None:
     """The IRO has seen an action done: it is no longer flagged; `note` is what the child is
-    told about it (in "you said, we did")."""
+    told about it (in "you said, we did"). NotNow("already-done") if it was marked done since
+    the page was loaded (from another tab, say): that note stands, and this one is not saved."""
     if decision.kind != DecisionKind.ACTION:
         raise InputProblem("decision", "not-an-action")
     if decision.done_on is not None:
-        return
+        raise NotNow("already-done")
     decision.done_note = clean_text(note, "note")
     decision.done_on = today
     decision.done_by_id = staff.id
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except StaleDataError:  # marked done in another request this very moment
+        raise NotNow("already-done") from None
 
 
 # --- circulating ---------------------------------------------------------------------------------

@@ -110,6 +110,7 @@ PROBLEMS: dict[str, LazyString] = {
     "owner-needed": _l("Say whose action it is."),
     "owner-unknown": _l("Choose someone who works with the child."),
     "owner-name-needed": _l("Give the name of the person it belongs to."),
+    "teller-needed": _l("Choose who on the child's team will tell them in person."),
     "due-needed": _l("Give the date the action is due by."),
     "due-before-review": _l("The due date cannot be before the review."),
     "due-past": _l("The due date cannot be in the past."),
@@ -128,6 +129,13 @@ PROBLEMS: dict[str, LazyString] = {
         "it was held when you circulate the decisions."
     ),
     "not-an-action": _l("Only an action can be marked done."),
+    "already-done": _l(
+        "Someone marked it done a moment ago (perhaps in another tab), so your words were not "
+        "saved. They are shown below: say them to the child another way if they still matter."
+    ),
+    "told-needed": _l("Give the day the child was told."),
+    "told-future": _l("The day they were told cannot be in the future."),
+    "told-before-review": _l("The day they were told cannot be before the review (%(date)s)."),
 }
 
 

@@ -98,6 +98,14 @@ def _conflict() -> str:
     )
 
 
+def _report_conflict() -> str:
+    return _(
+        "Someone else saved this report a moment ago: what is saved now is shown here. The boxes "
+        "you had not changed now hold their words; the ones you changed still hold yours. Check "
+        "them and save again."
+    )
+
+
 # --- the keyworker's caseload -------------------------------------------------------------------
 
 
@@ -139,7 +147,7 @@ def summaries(public_id: str) -> str:
 def _month_choices(the_child: Child) -> list[SelectChoice]:
     return [
         SelectChoice(month.isoformat(), _month_label(month))
-        for month in service.months_to_write(the_child, clock.today())
+        for month in service.months_to_write(db.session(), the_child, clock.today())
     ]
 
 
@@ -261,16 +269,36 @@ def _report_url(public_id: str, review: Review | None) -> str:
     )
 
 
-def _report_form(report: KeyworkerReport, the_child: Child) -> ReportForm:
+def _saved_texts(report: KeyworkerReport) -> dict[str, str]:
+    """The words saved in each of the report's boxes, by the form's field names."""
     rows = service.sections_of(report)
-    data: dict[str, Any] = {"version": str(report.revision)}
+    texts: dict[str, str] = {}
     for section in service.SECTIONS:
         row = rows.get(section)
-        data[f"{section.column}_keyworker"] = row.keyworker_text if row else ""
-        data[f"{section.column}_child"] = row.child_text if row else ""
-    form = ReportForm(data=data)
+        texts[f"{section.column}_keyworker"] = row.keyworker_text if row else ""
+        texts[f"{section.column}_child"] = row.child_text if row else ""
+    return texts
+
+
+def _report_form(report: KeyworkerReport, the_child: Child) -> ReportForm:
+    saved = _saved_texts(report)
+    form = ReportForm(data={"version": str(report.revision), **saved})
+    form.remember_loaded(saved)
     form.name_the_child(_("%(name)s says", name=the_child.preferred_name))
     return form
+
+
+def _take_theirs(form: ReportForm, report: KeyworkerReport) -> None:
+    """Someone saved the report since this page was loaded: the boxes this page left as they
+    were take the words saved now, so that saving again does not put back what was there
+    before (QA: a second tab's empty box wiped the first tab's words). A box changed here
+    keeps what was typed; the words saved now are shown above the form. From here on the page
+    is as loaded now."""
+    saved = _saved_texts(report)
+    for name in form.unchanged_since_loaded():
+        form[name].data = saved[name]
+    form.remember_loaded(saved)
+    form.version.data = str(report.revision)
 
 
 def _render_report(
@@ -344,8 +372,10 @@ def _save_posted(the_child: Child, review: Review, found: KeyworkerReport) -> bo
         session.expire_all()
         review_now, now = _report_context(the_child)
         assert now is not None
-        form.version.data = str(now.revision)
-        return _render_report(the_child, review_now, now, form, conflict=_conflict(), status=409)
+        _take_theirs(form, now)
+        return _render_report(
+            the_child, review_now, now, form, conflict=_report_conflict(), status=409
+        )
     if changed:
         audit("change-keyworker-report", subject_type="child", subject_id=the_child.public_id)
     return changed

@@ -118,14 +118,19 @@ def find_summary(session: Session, child: Child, public_id: str) -> MonthlySumma
     )
 
 
-def months_to_write(child: Child, today: date, count: int = 13) -> list[date]:
+def months_to_write(session: Session, child: Child, today: date, count: int = 13) -> list[date]:
     """The months a summary can be written for: this month and the ones before it, back to the
-    month the child became looked after (at most ``count``), newest first."""
+    month the child became looked after (at most ``count``), newest first, but not those that
+    have one already (offered, they were refused only once written: QA)."""
+    written = set(
+        session.scalars(select(MonthlySummary.month).where(MonthlySummary.child_id == child.id))
+    )
     first = month_start(child.became_looked_after)
     month = month_start(today)
     months: list[date] = []
     while month >= first and len(months) < count:
-        months.append(month)
+        if month not in written:
+            months.append(month)
         month = month_start(month.replace(day=1) - _ONE_DAY)
     return months
 

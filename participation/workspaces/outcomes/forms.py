@@ -1,4 +1,5 @@
-"""The child's answer to "did it happen?" for one decision of their last review."""
+"""The child's answer to "did it happen?" for one decision of their last review; and, for
+staff, the record that a decision was told to the child in person."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 
 from ...models import DecisionKind, Happened
+from ...timetable.forms import DayField
+from ..iro.forms import INVALID_DATE
 
 HAPPENED_WORDS = {
     Happened.YES: _l("Yes, it happened"),
@@ -47,3 +50,11 @@ class HappenedForm(FlaskForm):
                 SelectChoice(h.value, words) for h, words in ONGOING_WORDS.items()
             ]
         return self
+
+
+class ToldForm(FlaskForm):
+    """Staff: the day a decision was told to the child in person, and a note for the team."""
+
+    version = HiddenField()
+    told_on = DayField(_l("The day they were told"), invalid=INVALID_DATE)
+    note = TextAreaField(_l("How it went (optional)"))

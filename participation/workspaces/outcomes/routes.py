@@ -1,5 +1,6 @@
 """ "You said, we did" at /me/you-said-we-did: the decisions and actions of the child's last review
-in their own words, and whether each one happened, in the child's own answer."""
+in their own words, and whether each one happened, in the child's own answer. And, for the
+child's team, the record that a decision to be told in person was told."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from ... import clock
+from ...audit.web import audit
 from ...child.session import held_here, saved_here
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import CHILD_ROLES
-from ...models import ReviewDecision
-from ...security.access import child, holds_answers_for
+from ...models import ReviewDecision, Role
+from ...security.access import child, holds_answers_for, staff
+from ...security.policy import may_record_told
 from ..common import InputProblem, VersionConflict
-from ..web import loaded_version, not_found
+from ..iro.words import problem
+from ..web import loaded_version, not_found, visible_child
 from . import service
-from .forms import HAPPENED_ICONS, HappenedForm
+from .forms import HAPPENED_ICONS, HappenedForm, ToldForm
 
 bp = Blueprint("outcomes", __name__)
 
@@ -202,3 +207,57 @@ def answer(decision_id: str) -> ResponseLike:
     if not_saved:
         return _render(not_saved)
     return redirect(url_for("outcomes.you_said_we_did", _anchor=f"decision-{decision_id}"))
+
+
+# --- told in person (staff) ----------------------------------------------------------------------
+
+
+@bp.route("/children/<child_id>/decisions/<decision_id>/told", methods=["GET", "POST"])
+@staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+@rerender_on_timeout
+def record_told(child_id: str, decision_id: str) -> ResponseLike:
+    """Whoever told the child a decision in person records the day and how it went."""
+    the_child = visible_child(child_id)
+    session = db.session()
+    if not may_record_told(session, g.principal, the_child):
+        not_found("team")
+    found = service.told_in_person(session, the_child, decision_id)
+    if found is None:
+        not_found("decision")
+    form = ToldForm()
+    conflict = False
+    if request.method == "GET":
+        form.told_on.data = found.told_on or clock.today()
+        form.note.data = found.told_note
+    elif form.validate_on_submit():
+        try:
+            service.record_told(
+                session,
+                found,
+                g.principal.staff,
+                form.told_on.data,
+                form.note.data,
+                loaded_version(form.version.data),
+                today=clock.today(),
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            apply_errors(form, {error.field: problem(error.code, **error.params)})
+        except VersionConflict:
+            session.rollback()
+            session.expire_all()
+            conflict = True
+        else:
+            audit("record-decision-told", subject_type="child", subject_id=the_child.public_id)
+            flash(_("Recorded: %(name)s has been told.", name=the_child.preferred_name), "success")
+            return redirect(
+                url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
+            )
+    # The version shown is the one the answers will be checked against: after a conflict, the
+    # one saved now (the page shows it), so that saving again is a choice made knowing it.
+    form.version.data = str(found.version)
+    page = render_template(
+        "workspaces/told.html", child=the_child, decision=found, form=form, conflict=conflict
+    )
+    return (page, 409) if conflict else page

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ...models import (
     Child,
@@ -24,6 +25,7 @@ from ...models import (
     Review,
     ReviewDecision,
     ReviewOutcome,
+    StaffMember,
     utcnow,
 )
 from ...security.policy import child_is_visible
@@ -31,6 +33,10 @@ from ...security.principal import StaffPrincipal
 from ..common import InputProblem, VersionConflict, check_version, clean_text
 
 WORDS_MAX: Final = 1000
+TOLD_NOTE_MAX: Final = 1000
+# News to be told in person and still not told this long after the decisions were circulated is
+# flagged to the IRO: the child may be the last to hear it, or not hear it at all.
+TELL_WITHIN: Final = timedelta(days=7)
 
 
 def _last_circulated(child_id: int | ColumnElement[int]) -> Select[Review]:
@@ -72,6 +78,10 @@ def _circulated(session: Session, review: Review, *, for_the_child: bool) -> lis
     query = select(ReviewDecision).where(ReviewDecision.review_id == review.id)
     if for_the_child:
         query = query.where(_on_the_tablet())
+    else:  # the team sees who is to tell the child in person, and who did
+        query = query.options(
+            selectinload(ReviewDecision.teller_staff), selectinload(ReviewDecision.told_by)
+        )
     return list(
         session.scalars(
             query.options(
@@ -88,6 +98,17 @@ def child_decisions(session: Session, child: Child) -> list[ReviewDecision]:
     return _circulated(session, review, for_the_child=True) if review else []
 
 
+def circulated_for_team(session: Session, review: Review) -> list[ReviewDecision]:
+    """The decisions and actions of ``review`` once circulated (none before), for staff: those
+    to be told in person too."""
+    circulated = session.scalar(
+        select(ReviewOutcome.id).where(
+            ReviewOutcome.review_id == review.id, ReviewOutcome.circulated_at.is_not(None)
+        )
+    )
+    return _circulated(session, review, for_the_child=False) if circulated else []
+
+
 def team_decisions(session: Session, child: Child) -> tuple[Review | None, list[ReviewDecision]]:
     """The child's last circulated review and all its decisions and actions, those to be told
     in person too: for the staff who work with the child (the owner of an action, whoever is
@@ -95,6 +116,103 @@ def team_decisions(session: Session, child: Child) -> tuple[Review | None, list[
     ("you can tell them if it happened"): callers show those to the IRO only."""
     review = last_circulated_review(session, child)
     return review, (_circulated(session, review, for_the_child=False) if review else [])
+
+
+def told_in_person(session: Session, child: Child, public_id: str) -> ReviewDecision | None:
+    """One of the child's circulated decisions to be told in person (None for anything else)."""
+    return session.scalar(
+        select(ReviewDecision)
+        .join(Review, ReviewDecision.review_id == Review.id)
+        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
+        .where(
+            ReviewDecision.public_id == public_id,
+            ReviewDecision.in_person.is_(True),
+            Review.child_id == child.id,
+            ReviewOutcome.circulated_at.is_not(None),
+        )
+    )
+
+
+def record_told(
+    session: Session,
+    decision: ReviewDecision,
+    staff: StaffMember,
+    on: date | None,
+    note: str | None,
+    loaded_version: int | None,
+    *,
+    today: date,
+) -> None:
+    """Record that the child was told a decision in person: the day, who told them (``staff``)
+    and a note for the team (how they took it, what they asked). Recorded again, it is changed.
+    InputProblem for a day missing, in the future or before the review; VersionConflict if
+    someone recorded it since the page was loaded."""
+    if on is None:
+        raise InputProblem("told_on", "told-needed")
+    if on > today:
+        raise InputProblem("told_on", "told-future")
+    held_on = decision.review.held_on
+    if held_on is not None and on < held_on:
+        raise InputProblem("told_on", "told-before-review", date=held_on)
+    text = clean_text(note, "note", TOLD_NOTE_MAX)
+    check_version(decision.version, loaded_version)
+    decision.told_on = on
+    decision.told_by_id = staff.id
+    decision.told_note = text
+    decision.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise VersionConflict from None
+
+
+@dataclass(frozen=True)
+class YoursFromReviews:
+    """What circulated reviews left one member of staff to do, for their landing pages."""
+
+    to_tell: list[tuple[ReviewDecision, Child]]  # named to tell it in person; not told yet
+    actions: list[tuple[ReviewDecision, Child]]  # theirs, not marked done; soonest due first
+
+
+def yours_from_reviews(session: Session, staff: StaffMember) -> YoursFromReviews:
+    """News this person was named to tell a child in person that nobody has recorded telling
+    yet, and the actions they own that the IRO has not seen done, of children still in care.
+    Nobody else is reminded of either. One query. (The child's answers stay the IRO's: the
+    child is told the person who runs the meeting hears them.)"""
+    tell = and_(
+        ReviewDecision.teller_staff_id == staff.id,
+        ReviewDecision.in_person.is_(True),
+        ReviewDecision.told_on.is_(None),
+    )
+    act = and_(
+        ReviewDecision.owner_staff_id == staff.id,
+        ReviewDecision.kind == DecisionKind.ACTION,
+        ReviewDecision.done_on.is_(None),
+    )
+    found = YoursFromReviews([], [])
+    for decision, child in session.execute(
+        select(ReviewDecision, Child)
+        .join(Review, ReviewDecision.review_id == Review.id)
+        .join(Child, Review.child_id == Child.id)
+        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
+        .where(
+            ReviewOutcome.circulated_at.is_not(None),
+            Child.left_care_on.is_(None),
+            or_(tell, act),
+        )
+        .order_by(
+            ReviewDecision.due_on.asc().nulls_last(), ReviewOutcome.circulated_at, ReviewDecision.id
+        )
+    ):
+        if decision.teller_staff_id == staff.id and decision.in_person and not decision.told_on:
+            found.to_tell.append((decision, child))
+        if (
+            decision.owner_staff_id == staff.id
+            and decision.kind == DecisionKind.ACTION
+            and decision.done_on is None
+        ):
+            found.actions.append((decision, child))
+    return found
 
 
 def differs(decision: ReviewDecision, happened: str | None, words: str | None) -> bool:
@@ -149,6 +267,7 @@ class Flag:
     review: Review
     overdue: bool
     did_not_happen: bool
+    not_told: bool = False  # to be told in person, and nobody has recorded telling the child
 
 
 def flagged(
@@ -156,13 +275,20 @@ def flagged(
 ) -> list[Flag]:
     """Circulated decisions of the children this person sees (or of one child) that need
     attention: actions past their due date that nobody marked done and the child has not said
-    happened, and anything the child says did not happen (unless the IRO marked it done since).
+    happened, anything the child says did not happen (unless the IRO marked it done since), and
+    news to tell in person that nobody has recorded telling them TELL_WITHIN after circulation.
     Most overdue first. One query."""
     reply = DecisionFollowUp.answer
     overdue = and_(
         ReviewDecision.kind == DecisionKind.ACTION,
         ReviewDecision.due_on < today,
         or_(reply.is_(None), reply != Happened.YES),
+    )
+    circulated_before = datetime.combine(today, time(), UTC) - TELL_WITHIN
+    not_told = and_(
+        ReviewDecision.in_person.is_(True),
+        ReviewDecision.told_on.is_(None),
+        ReviewOutcome.circulated_at < circulated_before,
     )
     query = (
         select(ReviewDecision, Review, Child, reply)
@@ -174,21 +300,29 @@ def flagged(
             child_is_visible(principal),
             Child.left_care_on.is_(None),
             ReviewOutcome.circulated_at.is_not(None),
-            ReviewDecision.done_on.is_(None),
-            or_(overdue, reply == Happened.NO),
+            or_(
+                and_(ReviewDecision.done_on.is_(None), or_(overdue, reply == Happened.NO)), not_told
+            ),
         )
-        .options(selectinload(ReviewDecision.follow_up), selectinload(ReviewDecision.owner_staff))
-        .order_by(ReviewDecision.due_on, Child.preferred_name, ReviewDecision.id)
+        .options(
+            selectinload(ReviewDecision.follow_up),
+            selectinload(ReviewDecision.owner_staff),
+            selectinload(ReviewDecision.teller_staff),
+        )
+        .order_by(ReviewDecision.due_on.asc().nulls_last(), Child.preferred_name, ReviewDecision.id)
     )
     if child is not None:
         query = query.where(Child.id == child.id)
     flags = []
     for decision, review, who, said in session.execute(query):
+        open_action = decision.done_on is None
         late = (
-            decision.kind == DecisionKind.ACTION
+            open_action
+            and decision.kind == DecisionKind.ACTION
             and decision.due_on is not None
             and decision.due_on < today
             and said != Happened.YES
         )
-        flags.append(Flag(decision, who, review, late, said == Happened.NO))
+        untold = decision.in_person and decision.told_on is None
+        flags.append(Flag(decision, who, review, late, open_action and said == Happened.NO, untold))
     return flags

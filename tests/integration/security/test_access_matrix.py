@@ -279,6 +279,8 @@ MAY: dict[str, May] = {
     "worry.worried": form(THE_CHILD),
     "outcomes.you_said_we_did": read(THE_CHILD),
     "outcomes.answer": write(THE_CHILD),
+    # Whoever on the child's team told them a decision in person (not council-wide staff).
+    "outcomes.record_told": form(KEYWORKER, SOCIAL_WORKER, IRO),
 }
 
 
@@ -305,6 +307,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("worry.acknowledge", "public_id"): "worry",
     # The child answers "did it happen?" for a decision of the last review, once circulated.
     ("outcomes.answer", "decision_id"): "circulated_decision",
+    ("outcomes.record_told", "decision_id"): "told_decision",
 }
 # The "private" variant: the item the child keeps to themselves, and its photo.
 PRIVATE = {"item": "private_item", "media": "private_media"}

@@ -148,9 +148,19 @@ def test_landing_pages_link_to_the_dashboards(client, auth, people, make_child, 
     auth.sign_in(people[Role.IRO])
     text = client.get("/my-children").text
     assert "What is due" in text and 'href="/timetable"' in text and "overdue" in text
+    # Two counts, each named for what it counts: the IRO's own tasks (as the header's "What is
+    # due" opens on) and every role's (QA: one unnamed count differed from the other page's).
+    summary = text[text.index('id="due-summary-title"') :].split("</section>")[0]
+    mine, everyone = summary.split("<p>")[1:]
+    assert "Your tasks:" in mine and 'href="/timetable?owner=mine"' in mine
+    assert "Every role's tasks:" in everyone and 'href="/timetable"' in everyone
+    counts = [int(re.search(r"(\d+) overdue", part).group(1)) for part in (mine, everyone)]
+    assert 0 <= counts[0] <= counts[1] and counts[1] > 0  # the IRO's are some of everyone's
     auth.sign_out()
     auth.sign_in(people[Role.MANAGER])
-    assert 'href="/council/timetable"' in client.get("/council").text
+    council = client.get("/council").text
+    assert 'href="/council/timetable"' in council
+    assert 'href="/council/timetable?owner=mine"' in council
 
 
 def _row_of(text: str, name: str) -> str:
@@ -610,6 +620,8 @@ def test_a_task_missed_before_a_held_meeting_is_on_the_record_and_not_chased(
     assert "status=missed" in row
     missed = client.get("/council/timetable?status=missed").text
     assert "IRO meets the child" in missed and "Missed: not done before the meeting" in missed
+    # None of them is overdue: the table does not say "overdue first" of them.
+    assert "Tasks, earliest due first" in missed and "Tasks, overdue first" not in missed
     listed = client.get("/council/timetable").text
     assert "Missed: not done before the meeting" not in listed, "not among the tasks to chase"
 

@@ -32,7 +32,8 @@ def test_the_demo_workspaces_load_once(session):
     assert first == {
         "MonthlySummary": 2,
         "KeyworkerReport": 1,
-        "ReviewDecision": 2,
+        # Mia's three (one told to her in person), and one for each earlier circulated review
+        "ReviewDecision": 6,
         "ReviewOutcome": 4,  # Mia's last review in full, and each earlier circulated one
     }
     load_demo(session)
@@ -64,3 +65,8 @@ def test_every_review_shown_as_circulated_has_its_outcome_and_code(session):
         "You will keep living at Willow House.",
         "Priya will find you swimming lessons.",
     ]
+    # The one told in person is not on her tablet; Priya's record of telling her is.
+    _review, decided = outcomes.team_decisions(session, mia)
+    told = [d for d in decided if d.in_person]
+    assert len(told) == 1 and told[0].told_by.email == "priya.shah@example.org"
+    assert told[0].teller_staff == told[0].told_by and told[0].told_on is not None

@@ -90,6 +90,22 @@ def test_one_summary_per_month_and_not_for_the_future(session, kim, jay):
     empty = write_summary(kim, jay, last_month())
     assert "Write something in at least one section" in empty.text
     assert session.scalar(select(func.count()).select_from(MonthlySummary)) == 1
+    # The month written is no longer offered (QA: offered, and refused only once written).
+    offered = kim.get(f"/children/{jay.public_id}/monthly-summaries/new").text
+    assert f'value="{this_month().isoformat()}"' not in offered
+    assert f'value="{last_month().isoformat()}"' in offered
+
+
+def test_with_every_month_written_the_new_summary_page_says_so(session, kim, jay):
+    from participation.models import Child
+
+    child = session.get(Child, jay.id)
+    child.became_looked_after = TODAY  # one month to write for: this one
+    session.commit()
+    write_summary(kim, jay, this_month(), home="First.")
+    page = kim.get(f"/children/{jay.public_id}/monthly-summaries/new").text
+    assert "Every month there can be a summary for has one." in page
+    assert "Save the summary" not in page
 
 
 def test_a_stale_summary_save_is_told_and_overwrites_nothing(session, kim, jay):
@@ -188,7 +204,7 @@ def test_the_report_starts_from_summaries_since_the_last_review_and_what_the_chi
     session.commit()
     page = kim.get(f"/children/{jay.public_id}/keyworker-report").text
     assert "1 monthly summary" in page
-    assert "2 things Jay shared with their social worker and IRO" in page
+    assert "2 things Jay shared with you, their social worker and their IRO" in page
     assert "2 things Jay shared with you but not with their social worker and IRO" in page
     assert (
         session.scalar(select(func.count()).select_from(KeyworkerReport)) == 0

@@ -106,10 +106,46 @@ def test_share_from_a_stale_page_keeps_the_words_and_shares_nothing(session, kim
     share = next(to for words, to in stale.buttons.items() if words.startswith("Share"))
     pressed = kim.post(share, {**stale.fields, "home_keyworker": "My words."})
     assert pressed.status_code == 409
-    assert "Someone else saved this a moment ago" in pressed.text
+    assert "Someone else saved this report a moment ago" in pressed.text
     assert "My words." in pressed.text and "Saved by someone else." in pressed.text
     assert home_of(session, report) == "Saved by someone else."
     assert fresh(session, report).shared_at is None
+
+
+def test_after_a_save_from_another_tab_saving_again_keeps_both_tabs_words(
+    session, kim, jay, report
+):
+    """Tab A saves Home; tab B, loaded before, changed only Activities and is told someone
+    saved. Saving B again put A's Home back to empty (QA): the boxes B left as they were now
+    hold A's words, the one B changed still holds B's."""
+    tab_b = read_report_form(kim.get(report_url(jay)).text)
+    press(kim, jay, "Save the report", home_keyworker="Tab A: settled in.")
+    assert home_of(session, report) == "Tab A: settled in."
+    save = next(to for words, to in tab_b.buttons.items() if words.startswith("Save"))
+    refused = kim.post(save, {**tab_b.fields, "activities_keyworker": "Tab B: football."})
+    assert refused.status_code == 409
+    assert "The boxes you had not changed now hold their words" in refused.text
+    again = read_report_form(refused.text)
+    assert again.fields["home_keyworker"] == "Tab A: settled in."
+    assert again.fields["activities_keyworker"] == "Tab B: football."
+    assert kim.post(save, again.fields).status_code == 302
+    sections = service.sections_of(fresh(session, report))
+    assert sections[ReportSection.HOME].keyworker_text == "Tab A: settled in."
+    assert sections[ReportSection.ACTIVITIES].keyworker_text == "Tab B: football."
+
+
+def test_where_both_tabs_changed_a_box_the_one_saving_keeps_their_words_and_sees_the_other(
+    session, kim, jay, report
+):
+    tab_b = read_report_form(kim.get(report_url(jay)).text)
+    press(kim, jay, "Save the report", home_keyworker="Tab A's words.")
+    save = next(to for words, to in tab_b.buttons.items() if words.startswith("Save"))
+    refused = kim.post(save, {**tab_b.fields, "home_keyworker": "Tab B's words."})
+    assert refused.status_code == 409
+    again = read_report_form(refused.text)
+    assert again.fields["home_keyworker"] == "Tab B's words."
+    assert "Tab A&#39;s words." in refused.text or "Tab A's words." in refused.text  # shown above
+    assert home_of(session, report) == "Tab A's words."
 
 
 def test_a_timed_out_share_keeps_the_words_and_shares_nothing(session, kim, jay, report):

@@ -38,8 +38,9 @@ from .conftest import next_review
 MY_PAGE_STATEMENTS = 3
 # The staff session with the staff member (1), their second factor (1), the caseload (children,
 # their reviews and homes, overdue counts, the council's settings and closure days, the totals
-# per home: 7) and the worry alerts in the header (1).
-KEYWORKER_LANDING_STATEMENTS = 10
+# per home: 7), the totals of the keyworker's own tasks (1), what reviews left them to do (1)
+# and the worry alerts in the header (1).
+KEYWORKER_LANDING_STATEMENTS = 12
 
 
 @pytest.fixture

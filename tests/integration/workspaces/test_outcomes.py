@@ -351,6 +351,15 @@ def test_marking_done_asks_first_and_what_the_iro_says_reaches_the_child(
     assert saved.done_by_id == team["iro"].id
     outcome = desk.get(f"/reviews/{jay.reviews[1].public_id}/outcome").text
     assert "(Ivy Iro)" in outcome and note in outcome
+    # Marked done again from a page loaded before (another tab): not "Marked done", and the
+    # words typed there are shown, not dropped (QA).
+    other = "Sam booked it for the 3rd."
+    again = desk.post(url, {"note": other})
+    assert again.status_code == 200 and "Someone marked it done a moment ago" in again.text
+    assert "Your words, not saved:" in again.text and other in again.text
+    assert "Marked done: it is no longer flagged." not in again.text
+    session.expire_all()
+    assert session.get(type(dentist), dentist.id).done_note == note
     # Jay reads it with the action (the tablet handed to him: the same browser).
     from participation.child import service as space_service
     from tests.support.child_fixtures import CODE
@@ -397,3 +406,213 @@ def test_the_team_sees_the_circulated_decisions_on_the_record_not_the_childs_ans
     assert "Keyworker to arrange swimming lessons." in panel and "Kim Keyworker" in panel
     assert "To be told to Jay in person" in panel
     assert "Nope." not in record
+
+
+# --- told in person ------------------------------------------------------------------------------
+
+
+def _to_tell(session, decisions, team, *, days_ago=0):
+    """Decision 0 to be told in person by the social worker; circulated ``days_ago``."""
+    told = session.get(ReviewDecision, decisions[0].id)
+    told.in_person = True
+    told.teller_staff_id = team["social_worker"].id
+    told.child_text = "Tell Jay at the home, with Kim there."
+    review = told.review
+    session.add(
+        ReviewOutcome(
+            review_id=review.id,
+            circulated_at=datetime.now(UTC) - timedelta(days=days_ago),
+            circulated_by_id=team["iro"].id,
+        )
+    )
+    session.commit()
+    return told
+
+
+def test_whoever_tells_the_child_in_person_records_it_for_the_team(
+    session, desk, tablet, jay, team, decisions
+):
+    """Nothing said whether a child was ever told news kept off their tablet (QA): whoever on
+    the team told them records the day and how it went, and the team and the IRO see it."""
+    told = _to_tell(session, decisions, team)
+    url = f"/children/{jay.public_id}/decisions/{told.public_id}/told"
+    desk.sign_in(team["keyworker"])  # not the one named: whoever told them records it
+    record = desk.get(f"/children/{jay.public_id}").text
+    assert "Not told yet" in record and "Sam Social is to tell Jay." in record
+    assert url in record and "Record that Jay was told" in record
+    page = desk.get(url)
+    assert page.status_code == 200 and TODAY.isoformat() in page.text
+    version = version_on(page.text)
+    # Bad days are refused and the note kept.
+    note = "Jay was upset, then asked when they can phone Dad."
+    for day, message in [
+        ("", "Give the day the child was told."),
+        ("not a day", "Enter a real date"),
+        ((TODAY + timedelta(days=1)).isoformat(), "cannot be in the future"),
+        ((told.review.held_on - timedelta(days=1)).isoformat(), "cannot be before the review"),
+    ]:
+        refused = desk.post(url, {"told_on": day, "note": note, "version": version})
+        assert refused.status_code == 200 and message in refused.text, day
+        assert html.escape(note, quote=False) in html.unescape(refused.text)
+    session.expire_all()
+    assert session.get(ReviewDecision, told.id).told_on is None
+    day = TODAY - timedelta(days=1)
+    saved = desk.post(url, {"told_on": day.isoformat(), "note": note, "version": version})
+    assert saved.status_code == 302 and saved.location.endswith(
+        f"/children/{jay.public_id}#decisions"
+    )
+    session.expire_all()
+    row = session.get(ReviewDecision, told.id)
+    assert (row.told_on, row.told_by_id, row.told_note) == (day, team["keyworker"].id, note)
+    assert len(audited(session, "record-decision-told")) == 1
+    record = desk.get(f"/children/{jay.public_id}").text
+    assert "Not told yet" not in record and "Kim Keyworker" in record
+    assert html.escape(note, quote=False) in html.unescape(record)
+    assert "Change when they were told" in record
+    # A second save from the page loaded before the first is refused, and says so.
+    stale = desk.post(url, {"told_on": TODAY.isoformat(), "note": "", "version": version})
+    assert stale.status_code == 409 and "Someone else recorded this a moment ago" in stale.text
+    session.expire_all()
+    assert session.get(ReviewDecision, told.id).told_on == day
+    # The IRO's outcome page says it too; the child never sees the note or the decision.
+    desk.sign_in(team["iro"])
+    outcome = desk.get(f"/reviews/{told.review.public_id}/outcome").text
+    assert "Told " in outcome and html.escape(note, quote=False) in html.unescape(outcome)
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    space_service.set_picture_code(session, session.get(type(jay), jay.id), CODE, team["keyworker"])
+    desk.hand_over(tablet, jay)
+    for child_page in ("/me", "/me/you-said-we-did"):
+        text = tablet.client.get(child_page).text
+        assert note not in html.unescape(text) and told.public_id not in text
+
+
+def test_only_the_childs_team_records_it_and_only_for_news_told_in_person(
+    session, desk, jay, team, decisions
+):
+    told = _to_tell(session, decisions, team)
+    url = f"/children/{jay.public_id}/decisions/{{}}/told"
+    # A manager sees the record (the whole council) but is not on the case.
+    desk.sign_in(team["manager"])
+    assert "Record that Jay was told" not in desk.get(f"/children/{jay.public_id}").text
+    assert desk.get(url.format(told.public_id)).status_code == 404
+    desk.sign_in(team["other_keyworker"])
+    assert desk.get(url.format(told.public_id)).status_code == 404
+    desk.sign_in(team["social_worker"])
+    assert desk.get(url.format(told.public_id)).status_code == 200
+    # A decision on the tablet is not told in person: no page for it.
+    assert desk.get(url.format(decisions[1].public_id)).status_code == 404
+
+
+def test_news_not_told_a_week_after_circulation_is_flagged_to_the_iro(
+    session, desk, jay, team, decisions
+):
+    told = _to_tell(session, decisions, team, days_ago=8)
+    flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
+    mine = [f for f in flags if f.decision.id == told.id]
+    assert len(mine) == 1 and mine[0].not_told and not mine[0].overdue
+    desk.sign_in(team["iro"])
+    workspace = desk.get("/iro").text
+    assert "Not told in person yet" in workspace and "Sam Social is to tell Jay." in workspace
+    told = session.get(ReviewDecision, told.id)
+    told.told_on = TODAY
+    told.told_by_id = team["social_worker"].id
+    session.commit()
+    flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
+    assert told.id not in [f.decision.id for f in flags]
+
+
+def test_news_to_tell_in_person_is_not_flagged_in_its_first_week(session, jay, team, decisions):
+    told = _to_tell(session, decisions, team, days_ago=6)
+    flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
+    assert told.id not in [f.decision.id for f in flags]
+
+
+def test_the_one_named_to_tell_the_child_finds_it_on_their_landing_page(
+    session, desk, jay, team, decisions
+):
+    told = _to_tell(session, decisions, team)
+    desk.sign_in(team["social_worker"])
+    landing = desk.get("/my-children").text
+    assert "From reviews: yours to do" in landing
+    assert "1 thing to tell a child in person" in landing
+    assert "Jay remains at the home." in landing
+    url = f"/children/{jay.public_id}/decisions/{told.public_id}/told"
+    assert url in landing
+    # The others on the team are not named: it is not on their list.
+    desk.sign_in(team["keyworker"])
+    assert "to tell a child in person" not in desk.get("/my-children").text
+    # The social worker's own workspace says it too.
+    desk.sign_in(team["social_worker"])
+    assert "1 thing to tell a child in person" in desk.get("/social-worker").text
+    desk.sign_in(team["keyworker"])
+    # Once recorded (by anyone on the team), it is off the list.
+    page = desk.get(url).text
+    desk.post(url, {"told_on": TODAY.isoformat(), "note": "", "version": version_on(page)})
+    desk.sign_in(team["social_worker"])
+    assert "to tell a child in person" not in desk.get("/my-children").text
+
+
+def test_the_owner_of_an_action_finds_it_on_their_landing_pages_until_it_is_done(
+    session, desk, jay, team, decisions
+):
+    """Only the IRO was reminded of an action: the member of staff who owns it never saw it (QA).
+    The child's answer stays the IRO's: the child is told the person who runs the meeting hears
+    it."""
+    circulate(session, jay.reviews[1], team)
+    session.add(DecisionFollowUp(decision_id=decisions[1].id, answer=Happened.NO, words="Nope."))
+    session.commit()
+    desk.sign_in(team["keyworker"])
+    for landing in ("/my-children", "/keyworker"):
+        page = desk.get(landing).text
+        assert "1 action of yours" in page, landing
+        section = page[page.index('id="yours-title"') :].split("</section>")[0]
+        assert "Keyworker to arrange swimming lessons." in section
+        assert "Overdue" in section  # due ten days ago
+        assert "Social worker to book the dentist." not in section  # not theirs
+        assert "Nope." not in page
+    desk.sign_in(team["social_worker"])
+    assert "Social worker to book the dentist." in desk.get("/my-children").text
+    # Marked done by the IRO, it is off the list.
+    swim = session.get(ReviewDecision, decisions[1].id)
+    swim.done_on = TODAY
+    swim.done_by_id = team["iro"].id
+    session.commit()
+    desk.sign_in(team["keyworker"])
+    assert "yours-title" not in desk.get("/my-children").text
+
+
+def test_the_iro_landing_page_says_how_many_things_need_attention(
+    session, desk, jay, team, decisions
+):
+    circulate(session, jay.reviews[1], team)
+    desk.sign_in(team["iro"])
+    landing = desk.get("/my-children").text
+    assert "1 decision or action needs your attention" in landing  # the overdue action
+    assert "/iro#flags" in landing
+    # On the IRO's workspace the flags themselves are shown: not counted twice.
+    assert "needs your attention" not in desk.get("/iro").text
+
+
+def test_the_managers_task_to_consider_the_decisions_shows_them(
+    session, desk, jay, team, decisions
+):
+    """The task page said nothing of the decisions and the outcome page is the IRO's (QA)."""
+    from participation.models import Milestone
+
+    review = jay.reviews[1]
+    task = session.scalar(
+        select(Milestone).where(
+            Milestone.review_id == review.id, Milestone.name == "manager-considers-decisions"
+        )
+    )
+    assert task is not None
+    url = f"/reviews/{review.public_id}/milestones/manager-considers-decisions"
+    desk.sign_in(team["manager"])
+    assert "has not circulated this review's decisions yet" in desk.get(url).text
+    circulate(session, review, team)
+    page = desk.get(url).text
+    assert "The decisions to consider" in page
+    for decision in decisions:
+        assert decision.text in page
