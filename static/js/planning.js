@@ -41,6 +41,7 @@
   // Saved: the whole step was accepted, so the problems shown when the page came (a box too
   // long) are over: they go, with the list at the top.
   function clearProblems() {
+    var problems = document.getElementById("error-summary"); // focused by child.js
     if (problems) problems.hidden = true;
     form.querySelectorAll(".field-error").forEach(function (field) { field.classList.remove("field-error"); });
     form.querySelectorAll(".error-message").forEach(function (message) { message.hidden = true; });
