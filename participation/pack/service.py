@@ -12,7 +12,7 @@ import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
@@ -41,6 +41,7 @@ from ..models import (
     Role,
     StaffMember,
 )
+from ..models.review import LONDON
 from ..planning import service as planning_service
 from ..planning import steps
 from ..security import policy
@@ -93,26 +94,38 @@ class ReportSource:
     """Where the keyworker report comes from (the workspaces area), if it is installed."""
 
     @staticmethod
-    def find(session: Session, review: Review) -> Any:
+    def find(session: Session, review: Review, audience: Audience) -> Any:
+        """The report as ``audience`` may read it (the child's words they still share)."""
         try:
             module = importlib.import_module("participation.workspaces.keyworker.service")
         except ImportError:
             return None
-        finder: Callable[[Session, Review], Any] | None = getattr(
+        finder: Callable[[Session, Review, Audience], Any] | None = getattr(
             module, "keyworker_report_for_pack", None
         )
-        return finder(session, review) if finder is not None else None
+        return finder(session, review, audience) if finder is not None else None
 
 
 def pack_items(session: Session, child: Child, review: Review) -> list[Item]:
-    """The child's items for this review (or made when no review was planned), oldest first."""
+    """The child's items for this review, and those made when no review was planned since the
+    review before it was held (they are for the next one; QA: one from long ago was in every
+    pack after), oldest first."""
+    before = session.scalar(
+        select(func.max(Review.held_on)).where(
+            Review.child_id == child.id, Review.number < review.number
+        )
+    )
+    unplanned: ColumnElement[bool] = Item.review_id.is_(None)
+    if before is not None:
+        since = datetime.combine(before, time(0), LONDON).astimezone(UTC)
+        unplanned = and_(unplanned, Item.created_at >= since)
     return list(
         session.scalars(
             select(Item)
             .where(
                 Item.child_id == child.id,
                 Item.deleted_at.is_(None),
-                or_(Item.review_id == review.id, Item.review_id.is_(None)),
+                or_(Item.review_id == review.id, unplanned),
             )
             .options(selectinload(Item.media), selectinload(Item.written_by))
             .order_by(Item.created_at, Item.id)
@@ -160,12 +173,13 @@ def build_pack(
         if in_topic:
             groups.append(TopicGroup(topic.code, topics.title_of(topic.code, band), in_topic))
     taking_part = steps.TAKING_PART in {s.slug for s in sections}
-    report = ReportSource.find(session, review) if audience != Audience.MEETING else None
+    report = ReportSource.find(session, review, audience) if audience != Audience.MEETING else None
     pack = Pack(
         child=child,
         review=review,
         audience=audience,
-        meeting_date=review.meeting_date,
+        # Held: the day it was held (the day planned may have moved: QA).
+        meeting_date=review.held_on or review.meeting_date,
         address=(child.home.address or None) if show_address and child.home else None,
         plan=plan,
         sections=sections,

@@ -27,6 +27,7 @@ from ...models import Child, Item, KeyworkerReport, ReportReaction, ReportSectio
 from ...security.access import child, staff
 from ...security.policy import (
     CASEWORK,
+    audience_of,
     can_view_action_notes,
     may_keep_keyworker_records,
     may_read_sent_keyworker_report,
@@ -323,6 +324,12 @@ def _render_report(
             fresh.setdefault(service.section_of(item), []).append(item)
         context.update(
             new_words=fresh,
+            taken_back=service.taken_back(
+                session,
+                g.principal,
+                the_child,
+                {row.section: row.child_text for row in report.sections},
+            ),
             kept_back=since.kept_back,
             sections=service.sections_of(report),
             responses=service.responses_by_section(report),
@@ -558,7 +565,12 @@ def send_report(public_id: str) -> ResponseLike:
     session = db.session()
     try:
         sent = service.send_report(
-            session, found, g.principal.staff, service.recipients(the_child), today=clock.today()
+            session,
+            found,
+            g.principal.staff,
+            service.recipients(the_child),
+            today=clock.today(),
+            principal=g.principal,
         )
         session.commit()
     except InputProblem as error:
@@ -603,12 +615,13 @@ def sent_report(public_id: str, version_id: str) -> str:
         subject_id=the_child.public_id,
         detail=f"version {sent.number}",
     )
+    shown = service.report_for_reader(db.session(), the_child, sent, audience_of(g.principal))
     return render_template(
         "workspaces/keyworker/sent.html",
         child=the_child,
         sent=sent,
         review=db.session.get(Review, sent.review_id),
-        sections={ReportSection(row["section"]): row for row in sent.sections},
+        sections={ReportSection(row["section"]): row for row in shown.sections},
     )
 
 

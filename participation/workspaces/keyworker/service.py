@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ...models import (
+    Audience,
     Child,
     ChildReportResponse,
     Item,
@@ -42,7 +43,7 @@ from ...models import (
     utcnow,
 )
 from ...models.review import LONDON
-from ...security.policy import split_for_report
+from ...security.policy import items_visible_to_audience, split_for_report
 from ...security.principal import StaffPrincipal
 from ...timetable import service as timetable
 from ..common import (
@@ -547,6 +548,7 @@ def send_report(
     recipients: Sequence[tuple[str, Role]],
     *,
     today: date,
+    principal: StaffPrincipal | None = None,
 ) -> SentReportVersion:
     """Send the report to the social worker and IRO: a new dated, locked version holding the
     words and the child's answers as they are now. Only the revision shared with the child can
@@ -555,10 +557,15 @@ def send_report(
 
     A report for a review already held can be sent without sharing it first: it can no longer
     be shared (``share_with_child``), and a late report on the record is better than none. The
-    sent version then says it was not shared with the child."""
+    sent version then says it was not shared with the child. With the sender's ``principal``,
+    not while "<child> says" holds words the child has taken back (``taken_back``)."""
     shared = report.shared_revision == report.revision
     if not shared and report.review.held_on is None:
         raise InputProblem("report", "not-shared")
+    if principal is not None:
+        texts = {row.section: row.child_text for row in report.sections}
+        if taken_back(session, principal, report.child, texts):
+            raise InputProblem("report", "taken-back")
     sections = snapshot(report)
     latest = report.sent_versions[-1] if report.sent_versions else None
     if latest is not None and latest.sections == sections:
@@ -644,17 +651,103 @@ def reports_by_review(session: Session, review_ids: Sequence[int]) -> dict[int, 
     return {row.review_id: row for row in rows}
 
 
-def keyworker_report_for_pack(session: Session, review: Review) -> SentReportVersion | None:
+def keyworker_report_for_pack(
+    session: Session, review: Review, audience: Audience
+) -> ReportForReader | None:
     """The keyworker report for the review pack: the latest version sent for ``review`` (None
-    if none was sent). A draft is never in a pack. The caller decides who may read the pack;
-    the report itself is for staff who may read a sent report
-    (``security.policy.may_read_sent_keyworker_report`` and ``can_view_child``)."""
-    return session.scalar(
+    if none was sent), as ``audience`` may read it (report_for_reader). A draft is never in a
+    pack. The caller decides who may read the pack; the report itself is for staff who may read
+    a sent report (``security.policy.may_read_sent_keyworker_report`` and ``can_view_child``)."""
+    sent = session.scalar(
         select(SentReportVersion)
         .where(SentReportVersion.review_id == review.id)
         .order_by(SentReportVersion.number.desc())
         .limit(1)
     )
+    if sent is None:
+        return None
+    child = session.get(Child, sent.child_id)
+    assert child is not None
+    return report_for_reader(session, child, sent, audience)
+
+
+# --- what the child took back ------------------------------------------------------------------
+
+
+def _said_in(words: str, text: str) -> bool:
+    """Whether a thing the child said is in a part of the report: a paragraph of it, as the
+    report's start and "Add to" put it (or, long enough not to be chance, anywhere in it)."""
+    words = words.strip()
+    if not words:
+        return False
+    paragraphs = {paragraph.strip() for paragraph in text.split("\n\n")}
+    return words in paragraphs or (len(words) >= 40 and words in text)
+
+
+def _child_words(session: Session, child: Child) -> list[Item]:
+    """Everything the child has said in words, deleted things too."""
+    return [
+        item
+        for item in session.scalars(select(Item).where(Item.child_id == child.id))
+        if item.text.strip()
+    ]
+
+
+def taken_back(
+    session: Session, principal: StaffPrincipal, child: Child, texts: Mapping[ReportSection, str]
+) -> list[tuple[ReportSection, Item]]:
+    """The child's words in "<child> says" that the report may no longer quote: things copied
+    in while shared with its readers, which the child has since taken back (or deleted). The
+    report page says so, and the report is not sent with them (QA: they reached the packs)."""
+    said = _child_words(session, child)
+    quotable, _kept = split_for_report(
+        session, principal, child, [item for item in said if item.deleted_at is None]
+    )
+    may = {item.id for item in quotable}
+    return [
+        (section, item)
+        for item in said
+        if item.id not in may
+        for section, text in texts.items()
+        if _said_in(item.text, text)
+    ]
+
+
+@dataclass(frozen=True)
+class ReportForReader:
+    """A sent report as one reader may read it: the child's words only where the child still
+    shares them with that reader (``taken_back`` on a part that lost some), none for a reader
+    the child shares nothing with (a manager)."""
+
+    sent: SentReportVersion
+    sections: list[dict[str, Any]]
+
+    @property
+    def sent_at(self) -> datetime:
+        return self.sent.sent_at
+
+
+def report_for_reader(
+    session: Session, child: Child, sent: SentReportVersion, audience: Audience | None
+) -> ReportForReader:
+    if audience is None:
+        # The child is told managers cannot see their views: their words, and what they
+        # thought of each part, are not shown (the keyworker's words are).
+        parts = [
+            {**part, "child": "", "comment": "", "withheld": bool(part.get("child"))}
+            for part in sent.sections
+        ]
+        return ReportForReader(sent, parts)
+    said = [item for item in _child_words(session, child) if item.deleted_at is None]
+    shown = {item.id for item in items_visible_to_audience(session, said, audience)}
+    hidden = [item.text.strip() for item in _child_words(session, child) if item.id not in shown]
+    parts = []
+    for part in sent.sections:
+        words = str(part.get("child") or "")
+        kept = [p for p in words.split("\n\n") if not any(_said_in(h, p) for h in hidden)]
+        left = "\n\n".join(kept).strip()
+        parts.append({**part, "child": left, "taken_back": left != words.strip()})
+    return ReportForReader(sent, parts)
 
 
 # --- the child's side ----------------------------------------------------------------------

@@ -64,6 +64,10 @@ PROBLEMS: dict[str, LazyString] = {
     "month-future": _l("Choose this month or one before it."),
     "month-unknown": _l("Choose a month from the list."),
     "not-shared": _l("Share this version with the child before you send it."),
+    "taken-back": _l(
+        "The child has taken back something that is in their words in this report: take it "
+        "out before you send it (the report shows where)."
+    ),
     "already-sent": _l(
         "This version has been sent already. Change the report to send a new version."
     ),

@@ -279,7 +279,7 @@ def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
         ],
     )
     report.sections[0]["keyworker"] = "September 2026: Settled.\n\nOctober 2026: Settled and happy"
-    monkeypatch.setattr(pack_service.ReportSource, "find", staticmethod(lambda s, r: report))
+    monkeypatch.setattr(pack_service.ReportSource, "find", staticmethod(lambda s, r, a: report))
     page = staff_client(team.iro).get(_url(team)).text
     assert "Keyworker report" in page and "Settled and happy" in page
     # Month by month, on lines of their own: on screen and on paper (they ran together).
@@ -452,6 +452,12 @@ def test_the_cover_says_when_the_day_is_only_when_the_review_is_due(team, sessio
     page = staff_client(team.iro).get(_url(team)).text
     assert "Review date" in page and "Thursday 3 December 2026" in page
     assert "not set yet" not in page
+    # Held on another day than planned: the day it was held (QA: the planned day stayed).
+    review = session.get(type(team.review), team.review.id)
+    review.held_on = date(2026, 12, 2)
+    session.commit()
+    page = staff_client(team.iro).get(_url(team)).text
+    assert "Wednesday 2 December 2026" in page and "Thursday 3 December 2026" not in page
 
 
 def _pdf_pages(pdf: bytes, first: int, last: int | None = None) -> str:
@@ -677,3 +683,33 @@ def test_the_childs_wishes_waiting_for_an_answer_are_still_to_do(team, session, 
     assert f'href="/children/{team.child.public_id}/plan"' in to_do
     send_page = staff_client(team.social_worker).get(_url(team, "/send")).text
     assert "wishes about the meeting is waiting" in send_page
+
+
+def test_things_said_with_no_review_planned_go_to_the_next_review_only(team, session):
+    """Something said when no review was planned was in every later review's pack (QA): it
+    goes to the review after it, not to the ones after that."""
+    from datetime import UTC, date, datetime
+
+    from participation.models import Item, ReviewStatus
+    from tests.support import factories
+
+    child, first = team.child, team.review
+    early = make_item(session, child, None, "Said before the first review")
+    share(session, early, Audience.IRO)
+    assert early.public_id in _items_in(session, team, first)
+    first.held_on = date(2026, 12, 2)
+    first.status = ReviewStatus.HELD
+    second = factories.make_review(session, child, number=2, due_on=date(2027, 6, 2))
+    session.commit()
+    later = make_item(session, child, None, "Said after the first review")
+    share(session, later, Audience.IRO)
+    session.get(Item, later.id).created_at = datetime(2026, 12, 10, 12, tzinfo=UTC)
+    session.get(Item, early.id).created_at = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    session.commit()
+    in_second = _items_in(session, team, second)
+    assert later.public_id in in_second and early.public_id not in in_second
+
+
+def _items_in(session, team, review) -> set[str]:
+    pack = pack_service.build_pack(session, team.child, review, Audience.IRO)
+    return {item.public_id for item in pack.items}

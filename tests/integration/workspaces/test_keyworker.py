@@ -23,6 +23,7 @@ from participation.models import (
     MonthlySummary,
     ReportReaction,
     ReportSection,
+    Review,
     SentReportVersion,
     ShareDecision,
     TeamActionNote,
@@ -365,7 +366,7 @@ def test_share_with_the_child_then_they_answer_then_send_a_locked_version(
     assert next(r for r in versions[0].sections if r["section"] == "home")["keyworker"] == (
         "Jay has settled in."
     )
-    assert service.keyworker_report_for_pack(session, review).number == 2
+    assert service.keyworker_report_for_pack(session, review, Audience.IRO).sent.number == 2
 
 
 def test_a_sent_version_cannot_be_changed_or_deleted(session, kim, jay, team):
@@ -515,3 +516,59 @@ def test_who_it_was_sent_to_is_read_in_the_readers_language(app, session, desk, 
     welsh = desk.get(url, headers={"Accept-Language": "cy"}).text
     assert f"{team['iro'].name} ({iro_in_welsh})" in welsh
     assert "Independent Reviewing Officer" not in welsh
+
+
+def take_back(session, item, audience):
+    """The child makes ``item`` private from ``audience`` again."""
+    subject = sharing.item_choice(session.get(Item, item.id))
+    now = sharing.current(session, subject).get(audience)
+    sharing.decide(
+        session,
+        subject,
+        audience,
+        ShareDecision.PRIVATE,
+        loaded_version=now.version if now else 0,
+        words_shown="private",
+    )
+
+
+def test_words_the_child_took_back_are_not_sent_and_leave_packs_made_after(
+    session, desk, jay, team
+):
+    """Words copied into "Jay says" while shared, then taken back, were sent to the social
+    worker and IRO and stayed in every pack (QA): the report page says so, it cannot be sent
+    with them, and a report sent before shows them only to readers Jay still shares them with."""
+    words = "I worry about moving school in January."
+    item = said_with_keyworker(
+        session, jay, team["keyworker"], "school", words, shared_with=REPORT_READERS
+    )
+    desk.sign_in(team["keyworker"])
+    report = start(desk, jay)
+    assert any(words in row.child_text for row in report.sections)
+    share(desk, jay)
+    assert send(desk, jay).status_code == 302
+    sent = session.scalar(select(SentReportVersion))
+    sent_url = f"/children/{jay.public_id}/keyworker-report/sent/{sent.public_id}"
+    # Taken back from the IRO only: the IRO no longer reads it; the social worker still does.
+    take_back(session, item, Audience.IRO)
+    desk.sign_in(team["iro"])
+    page = desk.get(sent_url).text
+    assert words not in page and "Jay has taken back some of what they said here" in page
+    review = session.get(Review, sent.review_id)
+    pack = desk.get(f"/children/{jay.public_id}/reviews/{review.public_id}/pack").text
+    assert "Keyworker report" in pack
+    assert words not in pack
+    desk.sign_in(team["social_worker"])
+    assert words in desk.get(sent_url).text
+    # A manager reads the keyworker's words, not Jay's (Jay is told managers cannot).
+    desk.sign_in(team["manager"])
+    page = desk.get(sent_url).text
+    assert words not in page and "it is not shown to managers" in page
+    # The report page says where the words are, and the report is not sent with them.
+    desk.sign_in(team["keyworker"])
+    url = f"/children/{jay.public_id}/keyworker-report"
+    page = desk.get(url).text
+    assert "Jay has taken back something that is in “Jay says”" in html.unescape(page)
+    refused = send(desk, jay)
+    assert "The child has taken back something" in desk.get(refused.location).text
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
