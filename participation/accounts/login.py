@@ -6,9 +6,10 @@ session in the browser at its next request.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import UserMixin, current_user
 from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from ..child.session import CHILD_TOKEN_KEY, load_child_principal
 from ..db import db
@@ -87,6 +88,31 @@ def load_principal() -> None:
         load_child_principal()
 
 
+# What someone signed in with an administrator's temporary password may do before choosing
+# their own: choose it, sign out, keep the session alive while typing, and change language.
+TEMPORARY_PASSWORD_MAY = frozenset(
+    {
+        "accounts.change_password",
+        "accounts.sign_out",
+        "accounts.still_here",
+        "pages.choose_language",
+    }
+)
+
+
+def temporary_password_gate() -> Response | None:
+    """A password an administrator gave is known to two people: until its holder chooses their
+    own, every page leads to "Change your password" (a post elsewhere is refused)."""
+    principal = g.get("principal")
+    if not isinstance(principal, StaffPrincipal) or not principal.staff.password_temporary:
+        return None
+    if request.endpoint in TEMPORARY_PASSWORD_MAY or request.endpoint == "static":
+        return None
+    if request.method not in ("GET", "HEAD"):
+        abort(403)
+    return redirect(url_for("accounts.change_password"))
+
+
 def staff_session_left() -> tuple[int, int]:
     """For staff.js's timeout warning: seconds until this staff session ends if left idle, and
     at the latest. Counted from the session's own clock, which is written at most once a minute
@@ -107,3 +133,4 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_view = "accounts.sign_in"
     app.before_request(load_principal)
+    app.before_request(temporary_password_gate)

@@ -18,6 +18,7 @@ from flask import (
 from flask import session as cookie_session
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -375,8 +376,24 @@ def account_known_as() -> str | Response:
     if not form.validate_on_submit():
         return _account_page(known_as_form=form)
     service.set_known_as(db.session(), g.principal.staff, form.known_as.data or "")
-    flash(_("Saved. Children see the name you gave."), "success")
+    if g.principal.staff.known_as:
+        flash(_("Saved. Children see the name you gave."), "success")
+    else:  # left empty: the name they see is the full one (QA: "the name you gave")
+        flash(_("Saved. Children see your full name."), "success")
     return redirect(url_for("accounts.account", _anchor="known-as"))
+
+
+# Why a new password was refused (accounts.service.PasswordRefused), to the person choosing it.
+NEW_PASSWORD_RULES = {
+    "too-short": _l("The new password must be at least 12 characters long"),
+    "too-long": _l("The new password must be at most 1024 characters long"),
+    "too-simple": _l(
+        "That password is one of the first anyone would try (a common word, a run like 1234, or "
+        "one thing repeated): choose another"
+    ),
+    "like-email": _l("The password must not be your email address, or contain it"),
+    "same-as-before": _l("The new password must be different from the one you have now"),
+}
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -406,9 +423,8 @@ def change_password() -> str | Response:
                     _("Your current password is not right, or the account is locked for a while.")
                 ]
             else:
-                form.new_password.errors = [
-                    _("The new password must be at least 12 characters long")
-                ]
+                code = error.code if isinstance(error, service.PasswordRefused) else "too-short"
+                form.new_password.errors = [str(NEW_PASSWORD_RULES[code])]
         else:
             _audit_account("password-change", member)
             _start_session(renewed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,14 +55,86 @@ def find_by_email(session: Session, email: str) -> StaffMember | None:
     )
 
 
-def check_password_rules(password: str) -> None:
-    """NCSC-style: long enough, any characters, no composition rules."""
+class PasswordRefused(AccountError):
+    """A new password breaks a rule; ``code`` says which (pages put it into the reader's words;
+    the message is for commands)."""
+
+    RULES = {
+        "too-short": f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+        "too-long": "The password must be at most 1024 characters long.",
+        "too-simple": "That password is one of the first anyone would try: choose another.",
+        "like-email": "The password must not be the email address, or contain it.",
+        "same-as-before": "The new password must be different from the one there is now.",
+    }
+
+    def __init__(self, code: str) -> None:
+        super().__init__("password", self.RULES[code])
+        self.code = code
+
+
+# The words people reach for first (NCSC: refuse the most common choices), with the service's
+# own name: a password that is one of these with only digits or symbols around it, or repeated,
+# is refused. Everything else long enough goes: no composition rules.
+COMMON_WORDS = frozenset(
+    (
+        *("password", "passw0rd", "qwerty", "qwertyuiop", "asdfgh", "asdfghjkl", "zxcvbnm"),
+        *("letmein", "welcome", "iloveyou", "admin", "administrator", "monkey", "dragon"),
+        *("football", "sunshine", "princess", "master", "shadow", "baseball", "superman"),
+        *("trustno", "abc", "abcdef", "abcdefgh", "changeme", "secret", "myreview", "review"),
+        *("council", "social", "socialwork", "keyworker", "children", "summer", "winter"),
+        *("autumn", "spring"),
+    )
+)
+
+
+def _straight_run(text: str) -> bool:
+    """One character over and over, or a run like 123456789012 or abcdefghijkl (either way)."""
+    wrap = 10 if text.isdigit() else 0x110000  # ...8901 counts as a run of digits too
+    steps = {(ord(b) - ord(a)) % wrap for a, b in itertools.pairwise(text)}
+    return len(steps) == 1 and steps <= {0, 1, wrap - 1}
+
+
+def _repeated_unit(text: str) -> str:
+    """The shortest piece ``text`` is made of by repeating it ("abab" -> "ab")."""
+    for size in range(1, len(text) // 2 + 1):
+        if len(text) % size == 0 and text[:size] * (len(text) // size) == text:
+            return text[:size]
+    return text
+
+
+# Letters written as digits or symbols inside a word ("p@ssw0rd").
+_LEET = str.maketrans("0134@$57", "oieaasst")
+
+
+def _common_word(lowered: str) -> str:
+    """The word a password is made of once the digits and symbols around it go, the ones inside
+    it are read as letters, and a repeat is taken once: "P@ssw0rd!2026" -> "password"."""
+    core = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered).translate(_LEET)
+    return _repeated_unit("".join(ch for ch in core if ch.isalpha()))
+
+
+def check_password_rules(
+    password: str, *, email: str = "", current_hash: str | None = None
+) -> None:
+    """NCSC-style: long enough, any characters, no composition rules; but not one of the
+    commonest choices, not the account's own email, and (changing it) not the password it has
+    now. PasswordRefused says which rule."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            "password", f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
-        )
+        raise PasswordRefused("too-short")
     if len(password) > 1024:
-        raise AccountError("password", "The password must be at most 1024 characters long.")
+        raise PasswordRefused("too-long")
+    lowered = password.lower()
+    if (
+        _straight_run(lowered)
+        or len(_repeated_unit(lowered)) <= 4
+        or _common_word(lowered) in COMMON_WORDS
+    ):
+        raise PasswordRefused("too-simple")
+    local = normalise_email(email).split("@")[0]
+    if email and (normalise_email(email) in lowered or (len(local) >= 4 and local in lowered)):
+        raise PasswordRefused("like-email")
+    if current_hash is not None and verify_password(current_hash, password):
+        raise PasswordRefused("same-as-before")
 
 
 def create_staff(
@@ -74,7 +148,7 @@ def create_staff(
         )
     if not name.strip():
         raise AccountError("name", "Enter the staff member's name.")
-    check_password_rules(password)
+    check_password_rules(password, email=email)
     if find_by_email(session, email) is not None:
         raise AccountError("email", f"There is already an account for {email}.")
     staff = StaffMember(
@@ -143,7 +217,7 @@ def set_active(session: Session, staff: StaffMember, active: bool) -> None:
 
 def change_password(session: Session, staff: StaffMember, new_password: str) -> None:
     """Set a new password and end every session the old one opened."""
-    check_password_rules(new_password)
+    check_password_rules(new_password, email=staff.email, current_hash=staff.password_hash)
     staff.password_hash = hash_password(new_password)
     staff.password_changed_at = utcnow()
     end_sessions(session, staff_id=staff.id, reason="password-changed")
@@ -241,10 +315,11 @@ def change_own_password(
             reason = "locked-now"
         session.commit()
         raise AccountError("current_password", reason)
-    check_password_rules(new_password)
+    check_password_rules(new_password, email=staff.email, current_hash=staff.password_hash)
     staff.failed_sign_ins = 0
     staff.password_hash = hash_password(new_password)
     staff.password_changed_at = now
+    staff.password_temporary = False
     end_other_sessions(session, staff, auth_session, reason="password-changed", now=now)
     return renew_session(session, auth_session, reason="password-changed", now=now)
 

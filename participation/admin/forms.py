@@ -99,6 +99,12 @@ MESSAGES: dict[str, LazyString] = {
         "Placement start must be on or after the date the child became looked after (%(date)s)"
     ),
     "placement_start.future": _l("Placement start must be today or in the past"),
+    "placement_start.moved": _l(
+        "Give the day they moved to %(home)s: a new home is a new placement, with its own start"
+    ),
+    "placement_start.before-last-move": _l(
+        "Placement start cannot be before the start of the placement before it (%(date)s)"
+    ),
     "left_care_on.before-looked-after": _l(
         "Left care date must be on or after the date the child became looked after (%(date)s)"
     ),
@@ -111,7 +117,12 @@ MESSAGES: dict[str, LazyString] = {
     "name.required": _l("Enter the name"),
     "name.too-long": _l("Name must be %(max)d characters or fewer"),
     "name.duplicate": _l("There is already a home called %(name)s"),
+    "name.person-listed": _l("%(name)s (%(relationship)s) is on the list already"),
     "kind.required": _l("Choose whether it is a children's home or a foster family"),
+    "kind.children-placed": _l(
+        "%(names)s live here with a placement of the other kind: change their placements "
+        "first, then the kind of home"
+    ),
     "address.too-long": _l("Address must be %(max)d characters or fewer"),
     # staff
     "email.required": _l("Enter the email address"),
@@ -127,6 +138,12 @@ MESSAGES: dict[str, LazyString] = {
     "password.required": _l("Enter a temporary password"),
     "password.too-short": _l("The password must be at least %(min)d characters long"),
     "password.too-long": _l("The password must be at most %(max)d characters long"),
+    "password.too-simple": _l(
+        "That password is one of the first anyone would try (a common word, a run like 1234, or "
+        "one thing repeated): choose another"
+    ),
+    "password.like-email": _l("The password must not be their email address, or contain it"),
+    "password.same-as-before": _l("The new password must be different from the one they have"),
     "account": _l("%(reason)s"),
     # assignments
     "staff.required": _l("Choose a member of staff"),

@@ -35,7 +35,7 @@ from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import catalogs, clock
@@ -45,7 +45,7 @@ from ..csvsafe import csv_text
 from ..db import db
 from ..forms import rerender_on_timeout
 from ..labels import HOME_KINDS
-from ..models import Child, Home, NetworkPerson, Role, StaffMember
+from ..models import Child, Home, NetworkPerson, Role, StaffMember, utcnow
 from ..security.access import staff
 from ..security.requests import accepts_files
 from . import exports, imports, service
@@ -330,11 +330,25 @@ def _child_form_data(child: Child) -> dict[str, Any]:
     }
 
 
-@bp.route("/children")
+def _filters_asked() -> MultiDict[str, str]:
+    """A list's filters: posted (a name typed to search for is posted, never put in the
+    address, where it would stay in the browser's history and the server's logs), or from the
+    address (the rest, and the page)."""
+    if request.method == "POST":
+        return request.form
+    return MultiDict([(key, value) for key, value in request.args.items(multi=True) if key != "q"])
+
+
+def _pages_posted(search: str, **args: Any) -> dict[str, Any]:
+    """With a name searched for, the next and previous pages post the filters again."""
+    return _paged_args(q=search, **args) if search else {}
+
+
+@bp.route("/children", methods=["GET", "POST"])
 @staff(*READERS)
 def children() -> str:
     session = db.session()
-    form = ChildFiltersForm(formdata=request.args)
+    form = ChildFiltersForm(formdata=_filters_asked())
     form.validate()
     page = form.page.data if not form.page.errors and form.page.data else 1
     status = form.status.data if form.status.data in service.CHILD_STATUSES else "looked-after"
@@ -347,8 +361,13 @@ def children() -> str:
     found = service.children_page(session, filters)
     form.set_homes([(home.public_id, home.name) for home in service.all_homes(session)])
     form.status.data = status
-    args = _paged_args(q=filters.search, home=filters.home, status=status)
-    return render_template("admin/children.html", found=found, filters_form=form, args=args)
+    return render_template(
+        "admin/children.html",
+        found=found,
+        filters_form=form,
+        args=_paged_args(home=filters.home, status=status),
+        posted=_pages_posted(filters.search, home=filters.home, status=status),
+    )
 
 
 @bp.route("/children/new", methods=["GET", "POST"])
@@ -399,6 +418,7 @@ def edit_child(child_id: str) -> Resp:
                 loaded_version=_int(form.version.data),
                 already_wrong=set(form.errors),
                 home_unknown=unknown,
+                acting=_acting(),
             )
             session.commit()
         except service.Invalid as error:
@@ -657,22 +677,22 @@ def _staff_values(form: StaffForm) -> service.StaffValues:
     return service.StaffValues(form.name.data or "", form.email.data or "", form.role.data)
 
 
-@bp.route("/staff")
+@bp.route("/staff", methods=["GET", "POST"])
 @staff(*READERS)
 def staff_list() -> str:
-    form = StaffFiltersForm(formdata=request.args)
+    form = StaffFiltersForm(formdata=_filters_asked())
     form.validate()
     page = form.page.data if not form.page.errors and form.page.data else 1
     filters = service.StaffFilters(
         search=(form.q.data or "")[:100], role=(form.role.data or "")[:32], page=page
     )
     found = service.staff_page(db.session(), filters)
-    args = _paged_args(q=filters.search, role=filters.role)
     return render_template(
         "admin/staff.html",
         found=found,
         filters_form=form,
-        args=args,
+        args=_paged_args(role=filters.role),
+        posted=_pages_posted(filters.search, role=filters.role),
         has_password=service.has_password,
     )
 
@@ -747,6 +767,8 @@ def edit_staff(staff_id: str) -> Resp:
         has_password=service.has_password(member),
         has_second_factor=second_factor.factor_for(session, member) is not None,
         is_self=member.id == _acting().id,
+        locked_until=service.locked_until(member, utcnow()),
+        only_one=service.only_one_in_role(session, member),
     )
 
 

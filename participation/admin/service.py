@@ -15,17 +15,18 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..accounts import service as accounts
 from ..models import (
     CASEWORK_ROLES,
     Assignment,
     Child,
+    EventKind,
     Home,
     HomeKind,
     NetworkPerson,
@@ -205,6 +206,21 @@ def _check_home(session: Session, values: HomeValues, home: Home | None) -> Home
             issues.add("name", "duplicate", name=clash[0].name)
     if values.kind not in {kind.value for kind in HomeKind}:
         issues.add("kind", "required")
+    elif home is not None and values.kind != home.kind.value:
+        # Children placed here by a placement of the other kind: every later save of their
+        # records would be refused (QA). Their placements change first.
+        placed = session.scalars(
+            select(Child.preferred_name)
+            .where(Child.home_id == home.id, Child.left_care_on.is_(None))
+            .where(
+                Child.placement_type.in_(
+                    [p for p, kind in HOME_KIND_FOR.items() if kind.value != values.kind]
+                )
+            )
+            .order_by(Child.preferred_name)
+        ).all()
+        if placed:
+            issues.add("kind", "children-placed", names=", ".join(placed), count=len(placed))
     _text(issues, "address", address, LONG_TEXT_MAX, required=False)
     issues.raise_any()
     return HomeValues(name, values.kind, address)
@@ -510,16 +526,48 @@ def update_child(
     loaded_version: int | None,
     already_wrong: Iterable[str] = (),
     home_unknown: bool = False,
+    acting: StaffMember | None = None,
 ) -> list[str]:
     """Change a child's record and work their timetable out again; return the names of the
-    fields that changed. Raises Conflict when the record changed since `loaded_version` was
-    read (the database refuses a racing save too: StaleDataError), Invalid for the rules."""
+    fields that changed. A move to another home needs its own placement start, and is recorded
+    as a significant event (by ``acting``) for the IRO to consider. Raises Conflict when the
+    record changed since `loaded_version` was read (the database refuses a racing save too:
+    StaleDataError), Invalid for the rules."""
     if loaded_version != child.version:
         raise Conflict
     clean = _check_child(session, values, today, child, already_wrong, home_unknown)
+    before = child.home
+    moved = (
+        before is not None
+        and clean.home is not None
+        and clean.home.id != before.id
+        and child.left_care_on is None
+        and clean.left_care_on is None
+    )
+    if moved and clean.home:
+        # A move is a new placement: its own start, not the old one carried over (QA: "Oak
+        # Lodge, since January" for a move made that day), and not before the last one.
+        if clean.placement_start is None or clean.placement_start == child.placement_start:
+            raise Invalid({"placement_start": Issue("moved", {"home": clean.home.name})})
+        if child.placement_start and clean.placement_start < child.placement_start:
+            raise Invalid(
+                {"placement_start": Issue("before-last-move", {"date": child.placement_start})}
+            )
     changed = _apply(child, clean)
     if changed:
         session.flush()
+        if moved and acting is not None and before is not None and clean.home is not None:
+            # A change of placement may mean an earlier review: the IRO is asked to consider it,
+            # as for any significant event (QA: nothing was recorded).
+            timetable.record_event(
+                session,
+                child,
+                acting,
+                EventKind.PLACEMENT_CHANGE,
+                min(clean.placement_start or today, today),
+                f"Moved from {before.name} to {clean.home.name} (recorded on the child's record).",
+                today=today,
+            )
         _recompute(session, child, today)
     return changed
 
@@ -694,15 +742,23 @@ def create_staff(session: Session, values: StaffValues, password: str) -> StaffM
     if found:
         raise Invalid(found)
     try:
-        return accounts.create_staff(
+        member = accounts.create_staff(
             session,
             email=clean.email,
             name=clean.name,
             role=Role(clean.role or ""),
             password=password,
         )
+    except accounts.PasswordRefused as error:  # the rules only the account knows
+        raise Invalid({"password": _password_issue(error)}) from error
     except accounts.AccountError as error:  # the same rules, checked again there
         raise Invalid({error.field: Issue("account", {"reason": error.message})}) from error
+    member.password_temporary = True  # known to the administrator too: changed at first sign-in
+    return member
+
+
+def _password_issue(error: accounts.PasswordRefused) -> Issue:
+    return Issue(error.code, {"min": accounts.MIN_PASSWORD_LENGTH, "max": 1024})
 
 
 # Like Django's unusable passwords: a value no password hash can match, different per account.
@@ -727,6 +783,40 @@ def add_checked_staff(session: Session, clean: StaffValues) -> StaffMember:
     )
     session.add(member)
     return member
+
+
+def only_one_in_role(session: Session, member: StaffMember) -> list[Child]:
+    """The children in care whose only active {keyworker, social worker, IRO} is ``member``
+    (counting only colleagues who can sign in): disabled, nobody would do that role's tasks."""
+    mine = aliased(Assignment)
+    other = aliased(Assignment)
+    colleague = aliased(StaffMember)
+    covered = (
+        select(other.id)
+        .join(colleague, colleague.id == other.staff_id)
+        .where(
+            other.child_id == mine.child_id,
+            other.role == mine.role,
+            other.active.is_(True),
+            other.staff_id != member.id,
+            colleague.active.is_(True),
+        )
+        .exists()
+    )
+    return list(
+        session.scalars(
+            select(Child)
+            .join(mine, mine.child_id == Child.id)
+            .where(
+                mine.staff_id == member.id,
+                mine.active.is_(True),
+                Child.left_care_on.is_(None),
+                ~covered,
+            )
+            .order_by(Child.preferred_name, Child.id)
+            .distinct()
+        )
+    )
 
 
 def _active_assignments_in_other_roles(session: Session, member: StaffMember, role: Role) -> int:
@@ -789,6 +879,12 @@ def set_staff_active(
     accounts.set_active(session, member, active)
 
 
+def locked_until(member: StaffMember, now: datetime) -> datetime | None:
+    """Until when the account refuses its password after too many wrong ones (None: it does not)."""
+    lock = member.locked_until
+    return lock if lock is not None and lock > now else None
+
+
 def reset_password(session: Session, member: StaffMember, password: str) -> None:
     """Give the staff member a new temporary password; every session they have ends. Commits.
     Raises Invalid."""
@@ -796,11 +892,15 @@ def reset_password(session: Session, member: StaffMember, password: str) -> None
         raise Invalid({"password": Issue("required")})
     try:
         accounts.change_password(session, member, password)
-    except accounts.AccountError as error:
-        code = "too-short" if len(password) < accounts.MIN_PASSWORD_LENGTH else "too-long"
-        raise Invalid(
-            {"password": Issue(code, {"min": accounts.MIN_PASSWORD_LENGTH, "max": 1024})}
-        ) from error
+    except accounts.PasswordRefused as error:
+        raise Invalid({"password": _password_issue(error)}) from error
+    # An administrator who gives a new password has checked who is asking: a lock from wrong
+    # passwords goes with the old one (QA: the new password was refused for 15 minutes). Known
+    # to them both, it lasts until the first sign-in.
+    member.locked_until = None
+    member.failed_sign_ins = 0
+    member.password_temporary = True
+    session.commit()
 
 
 # --- who works with which child ----------------------------------------------------------------
@@ -891,7 +991,9 @@ class PersonValues:
     parental_responsibility: bool
 
 
-def _check_person(values: PersonValues) -> PersonValues:
+def _check_person(
+    values: PersonValues, child: Child, person: NetworkPerson | None = None
+) -> PersonValues:
     issues = _Issues()
     clean = PersonValues(
         clean_line(values.name),
@@ -903,13 +1005,30 @@ def _check_person(values: PersonValues) -> PersonValues:
     _text(issues, "relationship_to_child", clean.relationship_to_child, RELATIONSHIP_MAX)
     if clean.role not in {role.value for role in NetworkRole}:
         issues.add("role", "required")
+    if issues.ok("name") and issues.ok("relationship_to_child"):
+        # The same person twice would be two cards for the child to choose for (QA).
+        same = [
+            other
+            for other in child.network
+            if other.active
+            and other is not person
+            and name_key(other.name) == name_key(clean.name)
+            and name_key(other.relationship_to_child) == name_key(clean.relationship_to_child)
+        ]
+        if same:
+            issues.add(
+                "name",
+                "person-listed",
+                name=same[0].name,
+                relationship=same[0].relationship_to_child,
+            )
     issues.raise_any()
     return clean
 
 
 def add_person(session: Session, child: Child, values: PersonValues) -> NetworkPerson:
     """Add someone in the child's life. Raises Invalid."""
-    clean = _check_person(values)
+    clean = _check_person(values, child)
     person = NetworkPerson(
         child=child,
         name=clean.name,
@@ -925,7 +1044,7 @@ def add_person(session: Session, child: Child, values: PersonValues) -> NetworkP
 
 def update_person(session: Session, person: NetworkPerson, values: PersonValues) -> list[str]:
     """Change someone in the child's life; return the fields that changed. Raises Invalid."""
-    clean = _check_person(values)
+    clean = _check_person(values, person.child, person)
     changed = []
     for name, value in (
         ("name", clean.name),

@@ -41,6 +41,7 @@ from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role, utcnow
 from ..security.access import child, child_session, public, staff
 from ..security.policy import can_view_child
 from ..security.throttle import attempts_limit
+from ..templating import day_in_words
 from ..timetable.service import meeting_countdown
 from . import service
 from .forms import AgeBandForm, DisplayForm, PictureCodeForm, SpaceLanguageForm
@@ -91,6 +92,15 @@ def picture_code(public_id: str) -> str | Response:
     )
 
 
+def left_care_words(the_child: Child) -> str:
+    return _(
+        "%(name)s left care on %(date)s, so their own space is closed: it cannot be opened on a "
+        "tablet or by a link. What they said stays on their record.",
+        name=the_child.preferred_name,
+        date=day_in_words(the_child.left_care_on) if the_child.left_care_on else "",
+    )
+
+
 @bp.route("/children/<public_id>/hand-over", methods=["POST"])
 @staff(*SUPPORTING_ROLES)
 def hand_over(public_id: str) -> Response:
@@ -104,7 +114,10 @@ def _open_space(the_child: Child) -> Response:
         opened = service.hand_over(
             db.session(), g.principal.auth_session, g.principal.staff, the_child
         )
-    except service.SpaceError:
+    except service.SpaceError as error:
+        if error.code == "left-care":
+            flash(left_care_words(the_child), "error")
+            return redirect(url_for("caseload.child_record", public_id=public_id))
         flash(_("Choose a picture code with %(name)s first.", name=the_child.preferred_name))
         return redirect(url_for("child.picture_code", public_id=public_id))
     audit("hand-over", subject_type="child", subject_id=the_child.public_id)
@@ -162,9 +175,12 @@ def space_language(public_id: str) -> Response:
 
 @bp.route("/children/<public_id>/personal-links", methods=["POST"])
 @staff(*SUPPORTING_ROLES)
-def create_link(public_id: str) -> str:
+def create_link(public_id: str) -> str | Response:
     the_child = _staff_child(public_id)
-    link, token = service.create_personal_link(db.session(), the_child, g.principal.staff)
+    try:
+        link, token = service.create_personal_link(db.session(), the_child, g.principal.staff)
+    except service.SpaceError:  # left care: the record says why there is no button
+        return redirect(url_for("caseload.child_record", public_id=public_id))
     audit("create-personal-link", subject_type="child", subject_id=the_child.public_id)
     # Shown once, on this response only; it is stored as a hash.
     return render_template(

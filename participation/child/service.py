@@ -202,6 +202,8 @@ def hand_over(
     Getting back to staff pages needs the staff password again, so a child cannot wander into
     other children's records.
     """
+    if child.left_care_on is not None:
+        raise SpaceError("left-care")
     space = space_for(session, child)
     if space.picture_code_hash is None:
         raise SpaceError("no-code")
@@ -238,7 +240,10 @@ def end_child_session(session: Session, auth_session: AuthSession, reason: str) 
 def create_personal_link(
     session: Session, child: Child, staff: StaffMember, days: int = LINK_DAYS
 ) -> tuple[PersonalLink, str]:
-    """A new link for the child's own device. The token is shown once and stored only as a hash."""
+    """A new link for the child's own device. The token is shown once and stored only as a hash.
+    SpaceError("left-care") for a child no longer looked after: their space is closed."""
+    if child.left_care_on is not None:
+        raise SpaceError("left-care")
     token = secrets.token_urlsafe(24)
     link = PersonalLink(
         child_id=child.id,
@@ -281,6 +286,8 @@ def open_personal_link(
         raise SpaceError("link-unknown")
     if link.expires_at <= now:
         raise SpaceError("link-expired")
+    if link.child.left_care_on is not None:
+        raise SpaceError("left-care")
     if link.device_hash is not None and not secrets.compare_digest(
         link.device_hash, device_hash(device_token)
     ):

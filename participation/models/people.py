@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, HasPublicId, Timestamp, str_enum
@@ -121,6 +121,9 @@ class StaffMember(HasPublicId, Base):
     known_as: Mapped[str | None] = mapped_column(String(KNOWN_AS_LENGTH))
     created_at: Mapped[Timestamp]
     password_changed_at: Mapped[datetime | None]
+    # Given by an administrator (a new account, a reset): known to two people, so the first
+    # sign-in goes no further than choosing their own.
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
 

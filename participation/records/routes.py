@@ -6,8 +6,11 @@ import tempfile
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, render_template, send_file
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from .. import clock
 from ..audit.web import audit
@@ -18,11 +21,22 @@ from ..security.access import staff
 from . import export
 
 IN_MEMORY = 16 * 1024 * 1024
+REASON_MAX = 300
 bp = Blueprint("records", __name__, url_prefix="/admin/children/<child_id>/records")
 
 
 class ExportForm(FlaskForm):
-    """A POST with its CSRF token: the download is an action worth auditing, not a link."""
+    """A POST with its CSRF token: the download is an action worth auditing, not a link. It
+    holds what the child kept private, so it says who asked for it: the audit keeps the words
+    (QA: one click, and no reason)."""
+
+    reason = StringField(
+        _l("Who asked for it, and when"),
+        validators=[
+            DataRequired(_l("Say who asked for these records, and when")),
+            Length(max=REASON_MAX, message=_l("Keep it under %(max)d characters")),
+        ],
+    )
 
 
 def _child(child_id: str) -> Child:
@@ -47,7 +61,12 @@ def subject_access(child_id: str) -> Any:
         export.write_zip(records, current_app.extensions["media_storage"], spool, clock.today())
         size = spool.tell()
         spool.seek(0)
-        audit("export-child-records", subject_type="child", subject_id=child.public_id)
+        audit(
+            "export-child-records",
+            subject_type="child",
+            subject_id=child.public_id,
+            detail=(form.reason.data or "").strip(),
+        )
         name = f"records-{child.public_id}-{clock.today().isoformat()}.zip"
         response: Response
         if size <= IN_MEMORY:

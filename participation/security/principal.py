@@ -121,6 +121,10 @@ def live_session(
         reason = "expired"
     elif row.staff is not None and not row.staff.active:
         reason = "account-disabled"
+    elif row.child is not None and row.child.left_care_on is not None:
+        # No longer looked after: the space closes on every device at once (QA: a tablet and a
+        # phone stayed open after the record said the child had left care).
+        reason = "left-care"
     if reason:
         row.ended_at = now
         row.end_reason = reason

@@ -334,6 +334,9 @@ INPUT_ERRORS: dict[str, LazyString] = {
     "nation-unknown": _l("Nation must be England, Wales, Scotland or Northern Ireland"),
     "no-council": _l("Nation cannot be set until the council is set up"),
     "closure-exists": _l("Closure day %(date)s is already on the list"),
+    "closure-far": _l(
+        "A closure day must be within the last year or the next %(years)d years: check the year"
+    ),
 }
 
 

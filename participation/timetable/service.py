@@ -798,6 +798,9 @@ def set_nation(session: Session, nation: str, today: date) -> None:
     recompute_all(session, today)
 
 
+CLOSURE_YEARS_AHEAD: Final = 5
+
+
 def add_closure_day(
     session: Session, day: date, reason: str, today: date, *, confirmed: bool = True
 ) -> ClosureDay:
@@ -807,6 +810,14 @@ def add_closure_day(
     it changes nothing) or a working day in the past (due dates that have passed may move). Both
     stay possible: a snow day is recorded after the fact."""
     reason = _clean(reason, "reason", CLOSURE_REASON_MAX)
+    # A closure day matters to reviews of the last year or the next few: year 1 or 9999 is a
+    # typing mistake (QA), not a day to keep.
+    if (
+        not today.replace(year=today.year - 1, day=1)
+        <= day
+        <= today.replace(year=today.year + CLOSURE_YEARS_AHEAD, day=28)
+    ):
+        raise InputError("day", "closure-far", years=CLOSURE_YEARS_AHEAD)
     if session.scalar(select(ClosureDay).where(ClosureDay.day == day)) is not None:
         raise InputError("day", "closure-exists", date=day)
     # A day that is not a working day anyway changes nothing, in the past or not.

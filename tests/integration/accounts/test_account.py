@@ -191,10 +191,12 @@ def test_saying_what_children_call_you(client, auth, session, keyworker):
     assert "Leave it empty to show your full name, Kim Keyworker." in page
     response = post_form(client, "/account/known-as", {"known_as": "  Miss   Kim "}, "/account")
     assert response.headers["Location"] == "/account#known-as"
-    assert 'value="Miss Kim"' in client.get("/account").text
+    page = client.get("/account").text
+    assert 'value="Miss Kim"' in page and "Children see the name you gave." in page
     assert session.get(StaffMember, keyworker.id).name_for_children == "Miss Kim"
     # Empty: the full name again.
     post_form(client, "/account/known-as", {"known_as": ""}, "/account")
+    assert "Children see your full name." in client.get("/account").text
     session.expire_all()
     staff = session.get(StaffMember, keyworker.id)
     assert staff.known_as is None and staff.name_for_children == "Kim Keyworker"

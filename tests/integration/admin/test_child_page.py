@@ -196,6 +196,22 @@ def test_each_field_of_a_person_is_checked(admin, session, jay):
     assert session.scalar(select(NetworkPerson)) is None
 
 
+def test_the_same_person_is_not_listed_twice(admin, session, jay):
+    """Mum added twice (or "Dr Patel " with a space) made two cards for the child (QA)."""
+    url = f"/admin/children/{jay.public_id}/people/new"
+    mum = {"name": "Sarah Wright", "relationship_to_child": "Mum", "role": "parent"}
+    assert post_form(admin, url, mum).status_code == 302
+    again = post_form(
+        admin, url, {**mum, "name": " sarah  WRIGHT ", "relationship_to_child": "mum"}
+    )
+    assert again.status_code == 200
+    assert "Sarah Wright (Mum) is on the list already" in again.text
+    # Someone else with the same name, in another relationship, is someone else.
+    aunt = {**mum, "relationship_to_child": "Aunt", "role": "other"}
+    assert post_form(admin, url, aunt).status_code == 302
+    assert len(session.scalars(select(NetworkPerson)).all()) == 2
+
+
 def test_another_childs_person_is_not_found_here(admin, session, jay, homes):
     other = factories.make_child(session, home=homes["oak"])
     person = factories.make_person(session, other)

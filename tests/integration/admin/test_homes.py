@@ -60,6 +60,25 @@ def test_an_admin_changes_a_home_and_the_change_is_audited(admin, session, homes
     assert "There is already a home called The Adeyemi family" in page.text
 
 
+def test_a_home_does_not_change_kind_under_the_children_placed_there(admin, session, homes):
+    """Oak Lodge made a foster family with residential placements in it: every later save of
+    those children's records was refused (QA)."""
+    oak = homes["oak"]
+    factories.make_child(session, home=oak, preferred_name="Jay")
+    factories.make_child(session, home=oak, preferred_name="Sami")
+    session.commit()
+    url = f"/admin/homes/{oak.public_id}"
+    page = post_form(admin, url, {"name": "Oak Lodge", "kind": "foster-family", "address": ""})
+    assert page.status_code == 200
+    assert "Jay, Sami live here with a placement of the other kind" in page.text
+    assert fresh(session, oak).kind.value == "childrens-home"
+    # Only the kind is held back by them: the address still changes.
+    moved = post_form(
+        admin, url, {"name": "Oak Lodge", "kind": "childrens-home", "address": "1 Elm"}
+    )
+    assert moved.status_code == 302
+
+
 def test_a_home_where_children_live_is_not_closed(admin, session, homes):
     oak = homes["oak"]
     factories.make_child(session, home=oak, preferred_name="Jay")

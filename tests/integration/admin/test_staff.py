@@ -9,7 +9,7 @@ from sqlalchemy import select
 from participation.accounts import second_factor
 from participation.accounts.passwords import verify_password
 from participation.models import AuditEvent, AuthSession, Role, SecondFactor, StaffMember
-from tests.conftest import Auth
+from tests.conftest import Auth, csrf_from
 from tests.integration.admin.conftest import audit_actions, fresh, post_form
 from tests.support import factories
 
@@ -31,6 +31,12 @@ def _signed_in(client) -> bool:
     return response.status_code == 200
 
 
+def _must_choose_own(client) -> bool:
+    """Signed in with a temporary password: every page leads to choosing their own."""
+    response = client.get("/my-children")
+    return response.status_code == 302 and response.headers["Location"] == "/account/password"
+
+
 def test_an_admin_adds_an_account_with_a_temporary_password(admin, session, people, app):
     response = post_form(
         admin,
@@ -50,9 +56,27 @@ def test_an_admin_adds_an_account_with_a_temporary_password(admin, session, peop
     assert "Account made for Priya Shah" in listing and NEW_PASSWORD not in listing
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "admin-staff-created"))
     assert event.subject_id == member.public_id and event.detail == "role=keyworker"
-    # They can sign in with it.
+    # They can sign in with it, and go no further than choosing their own: the administrator
+    # knows this one too.
     client = app.test_client()
     assert Auth(client).sign_in(member, NEW_PASSWORD).status_code in (200, 302)
+    assert _must_choose_own(client)
+    page = client.get("/account/password").text
+    assert "You signed in with a temporary password from an administrator." in page
+    token = csrf_from(page)
+    refused = client.post("/my-children/none", data={"csrf_token": token})
+    assert refused.status_code in (403, 404, 405)
+    same = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": NEW_PASSWORD, "new_password": NEW_PASSWORD},
+    )
+    assert "must be different from the one you have now" in same.text
+    own = "my own quiet riverside phrase"
+    chosen = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current_password": NEW_PASSWORD, "new_password": own},
+    )
+    assert chosen.status_code == 302
     assert _signed_in(client)
 
 
@@ -191,7 +215,7 @@ def test_a_new_temporary_password_ends_the_sessions_the_old_one_opened(
     assert not _signed_in(client)
     assert verify_password(fresh(session, member).password_hash, NEW_PASSWORD)
     auth.sign_in(member, NEW_PASSWORD)
-    assert _signed_in(client)
+    assert _must_choose_own(client)
     event = session.scalar(
         select(AuditEvent).where(AuditEvent.action == "admin-staff-password-reset")
     )
@@ -220,7 +244,75 @@ def test_a_lost_authenticator_app_is_forgotten(admin, session, people):
 def test_the_staff_list_filters_by_role_and_name(admin, session, people):
     page = admin.get("/admin/staff?role=iro").text
     assert "Ivy Iro" in page and "Kim Keyworker" not in page
-    page = admin.get("/admin/staff?q=KIM").text
+    page = post_form(admin, "/admin/staff", {"q": "KIM"}).text
     assert "Kim Keyworker" in page and "Ivy Iro" not in page
     page = admin.get("/admin/staff?role=wizard&page=x").text
     assert "Ivy Iro" in page and "Kim Keyworker" in page
+
+
+def test_a_reset_password_opens_an_account_locked_by_wrong_passwords(admin, session, people, app):
+    """Locked after wrong passwords, the account said "Active" and a new temporary password was
+    refused too, for 15 minutes (QA)."""
+    from participation.accounts import service as accounts
+
+    member = people[Role.KEYWORKER]
+    client = app.test_client()
+    for _ in range(accounts.MAX_FAILURES):
+        Auth(client).sign_in(member, "a wrong guess, again")
+    page = admin.get(f"/admin/staff/{member.public_id}").text
+    assert "Locked after too many wrong passwords, until" in page
+    assert (
+        post_form(
+            admin, f"/admin/staff/{member.public_id}/password", {"password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
+    assert "Locked after too many" not in admin.get(f"/admin/staff/{member.public_id}").text
+    Auth(client).sign_in(member, NEW_PASSWORD)
+    assert _must_choose_own(client)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password1234", "one of the first anyone would try"),
+        ("aaaaaaaaaaaa", "one of the first anyone would try"),
+        ("123456789012", "one of the first anyone would try"),
+        ("passwordpassword", "one of the first anyone would try"),
+        ("abcabcabcabc", "one of the first anyone would try"),
+        ("Summer2026!!!", "one of the first anyone would try"),
+        ("kim.keyworker@example.org", "must not be their email address"),
+    ],
+)
+def test_a_temporary_password_anyone_would_guess_is_refused(admin, people, password, message):
+    member = people[Role.KEYWORKER]
+    email = member.email
+    if "@" in password:
+        password = email
+    page = post_form(admin, f"/admin/staff/{member.public_id}/password", {"password": password})
+    assert page.status_code == 200 and message in page.text
+
+
+def test_the_staff_page_says_whose_only_keyworker_they_are(admin, session, people):
+    """Disabled, Tom stayed Jay's only keyworker and nothing said so (QA)."""
+    from participation.models import Home
+
+    home = session.scalar(select(Home)) or factories.make_home(session, "Oak Lodge")
+    kim = people[Role.KEYWORKER]
+    jay = factories.make_child(session, home=home, preferred_name="Jay")
+    zoe = factories.make_child(session, home=home, preferred_name="Zoe")
+    factories.assign(session, kim, jay)
+    factories.assign(session, kim, zoe)
+    other = factories.make_staff(session, Role.KEYWORKER, name="Olly Other")
+    factories.assign(session, other, zoe)
+    session.commit()
+    url = f"/admin/staff/{kim.public_id}"
+    page = admin.get(url).text
+    assert "is the only one in their role for Jay: assign someone else" in page
+    post_form(admin, url, {}, url=f"{url}/disable")
+    assert "Jay still has Kim Keyworker, who cannot sign in" in admin.get(url).text
+    # Zoe's other keyworker disabled too: now she has nobody either.
+    post_form(
+        admin, f"/admin/staff/{other.public_id}", {}, url=f"/admin/staff/{other.public_id}/disable"
+    )
+    assert "Jay, Zoe still have Kim Keyworker" in admin.get(url).text

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -295,6 +295,50 @@ def test_expired_and_unknown_links_are_refused(app, session, mia_with_code, keyw
     client = app.test_client()
     assert "too old" in client.get(f"/link/{token}").text
     assert client.get("/link/not-a-real-token").status_code == 404
+
+
+def test_leaving_care_closes_the_childs_space_on_every_device(
+    app, session, client, auth, tablet, mia_with_code, keyworker
+):
+    """A tablet and a phone stayed open after the record said the child had left care (QA)."""
+    from participation.models import AuthSession, Child
+
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    assert tablet.client.get("/me").status_code == 200
+    _link, token = space_service.create_personal_link(session, mia_with_code, keyworker)
+    phone = app.test_client()
+    assert phone.get(f"/link/{token}").status_code == 302
+    assert phone.get("/me").status_code in (200, 302)
+    child = session.get(Child, mia_with_code.id)
+    child.left_care_on = date.today()
+    session.commit()
+    for device in (tablet.client, phone):
+        assert device.get("/me").status_code != 200
+    ended = session.scalars(
+        select(AuthSession.end_reason).where(AuthSession.child_id == mia_with_code.id)
+    ).all()
+    assert set(ended) == {"left-care"}
+    closed = app.test_client().get(f"/link/{token}").text
+    assert "Your space here is closed now, because you are not in care any more." in closed
+    # Staff see why there is no button, and the space cannot be opened another way.
+    auth.sign_in(keyworker)
+    record = client.get(f"/children/{mia_with_code.public_id}").text
+    assert "so their own space is closed" in record
+    assert "Hand the tablet to" not in record and "Make a personal link" not in record
+    token_now = csrf_from(record)
+    refused = client.post(
+        f"/children/{mia_with_code.public_id}/hand-over", data={"csrf_token": token_now}
+    )
+    assert refused.status_code == 302 and refused.location.endswith(
+        f"/children/{mia_with_code.public_id}"
+    )
+    assert client.get(f"/children/{mia_with_code.public_id}").status_code == 200  # still signed in
+    made = client.post(
+        f"/children/{mia_with_code.public_id}/personal-links", data={"csrf_token": token_now}
+    )
+    assert made.status_code == 302
+    assert len(space_service.live_links(session, session.get(Child, mia_with_code.id))) == 1
 
 
 def test_a_childs_language_choice_is_kept_with_their_space(

@@ -25,7 +25,13 @@ def _url(child) -> str:
 def _download(client, child) -> zipfile.ZipFile:
     page = client.get(_url(child))
     assert page.status_code == 200
-    response = client.post(_url(child), data={"csrf_token": csrf_from(page.text)})
+    token = csrf_from(page.text)
+    # It says who asked for it first (the download holds what the child kept private).
+    asked = client.post(_url(child), data={"csrf_token": token})
+    assert asked.status_code == 200 and "Say who asked for these records" in asked.text
+    response = client.post(
+        _url(child), data={"csrf_token": token, "reason": "Subject access request, 20 Nov"}
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/zip"
     assert response.headers["Cache-Control"] == "no-store"
@@ -81,6 +87,7 @@ def test_the_export_holds_everything_about_the_child_and_nothing_else(
     assert "Sam" not in json.dumps(data) and "Sam's words" not in page
     [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "export-child-records"))
     assert event.subject_id == team.child.public_id
+    assert event.detail == "Subject access request, 20 Nov"
 
 
 @pytest.mark.parametrize("role", [Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER])

@@ -162,8 +162,8 @@ MAY: dict[str, May] = {
     # --- administration (managers read the lists and the export) ------------------------------
     "admin.overview": read(MANAGER, ADMIN),
     "admin.homes": read(MANAGER, ADMIN),
-    "admin.children": read(MANAGER, ADMIN),
-    "admin.staff_list": read(MANAGER, ADMIN),
+    "admin.children": form(MANAGER, ADMIN),  # a name searched for is posted
+    "admin.staff_list": form(MANAGER, ADMIN),
     "admin.languages": read(MANAGER, ADMIN),
     "admin.export_codes": read(MANAGER, ADMIN),
     "admin.export_codes_csv": read(MANAGER, ADMIN, query="?start=2026-01-01&end=2026-12-31"),

@@ -855,6 +855,22 @@ def test_a_repeated_closure_day_is_refused(client, auth, session, people, today)
     assert session.scalar(select(func.count()).select_from(ClosureDay)) == 1
 
 
+@pytest.mark.parametrize("year", [1, 9999])
+def test_a_closure_day_in_a_year_far_away_is_refused(client, auth, session, people, today, year):
+    """Year 1 and year 9999 were accepted (QA): a typing mistake, not a day to keep."""
+    auth.sign_in(people[Role.ADMIN])
+    page = client.get("/admin/timetable")
+    response = client.post(
+        "/admin/timetable/closure-days",
+        data={
+            "closure-csrf_token": csrf_from(page.text),
+            "closure-day": date(year, 6, 1).isoformat(),
+        },
+    )
+    assert response.status_code == 200 and "check the year" in response.text
+    assert session.scalar(select(func.count()).select_from(ClosureDay)) == 0
+
+
 def _closure_day(which: str, today: date) -> date:
     if which == "weekend":
         return today + timedelta(days=(5 - today.weekday()) % 7 or 7)  # the next Saturday
