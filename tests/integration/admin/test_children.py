@@ -415,6 +415,7 @@ def test_the_list_has_pages(admin, session, homes):
     for n in range(52):
         factories.make_child(session, home=homes["oak"], preferred_name=f"Child {n:02d}")
     session.commit()
+
     def row(name: str) -> str:
         """A name as the list links it: "Child 50" is in a legal name like "Test Child 500"
         too (the factories number those across the whole run)."""
