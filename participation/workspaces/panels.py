@@ -103,14 +103,16 @@ class Yours:
     today: date
 
 
-def yours_panel() -> Yours | None:
+def yours_panel(count_flags: bool = True) -> Yours | None:
+    """``count_flags`` False where the page lists the flags itself (the IRO's workspace): they
+    are not read twice."""
     principal = g.get("principal")
     if not isinstance(principal, StaffPrincipal):
         return None
     session = db.session()
     today = clock.today()
     flagged = None
-    if may_record_review_outcome(principal):
+    if count_flags and may_record_review_outcome(principal):
         flagged = len(outcomes.flagged(session, principal, today))
     return Yours(outcomes.yours_from_reviews(session, principal.staff), flagged, today)
 

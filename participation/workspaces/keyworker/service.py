@@ -738,9 +738,10 @@ def report_for_reader(
             for part in sent.sections
         ]
         return ReportForReader(sent, parts)
-    said = [item for item in _child_words(session, child) if item.deleted_at is None]
-    shown = {item.id for item in items_visible_to_audience(session, said, audience)}
-    hidden = [item.text.strip() for item in _child_words(session, child) if item.id not in shown]
+    said = _child_words(session, child)
+    live = [item for item in said if item.deleted_at is None]
+    shown = {item.id for item in items_visible_to_audience(session, live, audience)}
+    hidden = [item.text.strip() for item in said if item.id not in shown]
     parts = []
     for part in sent.sections:
         words = str(part.get("child") or "")

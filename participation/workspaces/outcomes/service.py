@@ -190,8 +190,8 @@ def yours_from_reviews(session: Session, staff: StaffMember) -> YoursFromReviews
         ReviewDecision.done_on.is_(None),
     )
     found = YoursFromReviews([], [])
-    for decision, child in session.execute(
-        select(ReviewDecision, Child)
+    for decision, child, to_tell, to_do in session.execute(
+        select(ReviewDecision, Child, tell, act)
         .join(Review, ReviewDecision.review_id == Review.id)
         .join(Child, Review.child_id == Child.id)
         .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
@@ -204,13 +204,9 @@ def yours_from_reviews(session: Session, staff: StaffMember) -> YoursFromReviews
             ReviewDecision.due_on.asc().nulls_last(), ReviewOutcome.circulated_at, ReviewDecision.id
         )
     ):
-        if decision.teller_staff_id == staff.id and decision.in_person and not decision.told_on:
+        if to_tell:
             found.to_tell.append((decision, child))
-        if (
-            decision.owner_staff_id == staff.id
-            and decision.kind == DecisionKind.ACTION
-            and decision.done_on is None
-        ):
+        if to_do:
             found.actions.append((decision, child))
     return found
 
