@@ -78,7 +78,8 @@
       window.clearTimeout(timer);
       timer = null;
       if (!dirty || stopped) return chain;
-      if (isNew && !hasWords()) return chain; // stays dirty: saved with the first words
+      // Stays dirty, saved with the first words; but a break keeps what was chosen (keepalive).
+      if (isNew && !hasWords() && !keepalive) return chain;
       dirty = false;
       pending += 1;
       chain = chain.then(function () {

@@ -420,6 +420,22 @@ def test_a_face_tapped_on_a_new_thing_waits_for_words_or_save(browser, base_url,
     context.close()
 
 
+def test_a_face_alone_chosen_before_take_a_break_is_kept(browser, base_url, jay):
+    """Not saved as it goes without words, a face is still saved by a break: it must not go."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/health-and-feelings/add")
+    page.get_by_label("Happy", exact=True).check()
+    page.get_by_role("button", name="Take a break").tap()
+    unlock_again(page)
+    expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+    expect(page.get_by_label("Happy", exact=True)).to_be_checked()
+    context.close()
+
+
 def test_a_photo_chosen_before_take_a_break_is_saved_with_the_words(browser, base_url, jay, made):
     """Autosave carries words only: a photo chosen and not saved went with the break (QA). It is
     saved first, as "Save" would, and the child comes back to the thing they made."""
