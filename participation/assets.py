@@ -2,9 +2,10 @@
 compression, without touching a template.
 
 - Every `url_for('static', filename=...)` gets `?v=<first 10 hex of the file's SHA-256>`. The hash
-  is computed on first use and kept until the file's size or modification time changes, so a
-  changed file gets a new URL at once (in development too) and a running server hashes each file
-  once.
+  is computed on first use. In development it is kept until the file's size or modification time
+  changes, so a changed file gets a new URL at once; in production (STATIC_FILES_FIXED) it is
+  kept until the server restarts, as a deploy does, which saves a stat per link (a child's page
+  has a dozen).
 - A static response asked for with the file's current `v` may be kept for a year and never
   revalidated (`immutable`); any other static response (no `v`, or an old one during a deploy)
   only for a few minutes. Pages themselves stay `no-store` (security/headers.py).
@@ -74,11 +75,17 @@ class _Entry:
 class StaticFiles:
     """Hashes (and gzipped copies) of the files in one static folder, made on first use."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, *, watch: bool = True) -> None:
         self.folder = folder
+        self.watch = watch  # False: files do not change while the server runs
         self._entries: dict[str, _Entry] = {}
+        self._paths: dict[str, str] = {}
 
     def _entry(self, filename: str) -> tuple[str, _Entry] | None:
+        if not self.watch:
+            entry = self._entries.get(filename)
+            if entry is not None:
+                return self._paths[filename], entry
         path = safe_join(self.folder, filename)
         if path is None:
             return None
@@ -95,6 +102,7 @@ class StaticFiles:
                 data = handle.read()
             entry = _Entry(stamp, hashlib.sha256(data).hexdigest()[:VERSION_LENGTH])
             self._entries[filename] = entry
+            self._paths[filename] = path
         return path, entry
 
     def version(self, filename: str) -> str | None:
@@ -172,7 +180,10 @@ class _StaticWithoutSession(SecureCookieSessionInterface):
 
 def init_assets(app: Flask) -> None:
     """Fingerprinted static URLs, their cache lifetimes, and compression of static text files."""
-    files = StaticFiles(app.static_folder or "static")
+    files = StaticFiles(
+        app.static_folder or "static",
+        watch=not app.config.get("STATIC_FILES_FIXED"),
+    )
     app.extensions["static_files"] = files
     if type(app.session_interface) is SecureCookieSessionInterface:
         app.session_interface = _StaticWithoutSession()

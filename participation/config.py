@@ -109,6 +109,9 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "ESPEAK_NG": os.environ.get("ESPEAK_NG", "espeak-ng"),
         "SHOW_PLACEMENT_ADDRESS_IN_PACK": _bool("SHOW_PLACEMENT_ADDRESS_IN_PACK", False),
         "HSTS_SECONDS": 63072000,
+        # True: the static folder does not change while the server runs (a deploy restarts it),
+        # so each file's fingerprint is worked out once (participation/assets.py).
+        "STATIC_FILES_FIXED": False,
     }
 
 
@@ -155,6 +158,7 @@ def production_settings(instance_path: str) -> dict[str, Any]:
         )
     settings = base_settings(instance_path)
     settings["SECRET_KEY"] = key
+    settings["STATIC_FILES_FIXED"] = _bool("STATIC_FILES_FIXED", True)
     return settings
 
 

@@ -91,18 +91,29 @@ def _formatted(
     return text % variables if variables or "%" in text else text
 
 
+# The page's language, given to every template rendered for a request (_language_context): read
+# from the template's own context, a string costs no lookup of `g` at all. Macros imported without
+# the context, and templates rendered outside a request, look it up (page_language).
+PAGE_LANGUAGE_KEY = "_page_language"
+
+
+def _language_of(context: Context) -> PageLanguage:
+    found = context.get(PAGE_LANGUAGE_KEY)
+    return found if isinstance(found, PageLanguage) else page_language()
+
+
 @pass_context
 def _gettext(context: Context, string: str, /, **variables: Any) -> str:
     """Jinja's new-style gettext, minus its costs: the catalog found once a page (see
     page_language), and no second `context.call`."""
-    language = page_language()
+    language = _language_of(context)
     return _formatted(context, language.translations.ugettext(string), variables, language.digits)
 
 
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
-    language = page_language()
+    language = _language_of(context)
     text: str = language.translations.ungettext(singular, plural, num)
     return _formatted(context, text, variables, language.digits)
 
@@ -140,6 +151,7 @@ def init_i18n(app: Flask) -> None:
     @app.context_processor
     def _language_context() -> dict[str, object]:
         return {
+            PAGE_LANGUAGE_KEY: page_language(),
             "current_language": str(get_locale()),
             "text_direction": text_direction(),
             "languages": supported(),

@@ -76,6 +76,28 @@ def test_the_url_changes_when_the_file_changes(small_app: Flask, folder: Path) -
     assert after.startswith("/static/css/site.css?v=")
 
 
+def test_in_production_a_files_hash_is_worked_out_once(folder: Path) -> None:
+    """STATIC_FILES_FIXED (production): a deploy restarts the server, so the static folder is
+    not looked at again for each link; a file changed under a running server keeps its URL."""
+    application = Flask(__name__, static_folder=str(folder), static_url_path="/static")
+    application.config["STATIC_FILES_FIXED"] = True
+    init_assets(application)
+    digest = hashlib.sha256((folder / "css" / "site.css").read_bytes()).hexdigest()[:10]
+    assert _static_url(application, "css/site.css") == f"/static/css/site.css?v={digest}"
+    path = folder / "css" / "site.css"
+    path.write_bytes(path.read_bytes() + b"a { color: #000 }\n")
+    assert _static_url(application, "css/site.css") == f"/static/css/site.css?v={digest}"
+    assert _static_url(application, "css/nothing.css") == "/static/css/nothing.css"
+
+
+def test_production_settings_fix_the_static_folder(monkeypatch, tmp_path: Path) -> None:
+    from participation.config import base_settings, production_settings
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    assert production_settings(str(tmp_path))["STATIC_FILES_FIXED"] is True
+    assert base_settings(str(tmp_path))["STATIC_FILES_FIXED"] is False
+
+
 def test_a_missing_file_gets_no_version(small_app: Flask) -> None:
     assert _static_url(small_app, "css/nothing.css") == "/static/css/nothing.css"
 
