@@ -287,7 +287,7 @@ def flagged(
         ReviewOutcome.circulated_at < circulated_before,
     )
     query = (
-        select(ReviewDecision, Review, Child, reply)
+        select(ReviewDecision, Review, Child, reply, not_told)
         .join(Review, ReviewDecision.review_id == Review.id)
         .join(Child, Review.child_id == Child.id)
         .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
@@ -310,7 +310,7 @@ def flagged(
     if child is not None:
         query = query.where(Child.id == child.id)
     flags = []
-    for decision, review, who, said in session.execute(query):
+    for decision, review, who, said, untold in session.execute(query):
         open_action = decision.done_on is None
         late = (
             open_action
@@ -319,6 +319,9 @@ def flagged(
             and decision.due_on < today
             and said != Happened.YES
         )
-        untold = decision.in_person and decision.told_on is None
-        flags.append(Flag(decision, who, review, late, open_action and said == Happened.NO, untold))
+        # From the query, with its week: a decision flagged as overdue in its first week is not
+        # yet "not told" (QA: it said so from the day it was circulated).
+        flags.append(
+            Flag(decision, who, review, late, open_action and said == Happened.NO, bool(untold))
+        )
     return flags

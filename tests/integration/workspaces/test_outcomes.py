@@ -616,3 +616,25 @@ def test_the_managers_task_to_consider_the_decisions_shows_them(
     assert "The decisions to consider" in page
     for decision in decisions:
         assert decision.text in page
+
+
+def test_an_overdue_action_to_tell_in_person_is_not_yet_untold_in_its_first_week(
+    session, jay, team, decisions
+):
+    """Flagged for being overdue, it said "Not told in person yet" on the day it was circulated
+    too (QA): the week to tell the child applies whatever else flags it."""
+    told = _to_tell(session, decisions, team, days_ago=2)
+    told.kind = DecisionKind.ACTION
+    told.due_on = TODAY - timedelta(days=1)
+    session.commit()
+    flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
+    mine = [f for f in flags if f.decision.id == told.id]
+    assert len(mine) == 1 and mine[0].overdue and not mine[0].not_told
+    outcome_row = session.scalar(
+        select(ReviewOutcome).where(ReviewOutcome.review_id == told.review_id)
+    )
+    outcome_row.circulated_at = datetime.now(UTC) - timedelta(days=8)
+    session.commit()
+    flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
+    mine = [f for f in flags if f.decision.id == told.id]
+    assert len(mine) == 1 and mine[0].overdue and mine[0].not_told
