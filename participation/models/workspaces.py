@@ -383,6 +383,9 @@ class ReviewDecision(HasPublicId, Base):
     told_on: Mapped[date | None] = mapped_column(Date)
     told_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
     told_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Told in person and the child wanted to keep it: the words their tablet shows from then on
+    # (None: it stays off the tablet). Not child_text, which is the IRO's note of what to say.
+    tablet_text: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
@@ -396,6 +399,11 @@ class ReviewDecision(HasPublicId, Base):
     follow_up: Mapped[DecisionFollowUp | None] = relationship(
         back_populates="decision", cascade="all, delete-orphan", uselist=False
     )
+
+    @property
+    def words_for_child(self) -> str:
+        """What the child's tablet shows of it ("you said, we did")."""
+        return (self.tablet_text or "") if self.in_person else self.child_text
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 
 from ...models import DecisionKind, Happened
 from ...timetable.forms import DayField
@@ -58,3 +58,6 @@ class ToldForm(FlaskForm):
     version = HiddenField()
     told_on = DayField(_l("The day they were told"), invalid=INVALID_DATE)
     note = TextAreaField(_l("How it went (optional)"))
+    # Now that they know, the child may want to keep it on their tablet: theirs to choose.
+    on_tablet = BooleanField(_l("They want to keep it on their tablet"))
+    tablet_text = TextAreaField(_l("Words for their tablet"))

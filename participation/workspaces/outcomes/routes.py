@@ -64,7 +64,7 @@ def _errors(
             if field.short_name == "csrf_token":
                 timed_out = True
             else:
-                found.append((field.id, f"{decision.child_text} {field.errors[0]}"))
+                found.append((field.id, f"{decision.words_for_child} {field.errors[0]}"))
     if timed_out:
         message = _(
             "This page timed out, so nothing was saved yet. Your answers are still here: check "
@@ -229,6 +229,9 @@ def record_told(child_id: str, decision_id: str) -> ResponseLike:
     if request.method == "GET":
         form.told_on.data = found.told_on or clock.today()
         form.note.data = found.told_note
+        form.on_tablet.data = found.tablet_text is not None
+        # The IRO's note of what to say is a start for the child's own copy.
+        form.tablet_text.data = found.tablet_text or found.child_text
     elif form.validate_on_submit():
         try:
             service.record_told(
@@ -239,6 +242,7 @@ def record_told(child_id: str, decision_id: str) -> ResponseLike:
                 form.note.data,
                 loaded_version(form.version.data),
                 today=clock.today(),
+                tablet_text=form.tablet_text.data if form.on_tablet.data else None,
             )
             session.commit()
         except InputProblem as error:
@@ -249,8 +253,20 @@ def record_told(child_id: str, decision_id: str) -> ResponseLike:
             session.expire_all()
             conflict = True
         else:
-            audit("record-decision-told", subject_type="child", subject_id=the_child.public_id)
-            flash(_("Recorded: %(name)s has been told.", name=the_child.preferred_name), "success")
+            on_tablet = found.tablet_text is not None
+            audit(
+                "record-decision-told",
+                subject_type="child",
+                subject_id=the_child.public_id,
+                detail=f"decision {found.public_id}" + ("; on their tablet" if on_tablet else ""),
+            )
+            name = the_child.preferred_name
+            flash(
+                _("Recorded: %(name)s has been told. It is on their tablet now.", name=name)
+                if on_tablet
+                else _("Recorded: %(name)s has been told.", name=name),
+                "success",
+            )
             return redirect(
                 url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
             )

@@ -31,6 +31,7 @@ from ...models import (
 from ...security.policy import child_is_visible
 from ...security.principal import StaffPrincipal
 from ..common import InputProblem, VersionConflict, check_version, clean_text
+from ..iro.service import DECISION_MAX
 
 WORDS_MAX: Final = 1000
 TOLD_NOTE_MAX: Final = 1000
@@ -55,8 +56,9 @@ def last_circulated_review(session: Session, child: Child) -> Review | None:
 
 
 def _on_the_tablet() -> ColumnElement[bool]:
-    """The decisions the child's pages show: not those to be told in person (ReviewDecision)."""
-    return ReviewDecision.in_person.is_(false())
+    """The decisions the child's pages show: not those to be told in person (ReviewDecision),
+    unless they have been told and wanted to keep it on their tablet (record_told)."""
+    return or_(ReviewDecision.in_person.is_(false()), ReviewDecision.tablet_text.is_not(None))
 
 
 def decision_count_columns(
@@ -142,11 +144,14 @@ def record_told(
     loaded_version: int | None,
     *,
     today: date,
+    tablet_text: str | None = None,
 ) -> None:
     """Record that the child was told a decision in person: the day, who told them (``staff``)
     and a note for the team (how they took it, what they asked). Recorded again, it is changed.
-    InputProblem for a day missing, in the future or before the review; VersionConflict if
-    someone recorded it since the page was loaded."""
+    ``tablet_text``: the words for the child's tablet when, now that they know, they want to
+    keep it there (to read again, and say whether it happened); None keeps it off.
+    InputProblem for a day missing, in the future or before the review, or tablet words given
+    as empty; VersionConflict if someone recorded it since the page was loaded."""
     if on is None:
         raise InputProblem("told_on", "told-needed")
     if on > today:
@@ -155,7 +160,11 @@ def record_told(
     if held_on is not None and on < held_on:
         raise InputProblem("told_on", "told-before-review", date=held_on)
     text = clean_text(note, "note", TOLD_NOTE_MAX)
+    words = None if tablet_text is None else clean_text(tablet_text, "tablet_text", DECISION_MAX)
+    if words == "":
+        raise InputProblem("tablet_text", "tablet-words-needed")
     check_version(decision.version, loaded_version)
+    decision.tablet_text = words
     decision.told_on = on
     decision.told_by_id = staff.id
     decision.told_note = text

@@ -468,7 +468,7 @@ def test_whoever_tells_the_child_in_person_records_it_for_the_team(
     record = desk.get(f"/children/{jay.public_id}").text
     assert "Not told yet" not in record and "Kim Keyworker" in record
     assert html.escape(note, quote=False) in html.unescape(record)
-    assert "Change when they were told" in record
+    assert "Change what was recorded" in record
     # A second save from the page loaded before the first is refused, and says so.
     stale = desk.post(url, {"told_on": TODAY.isoformat(), "note": "", "version": version})
     assert stale.status_code == 409 and "Someone else recorded this a moment ago" in stale.text
@@ -638,3 +638,59 @@ def test_an_overdue_action_to_tell_in_person_is_not_yet_untold_in_its_first_week
     flags = outcomes.flagged(session, _principal(session, team["iro"]), TODAY, jay)
     mine = [f for f in flags if f.decision.id == told.id]
     assert len(mine) == 1 and mine[0].overdue and mine[0].not_told
+
+
+TICKED = r'<input[^>]*\bchecked\b[^>]*name="on_tablet"'
+
+
+def test_once_told_the_child_may_keep_it_on_their_tablet(
+    session, desk, tablet, jay, team, decisions
+):
+    """Told in person, the news never reached the tablet even afterwards (QA): a child could not
+    read it again nor say whether it happened. Whoever records telling them may, when the child
+    wants it, give words for the tablet; unticked, it goes off the tablet again."""
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    told = _to_tell(session, decisions, team)
+    url = f"/children/{jay.public_id}/decisions/{told.public_id}/told"
+    space_service.set_picture_code(session, session.get(type(jay), jay.id), CODE, team["keyworker"])
+
+    def on_the_tablet() -> str:
+        desk.hand_over(tablet, jay)  # the tablet shares the desk's browser here
+        return html.unescape(tablet.client.get("/me/you-said-we-did").text)
+
+    assert told.public_id not in on_the_tablet()
+    desk.sign_in(team["social_worker"])
+    page = desk.get(url).text
+    # The IRO's note of what to say is offered as a start; the box is not ticked.
+    assert "Tell Jay at the home, with Kim there." in html.unescape(page)
+    assert 'name="on_tablet"' in page and not re.search(TICKED, page)
+    day = TODAY.isoformat()
+    note = "Jay asked to read it again later."
+    form = {"told_on": day, "note": note, "on_tablet": "y", "version": version_on(page)}
+    refused = desk.post(url, {**form, "tablet_text": "  "})
+    assert refused.status_code == 200 and "Write the words for their tablet" in refused.text
+    assert html.escape(note, quote=False) in html.unescape(refused.text)
+    session.expire_all()
+    assert session.get(ReviewDecision, told.id).told_on is None
+    words = "You will see Dad once a month for now, because he is poorly."
+    assert desk.post(url, {**form, "tablet_text": words}).status_code == 302
+    session.expire_all()
+    row = session.get(ReviewDecision, told.id)
+    assert row.tablet_text == words and row.child_text == "Tell Jay at the home, with Kim there."
+    assert "on their tablet" in audited(session, "record-decision-told")[-1].detail
+    record = html.unescape(desk.get(f"/children/{jay.public_id}").text)
+    assert "On Jay's tablet now" in record and words in record
+    # On the tablet: the child's words, never the IRO's note nor the team's note.
+    mine = on_the_tablet()
+    assert words in mine and "with Kim there" not in mine and note not in mine
+    # Taken off again.
+    desk.sign_in(team["social_worker"])
+    page = desk.get(url).text
+    assert re.search(TICKED, page)
+    off = {"told_on": day, "note": note, "tablet_text": words, "version": version_on(page)}
+    assert desk.post(url, off).status_code == 302
+    session.expire_all()
+    assert session.get(ReviewDecision, told.id).tablet_text is None
+    assert words not in on_the_tablet()
