@@ -27,6 +27,7 @@ from .models import (
     Milestone,
     NetworkPerson,
     NetworkRole,
+    Placement,
     PlacementType,
     Review,
     ReviewStatus,
@@ -92,6 +93,8 @@ class DemoChild:
     iro: str
     held: tuple[date, ...]
     network: tuple[tuple[str, str, NetworkRole, bool], ...]
+    # Where they lived before (home, type, from, until), the oldest first.
+    earlier: tuple[tuple[str, PlacementType, date, date], ...] = ()
 
 
 CHILDREN = [
@@ -140,6 +143,7 @@ CHILDREN = [
             ("Mr Osei", "Head of year", NetworkRole.TEACHER, False),
             ("Marcus Reid", "Independent visitor", NetworkRole.INDEPENDENT_VISITOR, False),
         ),
+        (("Willow House", PlacementType.RESIDENTIAL, date(2025, 1, 13), date(2025, 6, 2)),),
     ),
     DemoChild(
         "Samir Haidari",
@@ -207,6 +211,9 @@ def moved_on(spec: DemoChild, today: date) -> DemoChild:
         became_looked_after=spec.became_looked_after + weeks,
         placement_start=spec.placement_start + weeks,
         held=tuple(day + weeks for day in spec.held),
+        earlier=tuple(
+            (home, kind, start + weeks, end + weeks) for home, kind, start, end in spec.earlier
+        ),
     )
 
 
@@ -286,6 +293,18 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
                 },
                 child_id=child.id,
                 name=name,
+            )
+        if not child.placements:
+            for home, kind, start, end in spec.earlier:
+                child.placements.append(
+                    Placement(home=homes[home], placement_type=kind, started_on=start, ended_on=end)
+                )
+            child.placements.append(
+                Placement(
+                    home_id=child.home_id,
+                    placement_type=child.placement_type,
+                    started_on=child.placement_start,
+                )
             )
         _add_reviews(session, calendar, child, spec, today)
         session.flush()

@@ -31,6 +31,7 @@ from ..models import (
     HomeKind,
     NetworkPerson,
     NetworkRole,
+    Placement,
     PlacementType,
     Review,
     ReviewStatus,
@@ -512,9 +513,29 @@ def add_checked_child(
         left_care_on=clean.left_care_on,
     )
     session.add(child)
+    _keep_placements(child, moved=True)
     session.flush()
     _recompute(session, child, today, calendar, policy)
     return child
+
+
+def _keep_placements(child: Child, *, moved: bool) -> None:
+    """Keep the child's placement rows in step with their record: a move ends the current row
+    the day the new placement starts and begins another; any other change to where they live
+    corrects the current row (a wrong start, a home entered later, leaving care)."""
+    rows = child.placements
+    current = rows[-1] if rows else None
+    if moved or current is None:
+        if current is not None and current.ended_on is None:
+            current.ended_on = child.placement_start
+        rows.append(Placement(placement_type=child.placement_type))
+        current = rows[-1]
+    elif len(rows) > 1 and rows[-2].ended_on == current.started_on:
+        rows[-2].ended_on = child.placement_start  # a corrected start: the last one ended then
+    current.home = child.home
+    current.placement_type = child.placement_type
+    current.started_on = child.placement_start
+    current.ended_on = child.left_care_on
 
 
 def update_child(
@@ -555,6 +576,7 @@ def update_child(
             )
     changed = _apply(child, clean)
     if changed:
+        _keep_placements(child, moved=moved)
         session.flush()
         if moved and acting is not None and before is not None and clean.home is not None:
             # A change of placement may mean an earlier review: the IRO is asked to consider it,

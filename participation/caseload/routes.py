@@ -66,6 +66,7 @@ def child_record(public_id: str) -> str:
         child=child,
         age=child.age_on(clock.today()),
         reviews=service.reviews_for(session, child),
+        placements=service.placement_history(session, child, clock.today()),
         space_panel=space_panel(child),
         plan_panel=record_panel(child),
         **child_timetable_context(child),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..models import Child, Lateness, Review, ReviewStatus
+from ..models import Child, Lateness, Placement, Review, ReviewStatus
 from ..models.review import meeting_day
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
@@ -166,3 +166,39 @@ def reviews_for(session: Session, child: Child) -> list[Review]:
     return list(
         session.scalars(select(Review).where(Review.child_id == child.id).order_by(Review.number))
     )
+
+
+# England's measure of placement stability counts the children with three or more placements in
+# a year: the child's record says so, for the review to consider.
+UNSTABLE_PLACEMENTS = 3
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class PlacementHistory:
+    rows: list[Placement]  # the newest first
+    in_last_year: int  # placements the child lived in at some time in the last 365 days
+
+    @property
+    def unstable(self) -> bool:
+        return self.in_last_year >= UNSTABLE_PLACEMENTS
+
+
+def placement_history(session: Session, child: Child, today: date) -> PlacementHistory:
+    """Where the child has lived, and how many places in the last year. One query."""
+    rows = list(
+        session.scalars(
+            select(Placement)
+            .where(Placement.child_id == child.id)
+            .options(selectinload(Placement.home))
+            .order_by(Placement.id.desc())
+        )
+    )
+    since = today - YEAR
+    in_year = sum(
+        1
+        for row in rows
+        if (row.ended_on is None or row.ended_on >= since)
+        and (row.started_on is None or row.started_on <= today)
+    )
+    return PlacementHistory(rows, in_year)

@@ -91,6 +91,10 @@ class Child(HasPublicId, Base):
         back_populates="child", order_by="NetworkPerson.id"
     )
     reviews: Mapped[list[Review]] = relationship(back_populates="child", order_by="Review.number")
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="child",
+        order_by="Placement.id",  # made in the order they began
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -102,6 +106,25 @@ class Child(HasPublicId, Base):
         """Whole years of age on `day`."""
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Placement(Base):
+    """Where a child lived, from when to when: the child's record keeps only where they live now,
+    and a review asks how often they have moved (three or more homes in a year is the national
+    measure of instability). Kept by the admin area whenever a child's record changes."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    home_id: Mapped[int | None] = mapped_column(ForeignKey("homes.id"))
+    placement_type: Mapped[PlacementType] = mapped_column(str_enum(PlacementType))
+    # None: not recorded (records from before placement starts were kept).
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # None: where they live now
+
+    child: Mapped[Child] = relationship(back_populates="placements")
+    home: Mapped[Home | None] = relationship()
 
 
 class StaffMember(HasPublicId, Base):

@@ -41,3 +41,39 @@ def test_upgrade_keeps_existing_data(tmp_path, make_app):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM homes")).scalar_one() == "Willow House"
     engine.dispose()
+
+
+def test_each_child_starts_their_placement_history_where_they_live_now(tmp_path, make_app):
+    app, engine = database_at(tmp_path, make_app, "0025_told_then_tablet")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO homes (id, public_id, name, kind, address, active) "
+                "VALUES (7, 'h1', 'Willow House', 'childrens-home', '', 1)"
+            )
+        )
+        for child_id, left in ((1, None), (2, "2026-03-01")):
+            conn.execute(
+                text(
+                    "INSERT INTO children (id, public_id, legal_name, preferred_name, "
+                    "date_of_birth, first_language, communication_needs, became_looked_after, "
+                    "placement_type, home_id, placement_start, left_care_on, created_at, version) "
+                    "VALUES (:id, :public_id, 'A Child', 'A', '2015-01-01', 'English', '', "
+                    "'2025-01-06', 'residential', 7, '2025-02-03', :left, "
+                    "'2025-01-06 00:00:00', 1)"
+                ),
+                {"id": child_id, "public_id": f"c{child_id}", "left": left},
+            )
+    migrate.upgrade(app)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT child_id, home_id, placement_type, started_on, ended_on FROM placements "
+                "ORDER BY child_id"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, 7, "residential", "2025-02-03", None),
+        (2, 7, "residential", "2025-02-03", "2026-03-01"),
+    ]
+    engine.dispose()

@@ -15,6 +15,7 @@ from participation.models import (
     HomeKind,
     NetworkPerson,
     NetworkRole,
+    Placement,
     PlacementType,
     Review,
     ReviewStatus,
@@ -61,6 +62,15 @@ def make_child(session: Session, home: Home | None = None, **kw: object) -> Chil
     }
     values.update(kw)
     child = Child(**values)
+    # As the admin area records it: where the child lives now is their first placement.
+    child.placements.append(
+        Placement(
+            home_id=child.home_id,
+            placement_type=child.placement_type,
+            started_on=child.placement_start,
+            ended_on=child.left_care_on,
+        )
+    )
     session.add(child)
     session.flush()
     return child

@@ -434,3 +434,87 @@ def test_the_list_has_pages(admin, session, homes):
     assert "q=Child" not in found
     page_two = post_form(admin, "/admin/children", {"q": "Child", "page": "2"}).text
     assert row("Child 50") in page_two and row("Child 00") not in page_two
+
+
+def _placements(session, child) -> list[tuple[str | None, object, object]]:
+    from participation.models import Home, Placement
+
+    session.expire_all()
+    rows = session.scalars(
+        select(Placement).where(Placement.child_id == child.id).order_by(Placement.id)
+    )
+    return [
+        (session.get(Home, row.home_id).name if row.home_id else None, row.started_on, row.ended_on)
+        for row in rows
+    ]
+
+
+def test_a_move_keeps_where_the_child_lived_before(admin, session, auth, people, homes):
+    """A move overwrote the home and its start, so nobody could see how often a child had
+    moved: each move now ends the last placement the day the new one starts."""
+    post_form(
+        admin,
+        "/admin/children/new",
+        _child_data(
+            homes,
+            placement_start=days_ago(300).isoformat(),
+            became_looked_after=days_ago(300).isoformat(),
+        ),
+    )
+    child = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    assert _placements(session, child) == [("Oak Lodge", days_ago(300), None)]
+    url = f"/admin/children/{child.public_id}/edit"
+    moves = [("adeyemi", "foster", 100), ("oak", "residential", 10)]
+    for home, kind, ago in moves:
+        page = admin.get(url).text
+        data = _edit_data(
+            page,
+            fresh(session, child),
+            placement_type=kind,
+            home=homes[home].public_id,
+            placement_start=days_ago(ago).isoformat(),
+        )
+        assert admin.post(url, data=data).status_code == 302
+    assert _placements(session, child) == [
+        ("Oak Lodge", days_ago(300), days_ago(100)),
+        ("The Adeyemi family", days_ago(100), days_ago(10)),
+        ("Oak Lodge", days_ago(10), None),
+    ]
+    # A corrected start is not a move: the placement it follows ends on the corrected day.
+    page = admin.get(url).text
+    data = _edit_data(page, fresh(session, child), placement_start=days_ago(12).isoformat())
+    assert admin.post(url, data=data).status_code == 302
+    assert _placements(session, child)[1:] == [
+        ("The Adeyemi family", days_ago(100), days_ago(12)),
+        ("Oak Lodge", days_ago(12), None),
+    ]
+    # Three places in a year: the record says so, for the review to consider.
+    from participation.models import Role
+
+    auth.sign_out()
+    auth.sign_in(people[Role.MANAGER])
+    record = admin.get(f"/children/{child.public_id}").text
+    assert "3 places in the last year" in record and "3 places in the last 12 months." in record
+    assert "national measure of placement instability" in record
+    assert record.count("Lives there now") == 1
+    # The newest first.
+    assert record.index("Lives there now") < record.index("The Adeyemi family</th>")
+
+
+def test_leaving_care_ends_the_placement(admin, session, homes):
+    post_form(
+        admin,
+        "/admin/children/new",
+        _child_data(homes, placement_start=days_ago(30).isoformat()),
+    )
+    child = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    url = f"/admin/children/{child.public_id}/edit"
+    page = admin.get(url).text
+    data = _edit_data(
+        page,
+        fresh(session, child),
+        placement_start=days_ago(30).isoformat(),
+        left_care_on=days_ago(1).isoformat(),
+    )
+    assert admin.post(url, data=data).status_code == 302
+    assert _placements(session, child) == [("Oak Lodge", days_ago(30), days_ago(1))]
