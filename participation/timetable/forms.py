@@ -82,6 +82,7 @@ class DashboardFiltersForm(FlaskForm):
             SelectChoice("upcoming", _l("Upcoming")),
             SelectChoice("missed", _l("Missed (not done before a meeting held)")),
             SelectChoice("done", _l("Done")),
+            SelectChoice("done-late", _l("Done late (after the due date)")),
             SelectChoice("all", _l("Everything")),
         ],
         default="outstanding",

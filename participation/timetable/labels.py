@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
@@ -78,7 +80,14 @@ def milestone_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
+def days_late(due_on: date, done_on: date | None) -> int:
+    """How many days after its due day a task was done (0: on time, or not done). Calendar
+    days: what a manager checking compliance reads ("done 5 days after it was due")."""
+    return max(0, (done_on - due_on).days) if done_on is not None else 0
+
+
 TEMPLATE_GLOBALS = {
+    "days_late": days_late,
     "milestone_label": milestone_label,
     "milestone_status_label": STATUSES.__getitem__,
     "milestone_status_tag": STATUS_TAGS.__getitem__,

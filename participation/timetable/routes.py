@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -447,6 +448,9 @@ def record_held(review_id: str) -> str | Response:
         else:
             audit("review-held", subject_type="review", subject_id=review.public_id)
             flash(_("Review %(number)d recorded as held.", number=review.number), "success")
+            if g.principal.role == Role.IRO and "iro.outcome" in current_app.view_functions:
+                # What the IRO does next: the decisions, how the child took part, the code.
+                return redirect(url_for("iro.outcome", review_id=review.public_id))
             return redirect(url_for("caseload.child_record", public_id=review.child.public_id))
     form.version.data = str(review.version)
     return render_template(

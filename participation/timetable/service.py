@@ -83,6 +83,7 @@ STATUS_FILTERS: Final = (
     "upcoming",
     "missed",
     "done",
+    "done-late",
     "all",
 )
 OWNER_FILTERS: Final = ("everyone", "mine")
@@ -984,7 +985,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Counts:
-    """How many tasks have each status; the fields in the order of _RANKED."""
+    """How many tasks have each status, the fields in the order of _RANKED; then how many of
+    those done were done late."""
 
     overdue: int = 0
     due_today: int = 0
@@ -992,6 +994,7 @@ class Counts:
     upcoming: int = 0
     missed: int = 0
     done: int = 0
+    done_late: int = 0  # of those done, done after their due day
 
     @property
     def outstanding(self) -> int:
@@ -1007,6 +1010,7 @@ class Counts:
             "upcoming": self.upcoming,
             "missed": self.missed,
             "done": self.done,
+            "done-late": self.done_late,
             "all": self.outstanding + self.missed + self.done,
         }[status]
 
@@ -1115,6 +1119,8 @@ class _Bounds:
             "upcoming": and_(to_do, due > self.soon_until),
             "missed": and_(undone, ~_not_missed()),
             "done": Milestone.done_on.is_not(None),
+            # Done, but after the due day: what compliance counts as late (labels.days_late).
+            "done-late": Milestone.done_on > due,
         }
         return conditions[name]
 
@@ -1180,11 +1186,13 @@ def _counts_by_home(
     """Home id -> the counts by status of the milestones in scope: one query, one pass over
     them, whatever the size of the caseload."""
     bounds = _Bounds(today, soon_until(calendar, today))
-    sums = [
-        func.coalesce(func.sum(case((bounds.status(name), 1), else_=0)), 0) for name in _RANKED[:-1]
-    ]
+
+    def how_many(name: str) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((bounds.status(name), 1), else_=0)), 0)
+
+    sums = [how_many(name) for name in _RANKED[:-1]]
     rows = session.execute(
-        _from_milestones(Child.home_id, *sums, func.count(Milestone.done_on))
+        _from_milestones(Child.home_id, *sums, func.count(Milestone.done_on), how_many("done-late"))
         .where(*_milestone_scope(principal, filters, today, None))
         .group_by(Child.home_id)
     )

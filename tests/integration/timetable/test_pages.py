@@ -556,7 +556,9 @@ def test_iro_records_the_review_held(client, auth, session, people, make_child, 
             "version": str(review.version),
         },
     )
+    # On to what the IRO does next: the decisions and the code (QA: the record, to hunt there).
     assert response.status_code == 302
+    assert response.location.endswith(f"/reviews/{review.public_id}/outcome")
     session.expire_all()
     reviews = session.scalars(
         select(Review).where(Review.child_id == child.id).order_by(Review.number)
@@ -1022,3 +1024,51 @@ def test_the_consult_the_child_task_leads_to_the_meeting_plan(
     assert client.get(plan).status_code == 200
     other = client.get(f"/reviews/{review.public_id}/milestones/keyworker-report-sent").text
     assert f'href="{plan}"' not in other
+
+
+def test_a_task_done_after_its_due_day_says_it_was_late(
+    client, auth, session, people, make_child, today
+):
+    """Done late read as plain "Done" (QA): a manager checking compliance could not see a
+    visit made a week late. The lists say how late, and "Done late" lists only those."""
+    child = make_child(became=today - timedelta(days=200), held=[today - timedelta(days=120)])
+    held = next(review for review in child.reviews if review.held_on is not None)
+    late = session.scalars(
+        select(Milestone).where(Milestone.review_id == held.id).order_by(Milestone.id)
+    ).all()
+    for milestone in late:
+        milestone.done_on = milestone.due_on  # on time
+    late[0].done_on = late[0].due_on + timedelta(days=5)
+    session.commit()
+    auth.sign_in(people[Role.MANAGER])
+    record = client.get(f"/children/{child.public_id}").text
+    assert record.count("Done 5 days late") == 1
+    done = client.get("/council/timetable?status=done").text
+    assert done.count("Done 5 days late") == 1
+    only_late = client.get("/council/timetable?status=done-late").text
+    assert "1 task matches the filters." in only_late and "Done 5 days late" in only_late
+    assert "Tasks, earliest due first" in only_late
+    # Each home's count links to its list.
+    council = client.get("/council/timetable").text
+    assert "status=done-late" in council and ">1</a>" in council.split("status=done-late")[1][:200]
+
+
+def test_the_record_and_an_event_lead_back(client, auth, session, people, make_child, today):
+    """No way back from a child's record or a significant event but the browser's (QA)."""
+    child = make_child(staff=[people[Role.SOCIAL_WORKER], people[Role.IRO]])
+    event = service.record_event(
+        session, child, people[Role.SOCIAL_WORKER], "missing", today, "", today=today
+    )
+    session.commit()
+    auth.sign_in(people[Role.IRO])
+    assert (
+        '<p class="back"><a href="/my-children">Back to my children</a>'
+        in client.get(f"/children/{child.public_id}").text
+    )
+    page = client.get(f"/significant-events/{event.public_id}").text
+    assert f'href="/children/{child.public_id}#timetable">Back to {child.preferred_name}' in page
+    auth.sign_out()
+    auth.sign_in(people[Role.MANAGER])
+    assert (
+        '<a href="/council">Back to the council' in client.get(f"/children/{child.public_id}").text
+    )

@@ -49,7 +49,11 @@ def outcome_url(review):
 def test_recording_meeting_the_child_marks_the_milestone(session, ivy, jay):
     review = next_review(session, jay)
     url = f"/reviews/{review.public_id}/meeting-the-child"
-    assert ivy.get(url).status_code == 200
+    page = ivy.get(url)
+    assert page.status_code == 200
+    # No meeting arranged: the day shown is the due date, and says so (QA: it read as the day).
+    if review.scheduled_at is None:
+        assert "(the date is not set yet)" in page.text and "due by" in page.text
     future = ivy.post(url, {"met_on": (TODAY + timedelta(days=1)).isoformat(), "way": "video"})
     assert "cannot be in the future" in future.text
     no_way = ivy.post(url, {"met_on": TODAY.isoformat()})
@@ -284,7 +288,7 @@ def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy
     assert row.teller_staff_id == team["social_worker"].id
     page = ivy.get(outcome_url(review)).text
     assert "Told in person, not on the tablet" in page
-    assert f"By {team['social_worker'].name}." in page
+    assert f"Told by {team['social_worker'].name}." in page
     # The change page keeps the tick: saving it unchanged does not drop it.
     change = ivy.get(f"/reviews/{review.public_id}/decisions/{row.public_id}").text
     tick = re.search(r'<input[^>]*id="decision-in_person"[^>]*>', change)
