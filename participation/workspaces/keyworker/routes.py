@@ -7,6 +7,7 @@ Every staff view of the report or of the child's comments is audited, and so is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -302,6 +303,16 @@ def _take_theirs(form: ReportForm, report: KeyworkerReport) -> None:
     form.version.data = str(report.revision)
 
 
+def _read_by_keyworker(items: Sequence[Item]) -> None:
+    """The child's words the report copies in or offers are read by the keyworker, as in a
+    pack: "who has seen my things" says so, and the child can no longer delete them, only stop
+    sharing them, which the report then follows (QA: a deleted thing stayed in the report and
+    was sent, since nothing could find words that were gone)."""
+    for item in items:
+        audit("read-shared-item", subject_type="view-item", subject_id=item.public_id,
+              detail="keyworker-report")  # fmt: skip
+
+
 def _render_report(
     the_child: Child,
     review: Review | None,
@@ -319,6 +330,7 @@ def _render_report(
         if form is None:
             form = _report_form(report, the_child)
         since = service.new_since_started(session, g.principal, the_child, report)
+        _read_by_keyworker(since.offered)
         fresh: dict[ReportSection, list[Item]] = {}
         for item in since.offered:
             fresh.setdefault(service.section_of(item), []).append(item)
@@ -415,9 +427,11 @@ def start_report(public_id: str) -> Response:
         return redirect(_report_url(public_id, review))
     if found is None:
         session = db.session()
+        copied = service.report_sources(session, g.principal, the_child).items
         service.start_report(session, g.principal, the_child, review, _month_label)
         session.commit()
         audit("start-keyworker-report", subject_type="child", subject_id=the_child.public_id)
+        _read_by_keyworker(copied)
         flash(
             _(
                 "The report is started from the monthly summaries and what %(name)s shared.",

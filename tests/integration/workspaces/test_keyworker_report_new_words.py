@@ -132,3 +132,25 @@ def test_after_the_start_the_page_still_says_what_it_may_not_quote_and_that_phot
     box = offered(page)
     assert "This is my team." in box
     assert "It has 1 photo or video too: the report takes its words only." in box
+
+
+def test_words_the_report_copies_or_offers_are_read_and_can_no_longer_be_deleted(
+    session, kim, jay, team, started
+):
+    """A thing the child deleted stayed in the report and was sent (QA): deleting blanks the
+    words, so nothing could find them there any more. Copied in or offered, they are read by
+    the keyworker, as in a pack: the child may stop sharing them (which the report follows),
+    not delete them."""
+    from participation.sharing.service import sights
+    from participation.views.service import reached_a_reader
+
+    maths = session.scalar(select(Item).where(Item.text == "I like maths now."))
+    assert reached_a_reader(session, maths)
+    bike = said_with_keyworker(
+        session, jay, team["keyworker"], "things-i-enjoy", "I want a bike.", REPORT_READERS
+    )
+    assert not reached_a_reader(session, bike)
+    assert "I want a bike." in offered(kim.get(report_url(jay)).text)
+    assert reached_a_reader(session, bike)
+    seen = sights(session, jay)
+    assert {bike.public_id, maths.public_id} <= set(seen)
