@@ -328,6 +328,30 @@ def test_hiding_squares_needs_only_taps(browser, base_url, app, jay, jays_things
     context.close()
 
 
+def test_in_arabic_square_one_is_still_the_photos_top_left(
+    browser, base_url, app, jay, jays_things
+):
+    """The squares followed the page's direction, so in Arabic square 1 was drawn top right
+    while the server covers the top left: the child hid the wrong part (QA). The photo is
+    not mirrored, and neither are its squares."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.locator("#language-choice").select_option("ar")
+    page.locator("form.language-switch button").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.goto(f"/me/views/photos/{jays_things['photo']}/hide")
+    photo = page.locator(".hide-grid img").bounding_box()
+    first = page.locator(".hide-cell").nth(0).bounding_box()
+    second = page.locator(".hide-cell").nth(1).bounding_box()
+    assert photo and first and second
+    assert abs(first["x"] - photo["x"]) < 2 and abs(first["y"] - photo["y"]) < 2
+    assert second["x"] > first["x"]
+    context.close()
+
+
 def items_saying(child, words: str) -> list[Item]:
     """The child's items whose words contain `words`, read fresh from the database."""
     session = db.session()
