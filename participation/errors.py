@@ -72,6 +72,25 @@ def _let_go_of_held_answers() -> None:
         log.exception("Could not let go of held answers for %s", request.path)
 
 
+# A form's own fields, never anyone's words.
+_NOT_WORDS = frozenset({"csrf_token", "version", "revision", "next", "loaded", "go"})
+
+
+def typed_words() -> list[str]:
+    """The words a form sent that could not be saved (a session that ended while it was open):
+    the page shows them to copy, since going back reloads the form empty once signed out (QA:
+    a note lost). Only values with a space or a line in them: words, not choices or ids."""
+    if request.method != "POST":
+        return []
+    return [
+        value.strip()
+        for name, value in request.form.items(multi=True)
+        if name not in _NOT_WORDS
+        and not name.endswith("-csrf_token")
+        and any(space in value.strip() for space in (" ", "\n"))
+    ]
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> ResponseReturnValue:
@@ -100,7 +119,8 @@ def init_errors(app: Flask) -> None:
             return render_template(
                 "errors/generic.html", code=code, message=gettext("Something went wrong.")
             ), code
-        return render_template(_page(code, template)), code
+        typed = typed_words() if code == 401 else []
+        return render_template(_page(code, template), typed=typed), code
 
     @app.errorhandler(Exception)
     def _crash(error: Exception) -> tuple[str, int]:

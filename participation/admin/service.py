@@ -39,6 +39,7 @@ from ..models import (
     StaffMember,
 )
 from ..security.principal import end_sessions
+from ..text import kept_words, shows_nothing
 from ..timetable import service as timetable
 from ..timetable.rules import TimetableError, TimetablePolicy, WorkingCalendar
 
@@ -60,7 +61,6 @@ HOME_KIND_FOR: Final[dict[PlacementType, HomeKind]] = {
 # A child has one allocated social worker and one IRO at a time; keyworkers may share a child.
 ONE_AT_A_TIME: Final = (Role.SOCIAL_WORKER, Role.IRO)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -119,12 +119,13 @@ class _Issues:
 
 def clean_line(value: str | None) -> str:
     """A one-line value as stored: no control characters, no surrounding spaces."""
-    return _CONTROL_IN_LINE.sub("", value or "").strip()
+    line = _CONTROL_IN_LINE.sub("", value or "").strip()
+    return "" if shows_nothing(line) else line
 
 
 def clean_text(value: str | None) -> str:
     """A multi-line value as stored: line breaks kept, other control characters removed."""
-    return _CONTROL.sub("", (value or "").replace("\r\n", "\n")).strip()
+    return kept_words(value)
 
 
 def name_key(name: str) -> str:

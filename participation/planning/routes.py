@@ -37,6 +37,7 @@ from ..models.review import LONDON
 from ..security.access import child, holds_answers, staff
 from ..security.policy import PLAN_READERS, can_view_child
 from ..templating import day_in_words, template_globals
+from ..text import kept_words
 from . import service, steps
 from .forms import (
     DAY_WARNINGS,
@@ -395,7 +396,7 @@ def _person_to_add(form: WhoComesForm) -> service.NewPerson | None:
     # Autosave runs while the child is still typing the name: adding then would add half a name.
     if _autosaving():
         return None
-    name, who = (form.new_name.data or "").strip(), (form.new_who.data or "").strip()
+    name, who = kept_words(form.new_name.data), kept_words(form.new_who.data)
     if name:
         return service.NewPerson(name, who)
     if who:

@@ -41,6 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..models.review import LONDON, meeting_day
+from ..text import kept_words
 from ..timetable import service as timetable
 from ..timetable.rules import TimetableError
 from . import steps
@@ -209,7 +210,7 @@ def clean_answers(slug: str, posted: Mapping[str, Any]) -> dict[str, Any]:
                 raise PlanInputError(name, "not-a-choice")
             clean[name] = [m.value for m in allowed if m.value in values]
         else:
-            text = (value or "").strip()
+            text = kept_words(value)
             if len(text) > TEXT_LIMITS[name]:
                 raise PlanInputError(name, "too-long")
             clean[name] = text
@@ -440,7 +441,7 @@ class NewPerson:
 def _clean_wish(card: PersonCard, answer: WishAnswer) -> tuple[str, str, str]:
     if answer.wish not in card.allowed_wishes:
         raise PlanInputError("wish", "not-a-choice")
-    part, why = answer.part.strip(), answer.why.strip()
+    part, why = kept_words(answer.part), kept_words(answer.why)
     if len(part) > TEXT_LIMITS["part"]:
         raise PlanInputError("part", "too-long")
     if len(why) > TEXT_LIMITS["why"]:
@@ -477,7 +478,7 @@ def save_people(
             raise UnknownPerson(answer.key)
         wanted.append((card, _clean_wish(card, answer), answer.remove))
     if add is not None:
-        name, described = add.name.strip(), add.described_as.strip()
+        name, described = kept_words(add.name), kept_words(add.described_as)
         if not name:
             raise PlanInputError("new_name", "needed")
         if len(name) > TEXT_LIMITS["new_name"]:
@@ -519,8 +520,8 @@ def save_people(
         if add is not None:
             plan.invitees.append(
                 PlanInvitee(
-                    name=add.name.strip(),
-                    described_as=add.described_as.strip(),
+                    name=kept_words(add.name),
+                    described_as=kept_words(add.described_as),
                     position=position + 1,
                 )
             )
@@ -583,7 +584,7 @@ def decide(
     A wish that is not agreed as asked needs a reason written for the child. `loaded_version`
     is the answer's version when the form was loaded (0 for none): if someone else answered
     meanwhile, PlanConflict."""
-    reason = reason_for_child.strip()
+    reason = kept_words(reason_for_child)
     if outcome != DecisionOutcome.AGREED and not reason:
         raise PlanInputError("reason", "needed")
     if len(reason) > TEXT_LIMITS["reason"]:
@@ -755,7 +756,7 @@ def set_arrangement(
     """Set where and when the meeting is. Stale forms (someone else changed it) raise
     PlanConflict; a new day in the past raises PlanInputError (``day``, ``past``); the review's
     tasks are worked out again from the new date. Check `meeting_day_warnings` with staff first."""
-    venue = venue.strip()
+    venue = kept_words(venue)
     if len(venue) > TEXT_LIMITS["venue"]:
         raise PlanInputError("venue", "too-long")
     if scheduled_at is not None and scheduled_at.tzinfo is None:

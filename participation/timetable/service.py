@@ -11,7 +11,6 @@ changed by someone else since the page was loaded is ``TimetableConflict``.
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field, replace
@@ -42,6 +41,7 @@ from ..models import (
 from ..models.review import LONDON, Lateness, lateness, meeting_day
 from ..security.policy import child_is_visible, visible_child_ids
 from ..security.principal import StaffPrincipal
+from ..text import kept_words
 from .elsewhere import done_elsewhere
 from .rules import (
     AFTER_MEETING_TASKS,
@@ -158,13 +158,10 @@ def not_working(calendar: WorkingCalendar, day: date) -> list[DayWarning]:
     return [] if because is None else [DayWarning(because)]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _clean(text: str, field: str, limit: int = NOTE_MAX) -> str:
     """Staff words as stored: no control characters (PostgreSQL refuses NUL), trimmed, and no
     longer than ``limit`` (InputError on ``field`` otherwise)."""
-    text = _CONTROL.sub("", text).strip()
+    text = kept_words(text)
     if len(text) > limit:
         raise InputError(field, "note-too-long", max=limit)
     return text

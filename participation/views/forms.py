@@ -8,7 +8,6 @@ words stay on the page and the child is asked to make them shorter.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import CHILD_COUNT, NoLongerThan
 from ..models import AgeBand
+from ..text import without_controls
 from . import service
 
 TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
@@ -46,13 +46,9 @@ NOT_A_CHOICE = _l(
     "Everything else you wrote is still here."
 )
 
-# Control characters other than tab and new line never belong in what a child writes (and
-# PostgreSQL refuses NUL outright).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def tidy(value: str) -> str:
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return without_controls(value)  # participation/text.py
 
 
 class _Words:

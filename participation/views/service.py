@@ -46,6 +46,7 @@ from ..models import (
     utcnow,
 )
 from ..sharing.service import seen_by_staff
+from ..text import kept_words
 from . import topics
 from .uploads import Prepared
 
@@ -204,7 +205,7 @@ def media_references(session: Session) -> Iterator[str]:
 
 def kind_of(text: str, feeling: int | None, photos: int, videos: int) -> ItemKind:
     """What an item holds, from its contents (ViewsError "empty" when it holds nothing)."""
-    parts = [bool(text.strip()), photos > 0, videos > 0]
+    parts = [bool(kept_words(text)), photos > 0, videos > 0]
     if sum(parts) > 1:
         return ItemKind.MIXED
     if parts[0]:
@@ -313,7 +314,7 @@ def _commit_or_forget(session: Session, storage: Storage, new_keys: list[str]) -
 
 
 def _clean(text: str) -> str:
-    return text.strip()
+    return kept_words(text)
 
 
 def file_counts(kinds: Iterable[MediaKind], photos: int = 0, videos: int = 0) -> tuple[int, int]:

@@ -6,7 +6,6 @@ No Flask here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final
@@ -15,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Milestone, Review, StaffMember
+from ..text import kept_words
 from ..timetable import service as timetable
 
 TEXT_MAX: Final = 4000
 NOTE_MAX: Final = 500
 NAME_MAX: Final = 200
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InputProblem(ValueError):
@@ -42,7 +40,7 @@ class VersionConflict(Exception):
 def clean_text(text: str | None, field: str, limit: int = TEXT_MAX) -> str:
     """Words as stored: no control characters (PostgreSQL refuses NUL), line ends kept, trimmed,
     and no longer than ``limit`` (InputProblem ``too-long`` on ``field`` otherwise)."""
-    cleaned = _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+    cleaned = kept_words(text)
     if len(cleaned) > limit:
         raise InputProblem(field, "too-long", max=limit)
     return cleaned

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from ..audit.web import audit
 from ..child.session import held_here, saved_here
 from ..db import db
+from ..forms import rerender_on_timeout
 from ..models import WorryAlert
 from ..security.access import child, holds_answers, staff
 from ..security.principal import StaffPrincipal
@@ -23,12 +24,19 @@ bp = Blueprint("worry", __name__)
 @bp.route("/me/worried", methods=["GET", "POST"])
 @child
 @holds_answers
+@rerender_on_timeout
 def worried() -> str | Response:
     # Sent as the space locked ("Take a break" or the idle lock, with words typed; or "Tell them
     # now" pressed on a page left open): @child holds the note and sends nothing, so nobody is
     # told until the child presses again. The page shows the note again, and says so.
     the_child = g.principal.child
     people = service.who_will_know(db.session(), the_child)
+    if request.method == "POST" and g.get("csrf_timed_out"):
+        # Open too long (or from before a hand-over): nobody is told on a page's old token,
+        # and nothing is lost either (QA: a 400 page, the words gone). One more press sends it.
+        return render_template(
+            "worry/worried.html", people=people, timed_out=True, note=request.form.get("note", "")
+        )
     if request.method == "POST":
         note = request.form.get("note", "")
         alert = service.raise_worry(db.session(), the_child, note)

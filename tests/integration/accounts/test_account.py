@@ -278,3 +278,23 @@ def test_a_form_sent_after_the_session_ended_says_how_to_get_the_words_back(
     assert answered.status_code == 401
     assert "it has not been saved" in answered.text
     assert "Go back a page: what you typed is usually still there" in answered.text
+
+
+def test_words_sent_after_the_session_ended_are_shown_to_copy(client, auth, session, keyworker):
+    """Signed out elsewhere while typing, a keyworker pressed Save: "go back a page" reloaded the
+    form empty, since they were signed out, and the note was lost (QA). The page shows it."""
+    from participation.security.principal import end_sessions
+
+    auth.sign_in(keyworker)
+    token = csrf_from(client.get("/account").text)
+    end_sessions(session, staff_id=keyworker.id, reason="signed-out-elsewhere")
+    session.commit()
+    note = "Jay was quiet after school.\nHe asked about Dad's visit <b>twice</b>."
+    response = client.post(
+        "/account/language",
+        data={"csrf_token": token, "note": note, "version": "3", "language": "cy"},
+    )
+    assert response.status_code == 401
+    assert "copy it before you leave this page" in response.text
+    assert "He asked about Dad&#39;s visit &lt;b&gt;twice&lt;/b&gt;." in response.text
+    assert response.text.count("<textarea") == 1 and "readonly" in response.text

@@ -713,3 +713,15 @@ def test_things_said_with_no_review_planned_go_to_the_next_review_only(team, ses
 def _items_in(session, team, review) -> set[str]:
     pack = pack_service.build_pack(session, team.child, review, Audience.IRO)
     return {item.public_id for item in pack.items}
+
+
+def test_emoji_in_the_childs_words_reach_the_pdf(team, session, staff_client):
+    """They printed as empty boxes: no font on the server had them (QA: "□□□□ no nuts □").
+    scripts/install-system-deps.sh installs one; the pack's fonts fall back to it."""
+    item = make_item(session, team.child, team.review, "👨\u200d👩\u200d👧\u200d👦 no nuts 🥜")
+    share(session, item, Audience.IRO)
+    pdf = staff_client(team.iro).get(_url(team, "/pdf")).data
+    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True)
+    assert b"Emoji" in fonts.stdout
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    assert "🥜" in text.stdout.decode()

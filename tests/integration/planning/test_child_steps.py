@@ -425,3 +425,9 @@ def test_every_page_says_the_same_about_who_sees_the_plan(client, on_tablet):
         page = client.get(path)
         assert page.status_code == 200, path
         assert said in page.text.replace("&#39;", "'"), path
+
+
+def test_answers_are_kept_without_control_characters(planner, session, on_tablet):
+    """Stored as typed, they printed as boxes in the IRO's PDF (QA: "a▯b▯c")."""
+    planner.post("food-and-drink", {"diet": "a\x01b\x1bc\x0bd\x7fe"}, go="next")
+    assert plan_of(session, on_tablet).diet == "abcde"

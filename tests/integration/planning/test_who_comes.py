@@ -327,3 +327,17 @@ def test_the_child_sees_staff_by_the_name_they_call_them_with_a_picture(
     Auth(staff_client).sign_in(keyworker)
     staff_page = staff_client.get(f"/children/{mia.public_id}/plan").text
     assert "Kim Keyworker" in staff_page
+
+
+def test_a_name_in_which_nothing_shows_adds_nobody(planner, session, on_tablet):
+    """A name of zero-width spaces added someone with an invisible name (QA)."""
+    page = planner.page("who-comes")
+    response = planner.post(
+        "who-comes",
+        {**wishes_form(page.text, {}), "new_name": "\u200b\u200b", "new_who": "My coach"},
+        page=page,
+        go="next",
+    )
+    assert response.status_code == 200
+    assert "Write their name, then press" in response.text
+    assert invitees(session, on_tablet) == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import av
+import pytest
 from sqlalchemy import select
 
 from participation.models import Item, ItemAuthor, ItemKind, MediaFile, MediaStatus
@@ -39,8 +40,10 @@ def test_a_feeling_on_its_own_is_something_said(views, session):
     assert _item(session, item_id).kind == ItemKind.FEELING
 
 
-def test_nothing_at_all_is_not_saved(views, session):
-    response = views.add(text="   ")
+@pytest.mark.parametrize("nothing", ["   ", "\u200b\u200b", "\ufeff \u2060"])
+def test_nothing_at_all_is_not_saved(views, session, nothing):
+    # Zero-width characters only made a thing that looked empty, blank in the pack (QA).
+    response = views.add(text=nothing)
     assert response.status_code == 200
     assert "Write something, choose a face, or add a photo or video first." in response.text
     assert session.scalars(select(Item)).all() == []

@@ -131,3 +131,29 @@ def test_a_long_worry_reaches_the_adults_whole(client, auth, session, mia_with_c
     page = html.unescape(client.get("/my-children").text)
     assert f"They wrote a long note ({len(words)} characters): read all of it" in page
     assert words in page and "Their note was too long" not in page
+
+
+def test_a_nul_pasted_into_a_worry_is_taken_out_and_the_worry_sent(
+    client, auth, session, mia_with_code, keyworker
+):
+    """Chromium sends a NUL pasted into a box: the request was refused with a 400 page and the
+    worry never sent (QA). The NUL goes (PostgreSQL cannot hold one); the words are sent."""
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    done = tablet.post("/me/worried", note="Someone at school hurts me\x00 please help")
+    assert done.status_code == 200 and "Thank you for telling us" in done.text
+    alert = session.scalar(select(WorryAlert))
+    assert alert is not None and alert.note == "Someone at school hurts me please help"
+
+
+def test_a_worry_sent_from_a_timed_out_page_keeps_its_words_and_asks_again(
+    client, auth, session, mia_with_code, keyworker
+):
+    """Sent with a page's old token, the worry met an adult's "timed out" page and the words were
+    gone (QA). Nobody is told on an old token; the page comes back with the words."""
+    _child_signed_in(client, auth, mia_with_code, keyworker)
+    response = client.post("/me/worried", data={"csrf_token": "old", "note": "Dad shouted."})
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "nobody has been told yet" in page and "Dad shouted." in page
+    assert 'class="child' in page  # the child's own page, with their buttons
+    assert session.scalar(select(WorryAlert)) is None
