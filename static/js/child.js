@@ -57,6 +57,15 @@
     window.setTimeout(settle, 1500);
   }).then(function (voice) { browserVoice = voice; return voice; });
 
+  // Said after a choice that is ticked: a child who cannot read hears what they chose (QA: every
+  // option was read alike, chosen or not).
+  var CHOSEN = readAloud ? readAloud.getAttribute("data-chosen") || "" : "";
+
+  function ticked(node) {
+    var input = node.tagName === "LABEL" ? node.control : null;
+    return !!(input && (input.type === "radio" || input.type === "checkbox") && input.checked);
+  }
+
   function textOf(selector) {
     var root = document.querySelector(selector);
     if (!root) return "";
@@ -69,6 +78,11 @@
       var block = style.display !== "inline"; // a heading, a paragraph, a button: its own line
       if (block) parts.push("\n");
       for (var child = node.firstChild; child; child = child.nextSibling) walk(child);
+      if (CHOSEN && ticked(node)) {
+        // On the choice's own line: "Pizza (you chose this)", not a line of its own.
+        while (parts.length && !/\S/.test(parts[parts.length - 1])) parts.pop();
+        parts.push(" (" + CHOSEN + ")");
+      }
       if (block) parts.push("\n");
     })(root);
     return parts.join("").replace(/[^\S\n]+/g, " ").replace(/ ?\n\s*/g, "\n").trim();

@@ -107,3 +107,19 @@ def test_a_language_with_no_voice_anywhere_says_so(page: Page, app, jay, cache, 
     expect(page.locator("#read-aloud button.read-aloud")).to_have_attribute("aria-pressed", "false")
     expect(page.locator("audio.read-aloud-audio").first).to_be_hidden()
     assert axe_violations(page) == []
+
+
+def test_reading_a_page_says_which_choices_are_ticked(page: Page, jay, cache):
+    """Every option was read alike, chosen or not: a child who cannot read never heard what
+    they had chosen (QA). A ticked choice is followed by "you chose this"."""
+    open_space(page, jay)
+    page.goto("/me/plan/food-and-drink")
+    page.get_by_label("Pizza").check()
+    with page.expect_request("**/me/read-aloud") as asked:
+        page.get_by_role("button", name="Read this page to me").click()
+    text = " ".join(
+        line.split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
+        for line in (asked.value.post_data or "").split('name="text"')[1:]
+    )
+    assert "Pizza (you chose this)" in text
+    assert "Fruit (you chose this)" not in text and "Fruit" in text
