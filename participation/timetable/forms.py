@@ -129,6 +129,11 @@ DAY_WARNINGS = {
         "%(date)s is more than 8 weeks before this task is due (%(due)s). Tasks are rarely done "
         "that early: check the date, the year especially."
     ),
+    # A review brought forward.
+    DayWarning.MEETING_AFTER: _l(
+        "The meeting is arranged for %(meeting)s, after %(date)s: the review would be out of "
+        "time. Arrange an earlier meeting too."
+    ),
     # A closure day.
     DayWarning.PAST: _l(
         "%(date)s has passed. Adding it may move due dates that have already passed: some "
@@ -164,7 +169,7 @@ class TimetableDateForm(KeepDateForm):
                 "Bringing the review forward to %(date)s makes %(num)d tasks overdue at once: "
                 "they would be due before today. Check the date.",
                 params["count"],
-                date=_written(params["date"]),
+                date=written_day(params["date"]),
             )
         return _filled(DAY_WARNINGS[warning], params)
 
@@ -341,7 +346,7 @@ INPUT_ERRORS: dict[str, LazyString] = {
 }
 
 
-def _written(day: date) -> str:
+def written_day(day: date) -> str:
     """A date as the timetable's messages write it: Saturday 21 November 2026."""
     return format_date(day, "EEEE d MMMM y")
 
@@ -351,7 +356,8 @@ def _filled(template: LazyString, params: Mapping[str, Any]) -> str:
     if not params:
         return str(template)
     return str(template) % {
-        key: _written(value) if isinstance(value, date) else value for key, value in params.items()
+        key: written_day(value) if isinstance(value, date) else value
+        for key, value in params.items()
     }
 
 

@@ -55,6 +55,7 @@ from .forms import (
     RecordHeldForm,
     RemoveClosureDayForm,
     input_error_message,
+    written_day,
 )
 from .labels import TEMPLATE_GLOBALS, milestone_label
 
@@ -555,7 +556,22 @@ def significant_event(event_id: str) -> str | Response:
                     subject_id=child.public_id,
                     detail=event.decision.value if event.decision else "",
                 )
-                if event.brought_forward_to is not None:
+                late_meeting = (
+                    service.meeting_after(event.review, event.brought_forward_to)
+                    if event.brought_forward_to is not None and event.review is not None
+                    else None
+                )
+                if late_meeting is not None:
+                    flash(
+                        _(
+                            "The review is brought forward. Its meeting is still arranged for "
+                            "%(date)s, after the new date: arrange an earlier one, and the "
+                            "tasks will count back from it.",
+                            date=written_day(late_meeting),
+                        ),
+                        "success",
+                    )
+                elif event.brought_forward_to is not None:
                     flash(
                         _(
                             "The review is brought forward and its tasks are worked out again "

@@ -132,6 +132,7 @@ class DayWarning(StrEnum):
     AFTER_DUE = "after-due"  # a meeting day: the review would be out of time
     WELL_BEFORE_DUE = "well-before-due"  # a task done: see DONE_WELL_BEFORE_DUE
     OVERDUE_AT_ONCE = "overdue-at-once"  # a review brought forward: tasks due before today
+    MEETING_AFTER = "meeting-after"  # a review brought forward: its meeting is after the date
     NIGHT = "night"  # a meeting's start time: at night, often "3:00" typed for 3 p.m.
 
 
@@ -668,7 +669,21 @@ def bring_forward(
         recompute_child(session, review.child, today, calendar=calendar)
         session.flush()
         newly = _overdue_tasks(session, review, today) - overdue
-        _ask(confirmed, [DayWarning.OVERDUE_AT_ONCE] if newly else [], count=len(newly))
+        warnings = [DayWarning.OVERDUE_AT_ONCE] if newly else []
+        # The meeting arranged already is not moved with it: out of time unless it is (QA: it
+        # was saved without a word, and the tasks still counted from the meeting).
+        meeting = meeting_after(review, new_due)
+        if meeting is not None:
+            warnings.append(DayWarning.MEETING_AFTER)
+        _ask(confirmed, warnings, count=len(newly), meeting=meeting or new_due)
+
+
+def meeting_after(review: Review, day: date) -> date | None:
+    """The day of ``review``'s arranged meeting, if it is after ``day`` (None otherwise)."""
+    if review.scheduled_at is None:
+        return None
+    meeting = meeting_day(review.due_on, review.scheduled_at)
+    return meeting if meeting > day else None
 
 
 def _overdue_tasks(session: Session, review: Review, today: date) -> set[str]:

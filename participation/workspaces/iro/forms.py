@@ -18,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.validators import InputRequired
 
 from ...forms import KEEP_THIS_DATE
 from ...timetable.forms import DayField, RecordHeldForm, TimetableDateForm
@@ -81,6 +82,16 @@ class CirculateForm(TimetableDateForm):
     held_on = DayField(_l("The day the review was held"), invalid=INVALID_DATE)
     keep_date = BooleanField(KEEP_THIS_DATE)
     warned_day = HiddenField()
+    # Circulating cannot be undone and the child reads the words at once: one press made it
+    # happen (QA), so the IRO says first that they checked.
+    checked = BooleanField(
+        _l("I have checked each decision, and the words for the child"),
+        validators=[
+            InputRequired(
+                message=_l("Tick the box once you have checked each decision and the words.")
+            )
+        ],
+    )
 
     day_name = "held_on"
     not_working_means = RecordHeldForm.not_working_means

@@ -492,6 +492,47 @@ def test_iro_brings_the_review_forward(client, auth, session, people, make_child
     assert audited(session, "significant-event-considered") == 1
 
 
+def test_bringing_a_review_forward_before_its_arranged_meeting_asks_first(
+    client, auth, session, people, make_child, today
+):
+    """It was saved without a word, the meeting still after the new date, and the message said
+    the tasks counted from the new date while they counted from the meeting (QA)."""
+    child = make_child(
+        became=today - timedelta(days=200),
+        held=[today - timedelta(days=150), today - timedelta(days=60)],
+    )
+    event = _event_for(session, child, people, today)
+    review = session.get(Review, service.next_review(child).id)
+    new_due = ENG.next_working_day_on_or_after(today + timedelta(days=42))
+    meeting = ENG.next_working_day_on_or_after(new_due + timedelta(days=7))
+    review.scheduled_at = datetime.combine(meeting, time(14), LONDON)
+    session.commit()
+    auth.sign_in(people[Role.IRO])
+    page = client.get(f"/significant-events/{event.public_id}")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "decision": "bring-forward",
+        "new_due": new_due.isoformat(),
+        "reason": "Exclusion",
+        "version": str(event.version),
+    }
+    asked = client.post(f"/significant-events/{event.public_id}", data=data)
+    assert asked.status_code == 200
+    assert (
+        "The meeting is arranged for" in asked.text and "Arrange an earlier meeting" in asked.text
+    )
+    session.expire_all()
+    assert session.get(Review, review.id).due_on != new_due
+    kept = client.post(
+        f"/significant-events/{event.public_id}",
+        data={**data, "keep_date": "y", "warned_day": new_due.isoformat()},
+        follow_redirects=True,
+    )
+    assert "Its meeting is still arranged for" in kept.text
+    session.expire_all()
+    assert session.get(Review, review.id).due_on == new_due
+
+
 def test_iro_decision_errors_name_the_field(client, auth, session, people, make_child, today):
     child = make_child(became=today - timedelta(days=100), held=[today - timedelta(days=60)])
     event = _event_for(session, child, people, today)

@@ -412,16 +412,27 @@ def test_circulating_records_the_review_held_and_marks_the_milestone(session, iv
     url = f"/reviews/{review.public_id}/circulate"
     assert "Circulate the decisions</button>" not in ivy.get(outcome_url(review)).text
     nothing = ivy.post(
-        url, {"circulate-held_on": TODAY.isoformat()}, prefix="circulate", follow_redirects=True
+        url,
+        {"circulate-held_on": TODAY.isoformat(), "circulate-checked": "y"},
+        prefix="circulate",
+        follow_redirects=True,
     )
     assert "Record at least one decision or action" in nothing.text
     add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
-    no_date = ivy.post(url, {}, prefix="circulate")
+    no_date = ivy.post(url, {"circulate-checked": "y"}, prefix="circulate")
     assert "Give the date the review was held" in no_date.text
     held = TODAY - timedelta(days=1)
     while held.weekday() >= 5:
         held -= timedelta(days=1)
-    done = ivy.post(url, {"circulate-held_on": held.isoformat()}, prefix="circulate")
+    # Not without saying first that the decisions were checked: it cannot be undone.
+    unchecked = ivy.post(url, {"circulate-held_on": held.isoformat()}, prefix="circulate")
+    assert unchecked.status_code == 200
+    assert "Tick the box once you have checked each decision" in unchecked.text
+    session.expire_all()
+    assert session.get(type(review), review.id).held_on is None
+    done = ivy.post(
+        url, {"circulate-held_on": held.isoformat(), "circulate-checked": "y"}, prefix="circulate"
+    )
     assert done.status_code == 302
     session.expire_all()
     review = session.get(type(review), review.id)
@@ -453,7 +464,7 @@ def test_circulating_records_the_review_held_and_marks_the_milestone(session, iv
 def test_circulating_a_review_already_held_keeps_its_date(session, ivy, jay):
     held = jay.reviews[1]
     add(ivy, held, owner="child", due_on=TODAY.isoformat())
-    ivy.post(f"/reviews/{held.public_id}/circulate", {}, prefix="circulate")
+    ivy.post(f"/reviews/{held.public_id}/circulate", {"circulate-checked": "y"}, prefix="circulate")
     session.expire_all()
     assert iro.circulated(session, held)
     assert milestone(session, held, "decisions-circulated").done_on == TODAY
@@ -508,7 +519,7 @@ def written(day: date) -> str:
 
 
 def circulate(desk, review, held_on: date, **extra: str):
-    data = {"circulate-held_on": held_on.isoformat()}
+    data = {"circulate-held_on": held_on.isoformat(), "circulate-checked": "y"}
     data.update({f"circulate-{name}": value for name, value in extra.items()})
     return desk.post(f"/reviews/{review.public_id}/circulate", data, prefix="circulate")
 
@@ -789,3 +800,16 @@ def test_circulating_says_first_that_the_decisions_cannot_be_changed_after(sessi
     page = ivy.get(outcome_url(review)).text
     before = page.split('id="circulate"')[1].split("</form>")[0]
     assert "After that, they cannot be changed" in before
+
+
+def test_a_meeting_set_after_the_due_date_shows_on_the_workspaces(session, desk, ivy, jay, team):
+    """ "Meeting after its due date" was on the caseload lists but not on the IRO's or the social
+    worker's workspace, where they look first (QA)."""
+    review = session.get(type(next_review(session, jay)), next_review(session, jay).id)
+    late = review.due_on + timedelta(days=7)
+    review.scheduled_at = datetime.combine(late, time(14), LONDON)
+    session.commit()
+    page = ivy.get("/iro").text
+    assert "Meeting after its due date" in page and "due by" in page
+    desk.sign_in(team["social_worker"])
+    assert "Meeting after its due date" in desk.get("/social-worker").text
