@@ -386,6 +386,12 @@ class ReviewDecision(HasPublicId, Base):
     # Told in person and the child wanted to keep it: the words their tablet shows from then on
     # (None: it stays off the tablet). Not child_text, which is the IRO's note of what to say.
     tablet_text: Mapped[str | None] = mapped_column(Text)
+    # An action's owner on the staff says how it is going: done (on this day) or not yet, with a
+    # note, when and by whom. For the IRO, who marks it done (done_on) and tells the child.
+    progress_done_on: Mapped[date | None] = mapped_column(Date)
+    progress_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    progress_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    progress_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
@@ -396,6 +402,7 @@ class ReviewDecision(HasPublicId, Base):
     done_by: Mapped[StaffMember | None] = relationship(foreign_keys=[done_by_id])
     teller_staff: Mapped[StaffMember | None] = relationship(foreign_keys=[teller_staff_id])
     told_by: Mapped[StaffMember | None] = relationship(foreign_keys=[told_by_id])
+    progress_by: Mapped[StaffMember | None] = relationship(foreign_keys=[progress_by_id])
     follow_up: Mapped[DecisionFollowUp | None] = relationship(
         back_populates="decision", cascade="all, delete-orphan", uselist=False
     )

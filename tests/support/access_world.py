@@ -92,6 +92,7 @@ class Side:
     decision: str  # a decision on the coming review (not yet circulated)
     circulated_decision: str  # one on the last review, in "you said, we did"
     told_decision: str  # one on the last review, to be told to the child in person
+    owned_action: str  # an action on the last review that the child's keyworker owns
     link: str  # a personal link's public id
     link_token: str  # and the token in its address
     worry: str  # an open "I'm worried" alert
@@ -261,6 +262,19 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
             due_on=today + timedelta(days=30),
         ),
     )
+    owned = iro_service.add_decision(
+        session,
+        held,
+        iro,
+        iro_service.DecisionInput(
+            "action",
+            "Book the swimming lessons.",
+            "Kim will book your swimming lessons.",
+            owner="staff",
+            owner_staff=keyworker.public_id,
+            due_on=today + timedelta(days=20),
+        ),
+    )
     in_person = iro_service.add_decision(
         session,
         held,
@@ -306,6 +320,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
         decision=decision.public_id,
         circulated_decision=before.public_id,
         told_decision=in_person.public_id,
+        owned_action=owned.public_id,
         link=link.public_id,
         link_token=token,
         worry=worry.public_id,

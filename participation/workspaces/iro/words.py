@@ -136,6 +136,9 @@ PROBLEMS: dict[str, LazyString] = {
     "told-needed": _l("Give the day the child was told."),
     "told-future": _l("The day they were told cannot be in the future."),
     "told-before-review": _l("The day they were told cannot be before the review (%(date)s)."),
+    "progress-day-needed": _l("Give the day it was done."),
+    "progress-future": _l("The day it was done cannot be in the future."),
+    "progress-before-review": _l("The day it was done cannot be before the review (%(date)s)."),
     "tablet-words-needed": _l(
         "Write the words for their tablet, or untick the box to keep it off their tablet."
     ),

@@ -61,3 +61,19 @@ class ToldForm(FlaskForm):
     # Now that they know, the child may want to keep it on their tablet: theirs to choose.
     on_tablet = BooleanField(_l("They want to keep it on their tablet"))
     tablet_text = TextAreaField(_l("Words for their tablet"))
+
+
+class ProgressForm(FlaskForm):
+    """Staff: the owner of an action says it is done (and when) or not yet, for the IRO."""
+
+    version = HiddenField()
+    done = RadioField(
+        _l("Is it done?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, it is done")),
+            SelectChoice("no", _l("Not yet")),
+        ],
+        validate_choice=False,
+    )
+    done_on = DayField(_l("The day it was done"), invalid=INVALID_DATE)
+    note = TextAreaField(_l("A note for the IRO (optional)"))

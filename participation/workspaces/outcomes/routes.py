@@ -23,7 +23,7 @@ from ..common import InputProblem, VersionConflict
 from ..iro.words import problem
 from ..web import loaded_version, not_found, visible_child
 from . import service
-from .forms import HAPPENED_ICONS, HappenedForm, ToldForm
+from .forms import HAPPENED_ICONS, HappenedForm, ProgressForm, ToldForm
 
 bp = Blueprint("outcomes", __name__)
 
@@ -275,5 +275,78 @@ def record_told(child_id: str, decision_id: str) -> ResponseLike:
     form.version.data = str(found.version)
     page = render_template(
         "workspaces/told.html", child=the_child, decision=found, form=form, conflict=conflict
+    )
+    return (page, 409) if conflict else page
+
+
+# --- an action's owner says how it is going (staff) ---------------------------------------------
+
+
+@bp.route("/children/<child_id>/decisions/<decision_id>/progress", methods=["GET", "POST"])
+@staff(Role.KEYWORKER, Role.SOCIAL_WORKER, Role.IRO)
+@rerender_on_timeout
+def record_progress(child_id: str, decision_id: str) -> ResponseLike:
+    """The owner of an action says it is done, or how it is going: only the IRO could mark it
+    done, and the owner had nowhere to tell them but outside the app (QA)."""
+    the_child = visible_child(child_id)
+    session = db.session()
+    found = service.owned_action(session, the_child, decision_id, g.principal.staff)
+    if found is None:
+        not_found("decision")
+    form = ProgressForm()
+    conflict = False
+    if request.method == "GET":
+        form.done.data = "no" if found.progress_at and not found.progress_done_on else "yes"
+        form.done_on.data = found.progress_done_on or clock.today()
+        form.note.data = found.progress_note
+    elif form.validate_on_submit():
+        done = form.done.data != "no"
+        try:
+            service.record_progress(
+                session,
+                found,
+                g.principal.staff,
+                form.done_on.data,
+                form.note.data,
+                loaded_version(form.version.data),
+                done=done,
+                today=clock.today(),
+            )
+            session.commit()
+        except InputProblem as error:
+            session.rollback()
+            if error.field:
+                apply_errors(form, {error.field: problem(error.code, **error.params)})
+            else:  # the IRO marked it done meanwhile: the page says so, the words stay
+                session.expire_all()
+                conflict = True
+        except VersionConflict:
+            session.rollback()
+            session.expire_all()
+            conflict = True
+        else:
+            said = "done" if done else "not yet"
+            audit(
+                "record-action-progress",
+                subject_type="child",
+                subject_id=the_child.public_id,
+                detail=f"decision {found.public_id}; {said}",
+            )
+            name = the_child.preferred_name
+            flash(
+                _(
+                    "Thank you: the IRO sees that it is done, and marks it done for %(name)s.",
+                    name=name,
+                )
+                if done
+                else _("Thank you: the IRO sees how it is going."),
+                "success",
+            )
+            return redirect(
+                url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
+            )
+    form.version.data = str(found.version)
+    page = render_template(
+        "workspaces/progress.html", child=the_child, decision=found, form=form, conflict=conflict
     )
     return (page, 409) if conflict else page

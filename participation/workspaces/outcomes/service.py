@@ -31,7 +31,7 @@ from ...models import (
 from ...security.policy import child_is_visible
 from ...security.principal import StaffPrincipal
 from ..common import InputProblem, VersionConflict, check_version, clean_text
-from ..iro.service import DECISION_MAX
+from ..iro.service import DECISION_MAX, NotNow
 
 WORDS_MAX: Final = 1000
 TOLD_NOTE_MAX: Final = 1000
@@ -80,9 +80,11 @@ def _circulated(session: Session, review: Review, *, for_the_child: bool) -> lis
     query = select(ReviewDecision).where(ReviewDecision.review_id == review.id)
     if for_the_child:
         query = query.where(_on_the_tablet())
-    else:  # the team sees who is to tell the child in person, and who did
+    else:  # the team sees who is to tell the child in person, and who did; what owners said
         query = query.options(
-            selectinload(ReviewDecision.teller_staff), selectinload(ReviewDecision.told_by)
+            selectinload(ReviewDecision.teller_staff),
+            selectinload(ReviewDecision.told_by),
+            selectinload(ReviewDecision.progress_by),
         )
     return list(
         session.scalars(
@@ -169,6 +171,61 @@ def record_told(
     decision.told_by_id = staff.id
     decision.told_note = text
     decision.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise VersionConflict from None
+
+
+def owned_action(
+    session: Session, child: Child, public_id: str, staff: StaffMember
+) -> ReviewDecision | None:
+    """One of the child's circulated actions that ``staff`` owns (None for anything else)."""
+    return session.scalar(
+        select(ReviewDecision)
+        .join(Review, ReviewDecision.review_id == Review.id)
+        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
+        .where(
+            ReviewDecision.public_id == public_id,
+            ReviewDecision.kind == DecisionKind.ACTION,
+            ReviewDecision.owner_staff_id == staff.id,
+            Review.child_id == child.id,
+            ReviewOutcome.circulated_at.is_not(None),
+        )
+    )
+
+
+def record_progress(
+    session: Session,
+    decision: ReviewDecision,
+    staff: StaffMember,
+    done_on: date | None,
+    note: str | None,
+    loaded_version: int | None,
+    *,
+    done: bool,
+    today: date,
+) -> None:
+    """The owner of an action says it is done (on ``done_on``) or not yet, with a note for the
+    IRO, who marks it done and tells the child. Said again, it is changed. InputProblem for a
+    day missing (when done), in the future or before the review; VersionConflict if the action
+    changed since the page was loaded; NotNow once the IRO has marked it done."""
+    if decision.done_on is not None:
+        raise NotNow("already-done")
+    text = clean_text(note, "note", TOLD_NOTE_MAX)
+    if done:
+        if done_on is None:
+            raise InputProblem("done_on", "progress-day-needed")
+        if done_on > today:
+            raise InputProblem("done_on", "progress-future")
+        held_on = decision.review.held_on
+        if held_on is not None and done_on < held_on:
+            raise InputProblem("done_on", "progress-before-review", date=held_on)
+    check_version(decision.version, loaded_version)
+    decision.progress_done_on = done_on if done else None
+    decision.progress_note = text
+    decision.progress_by_id = staff.id
+    decision.progress_at = decision.updated_at = utcnow()
     try:
         session.flush()
     except StaleDataError:
@@ -313,6 +370,7 @@ def flagged(
             selectinload(ReviewDecision.follow_up),
             selectinload(ReviewDecision.owner_staff),
             selectinload(ReviewDecision.teller_staff),
+            selectinload(ReviewDecision.progress_by),
         )
         .order_by(ReviewDecision.due_on.asc().nulls_last(), Child.preferred_name, ReviewDecision.id)
     )

@@ -281,6 +281,8 @@ MAY: dict[str, May] = {
     "outcomes.answer": write(THE_CHILD),
     # Whoever on the child's team told them a decision in person (not council-wide staff).
     "outcomes.record_told": form(KEYWORKER, SOCIAL_WORKER, IRO),
+    # The owner of an action says how it is going (here the child's keyworker owns it).
+    "outcomes.record_progress": form(KEYWORKER),
 }
 
 
@@ -308,6 +310,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
     # The child answers "did it happen?" for a decision of the last review, once circulated.
     ("outcomes.answer", "decision_id"): "circulated_decision",
     ("outcomes.record_told", "decision_id"): "told_decision",
+    ("outcomes.record_progress", "decision_id"): "owned_action",
 }
 # The "private" variant: the item the child keeps to themselves, and its photo.
 PRIVATE = {"item": "private_item", "media": "private_media"}

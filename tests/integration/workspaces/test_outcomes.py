@@ -694,3 +694,53 @@ def test_once_told_the_child_may_keep_it_on_their_tablet(
     session.expire_all()
     assert session.get(ReviewDecision, told.id).tablet_text is None
     assert words not in on_the_tablet()
+
+
+def test_an_actions_owner_says_it_is_done_and_the_iro_sees_it(session, desk, jay, team, decisions):
+    """Only the IRO could mark an action done, and its owner had nowhere to say so: the IRO had
+    to be told outside the app and type it in (QA)."""
+    circulate(session, jay.reviews[1], team)
+    swimming, dentist = decisions[1], decisions[2]
+    url = f"/children/{jay.public_id}/decisions/{{}}/progress"
+    desk.sign_in(team["social_worker"])
+    # Another's action, or a decision, is not theirs to update.
+    assert desk.get(url.format(swimming.public_id)).status_code == 404
+    assert desk.get(url.format(decisions[0].public_id)).status_code == 404
+    landing = desk.get("/my-children").text
+    assert url.format(dentist.public_id) in landing and "Say how it is going" in landing
+    page = desk.get(url.format(dentist.public_id))
+    assert page.status_code == 200
+    note = "Booked for 3 December, Mum is taking him."
+    form = {"done": "yes", "note": note, "version": version_on(page.text)}
+    for day, message in [
+        ("", "Give the day it was done."),
+        ((TODAY + timedelta(days=1)).isoformat(), "cannot be in the future"),
+    ]:
+        refused = desk.post(url.format(dentist.public_id), {**form, "done_on": day})
+        assert refused.status_code == 200 and message in refused.text
+        assert html.escape(note, quote=False) in html.unescape(refused.text)
+    saved = desk.post(url.format(dentist.public_id), {**form, "done_on": TODAY.isoformat()})
+    assert saved.status_code == 302
+    session.expire_all()
+    row = session.get(ReviewDecision, dentist.id)
+    assert (row.progress_done_on, row.progress_note, row.progress_by_id) == (
+        TODAY,
+        note,
+        team["social_worker"].id,
+    )
+    assert row.done_on is None  # the IRO marks it done
+    assert len(audited(session, "record-action-progress")) == 1
+    assert "You said it was done" in desk.get("/my-children").text
+    # The IRO sees it beside the action, and on the page that marks it done.
+    desk.sign_in(team["iro"])
+    done_page = html.unescape(
+        desk.get(f"/reviews/{jay.reviews[1].public_id}/decisions/{dentist.public_id}/done").text
+    )
+    assert "Sam Social says it was done" in done_page and note in done_page
+    # Once the IRO has marked it done, nothing more is asked; a page loaded before says so.
+    row = session.get(ReviewDecision, dentist.id)
+    row.done_on = TODAY
+    session.commit()
+    desk.sign_in(team["social_worker"])
+    late = desk.post(url.format(dentist.public_id), {**form, "done_on": TODAY.isoformat()})
+    assert late.status_code == 409 and "The IRO marked it done a moment ago" in late.text
