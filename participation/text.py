@@ -3,6 +3,9 @@
 - Control characters other than tab and new line never belong in what anyone writes: PostgreSQL
   refuses NUL outright, and the others print as boxes in a PDF (QA: a child's plan read
   "a▯b▯c" in the IRO's pack).
+- Nor do the bidirectional embedding and override characters (U+202A to U+202E): they turn
+  the words around them backwards ("abc" then RLO then "exe.txt" reads "abctxt.exe"), in the
+  pack and beyond the child's own words (QA). Marks and isolates, which do no such thing, stay.
 - Line ends are kept as "\\n", whatever the browser sent.
 - Words in which nothing shows (spaces, zero-width and other invisible characters only) are no
   words at all: kept, they made a thing that looked empty and a blank entry in the pack (QA).
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
 # Characters that show nothing on their own: white space, and the zero-width, joining and
 # direction marks, the soft hyphen and the fillers. (Joiners inside an emoji show it: only text
 # made of nothing else is blank.)

@@ -50,6 +50,7 @@ LANGUAGE_MAX: Final = 100
 RELATIONSHIP_MAX: Final = 100
 LONG_TEXT_MAX: Final = 2000
 EMAIL_MAX: Final = 320
+LOCAL_PART_MAX: Final = 64  # before the "@" (RFC 5321): no mail server takes a longer one
 # Children and care leavers are reviewed up to 25; an older date of birth is a typing mistake.
 OLDEST_AGE: Final = 25
 
@@ -61,7 +62,7 @@ HOME_KIND_FOR: Final[dict[PlacementType, HomeKind]] = {
 # A child has one allocated social worker and one IRO at a time; keyworkers may share a child.
 ONE_AT_A_TIME: Final = (Role.SOCIAL_WORKER, Role.IRO)
 
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e]")  # overrides too: text.py
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -737,7 +738,7 @@ def staff_issues(
         issues.add("email", "required")
     elif len(clean.email) > EMAIL_MAX:
         issues.add("email", "too-long", max=EMAIL_MAX)
-    elif not _EMAIL.fullmatch(clean.email):
+    elif not _EMAIL.fullmatch(clean.email) or len(clean.email.partition("@")[0]) > LOCAL_PART_MAX:
         issues.add("email", "invalid")
     if not is_role(clean.role):
         issues.add("role", "required")

@@ -31,6 +31,12 @@ def public(view: F) -> F:
     return view
 
 
+def _here() -> str:
+    """This page's path and query, to come back to: werkzeug's full_path ends in a bare "?"
+    when there is no query (QA: "/sign-in?next=/media/...?")."""
+    return request.full_path.removesuffix("?")
+
+
 def staff(*roles: Role) -> Callable[[F], F]:
     """Signed-in staff with one of `roles` (all staff roles when none are named)."""
     allowed = frozenset(roles or Role)
@@ -41,7 +47,7 @@ def staff(*roles: Role) -> Callable[[F], F]:
             principal = g.principal
             if not isinstance(principal, StaffPrincipal):
                 if request.method == "GET":
-                    return redirect(url_for("accounts.sign_in", next=request.full_path))
+                    return redirect(url_for("accounts.sign_in", next=_here()))
                 abort(401)
             if principal.role not in allowed:
                 g.denied = "role"
@@ -108,7 +114,7 @@ def child(view: F) -> F:
             locked = g.get("locked_child_session")
             if locked is not None:
                 holds = getattr(view, "holds_answers", False)
-                back = request.full_path
+                back = _here()
                 # Not when the token was refused: the timeout handler runs the view again
                 # (rerender_on_timeout), and only a page of this sitting may write.
                 if holds and request.method == "POST" and not g.get("csrf_timed_out"):

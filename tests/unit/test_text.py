@@ -25,3 +25,9 @@ def test_words_in_which_nothing_shows_are_no_words(blank):
 def test_words_that_show_are_kept_trimmed(words):
     assert not shows_nothing(words)
     assert kept_words(f"  {words}\n") == words
+
+
+def test_overrides_that_turn_words_around_go_and_marks_stay():
+    assert kept_words("abc\u202eexe.txt") == "abcexe.txt"
+    assert kept_words("\u202aa\u202bb\u202cc\u202dd") == "abcd"
+    assert kept_words("مرحبا\u200f hello \u2067x\u2069") == "مرحبا\u200f hello \u2067x\u2069"

@@ -140,3 +140,12 @@ def test_each_role_lands_on_its_own_page(client, auth, session):
         assert client.get("/").headers["Location"] == path
         assert client.get(path).status_code == 200
         auth.sign_out()
+
+
+def test_a_page_asked_for_before_signing_in_is_named_without_a_stray_question_mark(client):
+    """werkzeug's full_path ends in "?" with no query: "/sign-in?next=/my-children?" (QA)."""
+    response = client.get("/my-children")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/my-children"
+    with_query = client.get("/council/timetable?status=done")
+    assert with_query.headers["Location"] == "/sign-in?next=/council/timetable?status%3Ddone"
