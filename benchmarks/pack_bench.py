@@ -108,7 +108,7 @@ def _render(app: Any, child_id: int, review_id: int) -> tuple[float, int]:
             **pack_service.template_context(),
         )
         body = pack_service.render_pdf(
-            html, pack, app.extensions["media_storage"], pack_routes.STYLESHEET
+            html, pack.media(), app.extensions["media_storage"], pack_routes.STYLESHEET
         )
         elapsed = time.perf_counter() - started
         db.session.remove()

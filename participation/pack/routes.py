@@ -147,7 +147,7 @@ def pdf(public_id: str, review_id: str, meeting: bool) -> Response:
     )
     body = service.render_pdf(
         html,
-        pack,
+        pack.media(),
         current_app.extensions["media_storage"],
         STYLESHEET,
         language=str(get_locale()),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from io import BytesIO
@@ -353,7 +353,7 @@ def store_url(media: MediaFile, variant: str | None) -> str:
 
 def render_pdf(
     html: str,
-    pack: Pack,
+    media: Iterable[MediaFile],
     storage: Storage,
     stylesheet: Path,
     *,
@@ -361,8 +361,9 @@ def render_pdf(
     rtl: bool = False,
     made: str = "",
 ) -> bytes:
-    """The pack's page as a tagged PDF (PDF/UA-1: language, headings, reading order), with the
-    pack's own photos embedded from the media store and nothing fetched from anywhere else.
+    """A pack's page (or another record printed the same way, with no photos) as a tagged PDF
+    (PDF/UA-1: language, headings, reading order), with the page's own photos (``media``)
+    embedded from the media store and nothing fetched from anywhere else.
     `language` and `rtl` are the page's: they place and number the running header and footer;
     `made` (when it was made, in the reader's words) is at the foot of every page too."""
     from PIL import ImageFile
@@ -374,12 +375,12 @@ def render_pdf(
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     keys: dict[str, tuple[str, str]] = {}
-    for media in pack.media():
-        if media.thumb_key:
-            keys[store_url(media, "thumb")] = (media.thumb_key, "image/jpeg")
-            keys[store_url(media, "poster")] = (media.thumb_key, "image/jpeg")
-        if media.storage_key and media.kind.value == "photo":
-            keys[store_url(media, None)] = (media.storage_key, "image/jpeg")
+    for file in media:
+        if file.thumb_key:
+            keys[store_url(file, "thumb")] = (file.thumb_key, "image/jpeg")
+            keys[store_url(file, "poster")] = (file.thumb_key, "image/jpeg")
+        if file.storage_key and file.kind.value == "photo":
+            keys[store_url(file, None)] = (file.storage_key, "image/jpeg")
 
     class StoreFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

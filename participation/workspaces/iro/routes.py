@@ -11,8 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -22,14 +31,17 @@ from ... import clock
 from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
+from ...downloads import attachment, name_part
 from ...forms import apply_errors, rerender_on_timeout
+from ...i18n import text_direction
 from ...labels import ROLES
-from ...models import Audience, Review, ReviewDecision, Role
+from ...models import Audience, Review, ReviewDecision, Role, utcnow
 from ...pack import service as packs
+from ...pack.routes import STYLESHEET as PACK_STYLESHEET
 from ...planning import service as planning
 from ...security.access import staff
 from ...security.policy import may_record_review_outcome
-from ...templating import template_globals
+from ...templating import template_globals, when_in_words
 from ...timetable import service as timetable
 from ...timetable.forms import input_error_message
 from ..common import InputProblem, VersionConflict, milestones_by_review
@@ -636,3 +648,40 @@ def circulate(review_id: str) -> ResponseLike:
     else:
         flash(_("Decisions circulated."), "success")
     return _back(review, "circulate")
+
+
+@bp.route("/reviews/<review_id>/decisions.pdf")
+@staff(Role.IRO)
+def decisions_record(review_id: str) -> Response:
+    """The review's decisions and actions as circulated, on paper: the record the IRO sends to
+    the people at the meeting (a parent, the carers, the school), who otherwise had it typed out
+    again elsewhere (QA). The staff words only: the child's own are on their tablet."""
+    review = _iro_review(review_id)
+    session = db.session()
+    outcome = service.outcome_for(session, review)
+    if outcome is None or outcome.circulated_at is None:
+        not_found("decisions-record")
+    html = render_template(
+        "workspaces/iro/decisions_record.html",
+        review=review,
+        child=review.child,
+        outcome=outcome,
+        decisions=outcomes.circulated_for_team(session, review),
+    )
+    body = packs.render_pdf(
+        html,
+        [],
+        current_app.extensions["media_storage"],
+        PACK_STYLESHEET,
+        language=str(get_locale()),
+        rtl=text_direction() == "rtl",
+        made=_("Made %(when)s", when=when_in_words(utcnow())),
+    )
+    audit("download-review-decisions", subject_type="review", subject_id=review.public_id)
+    response = Response(body, mimetype="application/pdf")
+    name = name_part(review.child.preferred_name)
+    response.headers["Content-Disposition"] = attachment(
+        f"review-decisions-{name}-review-{review.number}.pdf"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

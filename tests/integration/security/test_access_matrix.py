@@ -241,6 +241,7 @@ MAY: dict[str, May] = {
     "iro.remove_decision": form(IRO),  # asks first (GET), removes on the confirmed POST
     "iro.action_done": form(IRO),
     "iro.circulate": write(IRO),
+    "iro.decisions_record": read(IRO),  # the last review's, circulated
     # The milestone used is "child-views-ready": the keyworker's to mark done (or a manager's).
     "timetable.milestone": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(KEYWORKER, MANAGER)),
     "timetable.mark_not_done": write(KEYWORKER, MANAGER),
@@ -311,6 +312,7 @@ OVERRIDES: dict[tuple[str, str], str] = {
     ("outcomes.answer", "decision_id"): "circulated_decision",
     ("outcomes.record_told", "decision_id"): "told_decision",
     ("outcomes.record_progress", "decision_id"): "owned_action",
+    ("iro.decisions_record", "review_id"): "held_review",
 }
 # The "private" variant: the item the child keeps to themselves, and its photo.
 PRIVATE = {"item": "private_item", "media": "private_media"}

@@ -813,3 +813,30 @@ def test_a_meeting_set_after_the_due_date_shows_on_the_workspaces(session, desk,
     assert "Meeting after its due date" in page and "due by" in page
     desk.sign_in(team["social_worker"])
     assert "Meeting after its due date" in desk.get("/social-worker").text
+
+
+def test_the_circulated_decisions_download_as_a_record_to_send(session, ivy, jay):
+    """Nothing to send to the people at the meeting: the IRO typed the decisions out again
+    elsewhere (QA). Once circulated, they download as a PDF record."""
+    import subprocess
+
+    review = next_review(session, jay)
+    url = f"/reviews/{review.public_id}/decisions.pdf"
+    add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
+    assert ivy.get(url).status_code == 404  # not before they are circulated
+    held = TODAY - timedelta(days=1)
+    while held.weekday() >= 5:
+        held -= timedelta(days=1)
+    assert circulate(ivy, review, held).status_code == 302
+    assert url in ivy.get(outcome_url(review)).text
+    response = ivy.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "review-decisions-" in response.headers["Content-Disposition"]
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.data, capture_output=True, check=True
+    ).stdout.decode()
+    decision = session.scalar(select(ReviewDecision).where(ReviewDecision.review_id == review.id))
+    assert f"Review decisions for {jay.preferred_name}" in text
+    assert jay.legal_name in text and decision.text in text
+    assert decision.child_text not in text  # the child's words are theirs, on their tablet
+    assert audited(session, "download-review-decisions")
