@@ -96,6 +96,8 @@ class DashboardFiltersForm(FlaskForm):
         default="everyone",
     )
     home = SelectField(_l("Home"), choices=[SelectChoice("", _l("All homes"))], default="")
+    # A manager's only: the children of one keyworker, social worker or IRO.
+    worker = SelectField(_l("Worker"), choices=[SelectChoice("", _l("Everyone"))], default="")
     window = SelectField(
         _l("Review date"),
         choices=[

@@ -31,6 +31,7 @@ from ..accounts.routes import safe_next
 from ..audit.web import audit
 from ..db import db
 from ..forms import apply_errors, rerender_on_timeout
+from ..labels import ROLES
 from ..models import Child, Milestone, Review, Role, SignificantEvent
 from ..security.access import staff
 from ..security.policy import (
@@ -107,10 +108,12 @@ def _filters() -> tuple[service.Filters, DashboardFiltersForm]:
     window = valid("window", "")
     page = valid("page", 1)
     home = (request.args.get("home") or "")[:32]
+    worker = (request.args.get("worker") or "")[:32]  # checked against the manager's list
     filters = service.Filters(
         status=status if status in service.STATUS_FILTERS else "outstanding",
         owner=owner if owner in service.OWNER_FILTERS else "everyone",
         home=home,
+        worker=worker,
         window=int(window) if window.isdigit() and int(window) in service.WINDOWS else None,
         page=page if isinstance(page, int) and page >= 1 else 1,
     )
@@ -125,6 +128,14 @@ def _render_dashboard(template: str) -> str:
         *(SelectChoice(public_id, name) for public_id, name in board.homes),
     ]
     form.home.data = board.filters.home
+    form.worker.choices = [
+        SelectChoice("", _("Everyone")),
+        *(
+            SelectChoice(public_id, f"{name} ({ROLES[role]})")
+            for public_id, name, role in board.workers
+        ),
+    ]
+    form.worker.data = board.filters.worker
     form.status.data = board.filters.status
     form.owner.data = board.filters.owner
     form.window.data = str(board.filters.window or "")
@@ -134,6 +145,7 @@ def _render_dashboard(template: str) -> str:
             ("status", board.filters.status),
             ("owner", board.filters.owner),
             ("home", board.filters.home),
+            ("worker", board.filters.worker),
             ("window", board.filters.window),
         )
         if value

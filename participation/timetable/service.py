@@ -23,6 +23,8 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import (
+    CASEWORK_ROLES,
+    Assignment,
     Child,
     ClosureDay,
     CouncilSettings,
@@ -993,6 +995,10 @@ class Filters:
     home: str = ""
     window: int | None = None
     page: int = 1
+    # A manager's: the children of one keyworker, social worker or IRO (a public id), and that
+    # person's id once found among those the manager may choose (dashboard()).
+    worker: str = ""
+    worker_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -1096,6 +1102,7 @@ class Dashboard:
     event_total: int
     homes: list[tuple[str, str]]
     home_counts: list[HomeCounts] = field(default_factory=list)
+    workers: list[tuple[str, str, Role]] = field(default_factory=list)  # a manager's to choose
 
 
 @dataclass(frozen=True)
@@ -1155,18 +1162,29 @@ def _window(today: date, days: int | None) -> ColumnElement[bool]:
     )
 
 
-def _child_scope(principal: StaffPrincipal, home: _Home | None) -> list[ColumnElement[bool]]:
-    """Looked-after children this staff member may see (in one home, when given)."""
+def _child_scope(
+    principal: StaffPrincipal, home: _Home | None, worker_id: int | None = None
+) -> list[ColumnElement[bool]]:
+    """Looked-after children this staff member may see (in one home, and with one worker on
+    their case, when given)."""
     conditions = [child_is_visible(principal), Child.left_care_on.is_(None)]
     if home is not None:
         conditions.append(Child.home_id == home.id)
+    if worker_id is not None:
+        conditions.append(
+            Child.id.in_(
+                select(Assignment.child_id).where(
+                    Assignment.staff_id == worker_id, Assignment.active.is_(True)
+                )
+            )
+        )
     return conditions
 
 
 def _milestone_scope(
     principal: StaffPrincipal, filters: Filters, today: date, home: _Home | None
 ) -> list[ColumnElement[bool]]:
-    conditions = _child_scope(principal, home)
+    conditions = _child_scope(principal, home, filters.worker_id)
     conditions += [Review.status != ReviewStatus.CANCELLED, _window(today, filters.window)]
     ids = visible_child_ids(principal)
     if ids is not None:
@@ -1234,12 +1252,17 @@ def dashboard(
     Milestones matching the filters, overdue first (most overdue first), a page at a time; the
     counts by status; the next reviews, past due first; the significant events waiting for an
     IRO's decision; the homes to filter by; for a manager, the counts for each home. A fixed
-    number of SQL queries whatever the caseload: seven, and one more for a manager.
+    number of SQL queries whatever the caseload: seven, and two more for a manager.
     """
     homes = _homes(session, principal)
     home = next((h for h in homes if h.public_id == filters.home), None)
     # A home this person's children do not live in shows everything rather than nothing.
     filters = replace(filters, home=home.public_id if home else "")
+    workers = _workers(session) if principal.role == Role.MANAGER else []
+    worker = next((w for w in workers if w[1] == filters.worker), None)
+    filters = replace(
+        filters, worker=worker[1] if worker else "", worker_id=worker[0] if worker else None
+    )
     calendar = calendar_for(session)
     by_home = _counts_by_home(session, principal, today, filters, calendar)
     counts = sum(
@@ -1261,9 +1284,10 @@ def dashboard(
         events=[],
         event_total=0,
         homes=[(h.public_id, h.name) for h in homes],
+        workers=[(public_id, name, role) for _id, public_id, name, role in workers],
     )
     result.reviews, result.more_reviews = _next_reviews(session, principal, today, filters, home)
-    result.events, result.event_total = _waiting_events(session, principal, home)
+    result.events, result.event_total = _waiting_events(session, principal, home, filters.worker_id)
     if principal.role == Role.MANAGER:
         result.home_counts = _home_counts(session, homes, by_home)
     return result
@@ -1360,7 +1384,7 @@ def _next_reviews(
         .join(Child, Review.child_id == Child.id)
         .outerjoin(Home, Child.home_id == Home.id)
         .where(
-            *_child_scope(principal, home),
+            *_child_scope(principal, home, filters.worker_id),
             Review.held_on.is_(None),
             Review.status.in_(_OPEN_REVIEW),
             _window(today, filters.window),
@@ -1391,7 +1415,7 @@ def waiting_events(session: Session, principal: StaffPrincipal) -> tuple[list[Ev
 
 
 def _waiting_events(
-    session: Session, principal: StaffPrincipal, home: _Home | None
+    session: Session, principal: StaffPrincipal, home: _Home | None, worker_id: int | None = None
 ) -> tuple[list[EventRow], int]:
     rows = session.execute(
         select(
@@ -1406,12 +1430,26 @@ def _waiting_events(
         .select_from(SignificantEvent)
         .join(Child, SignificantEvent.child_id == Child.id)
         .join(StaffMember, SignificantEvent.recorded_by_id == StaffMember.id)
-        .where(*_child_scope(principal, home), SignificantEvent.decision.is_(None))
+        .where(*_child_scope(principal, home, worker_id), SignificantEvent.decision.is_(None))
         .order_by(SignificantEvent.occurred_on, SignificantEvent.id)
         .limit(EVENTS_SHOWN)
     ).all()
     total = rows[0][-1] if rows else 0
     return [EventRow(*row[:-1]) for row in rows], int(total)
+
+
+def _workers(session: Session) -> list[tuple[int, str, str, Role]]:
+    """Everyone a manager may see the children of: keyworkers, social workers and IROs with a
+    child on their case now, by name (QA: a manager could not see one worker's caseload)."""
+    rows = session.execute(
+        select(StaffMember.id, StaffMember.public_id, StaffMember.name, StaffMember.role)
+        .where(
+            StaffMember.id.in_(select(Assignment.staff_id).where(Assignment.active.is_(True))),
+            StaffMember.role.in_(CASEWORK_ROLES),
+        )
+        .order_by(StaffMember.name, StaffMember.id)
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def _homes(session: Session, principal: StaffPrincipal) -> list[_Home]:

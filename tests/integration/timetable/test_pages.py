@@ -1113,3 +1113,26 @@ def test_the_record_and_an_event_lead_back(client, auth, session, people, make_c
     assert (
         '<a href="/council">Back to the council' in client.get(f"/children/{child.public_id}").text
     )
+
+
+def test_a_manager_sees_one_workers_children(client, auth, session, people, make_child, today):
+    """The council's tasks could be filtered by home, not by worker: a manager could not see
+    one social worker's or IRO's caseload (QA)."""
+    other_sw = factories.make_staff(session, Role.SOCIAL_WORKER, name="Olu Other")
+    session.commit()
+    make_child(name="Aria", staff=[other_sw])
+    make_child(name="Bilal")
+    auth.sign_in(people[Role.MANAGER])
+    every = client.get("/council/timetable").text
+    assert "Aria" in every and "Bilal" in every
+    assert 'id="worker"' in every and "Olu Other (Social worker)" in every
+    one = client.get(f"/council/timetable?worker={other_sw.public_id}&status=all").text
+    assert "Aria" in one and "Bilal" not in one
+    assert f'<option selected value="{other_sw.public_id}">' in one
+    # Not one of the council's workers: everyone, as with an unknown home.
+    unknown = client.get("/council/timetable?worker=nobody").text
+    assert "Aria" in unknown and "Bilal" in unknown
+    # Casework staff see their own children only: no such filter for them.
+    auth.sign_out()
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    assert 'id="worker"' not in client.get("/timetable").text
