@@ -123,3 +123,16 @@ def test_reading_a_page_says_which_choices_are_ticked(page: Page, jay, cache):
     )
     assert "Pizza (you chose this)" in text
     assert "Fruit (you chose this)" not in text and "Fruit" in text
+
+
+def test_one_question_can_be_read_on_its_own(page: Page, jay, cache):
+    """The page's button read every question and button in one go (QA): each question has its
+    own, which reads that question and its choices only."""
+    open_space(page, jay)
+    page.goto("/me/plan/food-and-drink")
+    food = page.locator("fieldset#food")
+    with page.expect_request("**/me/read-aloud") as asked:
+        food.get_by_role("button", name="Read this to me").click()
+    text = asked.value.post_data or ""
+    assert "Pizza" in text and "Save and go on" not in text and "Read this to me" not in text
+    assert axe_violations(page) == []
