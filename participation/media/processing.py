@@ -39,6 +39,7 @@ pillow_heif.register_heif_opener()
 Reason = Literal[
     "empty",
     "not-allowed",
+    "gif",  # not allowed either: said apart, since a child sends one meaning a photo
     "damaged",
     "too-many-pixels",
     "too-large",
@@ -156,6 +157,10 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed("image", mime)
     if mime in _VIDEO_DEMUXERS:
         return Sniffed("video", mime)
+    if mime == "image/gif":
+        # Said apart: a child sends one meaning a photo (QA: "We couldn't use that photo" did
+        # not say why, nor what would do).
+        raise MediaRejected("gif", mime)
     raise MediaRejected("not-allowed", mime or "unrecognised content")
 
 

@@ -18,6 +18,8 @@ def photo_refused(reason: str, number: int, several: bool, name: str = "") -> st
         text = _("That photo seems to be broken. Try a different one.")
     elif reason in ("too-many-pixels", "too-large"):
         text = _("That photo is too big for us. Try a different one.")
+    elif reason == "gif":
+        text = _("We can't use GIF pictures. Try a photo instead.")
     else:
         text = _("We couldn't use that photo. Try a different one.")
     if several:

@@ -62,7 +62,7 @@ BAD_PHOTOS = {
     "zero bytes": (lambda tmp: b"", "That photo was empty."),
     "truncated jpeg": (_truncated_jpeg, "That photo seems to be broken."),
     "pixel bomb": (_pixel_bomb, "That photo is too big for us."),
-    "gif": (_gif, "We couldn't use that photo."),
+    "gif": (_gif, "We can't use GIF pictures. Try a photo instead."),
 }
 
 

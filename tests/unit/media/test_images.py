@@ -212,7 +212,7 @@ def test_gif_is_not_allowed(in_dir: Path, out_dir: Path) -> None:
     Image.new("P", (10, 10)).save(src, "GIF")
     with pytest.raises(MediaRejected) as caught:
         clean(src, out_dir)
-    assert caught.value.reason == "not-allowed"
+    assert caught.value.reason == "gif"
     assert leftovers(out_dir) == []
 
 

@@ -283,7 +283,7 @@ def test_gif_renamed_mp4_is_not_allowed(in_dir: Path, out_dir: Path) -> None:
     src = in_dir / "dance.mp4"
     frames = [Image.new("P", (32, 32), colour) for colour in (1, 2, 3)]
     frames[0].save(src, "GIF", save_all=True, append_images=frames[1:])
-    assert rejected(src, out_dir) == "not-allowed"
+    assert rejected(src, out_dir) == "gif"
 
 
 def test_zero_byte_video_is_empty(in_dir: Path, out_dir: Path) -> None:
