@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -16,7 +17,7 @@ from ...child.session import held_here, saved_here
 from ...db import db
 from ...forms import apply_errors, rerender_on_timeout
 from ...labels import CHILD_ROLES
-from ...models import ReviewDecision, Role
+from ...models import Child, ReviewDecision, Role
 from ...security.access import child, holds_answers_for, staff
 from ...security.policy import may_record_told
 from ..common import InputProblem, VersionConflict
@@ -267,15 +268,23 @@ def record_told(child_id: str, decision_id: str) -> ResponseLike:
                 else _("Recorded: %(name)s has been told.", name=name),
                 "success",
             )
-            return redirect(
-                url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
-            )
+            return _back_to_record(the_child)
+    return _decision_page("workspaces/told.html", the_child, found, form, conflict)
+
+
+def _back_to_record(the_child: Child) -> Response:
+    return redirect(
+        url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
+    )
+
+
+def _decision_page(
+    template: str, the_child: Child, found: ReviewDecision, form: FlaskForm, conflict: bool
+) -> ResponseLike:
     # The version shown is the one the answers will be checked against: after a conflict, the
     # one saved now (the page shows it), so that saving again is a choice made knowing it.
     form.version.data = str(found.version)
-    page = render_template(
-        "workspaces/told.html", child=the_child, decision=found, form=form, conflict=conflict
-    )
+    page = render_template(template, child=the_child, decision=found, form=form, conflict=conflict)
     return (page, 409) if conflict else page
 
 
@@ -296,11 +305,14 @@ def record_progress(child_id: str, decision_id: str) -> ResponseLike:
     form = ProgressForm()
     conflict = False
     if request.method == "GET":
-        form.done.data = "no" if found.progress_at and not found.progress_done_on else "yes"
+        # Nothing chosen until they say: a preset "done" would be one press from a wrong one.
+        form.done.data = (
+            None if found.progress_at is None else ("yes" if found.progress_done_on else "no")
+        )
         form.done_on.data = found.progress_done_on or clock.today()
         form.note.data = found.progress_note
     elif form.validate_on_submit():
-        done = form.done.data != "no"
+        done = {"yes": True, "no": False}.get(form.done.data or "")
         try:
             service.record_progress(
                 session,
@@ -342,11 +354,5 @@ def record_progress(child_id: str, decision_id: str) -> ResponseLike:
                 else _("Thank you: the IRO sees how it is going."),
                 "success",
             )
-            return redirect(
-                url_for("caseload.child_record", public_id=the_child.public_id, _anchor="decisions")
-            )
-    form.version.data = str(found.version)
-    page = render_template(
-        "workspaces/progress.html", child=the_child, decision=found, form=form, conflict=conflict
-    )
-    return (page, 409) if conflict else page
+            return _back_to_record(the_child)
+    return _decision_page("workspaces/progress.html", the_child, found, form, conflict)

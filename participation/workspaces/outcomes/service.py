@@ -122,19 +122,26 @@ def team_decisions(session: Session, child: Child) -> tuple[Review | None, list[
     return review, (_circulated(session, review, for_the_child=False) if review else [])
 
 
-def told_in_person(session: Session, child: Child, public_id: str) -> ReviewDecision | None:
-    """One of the child's circulated decisions to be told in person (None for anything else)."""
+def _circulated_one(
+    session: Session, child: Child, public_id: str, *conditions: ColumnElement[bool]
+) -> ReviewDecision | None:
+    """One of the child's circulated decisions or actions, by public id, if ``conditions``."""
     return session.scalar(
         select(ReviewDecision)
         .join(Review, ReviewDecision.review_id == Review.id)
         .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
         .where(
             ReviewDecision.public_id == public_id,
-            ReviewDecision.in_person.is_(True),
             Review.child_id == child.id,
             ReviewOutcome.circulated_at.is_not(None),
+            *conditions,
         )
     )
+
+
+def told_in_person(session: Session, child: Child, public_id: str) -> ReviewDecision | None:
+    """One of the child's circulated decisions to be told in person (None for anything else)."""
+    return _circulated_one(session, child, public_id, ReviewDecision.in_person.is_(True))
 
 
 def record_told(
@@ -181,17 +188,12 @@ def owned_action(
     session: Session, child: Child, public_id: str, staff: StaffMember
 ) -> ReviewDecision | None:
     """One of the child's circulated actions that ``staff`` owns (None for anything else)."""
-    return session.scalar(
-        select(ReviewDecision)
-        .join(Review, ReviewDecision.review_id == Review.id)
-        .join(ReviewOutcome, ReviewOutcome.review_id == Review.id)
-        .where(
-            ReviewDecision.public_id == public_id,
-            ReviewDecision.kind == DecisionKind.ACTION,
-            ReviewDecision.owner_staff_id == staff.id,
-            Review.child_id == child.id,
-            ReviewOutcome.circulated_at.is_not(None),
-        )
+    return _circulated_one(
+        session,
+        child,
+        public_id,
+        ReviewDecision.kind == DecisionKind.ACTION,
+        ReviewDecision.owner_staff_id == staff.id,
     )
 
 
@@ -203,15 +205,18 @@ def record_progress(
     note: str | None,
     loaded_version: int | None,
     *,
-    done: bool,
+    done: bool | None,
     today: date,
 ) -> None:
     """The owner of an action says it is done (on ``done_on``) or not yet, with a note for the
     IRO, who marks it done and tells the child. Said again, it is changed. InputProblem for a
     day missing (when done), in the future or before the review; VersionConflict if the action
-    changed since the page was loaded; NotNow once the IRO has marked it done."""
+    changed since the page was loaded; NotNow once the IRO has marked it done. ``done`` None:
+    nothing chosen (InputProblem), never taken as either."""
     if decision.done_on is not None:
         raise NotNow("already-done")
+    if done is None:
+        raise InputProblem("done", "progress-choose")
     text = clean_text(note, "note", TOLD_NOTE_MAX)
     if done:
         if done_on is None:

@@ -711,6 +711,13 @@ def test_an_actions_owner_says_it_is_done_and_the_iro_sees_it(session, desk, jay
     page = desk.get(url.format(dentist.public_id))
     assert page.status_code == 200
     note = "Booked for 3 December, Mum is taking him."
+    # Nothing is chosen for them: a preset "done" would be one press from a wrong one.
+    assert not re.search(r'<input[^>]*\bchecked\b[^>]*name="done"', page.text)
+    unchosen = desk.post(
+        url.format(dentist.public_id),
+        {"note": note, "version": version_on(page.text), "done_on": TODAY.isoformat()},
+    )
+    assert unchosen.status_code == 200 and "Choose whether it is done." in unchosen.text
     form = {"done": "yes", "note": note, "version": version_on(page.text)}
     for day, message in [
         ("", "Give the day it was done."),
