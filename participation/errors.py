@@ -74,6 +74,8 @@ def _let_go_of_held_answers() -> None:
 
 # A form's own fields, never anyone's words.
 _NOT_WORDS = frozenset({"csrf_token", "version", "revision", "next", "loaded", "go"})
+# Never shown back, whatever they hold: a passphrase has spaces too.
+_SECRET_PARTS = ("password", "passphrase", "secret", "code", "token")
 
 
 def typed_words() -> list[str]:
@@ -86,7 +88,7 @@ def typed_words() -> list[str]:
         value.strip()
         for name, value in request.form.items(multi=True)
         if name not in _NOT_WORDS
-        and not name.endswith("-csrf_token")
+        and not any(part in name.lower() for part in _SECRET_PARTS)
         and any(space in value.strip() for space in (" ", "\n"))
     ]
 

@@ -292,9 +292,16 @@ def test_words_sent_after_the_session_ended_are_shown_to_copy(client, auth, sess
     note = "Jay was quiet after school.\nHe asked about Dad's visit <b>twice</b>."
     response = client.post(
         "/account/language",
-        data={"csrf_token": token, "note": note, "version": "3", "language": "cy"},
+        data={
+            "csrf_token": token,
+            "note": note,
+            "version": "3",
+            "language": "cy",
+            "new_password": "correct horse battery staple",
+        },
     )
     assert response.status_code == 401
     assert "copy it before you leave this page" in response.text
     assert "He asked about Dad&#39;s visit &lt;b&gt;twice&lt;/b&gt;." in response.text
     assert response.text.count("<textarea") == 1 and "readonly" in response.text
+    assert "horse battery" not in response.text  # a passphrase is never shown back
