@@ -661,12 +661,16 @@ def decisions_record(review_id: str) -> Response:
     outcome = service.outcome_for(session, review)
     if outcome is None or outcome.circulated_at is None:
         not_found("decisions-record")
+    decided = outcomes.circulated_for_team(session, review)
+    # News to be told to the child in person is not on paper for others before they know it.
+    not_told = [d for d in decided if d.in_person and d.told_on is None]
     html = render_template(
         "workspaces/iro/decisions_record.html",
         review=review,
         child=review.child,
         outcome=outcome,
-        decisions=outcomes.circulated_for_team(session, review),
+        decisions=[d for d in decided if d not in not_told],
+        not_told=len(not_told),
     )
     body = packs.render_pdf(
         html,

@@ -840,3 +840,11 @@ def test_the_circulated_decisions_download_as_a_record_to_send(session, ivy, jay
     assert jay.legal_name in text and decision.text in text
     assert decision.child_text not in text  # the child's words are theirs, on their tablet
     assert audited(session, "download-review-decisions")
+    # News to be told in person is not on paper for others before the child has been told.
+    told = session.get(ReviewDecision, decision.id)
+    told.in_person = True
+    session.commit()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
+    ).stdout.decode()
+    assert decision.text not in text and "1 more is to be told to" in " ".join(text.split())
