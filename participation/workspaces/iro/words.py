@@ -137,7 +137,7 @@ PROBLEMS: dict[str, LazyString] = {
     "told-future": _l("The day they were told cannot be in the future."),
     "told-before-review": _l("The day they were told cannot be before the review (%(date)s)."),
     "progress-choose": _l("Choose whether it is done."),
-    "progress-day-needed": _l("Give the day it was done."),
+    "progress-needed": _l("Give the day it was done."),
     "progress-future": _l("The day it was done cannot be in the future."),
     "progress-before-review": _l("The day it was done cannot be before the review (%(date)s)."),
     "tablet-words-needed": _l(

@@ -144,6 +144,22 @@ def told_in_person(session: Session, child: Child, public_id: str) -> ReviewDeci
     return _circulated_one(session, child, public_id, ReviewDecision.in_person.is_(True))
 
 
+def _check_day(
+    decision: ReviewDecision, day: date | None, today: date, field: str, prefix: str
+) -> date:
+    """A day something happened after ``decision``'s review: given, not in the future, not
+    before the review was held (InputProblem on ``field``: ``<prefix>-needed``, ``-future`` or
+    ``-before-review``)."""
+    if day is None:
+        raise InputProblem(field, f"{prefix}-needed")
+    if day > today:
+        raise InputProblem(field, f"{prefix}-future")
+    held_on = decision.review.held_on
+    if held_on is not None and day < held_on:
+        raise InputProblem(field, f"{prefix}-before-review", date=held_on)
+    return day
+
+
 def record_told(
     session: Session,
     decision: ReviewDecision,
@@ -161,13 +177,7 @@ def record_told(
     keep it there (to read again, and say whether it happened); None keeps it off.
     InputProblem for a day missing, in the future or before the review, or tablet words given
     as empty; VersionConflict if someone recorded it since the page was loaded."""
-    if on is None:
-        raise InputProblem("told_on", "told-needed")
-    if on > today:
-        raise InputProblem("told_on", "told-future")
-    held_on = decision.review.held_on
-    if held_on is not None and on < held_on:
-        raise InputProblem("told_on", "told-before-review", date=held_on)
+    _check_day(decision, on, today, "told_on", "told")
     text = clean_text(note, "note", TOLD_NOTE_MAX)
     words = None if tablet_text is None else clean_text(tablet_text, "tablet_text", DECISION_MAX)
     if words == "":
@@ -219,13 +229,7 @@ def record_progress(
         raise InputProblem("done", "progress-choose")
     text = clean_text(note, "note", TOLD_NOTE_MAX)
     if done:
-        if done_on is None:
-            raise InputProblem("done_on", "progress-day-needed")
-        if done_on > today:
-            raise InputProblem("done_on", "progress-future")
-        held_on = decision.review.held_on
-        if held_on is not None and done_on < held_on:
-            raise InputProblem("done_on", "progress-before-review", date=held_on)
+        _check_day(decision, done_on, today, "done_on", "progress")
     check_version(decision.version, loaded_version)
     decision.progress_done_on = done_on if done else None
     decision.progress_note = text
