@@ -7,9 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 
+from ...forms import CHILD_COUNT, NoLongerThan
 from ...models import DecisionKind, Happened
 from ...timetable.forms import DayField
 from ..iro.forms import INVALID_DATE
+from .service import WORDS_MAX
 
 HAPPENED_WORDS = {
     Happened.YES: _l("Yes, it happened"),
@@ -33,6 +35,9 @@ ONGOING_WORDS = {
 }
 
 
+TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+
+
 class HappenedForm(FlaskForm):
     version = HiddenField()
     happened = RadioField(
@@ -40,7 +45,12 @@ class HappenedForm(FlaskForm):
         choices=[SelectChoice(h.value, words) for h, words in HAPPENED_WORDS.items()],
         validate_choice=False,
     )
-    words = TextAreaField(_l("Want to say more? You don't have to."))
+    # Over the limit: how long it may be and how long it is (QA: the only child's box that did
+    # not say), and the words stay.
+    words = TextAreaField(
+        _l("Want to say more? You don't have to."),
+        validators=[NoLongerThan(WORDS_MAX, TOO_LONG, CHILD_COUNT)],
+    )
 
     def for_decision(self, kind: DecisionKind) -> HappenedForm:
         """Asked in the words for its kind: an action happened or not; a decision is so or not."""

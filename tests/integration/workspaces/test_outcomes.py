@@ -751,3 +751,28 @@ def test_an_actions_owner_says_it_is_done_and_the_iro_sees_it(session, desk, jay
     desk.sign_in(team["social_worker"])
     late = desk.post(url.format(dentist.public_id), {**form, "done_on": TODAY.isoformat()})
     assert late.status_code == 409 and "The IRO marked it done a moment ago" in late.text
+
+
+def test_words_too_long_for_an_answer_say_how_long_they_may_be_and_stay(
+    session, jay, team, decisions, on_tablet
+):
+    """The only box on the child's pages that did not say how long it may be (QA)."""
+    from participation.workspaces.outcomes.service import WORDS_MAX
+
+    circulate(session, jay.reviews[1], team)
+    swim = decisions[1]
+    words = "I waited and waited. " * 60
+    assert len(words.strip()) > WORDS_MAX
+    refused = child_post(
+        on_tablet,
+        f"/me/you-said-we-did/{swim.public_id}",
+        f"d-{swim.public_id}",
+        happened="no",
+        words=words,
+        version="0",
+    )
+    assert refused.status_code == 200
+    page = html.unescape(refused.text)
+    assert "That's a bit long" in page and f"You can use up to {WORDS_MAX:,} letters" in page
+    assert words.strip() in page
+    assert session.scalar(select(DecisionFollowUp)) is None
