@@ -34,6 +34,10 @@ def language_choices(
 # Said after a "too long" message, so the writer knows how much to cut (not a guess).
 STAFF_COUNT = _l("It has %(count)s now.")  # staff messages say the limit themselves
 CHILD_COUNT = _l("You can use up to %(limit)s letters and spaces. This has %(count)s.")
+# Every child's box over its limit says so in these words (then CHILD_COUNT); the words stay.
+CHILD_TOO_LONG = _l(
+    "That's a bit long. Can you make it shorter? Everything you wrote is still here."
+)
 
 
 class CountedMessage(str):

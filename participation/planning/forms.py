@@ -30,13 +30,13 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import CHILD_COUNT, KeepDateForm, NoLongerThan
+from ..forms import CHILD_COUNT, CHILD_TOO_LONG, KeepDateForm, NoLongerThan
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
 from .steps import TEXT_LIMITS, Choice
 
-TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+TOO_LONG = CHILD_TOO_LONG
 NOT_A_CHOICE = _l(
     "Something went wrong with that choice. Please choose again. "
     "Everything else you wrote is still here."

@@ -29,12 +29,12 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import CHILD_COUNT, NoLongerThan
+from ..forms import CHILD_COUNT, CHILD_TOO_LONG, NoLongerThan
 from ..models import AgeBand
 from ..text import without_controls
 from . import service
 
-TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+TOO_LONG = CHILD_TOO_LONG
 # A thing said can be split: the page invites "as much or as little as you like", so when one is
 # too long the way on is a second one, not cutting what the child wanted to say.
 ITEM_TOO_LONG = _l(

@@ -23,7 +23,7 @@ from ... import clock
 from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
-from ...forms import apply_errors, rerender_on_timeout
+from ...forms import CHILD_TOO_LONG, apply_errors, rerender_on_timeout
 from ...models import Child, Item, KeyworkerReport, ReportReaction, ReportSection, Review, Role
 from ...security.access import child, staff
 from ...security.policy import (
@@ -778,7 +778,7 @@ def respond(section: str) -> ResponseLike:
 
 def _child_problem(error: InputProblem) -> str:
     if error.code == "too-long":
-        return _("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+        return str(CHILD_TOO_LONG)
     return problem(error.code)
 
 

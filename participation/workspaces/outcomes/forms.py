@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 
-from ...forms import CHILD_COUNT, NoLongerThan
+from ...forms import CHILD_COUNT, CHILD_TOO_LONG, NoLongerThan
 from ...models import DecisionKind, Happened
 from ...timetable.forms import DayField
 from ..iro.forms import INVALID_DATE
@@ -35,9 +35,6 @@ ONGOING_WORDS = {
 }
 
 
-TOO_LONG = _l("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
-
-
 class HappenedForm(FlaskForm):
     version = HiddenField()
     happened = RadioField(
@@ -49,7 +46,7 @@ class HappenedForm(FlaskForm):
     # not say), and the words stay.
     words = TextAreaField(
         _l("Want to say more? You don't have to."),
-        validators=[NoLongerThan(WORDS_MAX, TOO_LONG, CHILD_COUNT)],
+        validators=[NoLongerThan(WORDS_MAX, CHILD_TOO_LONG, CHILD_COUNT)],
     )
 
     def for_decision(self, kind: DecisionKind) -> HappenedForm:

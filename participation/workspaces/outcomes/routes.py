@@ -15,7 +15,7 @@ from ... import clock
 from ...audit.web import audit
 from ...child.session import held_here, saved_here
 from ...db import db
-from ...forms import apply_errors, rerender_on_timeout
+from ...forms import CHILD_TOO_LONG, apply_errors, rerender_on_timeout
 from ...labels import CHILD_ROLES
 from ...models import Child, ReviewDecision, Role
 from ...security.access import child, holds_answers_for, staff
@@ -151,7 +151,7 @@ def _posted(decisions: list[ReviewDecision], pressed: str) -> Shown:
 def _problem(error: InputProblem) -> str:
     if error.code == "needed":
         return _("Choose one of the answers.")
-    return _("That's a bit long. Can you make it shorter? Everything you wrote is still here.")
+    return str(CHILD_TOO_LONG)
 
 
 @bp.route("/me/you-said-we-did/<decision_id>", methods=["POST"])
