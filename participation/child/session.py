@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from .. import clock
 from ..db import db
 from ..models import AgeBand, AuthSession, SessionKind, utcnow
+from ..security.access import here
 from ..security.principal import ChildPrincipal, live_session
 from . import held, service
 
@@ -44,9 +45,7 @@ def load_child_principal() -> None:
     idle_for = now - row.last_seen_at
     if row.unlocked_at is not None and idle_for > config["CHILD_IDLE_LOCK"]:
         # Left alone too long on a shared tablet: lock, and come back here after the code.
-        service.lock_session(
-            db_session, row, request.full_path if request.method == "GET" else None
-        )
+        service.lock_session(db_session, row, here() if request.method == "GET" else None)
     if row.unlocked_at is None:
         g.locked_child_session = row
         return

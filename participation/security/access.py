@@ -31,10 +31,10 @@ def public(view: F) -> F:
     return view
 
 
-def _here() -> str:
+def here() -> str:
     """This page's path and query, to come back to: werkzeug's full_path ends in a bare "?"
-    when there is no query (QA: "/sign-in?next=/media/...?")."""
-    return request.full_path.removesuffix("?")
+    when there is no query (QA: "/sign-in?next=/media/...?"), and a query may end in one."""
+    return request.full_path if request.query_string else request.path
 
 
 def staff(*roles: Role) -> Callable[[F], F]:
@@ -47,7 +47,7 @@ def staff(*roles: Role) -> Callable[[F], F]:
             principal = g.principal
             if not isinstance(principal, StaffPrincipal):
                 if request.method == "GET":
-                    return redirect(url_for("accounts.sign_in", next=_here()))
+                    return redirect(url_for("accounts.sign_in", next=here()))
                 abort(401)
             if principal.role not in allowed:
                 g.denied = "role"
@@ -114,7 +114,7 @@ def child(view: F) -> F:
             locked = g.get("locked_child_session")
             if locked is not None:
                 holds = getattr(view, "holds_answers", False)
-                back = _here()
+                back = here()
                 # Not when the token was refused: the timeout handler runs the view again
                 # (rerender_on_timeout), and only a page of this sitting may write.
                 if holds and request.method == "POST" and not g.get("csrf_timed_out"):

@@ -33,7 +33,7 @@ from ..db import db
 from ..forms import apply_errors, rerender_on_timeout
 from ..labels import ROLES
 from ..models import Child, Milestone, Review, Role, SignificantEvent
-from ..security.access import staff
+from ..security.access import here, staff
 from ..security.policy import (
     TIMETABLE_WORKERS,
     can_view_child,
@@ -156,7 +156,7 @@ def _render_dashboard(template: str) -> str:
         filters_form=form,
         filter_args=args,
         # Each task links to its page with the way back to these filters (quoted once here).
-        back_to="?" + urlencode({"next": request.full_path.rstrip("?")}),
+        back_to="?" + urlencode({"next": here()}),
         # "Mark done" only where the milestone page offers it (not for a task done elsewhere).
         can_complete=lambda row: (
             may_complete_milestone(g.principal, row.owner_role) and done_elsewhere(row.name) is None

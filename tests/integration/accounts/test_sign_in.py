@@ -149,3 +149,6 @@ def test_a_page_asked_for_before_signing_in_is_named_without_a_stray_question_ma
     assert response.headers["Location"] == "/sign-in?next=/my-children"
     with_query = client.get("/council/timetable?status=done")
     assert with_query.headers["Location"] == "/sign-in?next=/council/timetable?status%3Ddone"
+    # A query that itself ends in "?" keeps it.
+    ends_in_mark = client.get("/council/timetable?q=why?")
+    assert ends_in_mark.headers["Location"] == "/sign-in?next=/council/timetable?q%3Dwhy?"
