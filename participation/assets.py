@@ -35,7 +35,7 @@ import gzip
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Flask, Response, request
@@ -67,6 +67,7 @@ COMPRESSIBLE_TYPES = frozenset(
 
 @dataclass(frozen=True)
 class _Entry:
+    path: str
     stamp: tuple[int, int]  # (mtime_ns, size): the cached values are good while it is unchanged
     version: str
     gzipped: bytes | None = None
@@ -79,13 +80,10 @@ class StaticFiles:
         self.folder = folder
         self.watch = watch  # False: files do not change while the server runs
         self._entries: dict[str, _Entry] = {}
-        self._paths: dict[str, str] = {}
 
-    def _entry(self, filename: str) -> tuple[str, _Entry] | None:
-        if not self.watch:
-            entry = self._entries.get(filename)
-            if entry is not None:
-                return self._paths[filename], entry
+    def _entry(self, filename: str) -> _Entry | None:
+        if not self.watch and filename in self._entries:
+            return self._entries[filename]
         path = safe_join(self.folder, filename)
         if path is None:
             return None
@@ -100,31 +98,29 @@ class StaticFiles:
         if entry is None or entry.stamp != stamp:
             with open(path, "rb") as handle:
                 data = handle.read()
-            entry = _Entry(stamp, hashlib.sha256(data).hexdigest()[:VERSION_LENGTH])
+            entry = _Entry(path, stamp, hashlib.sha256(data).hexdigest()[:VERSION_LENGTH])
             self._entries[filename] = entry
-            self._paths[filename] = path
-        return path, entry
+        return entry
 
     def version(self, filename: str) -> str | None:
         """The file's fingerprint, or None when there is no such file."""
         found = self._entry(filename)
-        return found[1].version if found else None
+        return found.version if found else None
 
     def size(self, filename: str) -> int | None:
         found = self._entry(filename)
-        return found[1].stamp[1] if found else None
+        return found.stamp[1] if found else None
 
     def gzipped(self, filename: str) -> bytes | None:
         """The file gzipped at the highest level (once; it is cached with its hash)."""
-        found = self._entry(filename)
-        if found is None:
+        entry = self._entry(filename)
+        if entry is None:
             return None
-        path, entry = found
         if entry.gzipped is None:
-            with open(path, "rb") as handle:
+            with open(entry.path, "rb") as handle:
                 # mtime=0: the same file always gives the same bytes, on every server.
                 packed = gzip.compress(handle.read(), compresslevel=9, mtime=0)
-            entry = _Entry(entry.stamp, entry.version, packed)
+            entry = replace(entry, gzipped=packed)
             self._entries[filename] = entry
         return entry.gzipped
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
 # Characters that show nothing on their own: white space, and the zero-width, joining and
 # direction marks, the soft hyphen and the fillers. (Joiners inside an emoji show it: only text
 # made of nothing else is blank.)
@@ -33,6 +34,11 @@ def without_controls(text: str) -> str:
 def shows_nothing(text: str) -> bool:
     """True when nothing in ``text`` would show on the page."""
     return _SHOWS_NOTHING.sub("", text) == ""
+
+
+def kept_line(text: str | None) -> str:
+    """One line as stored (a name, an email): kept_words, with no line breaks or tabs either."""
+    return kept_words(_LINE_BREAKS.sub("", text or ""))
 
 
 def kept_words(text: str | None) -> str:

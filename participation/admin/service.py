@@ -39,7 +39,7 @@ from ..models import (
     StaffMember,
 )
 from ..security.principal import end_sessions
-from ..text import kept_words, shows_nothing
+from ..text import kept_line, kept_words
 from ..timetable import service as timetable
 from ..timetable.rules import TimetableError, TimetablePolicy, WorkingCalendar
 
@@ -62,7 +62,6 @@ HOME_KIND_FOR: Final[dict[PlacementType, HomeKind]] = {
 # A child has one allocated social worker and one IRO at a time; keyworkers may share a child.
 ONE_AT_A_TIME: Final = (Role.SOCIAL_WORKER, Role.IRO)
 
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e]")  # overrides too: text.py
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -120,8 +119,7 @@ class _Issues:
 
 def clean_line(value: str | None) -> str:
     """A one-line value as stored: no control characters, no surrounding spaces."""
-    line = _CONTROL_IN_LINE.sub("", value or "").strip()
-    return "" if shows_nothing(line) else line
+    return kept_line(value)
 
 
 def clean_text(value: str | None) -> str:

@@ -31,3 +31,10 @@ def test_overrides_that_turn_words_around_go_and_marks_stay():
     assert kept_words("abc\u202eexe.txt") == "abcexe.txt"
     assert kept_words("\u202aa\u202bb\u202cc\u202dd") == "abcd"
     assert kept_words("مرحبا\u200f hello \u2067x\u2069") == "مرحبا\u200f hello \u2067x\u2069"
+
+
+def test_a_line_keeps_no_breaks_or_tabs():
+    from participation.text import kept_line
+
+    assert kept_line(" Kim\tKey\r\nworker\u202e ") == "KimKeyworker"
+    assert kept_line("\u200b\n") == ""

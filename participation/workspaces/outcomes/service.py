@@ -146,7 +146,7 @@ def told_in_person(session: Session, child: Child, public_id: str) -> ReviewDeci
 
 def _check_day(
     decision: ReviewDecision, day: date | None, today: date, field: str, prefix: str
-) -> date:
+) -> None:
     """A day something happened after ``decision``'s review: given, not in the future, not
     before the review was held (InputProblem on ``field``: ``<prefix>-needed``, ``-future`` or
     ``-before-review``)."""
@@ -157,7 +157,6 @@ def _check_day(
     held_on = decision.review.held_on
     if held_on is not None and day < held_on:
         raise InputProblem(field, f"{prefix}-before-review", date=held_on)
-    return day
 
 
 def record_told(
