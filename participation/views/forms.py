@@ -47,10 +47,6 @@ NOT_A_CHOICE = _l(
 )
 
 
-def tidy(value: str) -> str:
-    return without_controls(value)  # participation/text.py
-
-
 class _Words:
     """Text fields that only ever hold text: a file or anything else sent here is ignored."""
 
@@ -58,7 +54,7 @@ class _Words:
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         texts = [value for value in valuelist if isinstance(value, str)]
-        self.data = tidy(texts[0]) if texts else ""
+        self.data = without_controls(texts[0]) if texts else ""
 
 
 class WordsField(_Words, TextAreaField):
