@@ -6,6 +6,8 @@ from flask import Blueprint, abort, g, render_template, request
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..admin.forms import ChildFiltersForm
+from ..admin.service import all_homes
 from ..audit.web import audit
 from ..child.routes import space_panel
 from ..db import db
@@ -43,12 +45,17 @@ def my_children() -> str:
 @bp.route("/council")
 @staff(Role.MANAGER)
 def council() -> str:
+    session = db.session()
     page = request.args.get("page", 1, type=int) or 1
     found = service.caseload_page(
-        db.session(), g.principal, clock.today(), page, service.COUNCIL_PAGE_SIZE
+        session, g.principal, clock.today(), page, service.COUNCIL_PAGE_SIZE
     )
+    # Hundreds of children in review order: a manager looking for one by name or home is sent
+    # to the searchable children list (the name is posted there, never put in an address).
+    find = ChildFiltersForm(formdata=None)
+    find.set_homes([(home.public_id, home.name) for home in all_homes(session)])
     return render_template(
-        "caseload/council.html", rows=found.rows, found=found, **_due(db.session())
+        "caseload/council.html", rows=found.rows, found=found, find=find, **_due(session)
     )
 
 

@@ -1136,3 +1136,23 @@ def test_a_manager_sees_one_workers_children(client, auth, session, people, make
     auth.sign_out()
     auth.sign_in(people[Role.SOCIAL_WORKER])
     assert 'id="worker"' not in client.get("/timetable").text
+
+
+def test_the_council_list_finds_a_child_by_name_without_putting_it_in_the_address(
+    client, auth, session, people, make_child, today
+):
+    """Hundreds of children in review order and no way to find one (QA): the council list has
+    a name and home search, posted to the searchable children list (a name typed never goes in
+    the address), whose rows lead a manager to the child's record."""
+    from tests.conftest import csrf_from
+
+    wanted = make_child(name="Zainab", became=today)
+    make_child(name="Oliver", became=today)
+    session.commit()
+    auth.sign_in(people[Role.MANAGER])
+    page = client.get("/council").text
+    assert '<form method="post" action="/admin/children"' in page and 'name="q"' in page
+    found = client.post("/admin/children", data={"csrf_token": csrf_from(page), "q": "zain"})
+    assert found.status_code == 200
+    assert f'href="/children/{wanted.public_id}">Zainab<' in found.text
+    assert ">Oliver<" not in found.text
