@@ -98,6 +98,9 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         # Limits on guessing (security/throttle.py), as limits strings ("N per M minutes"): per
         # address for passwords and second-factor codes, per child session for picture codes.
         "SIGN_IN_ATTEMPTS": os.environ.get("SIGN_IN_ATTEMPTS", "10 per 15 minutes"),
+        "SIGN_IN_ADDRESS_ATTEMPTS": os.environ.get(
+            "SIGN_IN_ADDRESS_ATTEMPTS", "100 per 15 minutes"
+        ),
         "SECOND_FACTOR_ATTEMPTS": os.environ.get("SECOND_FACTOR_ATTEMPTS", "10 per 15 minutes"),
         "PICTURE_CODE_ATTEMPTS": os.environ.get("PICTURE_CODE_ATTEMPTS", "30 per 15 minutes"),
         # Read-aloud audio made on the server (participation/readaloud): requests per child

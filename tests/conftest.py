@@ -64,6 +64,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             # that lower them (accounts/test_throttling.py) ever meet them.
             "RATELIMIT_ENABLED": True,
             "SIGN_IN_ATTEMPTS": "100000 per minute",
+            "SIGN_IN_ADDRESS_ATTEMPTS": "100000 per minute",
             "SECOND_FACTOR_ATTEMPTS": "100000 per minute",
             "PICTURE_CODE_ATTEMPTS": "100000 per minute",
         }

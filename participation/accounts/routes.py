@@ -28,7 +28,7 @@ from ..forms import rerender_on_timeout
 from ..models import utcnow
 from ..security.access import public, staff
 from ..security.principal import StaffPrincipal
-from ..security.throttle import attempts_limit
+from ..security.throttle import address_and_account, attempts_limit
 from . import second_factor, service
 from .forms import (
     ChangePasswordForm,
@@ -90,7 +90,8 @@ def _audit_account(
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @rerender_on_timeout
-@attempts_limit("SIGN_IN_ATTEMPTS")
+@attempts_limit("SIGN_IN_ADDRESS_ATTEMPTS")
+@attempts_limit("SIGN_IN_ATTEMPTS", key_func=address_and_account)
 def sign_in() -> str | Response:
     if isinstance(g.principal, StaffPrincipal):
         return redirect(url_for("pages.home"))

@@ -40,7 +40,7 @@ from ..i18n import remember_language
 from ..models import AgeBand, Child, ChildSpace, PersonalLink, Role, utcnow
 from ..security.access import child, child_session, public, staff
 from ..security.policy import can_view_child
-from ..security.throttle import attempts_limit
+from ..security.throttle import attempts_limit, not_a_try
 from ..templating import day_in_words
 from ..timetable.service import meeting_countdown
 from . import service
@@ -305,6 +305,9 @@ def _tap(key: str, space: ChildSpace, *, may_tap: bool = True) -> _Tapped:
     if len(progress) < space.picture_code_length:
         if request.method == "POST":
             session[key] = progress
+        # Only a whole code is a try: counting each tap, a child who took many breaks was told
+        # "Too many tries" with the right pictures (QA).
+        not_a_try()
         return _Tapped(progress)
     session.pop(key, None)
     return _Tapped([], service.check_picture_code(db.session(), space, progress))
@@ -460,6 +463,7 @@ def own_picture_code() -> str | Response | tuple[str, int]:
     came_from = "display" if request.args.get("from") == "display" else None
     back = url_for("child.display") if came_from else url_for("child.my_page")
     if _own_code_checked(space):
+        not_a_try()  # choosing new pictures, the code already checked: nothing to guess
         form = PictureCodeForm()
         step = "new"
         if form.validate_on_submit():

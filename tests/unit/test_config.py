@@ -49,7 +49,12 @@ def test_create_app_with_test_config_is_testing(tmp_path, make_app):
     assert app.config["TESTING"] is True
 
 
-THROTTLES = ("SIGN_IN_ATTEMPTS", "SECOND_FACTOR_ATTEMPTS", "PICTURE_CODE_ATTEMPTS")
+THROTTLES = (
+    "SIGN_IN_ATTEMPTS",
+    "SIGN_IN_ADDRESS_ATTEMPTS",
+    "SECOND_FACTOR_ATTEMPTS",
+    "PICTURE_CODE_ATTEMPTS",
+)
 
 
 @pytest.mark.parametrize("name", THROTTLES)
