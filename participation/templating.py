@@ -98,7 +98,10 @@ def day_in_words(value: date | datetime | None) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    from .security.access import here  # imported here: access imports the models' world
+
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["this_page"] = here
     app.jinja_env.globals["url_for"] = cached_url_for(app)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.jinja_env.trim_blocks = True

@@ -20,8 +20,9 @@
   }
 
   /* --- Read aloud, in the page's language. The browser's own voice when it has one for the
-     language; otherwise audio made on the server (POST /me/read-aloud), played in a visible
-     <audio> so it can be paused by keyboard too; or a plain message that there is none. --- */
+     language; otherwise audio made on the server (POST /me/read-aloud), played with a big
+     "Pause" button beside it (the browser's own audio controls are too small to tap, about 30
+     px); or a plain message that there is none. --- */
   var synth = window.speechSynthesis || null;
   var lang = (document.documentElement.lang || "en").toLowerCase();
   var readAloud = document.getElementById("read-aloud");
@@ -29,12 +30,14 @@
     url: readAloud.getAttribute("data-url"),
     noVoice: readAloud.getAttribute("data-no-voice"),
     failed: readAloud.getAttribute("data-failed"),
+    pause: readAloud.getAttribute("data-pause"),
+    carryOn: readAloud.getAttribute("data-carry-on"),
   } : null;
   // Server audio is asked for in pieces of about this many characters: the first plays sooner.
   var PIECE_CHARS = 1500;
   // Not read out: controls that only make sense on screen, and whatever is not shown.
   var SKIP = "[hidden], [aria-hidden='true'], .read-aloud, .read-aloud-bar, .read-aloud-status, " +
-    "audio, script, style, template, .visually-hidden-skip";
+    ".read-aloud-pause, audio, script, style, template, .visually-hidden-skip";
   var current = null; // what is being read now: { button, stopped, stop() }
 
   function primary(tag) { return (tag || "").toLowerCase().split(/[-_]/)[0]; }
@@ -128,7 +131,7 @@
     return "wav";
   }
 
-  function playFromServer(reading, status, audio, text) {
+  function playFromServer(reading, status, audio, pause, text) {
     var parts = pieces(text);
     var format = formatFor(audio);
     var controller = window.AbortController ? new AbortController() : null;
@@ -177,10 +180,12 @@
       get(i).then(function (url) {
         if (reading.stopped) return;
         audio.src = url;
-        audio.hidden = false;
+        pause.hidden = false;
         var started = audio.play();
-        // If the browser will not start it by itself, the visible controls still can.
-        if (started && started.catch) started.catch(function () {});
+        // If the browser will not start it by itself, the same button can: it says "Carry on".
+        if (started && started.catch) {
+          started.catch(function () { if (!reading.stopped) pause.textContent = server.carryOn; });
+        }
         if (i + 1 < parts.length) get(i + 1);
       }, function (problem) {
         fail(problem && problem.answer);
@@ -197,8 +202,9 @@
       if (controller) controller.abort();
       audio.onended = audio.onerror = null;
       audio.pause();
-      if (document.activeElement === audio) reading.button.focus();
-      audio.hidden = true;
+      if (document.activeElement === pause) reading.button.focus();
+      pause.hidden = true;
+      pause.textContent = server.pause;
       audio.removeAttribute("src");
       audio.load();
       urls.forEach(function (url) { URL.revokeObjectURL(url); });
@@ -218,11 +224,25 @@
       }
       var audio = document.createElement("audio");
       audio.className = "read-aloud-audio";
-      audio.controls = true;
       audio.hidden = true;
       audio.preload = "auto";
-      audio.setAttribute("aria-label", button.textContent.trim());
       status.insertAdjacentElement("afterend", audio);
+      var pause = document.createElement("button");
+      pause.type = "button";
+      pause.className = "button secondary read-aloud-pause";
+      pause.hidden = true;
+      pause.textContent = server ? server.pause : "";
+      audio.insertAdjacentElement("afterend", pause);
+      pause.addEventListener("click", function () {
+        if (audio.paused) {
+          var resumed = audio.play();
+          if (resumed && resumed.catch) resumed.catch(function () {});
+          pause.textContent = server.pause;
+        } else {
+          audio.pause();
+          pause.textContent = server.carryOn;
+        }
+      });
       button.hidden = false;
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", function () {
@@ -247,7 +267,7 @@
             audio.pause();
             speakInBrowser(reading, text, voice);
           } else if (server) {
-            playFromServer(reading, status, audio, text);
+            playFromServer(reading, status, audio, pause, text);
           } else {
             status.textContent = readAloud ? readAloud.getAttribute("data-no-voice") : "";
             finish(reading);

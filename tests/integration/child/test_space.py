@@ -623,3 +623,41 @@ def test_the_new_pictures_are_numbered_in_the_readers_digits(
     new = {"first": "boat", "second": "tree", "third": "sun", "csrf_token": csrf_from(page)}
     check = tablet.client.post("/me/picture-code", data=new).text
     assert re.findall(r"<span>(\S+)\. ", check) == ["\u06f1", "\u06f2", "\u06f3"]
+
+
+def test_taking_many_breaks_with_the_right_code_is_never_too_many_tries(
+    app, tablet, keyworker, mia_with_code, monkeypatch
+):
+    """Each picture tapped before the code was whole counted as a failed try: a child who took
+    many breaks was told "Too many tries" with the right pictures (QA). Only a whole code that
+    is wrong counts."""
+    from participation.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", True)
+    limiter.reset()
+    monkeypatch.setitem(app.config, "PICTURE_CODE_ATTEMPTS", "3 per hour")
+    tablet.hand_over(keyworker, mia_with_code)
+    assert tablet.tap(CODE).status_code == 302
+    for _ in range(5):  # ten taps that are not the last of a code, all in one hour
+        tablet.post("/me/lock")
+        assert tablet.tap(CODE).status_code == 302
+    tablet.post("/me/lock")
+    wrong = ["moon", "moon", "moon"]
+    assert [tablet.tap(wrong).status_code for _ in range(3)] == [200, 200, 200]
+    assert tablet.tap(["star"]).status_code == 429  # three wrong codes: the limit
+    limiter.reset()
+
+
+def test_ways_back_to_this_page_carry_no_bare_question_mark(
+    client, tablet, keyworker, mia_with_code
+):
+    """The language switch, the break and "sign in again" used the path with werkzeug's bare
+    "?" (QA: changing language on /sign-in went to /sign-in?): they come back to the page as
+    it was asked for."""
+    assert 'name="next" value="/sign-in"' in client.get("/sign-in").text
+    tablet.hand_over(keyworker, mia_with_code)
+    tablet.tap(CODE)
+    page = client.get("/me/views").text
+    assert 'name="resume" value="/me/views"' in page
+    assert 'name="next" value="/me/views"' in page
+    assert 'name="next" value="/me/views?a=1"' in client.get("/me/views?a=1").text
