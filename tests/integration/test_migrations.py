@@ -77,3 +77,44 @@ def test_each_child_starts_their_placement_history_where_they_live_now(tmp_path,
         (2, 7, "residential", "2025-02-03", "2026-03-01"),
     ]
     engine.dispose()
+
+
+def test_a_table_rebuilt_on_sqlite_keeps_the_rows_that_point_at_it(tmp_path, make_app):
+    """SQLite alters a table by copying it and dropping the old one; with foreign keys checked,
+    the drop failed as soon as another table pointed at a row (QA: 0027 on a database where a
+    child had answered "you said, we did"), and left the copy behind. Migrations run with the
+    checks off, and the result is checked whole afterwards."""
+    from participation.demo import load_demo
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    app = make_app({"DATABASE_URL": url})
+    migrate.upgrade(app)
+    with app.app_context():
+        load_demo(db.session())
+        db.session.remove()
+    migrate.downgrade(app, "0026_placements")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO decision_follow_ups (decision_id, answer, words, answered_at, "
+                "version) SELECT min(id), 'yes', '', '2026-11-25 10:00:00', 1 "
+                "FROM review_decisions"
+            )
+        )
+        decisions = conn.execute(text("SELECT count(*) FROM review_decisions")).scalar_one()
+    assert decisions > 0
+    migrate.upgrade(app)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM review_decisions")).scalar_one() == (
+            decisions
+        )
+        joined = conn.execute(
+            text(
+                "SELECT count(*) FROM decision_follow_ups f "
+                "JOIN review_decisions d ON d.id = f.decision_id"
+            )
+        ).scalar_one()
+        assert joined == 1
+        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+    engine.dispose()
