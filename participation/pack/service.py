@@ -37,6 +37,7 @@ from ..models import (
     PackRead,
     PackSnapshot,
     ParticipationCode,
+    ReportReaction,
     Review,
     Role,
     StaffMember,
@@ -48,7 +49,7 @@ from ..security import policy
 from ..sharing.service import SHAREABLE_SECTIONS
 from ..views import topics
 from ..workspaces.iro import codes
-from ..workspaces.keyworker.words import STAFF_TITLES
+from ..workspaces.keyworker.words import CHILD_REACTIONS, STAFF_TITLES
 
 STORE_SCHEME = "store:"
 
@@ -513,6 +514,11 @@ def template_context() -> dict[str, Any]:
         "pack_for": PACK_FOR,
         # The report's own headings, as the keyworker wrote under them.
         "report_titles": STAFF_TITLES,
+        # What the child thought of each part: "disagree" was sent and then never shown (QA).
+        "report_reactions": {
+            reaction.value: (CHILD_REACTIONS[reaction], reaction == ReportReaction.AGREE)
+            for reaction in ReportReaction
+        },
         "words": steps.words_for,
         "answers": {},
     }

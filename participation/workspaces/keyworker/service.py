@@ -734,7 +734,13 @@ def report_for_reader(
         # The child is told managers cannot see their views: their words, and what they
         # thought of each part, are not shown (the keyworker's words are).
         parts = [
-            {**part, "child": "", "comment": "", "withheld": bool(part.get("child"))}
+            {
+                **part,
+                "child": "",
+                "comment": "",
+                "reaction": "",
+                "withheld": bool(part.get("child")),
+            }
             for part in sent.sections
         ]
         return ReportForReader(sent, parts)

@@ -5,7 +5,6 @@ and an item's photo answers 404 to everyone it was not shared with."""
 from __future__ import annotations
 
 import secrets
-import subprocess
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +13,7 @@ from participation.models import Audience, Role
 from participation.sharing import state
 from tests.integration.sharing.helpers import make_item, share
 from tests.support import factories
+from tests.support.pdf import pdf_text
 
 AUDIENCES = list(state.AUDIENCES)
 # One item: whether it has a photo, then its choices in order (audience, share or keep private).
@@ -60,12 +60,6 @@ def _world(session, store, items):
     return team, child, review, made
 
 
-def _pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
-
-
 @given(items=st.lists(ITEM, min_size=1, max_size=5))
 @SETTINGS
 def test_each_pack_holds_exactly_what_was_shared_with_its_audience(
@@ -105,6 +99,6 @@ def test_each_pdf_holds_exactly_what_was_shared_with_its_audience(
     for audience, url in ((Audience.IRO, f"{base}/pdf"), (Audience.MEETING, f"{base}/meeting/pdf")):
         response = iro.get(url)
         assert response.status_code == 200
-        text = _pdf_text(response.data)
+        text = pdf_text(response.data)
         shown = {marker for marker, _media, _who in made if marker in text}
         assert shown == {marker for marker, _media, who in made if audience in who}, audience

@@ -31,6 +31,7 @@ from participation.models import (
 from participation.sharing import service as sharing
 from participation.workspaces.keyworker import service
 from tests.support.child_fixtures import CODE
+from tests.support.pdf import pdf_text
 
 from .conftest import TODAY, audited, child_post, milestone, next_review, version_on
 from .report_page import post_action
@@ -346,6 +347,14 @@ def test_share_with_the_child_then_they_answer_then_send_a_locked_version(
     assert "Sam Social" in sent.sent_to and "Ivy Iro" in sent.sent_to
     assert milestone(session, review, "keyworker-report-sent").done_on == TODAY
     assert [e.detail for e in audited(session, "send-keyworker-report")] == ["version 1"]
+    # The pack says what Jay thought of the part, not only his comment (QA: "disagree" was
+    # sent and then shown nowhere in the pack, on screen or on paper).
+    desk.sign_in(team["iro"])
+    pack_url = f"/children/{jay.public_id}/reviews/{review.public_id}/pack"
+    pack = html.unescape(desk.get(pack_url).text)
+    assert "Jay does not agree with this part." in pack and "I want a bigger room." in pack
+    assert "Jay does not agree with this part." in pdf_text(desk.get(pack_url + "/pdf").data)
+    desk.sign_in(team["keyworker"])
     # Sending again unchanged is refused.
     send(desk, jay)
     assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
