@@ -25,6 +25,7 @@ from typing import Final
 from ...models import (
     Answer,
     Attendance,
+    Chairing,
     InMeeting,
     MeetingPlan,
     ParticipationCode,
@@ -79,7 +80,12 @@ def from_plan(plan: MeetingPlan | None, *, views_sent: bool = True) -> TakingPar
         away = ViewsAway.BRIEFED if views_sent else ViewsAway.NOT_CONVEYED
         return TakingPart(Presence.DID_NOT_ATTEND, None, away)
     presence = Presence.ATTENDED if plan.attendance == Attendance.ALL else Presence.ATTENDED_PART
-    how = InMeeting.ADVOCATE_SPOKE if plan.advocate == Answer.YES else InMeeting.SPOKE
+    # A child who chairs or co-chairs speaks for themselves, advocate or not: asking for an
+    # advocate is not the advocate speaking for them (QA: PN2 was suggested for a co-chair).
+    chairs = plan.chairing in (Chairing.CO_CHAIR, Chairing.CHAIR)
+    how = (
+        InMeeting.ADVOCATE_SPOKE if plan.advocate == Answer.YES and not chairs else InMeeting.SPOKE
+    )
     return TakingPart(presence, how, None)
 
 

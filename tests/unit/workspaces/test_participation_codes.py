@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from participation.models import Answer, Attendance, MeetingPlan, ParticipationCode
+from participation.models import Answer, Attendance, Chairing, MeetingPlan, ParticipationCode
 from participation.workspaces.iro import codes
 from participation.workspaces.iro.codes import InMeeting, Presence, TakingPart, ViewsAway
 
@@ -75,6 +75,16 @@ def test_the_plan_gives_a_first_guess(attendance, advocate, expected):
     plan = MeetingPlan(attendance=attendance, advocate=advocate)
     assert codes.from_plan(plan) == expected
     assert codes.from_plan(None) == TakingPart()
+
+
+@pytest.mark.parametrize("chairing", [Chairing.CO_CHAIR, Chairing.CHAIR])
+def test_a_child_who_chairs_speaks_for_themselves_even_with_an_advocate(chairing):
+    """QA: "come to some of it", "I run it with my IRO" and an advocate was suggested as PN2
+    (an advocate speaks for them)."""
+    plan = MeetingPlan(attendance=Attendance.SOME, advocate=Answer.YES, chairing=chairing)
+    assert codes.suggest(14, codes.from_plan(plan)).code == ParticipationCode.PN1
+    plan.chairing = Chairing.IRO
+    assert codes.suggest(14, codes.from_plan(plan)).code == ParticipationCode.PN2
 
 
 def test_what_the_iro_recorded_wins_over_the_plan():
