@@ -45,12 +45,17 @@ def _audit_denied(code: int) -> None:
     principal = g.get("principal")
     if principal is None or (principal.kind == "anonymous" and code == 404 and not g.get("denied")):
         return
+    # A child's pages are /children/<id>/... (the admin's too): whose record someone was
+    # refused is what an investigation searches for (QA: "About" was empty).
+    rule = request.url_rule.rule if request.url_rule else ""
+    args = request.view_args or {}
+    child_id = args.get("public_id") or args.get("child_id") if "/children/<" in rule else None
     record(
         current_app.extensions["database"].engine,
         principal.actor,
         "access-denied",
-        subject_type="url",
-        subject_id=None,
+        subject_type="child" if child_id else "url",
+        subject_id=str(child_id)[:32] if child_id else None,
         outcome=str(code),
         remote_addr=request.remote_addr,
         detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}",

@@ -1156,3 +1156,27 @@ def test_the_council_list_finds_a_child_by_name_without_putting_it_in_the_addres
     assert found.status_code == 200
     assert f'href="/children/{wanted.public_id}">Zainab<' in found.text
     assert ">Oliver<" not in found.text
+
+
+def test_a_refused_look_at_a_childs_pages_records_whose_they_were(
+    client, auth, session, people, make_child, today
+):
+    """An admin looking into someone opening a child's record they should not could not find
+    it: "access-denied" said only the address's pattern (QA). It names the child asked for."""
+    from sqlalchemy import select
+
+    from participation.models import AuditEvent
+    from tests.support import factories
+
+    child = make_child(name="Mia", became=today)
+    stranger = factories.make_staff(session, Role.KEYWORKER)
+    session.commit()
+    auth.sign_in(stranger)
+    assert client.get(f"/children/{child.public_id}").status_code == 404
+    assert client.get(f"/children/{child.public_id}/plan").status_code == 404
+    denied = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "access-denied", AuditEvent.actor_id == stranger.public_id
+        )
+    ).all()
+    assert [(e.subject_type, e.subject_id) for e in denied] == [("child", child.public_id)] * 2
