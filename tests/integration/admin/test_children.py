@@ -4,6 +4,7 @@ timetable worked out again after each change."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -518,3 +519,22 @@ def test_leaving_care_ends_the_placement(admin, session, homes):
     )
     assert admin.post(url, data=data).status_code == 302
     assert _placements(session, child) == [("Oak Lodge", days_ago(30), days_ago(1))]
+
+
+def test_a_first_home_with_no_start_says_when_care_began(admin, session, auth, people, homes):
+    """The start may be left out when a child is added; the record's history said a bare "Not
+    recorded" for the first home (QA). It says when the child became looked after."""
+    from participation.models import Role
+
+    post_form(
+        admin,
+        "/admin/children/new",
+        _child_data(homes, placement_start="", became_looked_after=days_ago(200).isoformat()),
+    )
+    child = session.scalar(select(Child).where(Child.preferred_name == "Jay"))
+    assert _placements(session, child) == [("Oak Lodge", None, None)]
+    auth.sign_out()
+    auth.sign_in(people[Role.MANAGER])
+    record = html.unescape(admin.get(f"/children/{child.public_id}").text)
+    when = days_ago(200).strftime("%A %-d %B %Y")
+    assert f"Not recorded (looked after since {when})" in record
