@@ -725,3 +725,32 @@ def test_emoji_in_the_childs_words_reach_the_pdf(team, session, staff_client):
     assert b"Emoji" in fonts.stdout
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
     assert "🥜" in text.stdout.decode()
+
+
+def test_the_people_in_the_pack_are_named_in_staff_words(team, session, staff_client, on_tablet):
+    """The IRO's own pack said "Ruth Bennett – Your IRO": the child's words, in staff papers
+    (QA). Staff read the role; the child's preview still says "Your IRO"."""
+    from participation.models import Child, Review, ShareDecision
+    from participation.planning import service as planning_service
+
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    plan = planning_service.plan_or_blank(session, child, review)
+    cards = planning_service.people_cards(session, child, plan)
+    iro_card = next(card for card in cards if card.staff_role == Role.IRO)
+    planning_service.save_people(
+        session,
+        child,
+        review,
+        [planning_service.WishAnswer(iro_card.key, "yes")],
+        0,
+        finish=True,
+    )
+    subject = sharing_service.plan_choice(child, review, "who-comes")
+    sharing_service.decide(
+        session, subject, Audience.IRO, ShareDecision.SHARED, loaded_version=0, words_shown="x"
+    )
+    page = re.sub(r"<[^>]+>", "", html.unescape(staff_client(team.iro).get(_url(team)).text))
+    assert f"{team.iro.name} – Independent Reviewing Officer" in page
+    assert "Your IRO" not in page
+    preview = html.unescape(on_tablet.client.get("/me/sharing/preview/iro").text)
+    assert "Your IRO" in preview
