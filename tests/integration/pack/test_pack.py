@@ -728,7 +728,7 @@ def test_emoji_in_the_childs_words_reach_the_pdf(team, session, staff_client):
 
 
 def test_the_people_in_the_pack_are_named_in_staff_words(team, session, staff_client, on_tablet):
-    """The IRO's own pack said "Ruth Bennett – Your IRO": the child's words, in staff papers
+    """The IRO's own pack said "Ruth Bennett, Your IRO": the child's words, in staff papers
     (QA). Staff read the role; the child's preview still says "Your IRO"."""
     from participation.models import Child, Review, ShareDecision
     from participation.planning import service as planning_service
@@ -750,7 +750,7 @@ def test_the_people_in_the_pack_are_named_in_staff_words(team, session, staff_cl
         session, subject, Audience.IRO, ShareDecision.SHARED, loaded_version=0, words_shown="x"
     )
     page = re.sub(r"<[^>]+>", "", html.unescape(staff_client(team.iro).get(_url(team)).text))
-    assert f"{team.iro.name} – Independent Reviewing Officer" in page
+    assert f"{team.iro.name} \u2013 Independent Reviewing Officer" in page
     assert "Your IRO" not in page
     preview = html.unescape(on_tablet.client.get("/me/sharing/preview/iro").text)
     assert "Your IRO" in preview
