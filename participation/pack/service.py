@@ -77,11 +77,20 @@ class Pack:
     taking_part_shared: bool
     suggested_code: ParticipationCode | None
     keyworker_report: Any = None
+    # Staff answers to the child's wishes, by subject (shown only in the sections shared).
+    answers: dict[str, planning_service.AnswerForChild] = field(default_factory=dict)
+    answers_for_child: dict[str, planning_service.AnswerForChild] = field(default_factory=dict)
     # Subjects new or changed since the baseline the reader last had (their read, or the send).
     changed: set[str] = field(default_factory=set)
     baseline: str | None = None  # "read" or "sent"
     # How many things the reader had that the child has since taken back: a count, never what.
     withdrawn: int = 0
+
+    @property
+    def meeting_time(self) -> time | None:
+        """The meeting's start, London time, once it is arranged."""
+        when = self.review.scheduled_at
+        return when.astimezone(LONDON).time() if when is not None else None
 
     @property
     def items(self) -> list[Item]:
@@ -191,6 +200,8 @@ def build_pack(
         taking_part_shared=taking_part,
         suggested_code=suggested_code(child, review, plan, taking_part, bool(items)),
         keyworker_report=report,
+        answers=planning_service.answers_shown(plan, to_child=False),
+        answers_for_child=planning_service.answers_shown(plan, to_child=True),
     )
     _mark_changes(session, pack, reader_id)
     return pack
@@ -201,9 +212,21 @@ def contents_of(pack: Pack) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"subject": f"item:{item.public_id}", "version": item.version} for item in pack.items
     ]
-    plan_version = pack.plan.version if pack.plan is not None else 0
-    rows += [{"subject": f"plan:{s.slug}", "version": plan_version} for s in pack.sections]
+    # Each part by its own version and its answers' (QA: one version for the whole plan marked
+    # every shared part "changed" when the child changed a part they kept private).
+    rows += [
+        {"subject": f"plan:{s.slug}", "version": _part_version(pack, s.slug)} for s in pack.sections
+    ]
     return rows
+
+
+def _part_version(pack: Pack, slug: str) -> str:
+    plan = pack.plan
+    if plan is None:
+        return "0"
+    topics = planning_service.STEP_TOPICS.get(slug, ())
+    answered = sorted(f"{d.subject}:{d.version}" for d in plan.decisions if d.topic.value in topics)
+    return ";".join([str(plan.step_version(slug)), *answered])
 
 
 def _mark_changes(session: Session, pack: Pack, reader_id: int | None) -> None:
@@ -520,5 +543,4 @@ def template_context() -> dict[str, Any]:
             for reaction in ReportReaction
         },
         "words": steps.words_for,
-        "answers": {},
     }

@@ -115,10 +115,7 @@ def step(step: str) -> ResponseLike:
 
 # Staff answers shown at the top of each step (people's answers are on their own cards).
 STEP_SUBJECTS: dict[str, tuple[str, ...]] = {
-    steps.TAKING_PART: (DecisionTopic.TAKING_PART.value,),
-    steps.WHERE_AND_WHEN: (DecisionTopic.VENUE.value, DecisionTopic.TIME.value),
-    steps.FOOD_AND_DRINK: (DecisionTopic.FOOD.value,),
-    steps.THE_ROOM: (DecisionTopic.ROOM.value,),
+    slug: topics for slug, topics in service.STEP_TOPICS.items() if slug != steps.WHO_COMES
 }
 
 

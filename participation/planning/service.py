@@ -548,6 +548,16 @@ def subject_for(topic: DecisionTopic, invitee: PlanInvitee | None = None) -> str
     return topic.value
 
 
+# Which staff answers belong to each step of the plan.
+STEP_TOPICS: dict[str, tuple[str, ...]] = {
+    steps.WHO_COMES: (DecisionTopic.WHO.value,),
+    steps.TAKING_PART: (DecisionTopic.TAKING_PART.value,),
+    steps.WHERE_AND_WHEN: (DecisionTopic.VENUE.value, DecisionTopic.TIME.value),
+    steps.FOOD_AND_DRINK: (DecisionTopic.FOOD.value,),
+    steps.THE_ROOM: (DecisionTopic.ROOM.value,),
+}
+
+
 def decisions_by_subject(plan: MeetingPlan) -> dict[str, PlanDecision]:
     return {d.subject: d for d in plan.decisions} if plan.id is not None else {}
 
@@ -920,3 +930,24 @@ def for_child(decision: PlanDecision | None) -> AnswerForChild | None:
         outcome=steps.OUTCOME_WORDS[decision.outcome],
         reason=decision.reason_for_child,
     )
+
+
+def for_staff(decision: PlanDecision) -> AnswerForChild:
+    """The same answer in staff words, for the review pack: "Tom Evans answered: Not possible.
+    <the reason written for the child>" (QA: the pack showed the child's wish and not what
+    was answered, so the IRO could not see it had been turned down)."""
+    return AnswerForChild(
+        said_by=_l("%(name)s answered:", name=decision.decided_by.name),
+        outcome=steps.OUTCOME_SENTENCES[decision.outcome],
+        reason=decision.reason_for_child,
+    )
+
+
+def answers_shown(plan: MeetingPlan | None, *, to_child: bool) -> dict[str, AnswerForChild]:
+    """Every staff answer in the plan by subject, in the child's words or in staff words."""
+    shown: dict[str, AnswerForChild] = {}
+    for subject, decision in decisions_by_subject(plan).items() if plan is not None else ():
+        answer = for_child(decision) if to_child else for_staff(decision)
+        if answer is not None:
+            shown[subject] = answer
+    return shown

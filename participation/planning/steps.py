@@ -328,6 +328,12 @@ OUTCOME_LABELS: dict[DecisionOutcome, LazyString] = {
     DecisionOutcome.CHANGED: _l("Agreed with a change (say what, for the child)"),
     DecisionOutcome.NOT_POSSIBLE: _l("Not possible (say why, for the child)"),
 }
+# An answer as a sentence, after "<name> answered:" in a review pack.
+OUTCOME_SENTENCES: dict[DecisionOutcome, LazyString] = {
+    DecisionOutcome.AGREED: _l("Agreed."),
+    DecisionOutcome.CHANGED: _l("Agreed with a change."),
+    DecisionOutcome.NOT_POSSIBLE: _l("Not possible."),
+}
 OUTCOME_SHORT: dict[DecisionOutcome, LazyString] = {
     DecisionOutcome.AGREED: _l("Agreed"),
     DecisionOutcome.CHANGED: _l("Agreed with a change"),

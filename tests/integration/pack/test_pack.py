@@ -17,6 +17,7 @@ from participation.pack import service as pack_service
 from participation.sharing import service as sharing_service
 from tests.integration.sharing.helpers import make_item, share
 from tests.support import factories
+from tests.support.pdf import pdf_text
 from tests.support.queries import count_statements
 
 
@@ -754,3 +755,79 @@ def test_the_people_in_the_pack_are_named_in_staff_words(team, session, staff_cl
     assert "Your IRO" not in page
     preview = html.unescape(on_tablet.client.get("/me/sharing/preview/iro").text)
     assert "Your IRO" in preview
+
+
+def _share_part(session, team, section):
+    from participation.models import ShareDecision
+
+    subject = sharing_service.plan_choice(team.child, team.review, section)
+    sharing_service.decide(
+        session, subject, Audience.IRO, ShareDecision.SHARED, loaded_version=0, words_shown="x"
+    )
+
+
+def test_the_pack_shows_the_answer_to_a_wish_and_where_and_when_it_is(
+    team, session, staff_client, on_tablet
+):
+    """The pack showed "Where: the youth centre" and not that it had been turned down, nor the
+    venue and time arranged (QA): the IRO works from the printed pack."""
+    from datetime import UTC, datetime
+
+    from participation.models import Child, DecisionOutcome, DecisionTopic, Review, StaffMember
+    from participation.planning import service as planning_service
+
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    planning_service.save_step(
+        session, child, review, "where-and-when",
+        {"place": "elsewhere", "place_other": "the youth centre on Park Road"}, 0, finish=True,
+    )  # fmt: skip
+    plan = planning_service.find_plan(session, review)
+    planning_service.decide(
+        session, plan, DecisionTopic.VENUE, None, DecisionOutcome.NOT_POSSIBLE,
+        "It is closed in the evenings.", session.get(StaffMember, team.keyworker.id), 0,
+    )  # fmt: skip
+    review.scheduled_at = datetime(2026, 12, 15, 16, 0, tzinfo=UTC)
+    review.venue = "Oak Lodge, quiet lounge"
+    session.commit()
+    _share_part(session, team, "where-and-when")
+    page = re.sub(r"<[^>]+>", "", html.unescape(staff_client(team.iro).get(_url(team)).text))
+    assert "the youth centre on Park Road" in page
+    assert f"{team.keyworker.name} answered: Not possible. It is closed" in page
+    assert "Tuesday 15 December 2026, 16:00" in page and "Oak Lodge, quiet lounge" in page
+    pdf = pdf_text(staff_client(team.iro).get(_url(team, "/pdf")).data)
+    assert "Not possible." in pdf and "Oak Lodge, quiet lounge" in pdf
+    # The child's preview says it in their words.
+    preview = html.unescape(on_tablet.client.get("/me/sharing/preview/iro").text)
+    assert "Your keyworker said:" in preview and "Not this time, sorry." in preview
+
+
+def test_a_change_to_a_part_kept_private_does_not_mark_the_shared_parts(
+    team, session, staff_client
+):
+    """One version for the whole plan marked every shared part "changed" when the child changed
+    only a part they had kept private (QA), and hinted that they had."""
+    from participation.models import Child, Review
+    from participation.planning import service as planning_service
+
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    planning_service.save_step(
+        session, child, review, "food-and-drink", {"food": ["pizza"]}, 0, finish=True
+    )
+    _share_part(session, team, "food-and-drink")
+    session.refresh(team.iro)
+    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
+    pack_service.mark_read(session, pack, team.iro)
+    iro = staff_client(team.iro)
+    assert "Changed since you read it" not in iro.get(_url(team)).text
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    planning_service.save_step(
+        session, child, review, "the-room", {"room": ["quiet"]}, 0, finish=True
+    )
+    assert "Changed since you read it" not in iro.get(_url(team)).text
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    plan = planning_service.find_plan(session, review)
+    planning_service.save_step(
+        session, child, review, "food-and-drink", {"food": ["pizza", "fruit"]},
+        plan.step_version("food-and-drink"), finish=True,
+    )  # fmt: skip
+    assert "Changed since you read it" in iro.get(_url(team)).text
