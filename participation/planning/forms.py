@@ -260,6 +260,10 @@ DAY_WARNINGS = {
         "%(date)s is after the date the review is due by (%(due)s): the review would be out "
         "of time."
     ),
+    DayWarning.OVERDUE_AT_ONCE: _l(
+        "A meeting on %(date)s leaves too little time for what has to happen before it. These "
+        "tasks would be overdue at once: %(tasks)s."
+    ),
 }
 
 

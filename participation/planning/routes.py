@@ -38,6 +38,8 @@ from ..security.access import child, holds_answers, staff
 from ..security.policy import PLAN_READERS, can_view_child
 from ..templating import day_in_words, template_globals
 from ..text import kept_words
+from ..timetable import service as timetable_service
+from ..timetable.labels import milestone_label
 from . import service, steps
 from .forms import (
     DAY_WARNINGS,
@@ -555,9 +557,11 @@ def _render_staff(
     conflict: str | None = None,
     status: int = 200,
     day_warnings: list[service.DayWarning] | None = None,
+    late_tasks: str = "",
 ) -> ResponseLike:
     """The staff plan page; `failing` is a posted form to show again with its errors, and
-    `day_warnings` why the meeting day posted with it needs confirming."""
+    `day_warnings` why the meeting day posted with it needs confirming (`late_tasks`: the
+    tasks it would make overdue at once, named)."""
     session = db.session()
     review = service.planned_review(the_child)
     context: dict[str, Any] = {}
@@ -596,6 +600,7 @@ def _render_staff(
         form=failing[1] if failing else None,
         wish_changed=service.wish_changed_since,
         day_warnings=[DAY_WARNINGS[warning] for warning in day_warnings or []],
+        late_tasks=late_tasks,
         **context,
     )
     return page, status
@@ -714,7 +719,17 @@ def arrangement(public_id: str) -> ResponseLike:
         if warnings and not form.date_kept():
             # Staff see why the date may be wrong and tick "Keep this date" to save it.
             form.ask_to_keep_date()
-            return _render_staff(the_child, failing=("arrangement", form), day_warnings=warnings)
+            late = (
+                timetable_service.overdue_if_met_on(db.session(), review, form.day.data, today)
+                if service.DayWarning.OVERDUE_AT_ONCE in warnings and form.day.data
+                else []
+            )
+            return _render_staff(
+                the_child,
+                failing=("arrangement", form),
+                day_warnings=warnings,
+                late_tasks=", ".join(milestone_label(name) for name in late),
+            )
         scheduled = None
         if form.day.data and form.time.data:
             scheduled = datetime.combine(form.day.data, form.time.data, LONDON).astimezone(UTC)

@@ -729,7 +729,8 @@ def meeting_day_warnings(
     """What staff should confirm before ``day`` (and ``start``) is saved as the meeting's: the day
     is not a working day (a weekend, a bank holiday of the council's nation, a council closure
     day; CPPCR 2010 reg 2(1)), or it is after the date the review is due by, so the review would
-    be out of time; or the meeting would start at night (see DAYTIME).
+    be out of time, or it leaves too little time for tasks that count back from it (their
+    names: `timetable.overdue_if_met_on`); or the meeting would start at night (see DAYTIME).
 
     A day in the past is refused (PlanInputError on ``day``, code ``past``). What is already
     saved is not questioned again."""
@@ -743,6 +744,8 @@ def meeting_day_warnings(
             warnings = []
         if day > review.due_on:
             warnings.append(DayWarning.AFTER_DUE)
+        if timetable.overdue_if_met_on(session, review, day, today):
+            warnings.append(DayWarning.OVERDUE_AT_ONCE)
     if start is not None and not DAYTIME[0] <= start < DAYTIME[1]:
         saved = review.scheduled_at.astimezone(LONDON) if review.scheduled_at else None
         if saved is None or (saved.date(), saved.time()) != (day, start):

@@ -688,6 +688,28 @@ def meeting_after(review: Review, day: date) -> date | None:
     return meeting if meeting > day else None
 
 
+def overdue_if_met_on(session: Session, review: Review, day: date, today: date) -> list[str]:
+    """The names of ``review``'s tasks, not done and not overdue now, that a meeting on ``day``
+    would make due before today: invitations needing ten working days' notice, say (QA: a
+    meeting moved three days ahead made five tasks overdue without a word). Worked out by
+    recompute_child, the one place that knows due dates, in a savepoint that is given up."""
+    before = _overdue_tasks(session, review, today)
+    saved = review.scheduled_at
+    start = saved.astimezone(LONDON).time() if saved is not None else time(12)
+    nested = session.begin_nested()
+    try:
+        review.scheduled_at = datetime.combine(day, start, LONDON).astimezone(UTC)
+        session.flush()
+        recompute_child(session, review.child, today)
+        session.flush()
+        newly = _overdue_tasks(session, review, today) - before
+    except TimetableError:
+        newly = set()  # a history that breaks the rules: the timetable pages say so
+    finally:
+        nested.rollback()
+    return sorted(newly)
+
+
 def _overdue_tasks(session: Session, review: Review, today: date) -> set[str]:
     """The names of the review's tasks not done and due before today."""
     return set(

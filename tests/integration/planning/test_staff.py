@@ -8,7 +8,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participation import clock
 from participation.models import (
@@ -318,7 +318,8 @@ def newly_looked_after(session, mia, family):
 def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworker, family):
     auth.sign_in(keyworker)
     due = newly_looked_after(session, mia, family)
-    day = working_day(clock.today())
+    # Far enough ahead for the tasks that count back from it (sooner is asked about).
+    day = ENGLAND.add_working_days(clock.today(), 15)
     response = arrange(
         client, mia, venue="Willow House, the quiet room", day=day.isoformat(), time="16:30"
     )
@@ -664,3 +665,51 @@ def test_the_wishes_waiting_are_listed_first_each_a_link_to_its_answer(
     answer(client, mia, subject, "agreed")
     page = client.get(f"/children/{mia.public_id}/plan").text
     assert f'href="#decision-{subject}"' not in page.split('id="waiting-title">')[1]
+
+
+def _overdue(session, family) -> int:
+    session.expire_all()
+    return session.scalar(
+        select(func.count())
+        .select_from(Milestone)
+        .where(
+            Milestone.review_id == family["review"].id,
+            Milestone.done_on.is_(None),
+            Milestone.due_on < clock.today(),
+        )
+    )
+
+
+def test_a_meeting_too_soon_for_its_notice_names_the_tasks_it_makes_overdue(
+    client, auth, session, plan, mia, keyworker, family
+):
+    """A meeting moved to three working days ahead made five tasks overdue at once, invitations
+    needing ten working days' notice among them, with only "saved" said (QA). The page names
+    them and asks for the date to be kept, as the timetable's own pages do."""
+    auth.sign_in(keyworker)
+    newly_looked_after(session, mia, family)
+    overdue_now = _overdue(session, family)
+    soon = ENGLAND.add_working_days(clock.today(), 3)
+    warning = html.unescape(
+        _warned(arrange(client, mia, venue="Home", day=soon.isoformat(), time="11:00"))
+    )
+    assert "leaves too little time for what has to happen before it" in warning
+    assert "Send invitations and consultation papers" in warning
+    assert arranged(session, family) == ("", None)
+    # Nothing was moved while asking: no task is overdue yet.
+    assert _overdue(session, family) == overdue_now
+    kept = arrange(
+        client,
+        mia,
+        venue="Home",
+        day=soon.isoformat(),
+        time="11:00",
+        keep_date="y",
+        warned_day=f"{soon.isoformat()}T11:00",
+    )
+    assert kept.status_code == 302
+    # A day far enough ahead needs no tick.
+    later = ENGLAND.add_working_days(clock.today(), 15)
+    assert (
+        arrange(client, mia, venue="Home", day=later.isoformat(), time="11:00").status_code == 302
+    )
