@@ -266,15 +266,12 @@ class CardRow:
 
 def _label(entry: Any, card: service.PersonCard) -> None:
     entry.form.offer(card.allowed_wishes)
+    name = card.called(child_band() == AgeBand.YOUNG)
     if card.always_comes:
         # Their card says they always come: the question is only how much of it.
-        entry.form.wish.label.text = _(
-            "Would you like %(name)s there for all of it?", name=card.name_for_children
-        )
+        entry.form.wish.label.text = _("Would you like %(name)s there for all of it?", name=name)
     else:
-        entry.form.wish.label.text = _(
-            "Would you like %(name)s to come?", name=card.name_for_children
-        )
+        entry.form.wish.label.text = _("Would you like %(name)s to come?", name=name)
 
 
 def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:

@@ -330,6 +330,12 @@ class PersonCard:
             return True
         return person.role == NetworkRole.OTHER and len(str(self.who).split()) == 1
 
+    def called(self, young: bool) -> str:
+        """What the child's page calls this person in a question: "Mum" for a young child who
+        knows her so, as the card's heading does (QA: "Would you like Kelly Thompson to come?"
+        under a card saying "Mum"), else their name."""
+        return str(self.who) if young and self.known_by_relation else self.name_for_children
+
     @property
     def picture(self) -> str:
         """A drawing for the card (static path), so a child who cannot read finds people by

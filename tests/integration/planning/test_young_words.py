@@ -85,10 +85,15 @@ def test_a_young_childs_family_cards_lead_with_mum_and_nan(planner, session, on_
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Mum</bdi></h2>", page)
     assert '<p class="person-who"><bdi>Kelly</bdi></p>' in page
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Nan</bdi></h2>", page)
+    # The question under the card calls her what the card does (QA: "Would you like Kelly
+    # Thompson to come?" under "Mum"), and so does read-aloud, which reads the page.
+    assert "Would you like Mum to come?" in page and "Would you like Kelly to come?" not in page
+    assert "Would you like Mrs Lewis to come?" in page
     in_band(session, on_tablet, AgeBand.MIDDLE)
     page = text(planner.page("who-comes"))
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Kelly</bdi></h2>", page)
     assert '<p class="person-who">Mum</p>' in page
+    assert "Would you like Kelly to come?" in page
 
 
 def test_a_young_childs_answers_save_and_a_problem_keeps_their_words(planner, session, on_tablet):
