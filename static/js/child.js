@@ -450,8 +450,12 @@
     var lastPing = Date.now();
     var warned = false;
     var locking = false;
+    var focusedBefore = null; // where the child was when the warning came: back there after it
 
-    function active() {
+    function active(event) {
+      // The warning's own buttons answer for themselves: a key pressed on "I'm still here"
+      // would otherwise hide it and move the focus before the press lands.
+      if (event && warning.contains(event.target)) return;
       lastActive = Date.now();
       if (warned) hideWarning();
       // Typing does not reach the server by itself: tell it now and then that the child is here.
@@ -463,7 +467,11 @@
 
     function hideWarning() {
       warned = false;
+      var hadFocus = warning.contains(document.activeElement);
       warning.hidden = true;
+      if (hadFocus && focusedBefore && document.contains(focusedBefore)) {
+        focusedBefore.focus({ preventScroll: true });
+      }
     }
 
     ["pointerdown", "keydown", "input", "scroll"].forEach(function (type) {
@@ -505,8 +513,12 @@
             "aria-describedby", files.hidden ? text : text + " idle-warning-files"
           );
         }
+        // Over the page, not at its top, and focused without scrolling: a scroll counts as
+        // the child being there, so the warning's own scroll hid it again at once, and the
+        // page jumped to its top (QA).
+        focusedBefore = document.activeElement;
         warning.hidden = false;
-        document.getElementById("still-here").focus();
+        document.getElementById("still-here").focus({ preventScroll: true });
       }
     }, 1000);
   }

@@ -124,6 +124,20 @@
     });
   });
 
+  // Back, a swipe back, a reload, or the tablet going to another app before the pause after
+  // typing (QA: the last words typed were lost): what is not saved yet goes as the page does.
+  var submitted = false;
+  form.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) submitted = true;
+  });
+  function leaving() {
+    if (!submitted && (timer !== null || dirty)) send(true);
+  }
+  window.addEventListener("pagehide", leaving);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") leaving();
+  });
+
   // child.js asks for this before "Take a break", "Give the tablet back" and the idle lock, and
   // waits for the save handed back: it must reach the server before the session ends.
   document.addEventListener("myreview:before-lock", function (event) {

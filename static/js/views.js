@@ -159,6 +159,22 @@
       });
     });
 
+    // Back, a swipe back, a reload, or the tablet going to another app before the pause after
+    // typing (QA: the last words typed were lost): what is not saved yet goes as the page does.
+    // Not a face alone on a new thing (leaving is not making one), nor after "Save" was pressed.
+    var submitted = false;
+    form.addEventListener("submit", function (event) {
+      if (!event.defaultPrevented) submitted = true;
+    });
+    function leaving() {
+      if (submitted || (timer === null && !dirty) || (isNew && !hasWords())) return;
+      send(true);
+    }
+    window.addEventListener("pagehide", leaving);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") leaving();
+    });
+
     // child.js asks for this before "Take a break", "Give the tablet back" and the idle lock, and
     // waits for the save handed back (even one already on its way): it must reach the server
     // before the session ends, and a new item's address must be known before the break.
@@ -321,6 +337,33 @@
     }
     window.setTimeout(check, delay);
   }
+
+  /* --- A big button for the child's video ------------------------------------------------- */
+  // The browser's own video controls are about 30 px, too small for a child's finger (QA): a
+  // button as big as the others plays and pauses it, and says which it will do.
+  function setUpVideoButton(video) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button secondary video-play";
+    function show() {
+      button.textContent = video.paused ? video.getAttribute("data-play") : video.getAttribute("data-pause");
+    }
+    button.addEventListener("click", function () {
+      if (video.paused) {
+        var started = video.play();
+        if (started && started.catch) started.catch(function () {});
+      } else {
+        video.pause();
+      }
+    });
+    video.addEventListener("play", show);
+    video.addEventListener("pause", show);
+    video.addEventListener("ended", show);
+    show();
+    video.insertAdjacentElement("afterend", button);
+  }
+
+  document.querySelectorAll("video.item-video[data-play]").forEach(setUpVideoButton);
 
   document.querySelectorAll("form.item-form").forEach(function (form) {
     setUpSizeCheck(form);

@@ -291,3 +291,31 @@ def test_one_long_word_wraps_on_my_plan(page: Page, demo, viewport):
     expect(page.get_by_text("Nuts" * 110)).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS[viewport]["width"], f"my plan scrolls sideways ({width}px)"
+
+
+def test_words_typed_just_before_leaving_the_page_are_kept(page: Page, demo):
+    """Words typed in the moment before a reload or the browser's Back were lost: autosave waits
+    for a pause in typing (QA). What is not saved yet goes as the page does."""
+    open_space(page, demo, "Jay")
+    page.goto("/me/plan/food-and-drink")
+    page.get_by_label("Allergies, or food you don't eat").press_sequentially("No peanuts")
+    page.reload()  # at once: before the pause after typing
+    # The save, sent as the page went, may land after the page came back: look again.
+    page.wait_for_timeout(500)
+    page.reload()
+    expect(page.get_by_label("Allergies, or food you don't eat")).to_have_value("No peanuts")
+
+
+def test_a_long_welsh_heading_in_bigger_words_fits_a_small_screen(page: Page, demo):
+    """Welsh, "Bigger" words, 320 px: the heading "Sut mae fy nhudalennau'n edrych" was cut
+    off and the page scrolled sideways (QA)."""
+    open_space(page, demo, "Jay")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/me/how-it-looks")
+    page.get_by_label("Bigger", exact=True).check()
+    page.get_by_role("button", name="Save how it looks").click()
+    page.context.add_cookies([{"name": "lang", "value": "cy", "url": page.url}])
+    page.reload()
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the page scrolls sideways ({width}px)"

@@ -152,6 +152,13 @@ def test_a_child_adds_words_a_photo_and_a_video_on_a_tablet(browser, base_url, a
     )
     poster = page.evaluate("document.querySelector('video.item-video').poster")
     assert "/me/media/" in poster and poster.endswith("/poster")
+    # Named for a screen reader, and played with a big button (QA: "video", and ~30 px controls).
+    expect(video).to_have_attribute("aria-label", "Your video")
+    watch = page.get_by_role("button", name="Watch the video")
+    box = watch.bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44
+    watch.tap()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
     assert small_targets(page) == []
     context.close()
 
@@ -627,4 +634,51 @@ def test_the_preview_of_a_shared_photo_fits_a_phone(browser, base_url, jay, jays
     expect(page.locator(".pack-photos img")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS["phone"]["width"], f"the preview scrolls sideways ({width}px)"
+    context.close()
+
+
+def test_the_idle_warning_stays_where_the_child_has_scrolled_to(browser, base_url, app, jay):
+    """Shown at the top of the page, the warning's focus scrolled the page there; the scroll
+    counted as the child being there and hid it again at once, and the focus was lost (QA).
+    It shows over the page, keeps the focus until answered, and gives it back afterwards."""
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS["phone"], has_touch=True)
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.clock.install()
+    page.goto("/me/plan/food-and-drink")
+    box = page.get_by_label("Allergies, or food you don't eat")
+    box.scroll_into_view_if_needed()
+    box.focus()
+    page.keyboard.type("Nuts")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 100
+    page.clock.fast_forward(app.config["CHILD_IDLE_LOCK"].total_seconds() * 1000 - 30_000)
+    still = page.get_by_role("button", name="I'm still here")
+    expect(still).to_be_visible()
+    expect(still).to_be_focused()
+    page.clock.fast_forward(3_000)
+    expect(still).to_be_visible()
+    assert page.evaluate("window.scrollY") == scrolled
+    page.keyboard.press("Enter")
+    expect(still).to_be_hidden()
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Nuts")  # the Enter was the button's, not a new line in the box
+    context.close()
+
+
+def test_words_typed_just_before_going_back_are_kept(browser, base_url, jay):
+    """A child typed and pressed the browser's Back at once: the words were in nothing (QA).
+    They are saved as the page goes, as a new thing only the child can see."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/things-i-enjoy")
+    page.goto("/me/views/things-i-enjoy/add")
+    page.get_by_label("What would you like to say?").press_sequentially("BACKTEST one two")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/me/views/things-i-enjoy$"))
+    page.wait_for_timeout(500)  # the keepalive save, sent as the page went, lands
+    assert [item.text for item in items_saying(jay, "BACKTEST")] == ["BACKTEST one two"]
     context.close()
