@@ -37,6 +37,7 @@ from ..models import (
     ReviewStatus,
     Role,
     StaffMember,
+    utcnow,
 )
 from ..security.principal import end_sessions
 from ..text import kept_line, kept_words
@@ -979,6 +980,7 @@ def assign(session: Session, child: Child, staff_public_id: str, role: str | Non
     )
     if existing is not None:
         existing.active = True
+        existing.started_at = utcnow()  # taken up again: the child is told, as for anyone new
     else:
         existing = Assignment(staff=member, child=child, role=chosen, active=True)
         session.add(existing)

@@ -15,20 +15,23 @@ No Flask here: the caller passes the session and the child.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.orm import Session
 
-from ..models import Child
+from ..models import Child, ChildSpace, utcnow
 from ..planning import service as planning
 from ..sharing import service as sharing
 from ..views import service as views
 from ..workspaces.keyworker import service as keyworker
 from ..workspaces.outcomes import service as outcomes
+from . import service as space_service
 
 _CHILD: BindParameter[int] = bindparam("child_id")
 _PLANNED: BindParameter[int] = bindparam("planned_review_id")  # the meeting planned (or None)
 _REPORTED: BindParameter[int] = bindparam("report_review_id")  # what the report is for (or None)
+_TOLD: BindParameter[datetime] = bindparam("people_told_at")  # when they last heard who is new
 _DECISIONS, _UNANSWERED = outcomes.decision_count_columns(_CHILD)
 # Built once: building a statement costs SQLAlchemy more than running this one.
 _CARDS = select(
@@ -38,6 +41,7 @@ _CARDS = select(
     keyworker.report_shared_column(_REPORTED),
     _DECISIONS,
     _UNANSWERED,
+    space_service.new_people_column(_CHILD, _TOLD),
 )
 
 
@@ -51,18 +55,20 @@ class Cards:
     report_shared: bool
     decisions: int  # of the last review whose decisions were circulated
     unanswered: int
+    new_people: bool  # someone took up a role with the child since they were last told
 
 
-def read_cards(session: Session, child: Child) -> Cards:
+def read_cards(session: Session, child: Child, space: ChildSpace) -> Cards:
     """Everything the cards on the child's own page show, in one query."""
     planned = planning.planned_review(child)
     reported = keyworker.report_review(child)
-    steps, said, read_review, shared, decisions, unanswered = session.execute(
+    steps, said, read_review, shared, decisions, unanswered, new = session.execute(
         _CARDS,
         {
             "child_id": child.id,
             "planned_review_id": planned.id if planned else None,
             "report_review_id": reported.id if reported else None,
+            "people_told_at": space.people_told_at or utcnow(),
         },
     ).one()
     return Cards(
@@ -72,4 +78,5 @@ def read_cards(session: Session, child: Child) -> Cards:
         report_shared=bool(shared),
         decisions=int(decisions or 0),
         unanswered=int(unanswered or 0),
+        new_people=bool(new),
     )

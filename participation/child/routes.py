@@ -413,7 +413,9 @@ def give_back() -> Response:
 def my_page() -> str:
     principal = g.principal
     today = clock.today()
-    load_reviews(db.session(), principal.child)
+    session = db.session()
+    load_reviews(session, principal.child)
+    cards = read_cards(session, principal.child, principal.space)
     return render_template(
         "child/my_page.html",
         child=principal.child,
@@ -421,9 +423,20 @@ def my_page() -> str:
         next_review=next_review(principal.child),
         countdown=meeting_countdown(principal.child, today),
         today=today,
-        cards=read_cards(db.session(), principal.child),
+        cards=cards,
         code_change=service.code_change_to_tell(principal.space, utcnow()),
+        # Who is new is read only when someone is: My page keeps its few queries.
+        new_people=service.new_people(session, principal.child, principal.space)
+        if cards.new_people
+        else [],
     )
+
+
+@bp.route("/me/new-people/seen", methods=["POST"])
+@child
+def people_seen() -> Response:
+    service.people_told(db.session(), g.principal.space)
+    return redirect(url_for("child.my_page"))
 
 
 # --- My picture code: the child chooses new pictures on their own ---------------------------

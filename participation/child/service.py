@@ -11,16 +11,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import BindParameter, ColumnElement, Exists, exists, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from ..accounts.passwords import hash_password, verify_password
 from ..models import (
+    CASEWORK_ROLES,
     AgeBand,
+    Assignment,
     AuthSession,
     Child,
     ChildSpace,
     PersonalLink,
+    Role,
     SessionKind,
     StaffMember,
     utcnow,
@@ -143,6 +146,53 @@ def code_change_to_tell(space: ChildSpace, now: datetime) -> CodeChange | None:
         return None
     own = space.picture_code_own_at
     return CodeChange(space.picture_code_set_by, changed, own if own and own > changed else None)
+
+
+# --- New people: someone new reads what the child shares with their role -------------------
+# Shares are with a role ("my keyworker"), read by whoever holds it; someone new who takes it up
+# reads what the child shared before too, and the child was never told (QA). My page says who
+# is new since the child last said "OK".
+
+
+def _new_assignments(
+    child_id: ColumnElement[int] | int, told_at: datetime | BindParameter[datetime]
+) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Assignment.child_id == child_id,
+        Assignment.active.is_(True),
+        Assignment.role.in_(CASEWORK_ROLES),
+        Assignment.started_at > told_at,
+    )
+
+
+def new_people_column(child_id: BindParameter[int], told_at: BindParameter[datetime]) -> Exists:
+    """Whether anyone took up a role with the child since ``told_at``, as a column for the one
+    query of My page (child/page_cards.py)."""
+    return exists().where(*_new_assignments(child_id, told_at))
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    name: str  # what the child calls them
+    role: Role
+
+
+def new_people(session: Session, child: Child, space: ChildSpace) -> list[NewPerson]:
+    """Who took up a role with the child since they were last told, in the order they came."""
+    told = space.people_told_at or utcnow()
+    rows = session.scalars(
+        select(Assignment)
+        .where(*_new_assignments(child.id, told))
+        .options(joinedload(Assignment.staff))
+        .order_by(Assignment.started_at, Assignment.id)
+    )
+    return [NewPerson(row.staff.name_for_children, row.role) for row in rows]
+
+
+def people_told(session: Session, space: ChildSpace) -> None:
+    """The child has read who is new ("OK"): nobody is news until someone else comes."""
+    space.people_told_at = utcnow()
+    session.commit()
 
 
 def check_picture_code(session: Session, space: ChildSpace, sequence: list[str]) -> CodeResult:

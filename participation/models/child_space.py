@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, HasPublicId, Timestamp, str_enum
+from .base import Base, HasPublicId, Timestamp, UTCDateTime, str_enum, utcnow
 from .people import Child, StaffMember
 
 
@@ -50,6 +50,8 @@ class ChildSpace(Base):
     easy_read: Mapped[bool] = mapped_column(Boolean, default=False)  # more spacing, easier font
     reduce_motion: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the child was last told who works with them (My page's "new people" card).
+    people_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
     child: Mapped[Child] = relationship()
     picture_code_set_by: Mapped[StaffMember | None] = relationship()

@@ -170,6 +170,9 @@ class Assignment(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[Timestamp]
+    # When this person (last) took the role up: the child is told who is new since they were
+    # last told (child.service.new_people), as they read what the child shares with the role.
+    started_at: Mapped[Timestamp]
 
     staff: Mapped[StaffMember] = relationship(back_populates="assignments")
     child: Mapped[Child] = relationship(back_populates="assignments")

@@ -254,6 +254,7 @@ MAY: dict[str, May] = {
     "child.lock": write(THE_CHILD),
     "child.give_back": write(THE_CHILD),
     "child.still_here": write(THE_CHILD),
+    "child.people_seen": write(THE_CHILD),
     "readaloud.read_aloud": write(THE_CHILD),  # an empty text: 400
     "child.my_page": read(THE_CHILD),
     "child.display": form(THE_CHILD),

@@ -26,6 +26,7 @@ from participation.models import (
     PackRead,
     ReviewDecision,
     ReviewOutcome,
+    Role,
 )
 from participation.planning import service as planning
 from tests.support import factories
@@ -169,3 +170,25 @@ def test_a_keyworkers_landing_page_makes_a_fixed_number_of_statements(
         factories.assign(session, keyworker, child)
     session.commit()
     assert count_statements(desk.client, "/my-children") == first
+
+
+def test_the_child_is_told_when_someone_new_takes_up_a_role(session, jay, team, full_page):
+    """A new keyworker read what Jay had shared with "my keyworker" before, and Jay was never
+    told (QA). My page says who is new and what they can see, until Jay says "OK"; it takes
+    one statement more only while someone is new."""
+    from tests.conftest import csrf_from
+
+    page = full_page.client.get("/me").text
+    assert "Someone new is helping you" not in page
+    newcomer = factories.make_staff(session, Role.KEYWORKER, name="Priya Shah")
+    factories.assign(session, newcomer, jay)
+    session.commit()
+    page = full_page.client.get("/me").text
+    assert "Someone new is helping you" in page
+    assert "Priya Shah is your keyworker now." in page
+    assert "that includes things you shared before" in page
+    assert count_statements(full_page.client, "/me") == MY_PAGE_STATEMENTS + 1
+    said = full_page.client.post("/me/new-people/seen", data={"csrf_token": csrf_from(page)})
+    assert said.status_code == 302
+    assert "Someone new is helping you" not in full_page.client.get("/me").text
+    assert count_statements(full_page.client, "/me") == MY_PAGE_STATEMENTS
