@@ -297,6 +297,15 @@ def arrange(client, mia, **data):
     return client.post(f"/children/{mia.public_id}/plan/arrangement", data=form)
 
 
+def arrange_kept(client, mia, *, venue, day, time, warned=None):
+    """The arrangement posted with "Keep this date and time" ticked, for the day and time it
+    was warned about (those posted, unless `warned` says another, as "2026-12-05T11:00")."""
+    return arrange(
+        client, mia, venue=venue, day=day, time=time, keep_date="y",
+        warned_day=warned or f"{day}T{time}",
+    )  # fmt: skip
+
+
 ENGLAND = WorkingCalendar("ENG")
 
 
@@ -446,14 +455,8 @@ def test_a_weekend_is_saved_only_once_staff_keep_the_date(
     assert 'value="Willow House"' in response.text
     assert arranged(session, family) == ("", None)
     # Ticking "Keep this date and time" saves it.
-    response = arrange(
-        client,
-        mia,
-        venue="Willow House",
-        day=saturday.isoformat(),
-        time="11:00",
-        keep_date="y",
-        warned_day=f"{saturday.isoformat()}T11:00",
+    response = arrange_kept(
+        client, mia, venue="Willow House", day=saturday.isoformat(), time="11:00"
     )
     assert response.status_code == 302
     venue, scheduled = arranged(session, family)
@@ -475,14 +478,13 @@ def test_a_tick_for_one_date_does_not_keep_another(
     due = newly_looked_after(session, mia, family)
     after_due = working_day(due)
     saturday = clock.today() + timedelta(days=(5 - clock.today().weekday()) % 7 or 7)
-    response = arrange(
+    response = arrange_kept(
         client,
         mia,
         venue="Home",
         day=after_due.isoformat(),
         time="11:00",
-        keep_date="y",
-        warned_day=f"{saturday.isoformat()}T11:00",
+        warned=f"{saturday.isoformat()}T11:00",
     )
     warning = _warned(response)
     assert "is after the date the review is due by" in warning
@@ -505,25 +507,16 @@ def test_a_start_time_at_night_is_saved_only_once_staff_keep_it(
     late = _warned(arrange(client, mia, venue="Home", day=day.isoformat(), time="22:30"))
     assert "start at 22:30, at night" in late and "a mistake for 10:30" in late
     # A tick given for 03:00 does not let 04:00 through.
-    other = arrange(
+    other = arrange_kept(
         client,
         mia,
         venue="Home",
         day=day.isoformat(),
         time="04:00",
-        keep_date="y",
-        warned_day=f"{day.isoformat()}T03:00",
+        warned=f"{day.isoformat()}T03:00",
     )
     assert "start at 04:00, at night" in _warned(other)
-    kept = arrange(
-        client,
-        mia,
-        venue="Home",
-        day=day.isoformat(),
-        time="03:00",
-        keep_date="y",
-        warned_day=f"{day.isoformat()}T03:00",
-    )
+    kept = arrange_kept(client, mia, venue="Home", day=day.isoformat(), time="03:00")
     assert kept.status_code == 302
     assert arranged(session, family)[1].astimezone(LONDON).hour == 3
     # Saved: not asked again when the venue changes; a time in the day needs no tick.
@@ -698,15 +691,7 @@ def test_a_meeting_too_soon_for_its_notice_names_the_tasks_it_makes_overdue(
     assert arranged(session, family) == ("", None)
     # Nothing was moved while asking: no task is overdue yet.
     assert _overdue(session, family) == overdue_now
-    kept = arrange(
-        client,
-        mia,
-        venue="Home",
-        day=soon.isoformat(),
-        time="11:00",
-        keep_date="y",
-        warned_day=f"{soon.isoformat()}T11:00",
-    )
+    kept = arrange_kept(client, mia, venue="Home", day=soon.isoformat(), time="11:00")
     assert kept.status_code == 302
     # A day far enough ahead needs no tick.
     later = ENGLAND.add_working_days(clock.today(), 15)
