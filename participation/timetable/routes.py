@@ -603,6 +603,9 @@ def significant_event(event_id: str) -> str | Response:
         next_review=service.next_review(child),
         may_decide=may_decide and event.decision is None,
         conflict=conflict,
+        # Opened from the IRO's workspace or a list of what is due: back there too (QA: only
+        # the child's record was offered).
+        back=safe_next(request.args.get("next")),
     )
 
 

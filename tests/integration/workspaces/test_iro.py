@@ -4,6 +4,7 @@ circulating them (the milestone, the review held, the next review from the timet
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -790,8 +791,16 @@ def test_a_significant_event_waiting_for_the_iro_is_said_first(session, ivy, jay
     waiting = page.split("1 significant event waits for your decision")[1].split("</section>")[0]
     assert "School exclusion: Jay" in waiting and "Zoe" not in waiting  # another IRO's child
     event = session.scalar(select(SignificantEvent).where(SignificantEvent.child_id == jay.id))
-    assert f'href="/significant-events/{event.public_id}"' in waiting
+    assert f'href="/significant-events/{event.public_id}?next=/iro"' in waiting
     assert "recorded by Kim Keyworker" in waiting
+    # Opened from here, the event's page leads back here too, not only to Jay's record (QA).
+    opened = html.unescape(ivy.get(f"/significant-events/{event.public_id}?next=/iro").text)
+    assert '<a href="/iro">Back to the IRO workspace</a>' in opened
+    assert "Back to Jay's record" in opened
+    # A way back elsewhere is refused, the record is still offered.
+    url = f"/significant-events/{event.public_id}?next=https://evil.invalid/"
+    elsewhere = html.unescape(ivy.get(url).text)
+    assert 'href="https://evil.invalid/"' not in elsewhere and "Back to Jay's record" in elsewhere
 
 
 def test_circulating_says_first_that_the_decisions_cannot_be_changed_after(session, ivy, jay):
