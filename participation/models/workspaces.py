@@ -218,6 +218,10 @@ class KeyworkerReportSection(Base):
     keyworker_text: Mapped[str] = mapped_column(Text, default="")
     # The child's words, as the child shared them with the keyworker.
     child_text: Mapped[str] = mapped_column(Text, default="")
+    # Both as last shared with the child: what the child's page shows (a draft saved since is
+    # not theirs to read until it is shared again). None: never shared.
+    shared_keyworker_text: Mapped[str | None] = mapped_column(Text)
+    shared_child_text: Mapped[str | None] = mapped_column(Text)
 
     report: Mapped[KeyworkerReport] = relationship(back_populates="sections")
 
@@ -234,6 +238,9 @@ class ChildReportResponse(Base):
     section: Mapped[ReportSection] = mapped_column(str_enum(ReportSection))
     reaction: Mapped[ReportReaction | None] = mapped_column(str_enum(ReportReaction))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The keyworker's words the child answered (as shared then): an answer to words changed
+    # since is not sent as an answer to the new ones.
+    answered_text: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[Timestamp]
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -684,21 +684,35 @@ def _response_forms(
     report: KeyworkerReport, failing: tuple[ReportSection, ResponseForm] | None = None
 ) -> dict[ReportSection, ResponseForm]:
     responses = service.responses_by_section(report)
+    stale = _changed_since_answered(report)
     forms = {}
     for section in service.SECTIONS:
         response = responses.get(section)
+        # An "I agree" to words changed since is not shown ticked for the new ones.
+        reaction = response.reaction if response and section not in stale else None
         forms[section] = ResponseForm(
             formdata=None,
             prefix=section.value,
             data={
                 "version": str(response.version if response else 0),
-                "reaction": response.reaction.value if response and response.reaction else None,
+                "reaction": reaction.value if reaction else None,
                 "comment": response.comment if response else "",
             },
         )
     if failing is not None:
         forms[failing[0]] = failing[1]
     return forms
+
+
+def _changed_since_answered(report: KeyworkerReport) -> set[ReportSection]:
+    """The sections the child answered whose words, as shared now, are not those answered."""
+    rows = service.sections_of(report)
+    return {
+        section
+        for section, response in service.responses_by_section(report).items()
+        if section in rows
+        and service.answered_earlier(response, rows[section].shared_keyworker_text or "")
+    }
 
 
 def _render_child_report(
@@ -716,6 +730,7 @@ def _render_child_report(
         forms=_response_forms(report, failing) if report else {},
         failing_section=failing[0] if failing else None,
         form=failing[1] if failing else None,
+        changed_since_answered=_changed_since_answered(report) if report else set(),
         reactions=CHILD_REACTIONS,
         icons=CHILD_REACTION_ICONS,
         conflict=conflict,

@@ -497,14 +497,18 @@ def save_report(
 def share_with_child(
     session: Session, report: KeyworkerReport, staff: StaffMember, *, today: date
 ) -> bool:
-    """Let the child see this revision of the report at /me/report (they see later changes as
-    they are made, and the page for staff says what changed since). The first share marks the
-    milestone done. True when the milestone was marked now. Not once the review is held: the
-    child's page then shows the next review's report, so the child could not read it."""
+    """Let the child see this revision of the report at /me/report: the words as they are now,
+    kept as shared (QA: the child's page showed every draft saved after the first share, words
+    the keyworker had not chosen to show them). The first share marks the milestone done. True
+    when the milestone was marked now. Not once the review is held: the child's page then shows
+    the next review's report, so the child could not read it."""
     if report.review.held_on is not None:
         raise InputProblem("report", "review-held")
     if report.shared_revision == report.revision:
         raise InputProblem("report", "already-shared")
+    for row in report.sections:
+        row.shared_keyworker_text = row.keyworker_text
+        row.shared_child_text = row.child_text
     report.shared_revision = report.revision
     report.shared_at = utcnow()
     report.shared_by_id = staff.id
@@ -520,16 +524,28 @@ def snapshot(report: KeyworkerReport) -> list[dict[str, Any]]:
     for section in SECTIONS:
         row = rows.get(section)
         response = responses.get(section)
-        result.append(
-            {
-                "section": section.value,
-                "keyworker": row.keyworker_text if row else "",
-                "child": row.child_text if row else "",
-                "reaction": response.reaction.value if response and response.reaction else "",
-                "comment": response.comment if response else "",
-            }
-        )
+        words = row.keyworker_text if row else ""
+        # An answer to words changed since is not an answer to these (QA: "Agrees" was sent
+        # beside words the child never saw). Their own words go, said to be about earlier ones.
+        earlier = response is not None and answered_earlier(response, words)
+        part: dict[str, Any] = {
+            "section": section.value,
+            "keyworker": words,
+            "child": row.child_text if row else "",
+            "reaction": response.reaction.value
+            if response and response.reaction and not earlier
+            else "",
+            "comment": response.comment if response else "",
+        }
+        if earlier:
+            part["earlier"] = True
+        result.append(part)
     return result
+
+
+def answered_earlier(response: ChildReportResponse, words: str) -> bool:
+    """Whether the child's answer was to other words than ``words`` (the keyworker's now)."""
+    return response.answered_text is not None and response.answered_text.strip() != words.strip()
 
 
 def recipients(child: Child) -> list[tuple[str, Role]]:
@@ -795,14 +811,19 @@ def respond(
     text = clean_text(comment, "comment", COMMENT_MAX)
     response = responses_by_section(report).get(section)
     check_version(response.version if response else 0, loaded_version)
+    row = sections_of(report).get(section)
+    answered = (row.shared_keyworker_text or "") if row else ""
     if response is None:
         if reaction is None and not text:
             raise InputProblem("reaction", "nothing-said")
-        response = ChildReportResponse(section=section, reaction=reaction, comment=text)
+        response = ChildReportResponse(
+            section=section, reaction=reaction, comment=text, answered_text=answered
+        )
         report.responses.append(response)
     else:
         response.reaction = reaction
         response.comment = text
+        response.answered_text = answered
         response.updated_at = utcnow()
     try:
         with session.begin_nested():

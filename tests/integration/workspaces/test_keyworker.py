@@ -5,6 +5,7 @@ sent as a locked version; and who may see each page."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -581,3 +582,52 @@ def test_words_the_child_took_back_are_not_sent_and_leave_packs_made_after(
     refused = send(desk, jay)
     assert "The child has taken back something" in desk.get(refused.location).text
     assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
+
+
+def test_the_child_reads_the_report_as_shared_and_an_old_answer_is_not_sent_as_new(
+    session, desk, tablet, jay_with_code, team
+):
+    """QA: words saved after the first share reached the child's tablet before the keyworker
+    shared them; and Jay's "I agree" to earlier words was sent beside words he never saw."""
+    jay = jay_with_code
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+
+    def write(words):
+        desk.post(url, {**report_data(home=(words, "")), "version": version_on(desk.get(url).text)})
+
+    write("HOMEv1: Jay is settled.")
+    share(desk, jay)
+    desk.hand_over(tablet, jay)
+    assert "HOMEv1" in tablet.client.get("/me/report").text
+    child_post(tablet, "/me/report/home", "home", reaction="agree", comment="", version="0")
+    agreed = re.compile(r'<input checked[^>]*name="home-reaction"[^>]*value="agree"')
+    assert agreed.search(tablet.client.get("/me/report").text)
+    tablet.post("/me/give-back")
+    desk.sign_in(team["keyworker"])
+    write("HOMEv2 DRAFT: concerns to talk over with the social worker first.")
+    desk.hand_over(tablet, jay)
+    mine = tablet.client.get("/me/report").text
+    assert "HOMEv1" in mine and "HOMEv2" not in mine  # saved, not shared: not Jay's to read
+    tablet.post("/me/give-back")
+    desk.sign_in(team["keyworker"])
+    share(desk, jay)
+    desk.hand_over(tablet, jay)
+    mine = html.unescape(tablet.client.get("/me/report").text)
+    assert "HOMEv2" in mine and "changed this part after you answered" in mine
+    assert not agreed.search(mine)  # not ticked for words Jay has not answered
+    tablet.post("/me/give-back")
+    desk.sign_in(team["keyworker"])
+    assert send(desk, jay).status_code == 302
+    home = next(
+        p for p in session.scalar(select(SentReportVersion)).sections if p["section"] == "home"
+    )
+    assert home["reaction"] == "" and home["earlier"] is True
+    desk.sign_in(team["iro"])
+    review = session.get(Review, session.scalar(select(SentReportVersion)).review_id)
+    pack = html.unescape(
+        desk.get(f"/children/{jay.public_id}/reviews/{review.public_id}/pack").text
+    )
+    assert "Jay answered an earlier version of this part" in pack
+    assert "Jay agrees with this part." not in pack
