@@ -578,7 +578,8 @@ def remove_decision(session: Session, decision: ReviewDecision) -> None:
 def mark_action_done(
     session: Session, decision: ReviewDecision, staff: StaffMember, *, today: date, note: str = ""
 ) -> None:
-    """The IRO has seen an action done: it is no longer flagged; `note` is what the child is
+    """The IRO has seen an action done: it is no longer flagged, done on the day its owner said
+    (or today, if they said nothing); `note` is what the child is
     told about it (in "you said, we did"). NotNow("already-done") if it was marked done since
     the page was loaded (from another tab, say): that note stands, and this one is not saved."""
     if decision.kind != DecisionKind.ACTION:
@@ -586,7 +587,9 @@ def mark_action_done(
     if decision.done_on is not None:
         raise NotNow("already-done")
     decision.done_note = clean_text(note, "note")
-    decision.done_on = today
+    # The day its owner said it was done, when they did (QA: an action done on time was
+    # recorded as done the day the IRO got to it, two months late).
+    decision.done_on = decision.progress_done_on or today
     decision.done_by_id = staff.id
     try:
         with session.begin_nested():

@@ -744,6 +744,7 @@ def test_an_actions_owner_says_it_is_done_and_the_iro_sees_it(session, desk, jay
         desk.get(f"/reviews/{jay.reviews[1].public_id}/decisions/{dentist.public_id}/done").text
     )
     assert "Sam Social says it was done" in done_page and note in done_page
+    assert "It is recorded as done on" in done_page
     # Once the IRO has marked it done, nothing more is asked; a page loaded before says so.
     row = session.get(ReviewDecision, dentist.id)
     row.done_on = TODAY
@@ -776,3 +777,17 @@ def test_words_too_long_for_an_answer_say_how_long_they_may_be_and_stay(
     assert "That's a bit long" in page and f"You can use up to {WORDS_MAX:,} letters" in page
     assert words.strip() in page
     assert session.scalar(select(DecisionFollowUp)) is None
+
+
+def test_marking_an_action_done_keeps_the_day_its_owner_gave(session, jay, team, decisions):
+    """QA: done on 15 September by its owner, recorded as done the day the IRO got to it."""
+    from participation.workspaces.iro import service as iro_service
+
+    circulate(session, jay.reviews[1], team)
+    dentist, swimming = decisions[2], decisions[1]
+    dentist.progress_done_on = TODAY - timedelta(days=60)
+    session.commit()
+    iro_service.mark_action_done(session, dentist, team["iro"], today=TODAY)
+    iro_service.mark_action_done(session, swimming, team["iro"], today=TODAY)  # owner said nothing
+    session.commit()
+    assert (dentist.done_on, swimming.done_on) == (TODAY - timedelta(days=60), TODAY)
