@@ -24,10 +24,48 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
-class MonthlySummaryForm(VersionedForm):
+def text_digest(text: str | None) -> str:
+    """A short fingerprint of a box's words as loaded (line ends and outer spaces aside, as the
+    browser and clean_text change them): enough to tell whether they were changed on the page."""
+    words = (text or "").replace("\r\n", "\n").strip()
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
+
+
+class LoadedTexts(VersionedForm):
+    """A form of several boxes of words. ``loaded`` holds each box's words as the page was
+    loaded (text_digest, in text_fields order): when someone else saved meanwhile, the boxes
+    this page did not change take their words (see keyworker.routes._take_theirs)."""
+
+    loaded = HiddenField()
+
+    @staticmethod
+    def text_fields() -> list[str]:
+        raise NotImplementedError
+
+    def remember_loaded(self, saved: Mapping[str, str]) -> None:
+        self.loaded.data = ",".join(text_digest(saved.get(name)) for name in self.text_fields())
+
+    def unchanged_since_loaded(self) -> list[str]:
+        """The boxes whose words are as the page loaded them (none if that is not known)."""
+        loaded = (self.loaded.data or "").split(",")
+        names = self.text_fields()
+        if len(loaded) != len(names):
+            return []
+        return [
+            name
+            for name, was in zip(names, loaded, strict=True)
+            if text_digest(self[name].data) == was
+        ]
+
+
+class MonthlySummaryForm(LoadedTexts):
     """The month (when writing a new one) and a box per section."""
 
     month = SelectField(_l("Month"), validate_choice=False)
+
+    @staticmethod
+    def text_fields() -> list[str]:
+        return [section.column for section in ReportSection]
 
     def texts(self) -> dict[ReportSection, str | None]:
         return {section: self[section.column].data for section in ReportSection}
@@ -37,20 +75,9 @@ for _section in ReportSection:
     setattr(MonthlySummaryForm, _section.column, TextAreaField(STAFF_TITLES[_section]))
 
 
-def text_digest(text: str | None) -> str:
-    """A short fingerprint of a box's words as loaded (line ends and outer spaces aside, as the
-    browser and clean_text change them): enough to tell whether they were changed on the page."""
-    words = (text or "").replace("\r\n", "\n").strip()
-    return hashlib.sha256(words.encode()).hexdigest()[:16]
-
-
-class ReportForm(VersionedForm):
+class ReportForm(LoadedTexts):
     """Per section, what the keyworker says and what the child says. The labels of the child's
-    boxes are given the child's name by the page. ``loaded`` holds each box's words as the page
-    was loaded (text_digest, in text_fields order): when someone else saved meanwhile, the
-    boxes this page did not change take their words (see keyworker.routes._take_theirs)."""
-
-    loaded = HiddenField()
+    boxes are given the child's name by the page."""
 
     @staticmethod
     def text_fields() -> list[str]:
@@ -67,21 +94,6 @@ class ReportForm(VersionedForm):
             )
             for section in ReportSection
         }
-
-    def remember_loaded(self, saved: Mapping[str, str]) -> None:
-        self.loaded.data = ",".join(text_digest(saved.get(name)) for name in self.text_fields())
-
-    def unchanged_since_loaded(self) -> list[str]:
-        """The boxes whose words are as the page loaded them (none if that is not known)."""
-        loaded = (self.loaded.data or "").split(",")
-        names = self.text_fields()
-        if len(loaded) != len(names):
-            return []
-        return [
-            name
-            for name, was in zip(names, loaded, strict=True)
-            if text_digest(self[name].data) == was
-        ]
 
     def name_the_child(self, label: str) -> None:
         for section in ReportSection:

@@ -24,7 +24,16 @@ from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
 from ...forms import CHILD_TOO_LONG, apply_errors, rerender_on_timeout
-from ...models import Child, Item, KeyworkerReport, ReportReaction, ReportSection, Review, Role
+from ...models import (
+    Child,
+    Item,
+    KeyworkerReport,
+    MonthlySummary,
+    ReportReaction,
+    ReportSection,
+    Review,
+    Role,
+)
 from ...security.access import child, staff
 from ...security.policy import (
     CASEWORK,
@@ -201,8 +210,9 @@ def summary(public_id: str, summary_id: str) -> ResponseLike:
     if found is None:
         not_found("monthly-summary")
     if request.method == "GET":
-        data = {section.column: found.text_for(section) for section in service.SECTIONS}
+        data = _summary_texts(found)
         form = MonthlySummaryForm(data={**data, "version": str(found.version)})
+        form.remember_loaded(data)
         audit("view-monthly-summary", subject_type="child", subject_id=the_child.public_id)
     else:
         form = MonthlySummaryForm()
@@ -224,6 +234,12 @@ def summary(public_id: str, summary_id: str) -> ResponseLike:
         except (VersionConflict, StaleDataError):
             session.rollback()
             session.refresh(found)
+            # As for the report: boxes this page left alone take the words saved now, or
+            # saving again put back what a colleague had just changed (QA).
+            saved = _summary_texts(found)
+            for name in form.unchanged_since_loaded():
+                form[name].data = saved[name]
+            form.remember_loaded(saved)
             form.version.data = str(found.version)
             conflict = True
         else:
@@ -269,6 +285,11 @@ def _report_url(public_id: str, review: Review | None) -> str:
     return url_for(
         "keyworker.report", public_id=public_id, review=review.number if review else None
     )
+
+
+def _summary_texts(found: MonthlySummary) -> dict[str, str]:
+    """The words saved in each of a summary's boxes, by the form's field names."""
+    return {section.column: found.text_for(section) for section in service.SECTIONS}
 
 
 def _saved_texts(report: KeyworkerReport) -> dict[str, str]:

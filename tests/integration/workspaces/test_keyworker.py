@@ -631,3 +631,36 @@ def test_the_child_reads_the_report_as_shared_and_an_old_answer_is_not_sent_as_n
     )
     assert "Jay answered an earlier version of this part" in pack
     assert "Jay agrees with this part." not in pack
+
+
+def test_saving_a_summary_again_after_a_clash_keeps_a_colleagues_other_changes(session, kim, jay):
+    """QA: two tabs; the second saved only "Family time", was told of the clash, saved again as
+    asked, and put back the old "Health" over the first tab's change. The boxes the page left
+    alone take the words saved now, as the report's do."""
+    write_summary(kim, jay, this_month(), home="Home.", health="Health v1.")
+    found = session.scalar(select(MonthlySummary))
+    url = f"/children/{jay.public_id}/monthly-summaries/{found.public_id}"
+    tab_two = kim.get(url).text
+    loaded = re.search(r'name="loaded" type="hidden" value="([^"]*)"', tab_two).group(1)
+    ok = kim.post(url, {**summary_data(this_month(), home="Home.", health="Health v2."),
+                        "version": version_on(kim.get(url).text)})  # fmt: skip
+    assert ok.status_code == 302
+    clash = kim.post(
+        url,
+        {**summary_data(this_month(), home="Home.", health="Health v1.", family_time="Saw Nan."),
+         "version": version_on(tab_two), "loaded": loaded},
+    )  # fmt: skip
+    assert clash.status_code == 409
+    again = {
+        "version": version_on(clash.text),
+        "loaded": re.search(r'name="loaded" type="hidden" value="([^"]*)"', clash.text).group(1),
+        "month": this_month().isoformat(),
+    }
+    for column in SECTIONS:
+        match = re.search(rf'<textarea[^>]*name="{column}"[^>]*>([^<]*)</textarea>', clash.text)
+        again[column] = html.unescape(match.group(1)).lstrip("\r\n") if match else ""
+    assert again["health"] == "Health v2." and again["family_time"] == "Saw Nan."
+    assert kim.post(url, again).status_code == 302
+    session.expire_all()
+    saved = session.get(MonthlySummary, found.id)
+    assert (saved.health, saved.family_time) == ("Health v2.", "Saw Nan.")
