@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Hashable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -97,6 +98,20 @@ def day_in_words(value: date | datetime | None) -> str:
     return in_digits(format_date(value, "EEEE d MMMM y" if _english() else "full"))
 
 
+def direction_of(text: str | None) -> str:
+    """ "ltr" or "rtl" from the first letter that has a direction, as dir="auto" decides in a
+    browser; "auto" with none. For words typed by people (English in an Arabic PDF, say):
+    WeasyPrint does not work dir="auto" out, and gave every English sentence on a right-to-left
+    page its full stop at the start (QA)."""
+    for character in text or "":
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "auto"
+
+
 def init_templating(app: Flask) -> None:
     from .security.access import here  # imported here: access imports the models' world
 
@@ -108,6 +123,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     app.add_template_filter(day_in_words, "day")
+    app.add_template_filter(direction_of, "direction")
     # A time of day as the UK writes it ("15:00"), in the reader's digits.
     app.add_template_filter(lambda value: in_digits(f"{value:%H:%M}"), "clock")
 

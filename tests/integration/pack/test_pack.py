@@ -284,7 +284,7 @@ def test_the_keyworker_report_is_in_the_pack_when_there_is_one(
     page = staff_client(team.iro).get(_url(team)).text
     assert "Keyworker report" in page and "Settled and happy" in page
     # Month by month, on lines of their own: on screen and on paper (they ran together).
-    assert '<p class="pre-line">September 2026: Settled.\n\nOctober 2026' in page
+    assert '<p class="pre-line" dir="ltr">September 2026: Settled.\n\nOctober 2026' in page
     pdf = staff_client(team.iro).get(_url(team, "/pdf")).data
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
@@ -831,3 +831,22 @@ def test_a_change_to_a_part_kept_private_does_not_mark_the_shared_parts(
         plan.step_version("food-and-drink"), finish=True,
     )  # fmt: skip
     assert "Changed since you read it" in iro.get(_url(team)).text
+
+
+def test_english_words_in_an_arabic_pdf_keep_their_full_stop_at_the_end(
+    team, session, store, staff_client
+):
+    """QA: in an Arabic or Farsi PDF every English sentence read ".Maths is better since I sit
+    at the front": a right-to-left page put the full stop at the start. The child's and the
+    keyworker's words take their own direction, decided from the words (WeasyPrint does not
+    work out dir="auto")."""
+    item = make_item(session, team.child, team.review, "Maths is better since I sit at the front.")
+    share(session, item, Audience.IRO)
+    team.iro.language = "ar"
+    session.commit()
+    iro = staff_client(team.iro)
+    text = pdf_text(iro.get(_url(team, "/pdf")).data)
+    assert "Maths is better since I sit at the front." in text
+    assert ".Maths" not in text
+    page = iro.get(_url(team)).text
+    assert '<p class="item-text" dir="ltr">Maths is better' in page
