@@ -669,7 +669,8 @@ def decisions_record(review_id: str) -> Response:
         review=review,
         child=review.child,
         outcome=outcome,
-        decisions=[d for d in decided if d not in not_told],
+        # Numbered as on the IRO's page, gaps and all: "action 4" is one thing in both (QA).
+        decisions=[(number, d) for number, d in enumerate(decided, 1) if d not in not_told],
         not_told=len(not_told),
     )
     body = packs.render_pdf(

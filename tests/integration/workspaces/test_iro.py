@@ -857,3 +857,29 @@ def test_the_circulated_decisions_download_as_a_record_to_send(session, ivy, jay
         ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
     ).stdout.decode()
     assert decision.text not in text and "1 more is to be told to" in " ".join(text.split())
+
+
+def test_the_decisions_record_numbers_them_as_the_iros_page_does(session, ivy, jay):
+    """With the first to be told in person first, the record numbered the second "1." where
+    the IRO's page says 2 (QA: "action 4" meant two things)."""
+    import subprocess
+
+    review = next_review(session, jay)
+    for _ in range(2):
+        add(ivy, review, owner="child", due_on=(TODAY + timedelta(days=30)).isoformat())
+    held = TODAY - timedelta(days=1)
+    while held.weekday() >= 5:
+        held -= timedelta(days=1)
+    assert circulate(ivy, review, held).status_code == 302
+    first, _second = session.scalars(
+        select(ReviewDecision)
+        .where(ReviewDecision.review_id == review.id)
+        .order_by(ReviewDecision.id)
+    ).all()
+    first.in_person = True
+    session.commit()
+    url = f"/reviews/{review.public_id}/decisions.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"2\.\s*Action:", text) and not re.search(r"1\.\s*Action:", text), text
