@@ -68,6 +68,7 @@ def read_cards(session: Session, child: Child, space: ChildSpace) -> Cards:
             "child_id": child.id,
             "planned_review_id": planned.id if planned else None,
             "report_review_id": reported.id if reported else None,
+            # Never told: not in their space yet, so nobody is news.
             "people_told_at": space.people_told_at or utcnow(),
         },
     ).one()

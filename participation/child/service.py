@@ -265,6 +265,12 @@ def hand_over(
 def unlock_session(session: Session, auth_session: AuthSession) -> str | None:
     """Mark the child session unlocked; returns where the child was before it locked."""
     auth_session.unlocked_at = utcnow()
+    child = auth_session.child
+    space = auth_session.child_space or (space_for(session, child) if child else None)
+    if space is not None and space.people_told_at is None:
+        # Their first time in: the people working with them now are not news (QA: a space made
+        # days before, when the code was set, told a new child everyone was new).
+        space.people_told_at = auth_session.unlocked_at
     # The idle lock counts from here: left at the last page seen before the break, the first
     # page after the code would count the break as idle and lock again, every time.
     auth_session.last_seen_at = auth_session.unlocked_at

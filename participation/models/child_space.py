@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, HasPublicId, Timestamp, UTCDateTime, str_enum, utcnow
+from .base import Base, HasPublicId, Timestamp, UTCDateTime, str_enum
 from .people import Child, StaffMember
 
 
@@ -50,8 +50,9 @@ class ChildSpace(Base):
     easy_read: Mapped[bool] = mapped_column(Boolean, default=False)  # more spacing, easier font
     reduce_motion: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # When the child was last told who works with them (My page's "new people" card).
-    people_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the child was last told who works with them (My page's "new people" card); set when
+    # they first open their space (whoever works with them then is not news), None before.
+    people_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     child: Mapped[Child] = relationship()
     picture_code_set_by: Mapped[StaffMember | None] = relationship()

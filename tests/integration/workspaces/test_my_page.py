@@ -192,3 +192,19 @@ def test_the_child_is_told_when_someone_new_takes_up_a_role(session, jay, team, 
     assert said.status_code == 302
     assert "Someone new is helping you" not in full_page.client.get("/me").text
     assert count_statements(full_page.client, "/me") == MY_PAGE_STATEMENTS
+
+
+def test_a_childs_first_people_are_not_news_however_early_their_space_was_made(
+    session, jay, team, desk, tablet
+):
+    """QA: the picture code was set (making the space) before the social worker and IRO were
+    assigned; on the child's first visit My page said they were new and could see "things you
+    shared before". Nobody is news until the child has been in their space."""
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE
+
+    space_service.set_picture_code(session, jay, CODE, team["keyworker"])
+    factories.assign(session, factories.make_staff(session, Role.IRO, name="Iris Iro"), jay)
+    session.commit()
+    desk.hand_over(tablet, jay)
+    assert "Someone new is helping you" not in tablet.client.get("/me").text
