@@ -161,14 +161,29 @@
 
     // Back, a swipe back, a reload, or the tablet going to another app before the pause after
     // typing (QA: the last words typed were lost): what is not saved yet goes as the page does.
-    // Not a face alone on a new thing (leaving is not making one), nor after "Save" was pressed.
+    // On a new thing's page the words are held for the page, not made into a thing: coming
+    // back (Forward, the reload) shows them, and "Save" makes one thing, not a second (QA).
+    // Not a face alone (leaving is not making anything), nor after "Save" was pressed.
     var submitted = false;
     form.addEventListener("submit", function (event) {
       if (!event.defaultPrevented) submitted = true;
     });
     function leaving() {
       if (submitted || (timer === null && !dirty) || (isNew && !hasWords())) return;
-      send(true);
+      if (!isNew) {
+        send(true);
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = null;
+      dirty = false;
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: true,
+        headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", "X-Hold": "1", Accept: "application/json" },
+        body: wordsOnly(),
+      }).catch(function () {});
     }
     window.addEventListener("pagehide", leaving);
     document.addEventListener("visibilitychange", function () {

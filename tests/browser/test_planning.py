@@ -314,8 +314,9 @@ def test_a_long_welsh_heading_in_bigger_words_fits_a_small_screen(page: Page, de
     page.goto("/me/how-it-looks")
     page.get_by_label("Bigger", exact=True).check()
     page.get_by_role("button", name="Save how it looks").click()
+    expect(page.get_by_text("Saved. Your pages look like this now.")).to_be_visible()
     page.context.add_cookies([{"name": "lang", "value": "cy", "url": page.url}])
-    page.reload()
+    page.goto("/me/how-it-looks")
     assert page.evaluate("document.documentElement.lang") == "cy"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page scrolls sideways ({width}px)"

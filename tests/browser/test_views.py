@@ -668,7 +668,8 @@ def test_the_idle_warning_stays_where_the_child_has_scrolled_to(browser, base_ur
 
 def test_words_typed_just_before_going_back_are_kept(browser, base_url, jay):
     """A child typed and pressed the browser's Back at once: the words were in nothing (QA).
-    They are saved as the page goes, as a new thing only the child can see."""
+    They are held for the page as it goes: Forward shows them again, and "Save" makes one
+    thing (QA: saved as a thing on leaving, Forward and Save made a second)."""
     context = browser.new_context(
         base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
     )
@@ -679,6 +680,12 @@ def test_words_typed_just_before_going_back_are_kept(browser, base_url, jay):
     page.get_by_label("What would you like to say?").press_sequentially("BACKTEST one two")
     page.go_back()
     expect(page).to_have_url(re.compile(r"/me/views/things-i-enjoy$"))
-    page.wait_for_timeout(500)  # the keepalive save, sent as the page went, lands
+    page.wait_for_timeout(500)  # the keepalive request, sent as the page went, lands
+    assert items_saying(jay, "BACKTEST") == []  # held for the page, not made into a thing
+    page.go_forward()
+    box = page.get_by_label("What would you like to say?")
+    expect(box).to_have_value("BACKTEST one two")
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What I said")
     assert [item.text for item in items_saying(jay, "BACKTEST")] == ["BACKTEST one two"]
     context.close()
