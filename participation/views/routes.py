@@ -670,12 +670,6 @@ def change(item_id: str) -> ResponseLike:
     form, files = _change_form(found, scribe, kept)
     valid = form.validate_on_submit()
     files.let_go_taken_away()
-    if _autosaving() and request.headers.get("X-Hold") == "1":
-        # Leaving a new thing's page (Back, a reload) with words not saved yet (views.js): they
-        # wait for this page, shown again when the child comes back to it, and are not made
-        # into a thing, or a "Save" after Forward made a second (QA).
-        hold_this_page(form)
-        return _not_saved(202, "")
     if not valid:
         if kept:
             form.validate()  # words held from before a break: say again what to change
