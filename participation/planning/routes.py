@@ -38,7 +38,6 @@ from ..security.access import child, holds_answers, staff
 from ..security.policy import PLAN_READERS, can_view_child
 from ..templating import day_in_words, template_globals
 from ..text import kept_words
-from ..timetable import service as timetable_service
 from ..timetable.labels import milestone_label
 from . import service, steps
 from .forms import (
@@ -703,29 +702,24 @@ def arrangement(public_id: str) -> ResponseLike:
     if form.validate_on_submit():
         today = clock.today()
         try:
-            warnings = (
+            check = (
                 service.meeting_day_warnings(
                     db.session(), review, form.day.data, today, form.time.data
                 )
                 if form.day.data
-                else []
+                else service.DayCheck([])
             )
         except service.PlanInputError:
             form.day.errors = [PAST_DAY]
             return _render_staff(the_child, failing=("arrangement", form))
-        if warnings and not form.date_kept():
+        if check.warnings and not form.date_kept():
             # Staff see why the date may be wrong and tick "Keep this date" to save it.
             form.ask_to_keep_date()
-            late = (
-                timetable_service.overdue_if_met_on(db.session(), review, form.day.data, today)
-                if service.DayWarning.OVERDUE_AT_ONCE in warnings and form.day.data
-                else []
-            )
             return _render_staff(
                 the_child,
                 failing=("arrangement", form),
-                day_warnings=warnings,
-                late_tasks=", ".join(milestone_label(name) for name in late),
+                day_warnings=check.warnings,
+                late_tasks=", ".join(milestone_label(name) for name in check.late_tasks),
             )
         scheduled = None
         if form.day.data and form.time.data:

@@ -729,19 +729,29 @@ def _refuse_past(review: Review, day: date | None, today: date) -> None:
 DAYTIME = (time(7, 0), time(21, 0))
 
 
+@dataclass(frozen=True)
+class DayCheck:
+    """Why a meeting day (and start) may be a mistake, and the tasks it would make overdue at
+    once (their names: OVERDUE_AT_ONCE's), worked out once for the warning and its words."""
+
+    warnings: list[DayWarning]
+    late_tasks: list[str] = field(default_factory=list)
+
+
 def meeting_day_warnings(
     session: Session, review: Review, day: date, today: date, start: time | None = None
-) -> list[DayWarning]:
+) -> DayCheck:
     """What staff should confirm before ``day`` (and ``start``) is saved as the meeting's: the day
     is not a working day (a weekend, a bank holiday of the council's nation, a council closure
     day; CPPCR 2010 reg 2(1)), or it is after the date the review is due by, so the review would
-    be out of time, or it leaves too little time for tasks that count back from it (their
-    names: `timetable.overdue_if_met_on`); or the meeting would start at night (see DAYTIME).
+    be out of time, or it leaves too little time for tasks that count back from it (named in
+    ``late_tasks``); or the meeting would start at night (see DAYTIME).
 
     A day in the past is refused (PlanInputError on ``day``, code ``past``). What is already
     saved is not questioned again."""
     _refuse_past(review, day, today)
     warnings: list[DayWarning] = []
+    late: list[str] = []
     if day != _saved_day(review):
         try:
             warnings = timetable.not_working(timetable.calendar_for(session), day)
@@ -750,13 +760,14 @@ def meeting_day_warnings(
             warnings = []
         if day > review.due_on:
             warnings.append(DayWarning.AFTER_DUE)
-        if timetable.overdue_if_met_on(session, review, day, today):
+        late = timetable.overdue_if_met_on(session, review, day, today)
+        if late:
             warnings.append(DayWarning.OVERDUE_AT_ONCE)
     if start is not None and not DAYTIME[0] <= start < DAYTIME[1]:
         saved = review.scheduled_at.astimezone(LONDON) if review.scheduled_at else None
         if saved is None or (saved.date(), saved.time()) != (day, start):
             warnings.append(DayWarning.NIGHT)
-    return warnings
+    return DayCheck(warnings, late)
 
 
 def other_half_of_the_day(start: time) -> time:
