@@ -77,14 +77,21 @@ class Pack:
     taking_part_shared: bool
     suggested_code: ParticipationCode | None
     keyworker_report: Any = None
-    # Staff answers to the child's wishes, by subject (shown only in the sections shared).
-    answers: dict[str, planning_service.AnswerForChild] = field(default_factory=dict)
-    answers_for_child: dict[str, planning_service.AnswerForChild] = field(default_factory=dict)
     # Subjects new or changed since the baseline the reader last had (their read, or the send).
     changed: set[str] = field(default_factory=set)
     baseline: str | None = None  # "read" or "sent"
     # How many things the reader had that the child has since taken back: a count, never what.
     withdrawn: int = 0
+
+    # Staff answers to the child's wishes, by subject (the template shows those of the sections
+    # shared): in staff words for the readers, in the child's for their preview.
+    @property
+    def answers(self) -> dict[str, planning_service.AnswerForChild]:
+        return planning_service.answers_shown(self.plan, to_child=False)
+
+    @property
+    def answers_for_child(self) -> dict[str, planning_service.AnswerForChild]:
+        return planning_service.answers_shown(self.plan, to_child=True)
 
     @property
     def meeting_time(self) -> time | None:
@@ -200,8 +207,6 @@ def build_pack(
         taking_part_shared=taking_part,
         suggested_code=suggested_code(child, review, plan, taking_part, bool(items)),
         keyworker_report=report,
-        answers=planning_service.answers_shown(plan, to_child=False),
-        answers_for_child=planning_service.answers_shown(plan, to_child=True),
     )
     _mark_changes(session, pack, reader_id)
     return pack
