@@ -702,10 +702,11 @@ def action_notes(public_id: str) -> ResponseLike:
 
 
 def _response_forms(
-    report: KeyworkerReport, failing: tuple[ReportSection, ResponseForm] | None = None
+    report: KeyworkerReport,
+    stale: set[ReportSection],
+    failing: tuple[ReportSection, ResponseForm] | None = None,
 ) -> dict[ReportSection, ResponseForm]:
     responses = service.responses_by_section(report)
-    stale = _changed_since_answered(report)
     forms = {}
     for section in service.SECTIONS:
         response = responses.get(section)
@@ -725,17 +726,6 @@ def _response_forms(
     return forms
 
 
-def _changed_since_answered(report: KeyworkerReport) -> set[ReportSection]:
-    """The sections the child answered whose words, as shared now, are not those answered."""
-    rows = service.sections_of(report)
-    return {
-        section
-        for section, response in service.responses_by_section(report).items()
-        if section in rows
-        and service.answered_earlier(response, rows[section].shared_keyworker_text or "")
-    }
-
-
 def _render_child_report(
     report: KeyworkerReport | None,
     failing: tuple[ReportSection, ResponseForm] | None = None,
@@ -743,15 +733,16 @@ def _render_child_report(
     conflict: str | None = None,
     status: int = 200,
 ) -> ResponseLike:
+    stale = service.changed_since_answered(report) if report else set()
     page = render_template(
         "workspaces/child/report.html",
         child=g.principal.child,
         report=report,
         sections=service.sections_of(report) if report else {},
-        forms=_response_forms(report, failing) if report else {},
+        forms=_response_forms(report, stale, failing) if report else {},
         failing_section=failing[0] if failing else None,
         form=failing[1] if failing else None,
-        changed_since_answered=_changed_since_answered(report) if report else set(),
+        changed_since_answered=stale,
         reactions=CHILD_REACTIONS,
         icons=CHILD_REACTION_ICONS,
         conflict=conflict,

@@ -548,6 +548,17 @@ def answered_earlier(response: ChildReportResponse, words: str) -> bool:
     return response.answered_text is not None and response.answered_text.strip() != words.strip()
 
 
+def changed_since_answered(report: KeyworkerReport) -> set[ReportSection]:
+    """The sections the child answered whose words, as shared now, are not those answered: the
+    child's page says so, and does not show their old answer as given to the new words."""
+    rows = sections_of(report)
+    return {
+        section
+        for section, response in responses_by_section(report).items()
+        if section in rows and answered_earlier(response, rows[section].shared_keyworker_text or "")
+    }
+
+
 def recipients(child: Child) -> list[tuple[str, Role]]:
     """Who a sent report goes to: the child's social worker(s) and IRO(s), by name and role."""
     return [
