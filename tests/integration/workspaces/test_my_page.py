@@ -185,7 +185,7 @@ def test_the_child_is_told_when_someone_new_takes_up_a_role(session, jay, team, 
     session.commit()
     page = full_page.client.get("/me").text
     assert "Someone new is helping you" in page
-    assert "Priya Shah is your keyworker now." in page
+    assert "<bdi>Priya Shah</bdi> is your keyworker now." in page
     assert "that includes things you shared before" in page
     assert count_statements(full_page.client, "/me") == MY_PAGE_STATEMENTS + 1
     said = full_page.client.post("/me/new-people/seen", data={"csrf_token": csrf_from(page)})
