@@ -850,3 +850,30 @@ def test_english_words_in_an_arabic_pdf_keep_their_full_stop_at_the_end(
     assert ".Maths" not in text
     page = iro.get(_url(team)).text
     assert '<p class="item-text" dir="ltr">Maths is better' in page
+
+
+def test_a_change_to_how_the_child_takes_part_is_marked_for_the_reader(team, session, staff_client):
+    """QA: every shared part of the plan was marked when changed but "How Mia will take part"."""
+    from participation.models import Child, Review
+    from participation.planning import service as planning_service
+
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    planning_service.save_step(
+        session, child, review, "taking-part", {"attendance": "all"}, 0, finish=True
+    )
+    _share_part(session, team, "taking-part")
+    session.refresh(team.iro)
+    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
+    pack_service.mark_read(session, pack, team.iro)
+    iro = staff_client(team.iro)
+    assert "Changed since you read it" not in iro.get(_url(team)).text
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    plan = planning_service.find_plan(session, review)
+    planning_service.save_step(
+        session, child, review, "taking-part", {"attendance": "views-only"},
+        plan.step_version("taking-part"), finish=True,
+    )  # fmt: skip
+    section = (
+        iro.get(_url(team)).text.split('id="pack-taking-part-title"')[1].split("</section>")[0]
+    )
+    assert "Changed since you read it" in section
