@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -79,6 +81,27 @@ class NoLongerThan:
                 message if unicodedata.category(message[-1:] or ".")[0] == "P" else message + "."
             )
             raise ValidationError(CountedMessage(f"{ended} {counted}", message))
+
+
+_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class FormKeyField(HiddenField):
+    """A key of its own for each page of a form, made when the page is, and sent with every
+    save from it: the same key twice is that page's save sent again (weak wifi lost the answer,
+    or a button was pressed twice), not a second thing. A missing or odd key gets a new one
+    (a page from before keys: saved as it always was)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default=new_form_key, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        sent = next((value for value in valuelist if isinstance(value, str)), "")
+        self.data = sent if _FORM_KEY.fullmatch(sent) else new_form_key()
 
 
 class KeepDateForm(FlaskForm):

@@ -14,7 +14,17 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, HasPublicId, Timestamp, str_enum
@@ -89,6 +99,12 @@ class Item(HasPublicId, Base):
     updated_at: Mapped[Timestamp]
     deleted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Weak wifi: a save that reached the server but whose answer did not reach the tablet is
+    # sent again. Each page of the form carries a key of its own (forms.FormKeyField): the key of
+    # the "add" page that made this item, and of the page that saved it last, tell a page's own
+    # save sent twice from a second thing or a change from another tablet. Cleared on delete.
+    made_with: Mapped[str | None] = mapped_column(String(32))
+    saved_with: Mapped[str | None] = mapped_column(String(32))
 
     child: Mapped[Child] = relationship()
     review: Mapped[Review | None] = relationship()
@@ -104,6 +120,7 @@ class Item(HasPublicId, Base):
             "(author = 'keyworker-with-child' AND written_by_id IS NOT NULL)",
             name="author_named",
         ),
+        UniqueConstraint("child_id", "made_with", name="uq_view_items_made_with"),
     )
     __mapper_args__ = {"version_id_col": version}
 
@@ -134,6 +151,8 @@ class StoredFile:
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # The file as the tablet sent it: the same photo sent twice by one page is kept once.
+    sent_sha256: Mapped[str | None] = mapped_column(String(64))
 
     def stored_keys(self) -> list[str]:
         """Every stored object this row points at."""

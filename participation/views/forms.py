@@ -29,7 +29,7 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import CHILD_COUNT, CHILD_TOO_LONG, NoLongerThan
+from ..forms import CHILD_COUNT, CHILD_TOO_LONG, FormKeyField, NoLongerThan
 from ..models import AgeBand
 from ..text import without_controls
 from . import service
@@ -187,6 +187,7 @@ class ItemForm(FlaskForm):
     remove = MultiCheckboxField(_l("Take away"), choices=[])
     held = HeldField()
     version = VersionField()
+    form_key = FormKeyField()
 
     def set_up(
         self,

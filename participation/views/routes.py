@@ -548,6 +548,13 @@ def add(topic: str) -> ResponseLike:
     if kept:
         kept.setdefault("author", AUTHOR_CHILD)  # never held (see child/held.py)
     form = ItemForm(formdata=kept) if kept else ItemForm(data={"author": AUTHOR_CHILD})
+    session = db.session()
+    sent = form.form_key.data if request.method == "POST" else None
+    made = service.made_with(session, the_child, sent)
+    if made is not None:
+        # This page's first save made a thing, but its answer never reached the tablet (weak
+        # wifi) and it was sent again, or "Save" was pressed twice: one thing, not two.
+        return _change_page(made)
     files = _Files(form, the_child)
     form.set_up(child_band(), scribe.name_for_children if scribe else None, files.choices())
     valid = form.validate_on_submit()
@@ -565,7 +572,6 @@ def add(topic: str) -> ResponseLike:
             return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
         return _item_form_page(page, form, files=files, kept=bool(kept))
     child_words = _child_words(form, scribe)
-    session = db.session()
     if _autosaving():
         # Words only (files are sent with the real "Save"); nothing typed yet is not an error.
         try:
@@ -576,7 +582,10 @@ def add(topic: str) -> ResponseLike:
                 topic=topic,
                 words=child_words,
                 prepared=uploads.Prepared(),
+                key=form.form_key.data,
             )
+        except service.MadeAlready as made_already:
+            return _saved_json(made_already.item)
         except service.ViewsError as error:
             if error.code == "empty":
                 saved_here()  # all taken away: nothing is left to hold
@@ -596,8 +605,13 @@ def add(topic: str) -> ResponseLike:
                 words=child_words,
                 prepared=prepared,
                 held=held,
+                key=form.form_key.data,
             ),
         )
+    except service.MadeAlready as made_already:
+        # The same save, sent twice at once: the other sending made it.
+        flash(_("Saved. Only you can see it."), "success")
+        return redirect(url_for("views.item", item_id=made_already.item.public_id))
     except _Refusal as refusal:
         _show_refusal(form, refusal)
         return _item_form_page(page, form, files=files)
@@ -664,6 +678,13 @@ def change(item_id: str) -> ResponseLike:
         return _deleted_meanwhile(found.topic)
     if not policy.can_change_item(g.principal, found):
         return _not_found("item")
+    return _change_page(found)
+
+
+def _change_page(found: Item) -> ResponseLike:
+    """The page that changes `found`, or its save. A new thing's page comes here too when its
+    own first save made `found` but the answer was lost on the way (see service.made_with)."""
+    session = db.session()
     page = _topic_page(found.topic, must_be_visible=False)
     scribe = _scribe(found)
     kept = held_here() if request.method == "GET" else None
@@ -676,7 +697,8 @@ def change(item_id: str) -> ResponseLike:
         if _autosaving():
             return _refused_autosave(form, 422, _("Not saved yet. Press “Save” to see why."))
         return _item_form_page(page, form, found, files, kept=bool(kept))
-    if form.version.loaded() != found.version:
+    sent_again = service.saved_last_by(found, form.form_key.data)
+    if form.version.loaded() != found.version and not sent_again:
         return _conflict(page, form, found, files)
     child_words = _child_words(form, scribe)
     storage = _storage()
@@ -689,6 +711,7 @@ def change(item_id: str) -> ResponseLike:
                 loaded_version=form.version.loaded(),
                 words=child_words,
                 prepared=uploads.Prepared(),
+                key=form.form_key.data,
             )
         except service.ItemConflict:
             return _not_saved(409, _conflict_message(), conflict=True)
@@ -698,7 +721,8 @@ def change(item_id: str) -> ResponseLike:
     remove = set(form.remove.data or [])
     keeping = [m for m in found.media if m.public_id not in remove]
     try:
-        service.check_contents(child_words, *files.counts(keeping))
+        if not sent_again:  # files sent again are counted once they are known (the service)
+            service.check_contents(child_words, *files.counts(keeping))
         _prepare_and_save(
             files,
             bool(child_words.text.strip()),
@@ -711,6 +735,7 @@ def change(item_id: str) -> ResponseLike:
                 prepared=prepared,
                 remove=sorted(remove),
                 held=held,
+                key=form.form_key.data,
             ),
         )
     except _Refusal as refusal:

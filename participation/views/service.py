@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,6 +76,15 @@ class ViewsError(ValueError):
 
 class ItemConflict(Exception):
     """The item changed (another tablet) since this form was loaded; nothing was saved."""
+
+
+class MadeAlready(Exception):
+    """A new thing's page sent the same first save twice at once: the other sending made
+    `item` (see made_with)."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__(item.public_id)
+        self.item = item
 
 
 class StoreFailed(Exception):
@@ -274,6 +284,7 @@ def _store(storage: Storage, prepared: Prepared) -> tuple[list[MediaFile], list[
                     height=photo.height,
                     size_bytes=stored.size,
                     sha256=stored.sha256,
+                    sent_sha256=photo.sent_sha256,
                 )
             )
         if prepared.video is not None:
@@ -291,6 +302,7 @@ def _store(storage: Storage, prepared: Prepared) -> tuple[list[MediaFile], list[
                     height=video.info.height,
                     duration_seconds=video.info.duration_seconds,
                     size_bytes=stored.size,
+                    sent_sha256=video.sent_sha256,
                 )
             )
     except Exception as error:
@@ -332,6 +344,26 @@ def _take_held(session: Session, held: Sequence[HeldFile]) -> list[MediaFile]:
     return [row.for_item() for row in held]
 
 
+def made_with(session: Session, child: Child, key: str | None) -> Item | None:
+    """The child's thing made by the new thing's page with this `key`, if that page's save
+    already made one: weak wifi lost the answer and the page sent it again, or "Save" was
+    pressed twice. What the page sends is then a change to that thing, never a second one."""
+    if not key:
+        return None
+    return session.scalar(
+        select(Item).where(
+            Item.child_id == child.id, Item.made_with == key, Item.deleted_at.is_(None)
+        )
+    )
+
+
+def saved_last_by(item: Item, key: str | None) -> bool:
+    """Was `item` last saved by the page with this `key`? Then a save from that page whose
+    version is older is its own earlier save sent again (its answer lost), not a change made
+    on another tablet meanwhile."""
+    return bool(key) and item.saved_with == key
+
+
 def add_item(
     session: Session,
     storage: Storage,
@@ -341,12 +373,15 @@ def add_item(
     words: Words,
     prepared: Prepared,
     held: Sequence[HeldFile] = (),
+    key: str | None = None,
 ) -> Item:
     """Store a new item for the child (private to them), its files first, then its rows.
     Files `held` from an earlier try of the form become the item's, before the new ones.
+    `key`: the page's own (see made_with).
 
     Raises ViewsError for words or contents that break a rule and StoreFailed when the store
-    would not take a file; nothing is kept in either case.
+    would not take a file; nothing is kept in either case. MadeAlready when the same page's
+    save made the item meanwhile (this sending's files are not kept).
     """
     if topic not in topics.TOPIC_BY_CODE:
         raise ViewsError("no-such-topic")
@@ -366,9 +401,17 @@ def add_item(
         author=words.author,
         written_by_id=words.written_by.id if words.written_by else None,
         media=rows,
+        made_with=key,
+        saved_with=key,
     )
     session.add(item)
-    _commit_or_forget(session, storage, keys)
+    try:
+        _commit_or_forget(session, storage, keys)
+    except IntegrityError:
+        made = made_with(session, child, key)
+        if made is None:
+            raise
+        raise MadeAlready(made) from None
     return item
 
 
@@ -382,13 +425,18 @@ def change_item(
     prepared: Prepared,
     remove: Sequence[str] = (),
     held: Sequence[HeldFile] = (),
+    key: str | None = None,
 ) -> Item:
     """Save a child's changes to their item: new words, new files (those `held` from an
-    earlier try of the form first), files taken away.
+    earlier try of the form first), files taken away. `key`: the page's own.
 
-    Raises ItemConflict (nothing saved) when the item changed since `loaded_version`.
+    Raises ItemConflict (nothing saved) when the item changed since `loaded_version`, unless
+    the page that changed it is this one (saved_last_by): then this is that save sent again,
+    and a file it sent before is not kept a second time.
     """
-    if loaded_version is None or item.version != loaded_version:
+    if saved_last_by(item, key):
+        prepared = prepared.without({media.sent_sha256 for media in item.media})
+    elif loaded_version is None or item.version != loaded_version:
         raise ItemConflict
     removing = [m for m in item.media if m.public_id in set(remove)]
     keeping = [m for m in item.media if m not in removing]
@@ -408,6 +456,7 @@ def change_item(
     item.author = words.author
     item.written_by_id = words.written_by.id if words.written_by else None
     item.updated_at = utcnow()
+    item.saved_with = key
     _commit_or_forget(session, storage, keys)
     _forget(storage, old_keys)
     return item
@@ -443,6 +492,7 @@ def delete_item(session: Session, storage: Storage, item: Item) -> None:
         item.caption = ""
         item.feeling = None
         item.media.clear()
+        item.made_with = item.saved_with = None
         item.deleted_at = item.updated_at = utcnow()
     session.commit()
     _forget(storage, keys)

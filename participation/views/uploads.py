@@ -16,6 +16,7 @@ was a photo or the video, for the words the child reads. Nothing is stored in th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -128,6 +129,7 @@ class PreparedPhoto:
     thumb_path: Path
     width: int
     height: int
+    sent_sha256: str  # of the file as the tablet sent it (see Item.saved_with)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class PreparedVideo:
     path: Path
     extension: str
     info: VideoInfo
+    sent_sha256: str
 
 
 @dataclass
@@ -151,6 +154,15 @@ class Prepared:
         """How many photos and videos."""
         return len(self.photos), int(self.video is not None)
 
+    def without(self, sent_before: set[str | None]) -> Prepared:
+        """These files but those sent before (a page's own save sent again: see
+        Item.saved_with): a photo is not kept twice because the answer to a tablet was lost."""
+        photos = [photo for photo in self.photos if photo.sent_sha256 not in sent_before]
+        video = self.video
+        if video is not None and video.sent_sha256 in sent_before:
+            video = None
+        return Prepared(photos, video)
+
 
 _VIDEO_EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
 
@@ -163,7 +175,7 @@ def prepare_photo(src: Path, work: Path, limits: MediaLimits, number: int = 1) -
         result = clean_image(src, dest, thumb, limits)
     except MediaRejected as rejected:
         raise Refused("photo", rejected.reason, number) from rejected
-    return PreparedPhoto(dest, thumb, result.width, result.height)
+    return PreparedPhoto(dest, thumb, result.width, result.height, sent_digest(src))
 
 
 def prepare_video(src: Path, limits: MediaLimits) -> PreparedVideo:
@@ -175,7 +187,13 @@ def prepare_video(src: Path, limits: MediaLimits) -> PreparedVideo:
         info = probe_video(src, limits)
     except MediaRejected as rejected:
         raise Refused("video", rejected.reason) from rejected
-    return PreparedVideo(src, _VIDEO_EXTENSIONS[sniffed.mime], info)
+    return PreparedVideo(src, _VIDEO_EXTENSIONS[sniffed.mime], info, sent_digest(src))
+
+
+def sent_digest(src: Path) -> str:
+    """The SHA-256 of a file as it was sent (about 0.3 s for the largest video allowed)."""
+    with src.open("rb") as sent:
+        return hashlib.file_digest(sent, "sha256").hexdigest()
 
 
 def work_folder(app: Flask) -> tempfile.TemporaryDirectory[str]:

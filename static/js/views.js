@@ -17,7 +17,7 @@
     var status = document.getElementById("autosave-status");
     var version = form.querySelector('input[name="version"]');
     var TYPING_PAUSE_MS = 2000;
-    var WORDS = ["text", "caption", "feeling", "author", "version", "csrf_token"];
+    var WORDS = ["text", "caption", "feeling", "author", "version", "form_key", "csrf_token"];
     var timer = null;
     var dirty = false;
     var stopped = false;

@@ -689,3 +689,38 @@ def test_words_typed_just_before_going_back_are_kept(browser, base_url, jay):
     expect(page.get_by_role("heading", level=1)).to_have_text("What I said")
     assert [item.text for item in items_saying(jay, "BACKTEST")] == ["BACKTEST one two"]
     context.close()
+
+
+def test_an_autosave_answer_lost_on_weak_wifi_makes_one_thing(browser, base_url, jay):
+    """The first save of a new thing reached the server, but its answer never came back (weak
+    wifi): the page still had the new thing's address and sent the next save there, making a
+    second thing. Both go into one."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/things-i-enjoy/add")
+    lost: list[str] = []
+
+    def answer_lost(route) -> None:
+        if lost:
+            route.continue_()
+            return
+        route.fetch()  # the server gets it and answers...
+        lost.append(route.request.url)
+        route.abort("internetdisconnected")  # ...and the answer never reaches the tablet
+
+    page.route("**/me/views/things-i-enjoy/add", answer_lost)
+    box = page.get_by_label("What would you like to say?")
+    box.press_sequentially("WIFITEST swimming")
+    expect(page.locator("#autosave-status")).to_have_text(re.compile("Not saved yet"))
+    assert lost, "the first save did not go"
+    assert len(items_saying(jay, "WIFITEST")) == 1  # the server has it; the tablet does not know
+    box.press_sequentially(" and football")
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What I said")
+    assert [item.text for item in items_saying(jay, "WIFITEST")] == [
+        "WIFITEST swimming and football"
+    ]
+    context.close()
