@@ -7,7 +7,7 @@ Every staff view of the report or of the child's comments is audited, and so is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -357,6 +357,7 @@ def _render_report(
             fresh.setdefault(service.section_of(item), []).append(item)
         context.update(
             new_words=fresh,
+            new_summaries=since.summaries,
             taken_back=service.taken_back(
                 session,
                 g.principal,
@@ -525,6 +526,54 @@ def share_report(public_id: str) -> ResponseLike:
     return redirect(_report_url(public_id, acting.review))
 
 
+def _add_summary_words(
+    acting: _Acting, offered: Mapping[ReportSection, list[MonthlySummary]], wanted: str
+) -> ResponseLike:
+    """Add one part of a monthly summary written or changed since the report was started
+    (`wanted`: "<summary>:<part>", as the page offered it) to the same part of the report."""
+    session = db.session()
+    summary_id, _colon, part = wanted.partition(":")
+    section = next((each for each in offered if each.value == part), None)
+    summaries = offered.get(section, []) if section is not None else []
+    summary = next((each for each in summaries if each.public_id == summary_id), None)
+    url = _report_url(acting.child.public_id, acting.review)
+    if section is None or summary is None:
+        flash(_("That is not added: it is in the report already."), "error")
+        return redirect(url)
+    try:
+        service.add_summary_words(
+            session, acting.report, g.principal.staff, summary, section, _month_label
+        )
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        flash(
+            _(
+                "That is not added: “Keyworker says” in %(part)s would be longer than %(max)d "
+                "characters. Shorten it first, then add it.",
+                part=STAFF_TITLES[section],
+                max=error.params["max"],
+            ),
+            "error",
+        )
+        return redirect(url)
+    except StaleDataError:
+        session.rollback()
+        flash(_conflict(), "error")
+        return redirect(url)
+    audit("add-to-keyworker-report", subject_type="monthly-summary",
+          subject_id=summary.public_id, detail=section.value)  # fmt: skip
+    flash(
+        _(
+            "Added the summary for %(month)s to “Keyworker says” in %(part)s. Check it reads well.",
+            month=_month_label(summary.month),
+            part=STAFF_TITLES[section],
+        ),
+        "success",
+    )
+    return redirect(f"{url}#section-{section.value}")
+
+
 @bp.route("/children/<public_id>/keyworker-report/add-words", methods=["POST"])
 @staff(Role.KEYWORKER)
 @rerender_on_timeout
@@ -538,8 +587,10 @@ def add_words(public_id: str) -> ResponseLike:
     session = db.session()
     wanted = request.form.get("add_item", "")
     # Only what the page offered and the report may still quote: a posted id is never trusted.
-    offered = service.new_since_started(session, g.principal, the_child, found).offered
-    item = next((each for each in offered if each.public_id == wanted), None)
+    since = service.new_since_started(session, g.principal, the_child, found)
+    if "add_summary" in request.form:
+        return _add_summary_words(acting, since.summaries, request.form["add_summary"])
+    item = next((each for each in since.offered if each.public_id == wanted), None)
     anchor = None
     if item is None:
         flash(

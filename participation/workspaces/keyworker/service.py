@@ -340,6 +340,8 @@ class SinceStarted:
 
     offered: list[Item]
     kept_back: int  # shared with the keyworker, not with the report's readers (not offered)
+    # Each part's monthly summaries written or changed since the start, oldest month first.
+    summaries: dict[ReportSection, list[MonthlySummary]]
 
 
 def new_since_started(
@@ -372,7 +374,30 @@ def new_since_started(
         if row is not None and item.text.strip() in row.child_text:
             continue
         found.append(item)
-    return SinceStarted(found, len(kept_back))
+    return SinceStarted(found, len(kept_back), _summaries_since(session, child, report, last))
+
+
+def _summaries_since(
+    session: Session, child: Child, report: KeyworkerReport, last: Review | None
+) -> dict[ReportSection, list[MonthlySummary]]:
+    """The monthly summaries the report would have started from (since the last review) that
+    were written or changed after it was started, by part, where that part's words are not in
+    the report's "keyworker says" word for word: a report started early in the cycle otherwise
+    never hears of the months after (QA)."""
+    query = select(MonthlySummary).where(
+        MonthlySummary.child_id == child.id, MonthlySummary.updated_at > report.created_at
+    )
+    if last is not None:
+        query = query.where(MonthlySummary.month >= month_start(last.held_on))
+    rows = sections_of(report)
+    found: dict[ReportSection, list[MonthlySummary]] = {}
+    for summary in session.scalars(query.order_by(MonthlySummary.month)):
+        for section in SECTIONS:
+            text = summary.text_for(section).strip()
+            row = rows.get(section)
+            if text and (row is None or text not in row.keyworker_text):
+                found.setdefault(section, []).append(summary)
+    return found
 
 
 def add_words(
@@ -395,6 +420,32 @@ def add_words(
     report.updated_by_id = staff.id
     session.flush()
     return section
+
+
+def add_summary_words(
+    session: Session,
+    report: KeyworkerReport,
+    staff: StaffMember,
+    summary: MonthlySummary,
+    section: ReportSection,
+    month_label: Callable[[date], str],
+) -> None:
+    """Add one part of a monthly summary to the same part's "keyworker says", after what is
+    there and labelled with its month, as the report's start would have. InputProblem
+    ``too-long`` when the part would be too long."""
+    row = sections_of(report).get(section)
+    if row is None:
+        row = KeyworkerReportSection(section=section, keyworker_text="", child_text="")
+        report.sections.append(row)
+    row.keyworker_text = clean_text(
+        _joined([row.keyworker_text, f"{month_label(summary.month)}: {summary.text_for(section)}"]),
+        section.column,
+        REPORT_TEXT_MAX,
+    )
+    report.revision += 1
+    report.updated_at = utcnow()
+    report.updated_by_id = staff.id
+    session.flush()
 
 
 def _joined(parts: Sequence[str]) -> str:

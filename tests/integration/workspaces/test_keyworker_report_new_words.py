@@ -154,3 +154,47 @@ def test_words_the_report_copies_or_offers_are_read_and_can_no_longer_be_deleted
     assert reached_a_reader(session, bike)
     seen = sights(session, jay)
     assert {bike.public_id, maths.public_id} <= set(seen)
+
+
+def summaries_offered(page: str) -> str:
+    marker = "Monthly summaries since you started the report, and not in it"
+    return "".join(part.split("</ul>")[0] for part in page.split(marker)[1:])
+
+
+def test_a_monthly_summary_written_after_the_start_is_offered_by_part(
+    session, kim, jay, team, started
+):
+    """A report started early in the cycle never heard of the months written after (QA)."""
+    from datetime import date
+
+    assert summaries_offered(kim.get(report_url(jay)).text) == ""
+    summary = service.add_summary(
+        session,
+        jay,
+        team["keyworker"],
+        date.today(),
+        {ReportSection.HEALTH: "Saw the dentist.", ReportSection.HOME: "Settled well."},
+        today=date.today(),
+    )
+    session.commit()
+    box = summaries_offered(kim.get(report_url(jay)).text)
+    assert "Saw the dentist." in box and "Settled well." in box
+    form = read_report_form(kim.get(report_url(jay)).text)
+    where = form.action.replace("/keyworker-report", "/keyworker-report/add-words", 1)
+    reply = kim.post(
+        where, {**form.fields, "add_summary": f"{summary.public_id}:{ReportSection.HEALTH.value}"}
+    )
+    assert reply.status_code == 302 and reply.location.endswith("#section-health")
+    session.expire_all()
+    rows = service.sections_of(session.get(KeyworkerReport, started.id))
+    assert rows[ReportSection.HEALTH].keyworker_text.endswith(": Saw the dentist.")
+    page = kim.get(report_url(jay)).text
+    assert "Added the summary for" in page
+    box = summaries_offered(page)
+    assert "Saw the dentist." not in box and "Settled well." in box  # the other part still is
+    # A part that was not offered (or a made-up id) is never added.
+    form = read_report_form(page)
+    refused = kim.post(where, {**form.fields, "add_summary": f"{summary.public_id}:education"})
+    assert refused.status_code == 302
+    assert "That is not added" in kim.get(report_url(jay)).text
+    assert audited(session, "add-to-keyworker-report")
