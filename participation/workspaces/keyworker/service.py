@@ -354,9 +354,8 @@ def new_since_started(
     things since the last review the report may not quote: the page says so, as before the
     start (QA: after the start nothing said it)."""
     last = last_held_review(child)
-    quotable, kept_back = _items_to_quote(
-        session, principal, child, last.held_on if last is not None else None
-    )
+    since = last.held_on if last is not None else None
+    quotable, kept_back = _items_to_quote(session, principal, child, since)
     started = report.created_at
     shared_since = set(
         session.scalars(
@@ -374,11 +373,11 @@ def new_since_started(
         if row is not None and item.text.strip() in row.child_text:
             continue
         found.append(item)
-    return SinceStarted(found, len(kept_back), _summaries_since(session, child, report, last))
+    return SinceStarted(found, len(kept_back), _summaries_since(session, child, report, since))
 
 
 def _summaries_since(
-    session: Session, child: Child, report: KeyworkerReport, last: Review | None
+    session: Session, child: Child, report: KeyworkerReport, since: date | None
 ) -> dict[ReportSection, list[MonthlySummary]]:
     """The monthly summaries the report would have started from (since the last review) that
     were written or changed after it was started, by part, where that part's words are not in
@@ -387,8 +386,8 @@ def _summaries_since(
     query = select(MonthlySummary).where(
         MonthlySummary.child_id == child.id, MonthlySummary.updated_at > report.created_at
     )
-    if last is not None:
-        query = query.where(MonthlySummary.month >= month_start(last.held_on))
+    if since is not None:
+        query = query.where(MonthlySummary.month >= month_start(since))
     rows = sections_of(report)
     found: dict[ReportSection, list[MonthlySummary]] = {}
     for summary in session.scalars(query.order_by(MonthlySummary.month)):
