@@ -50,12 +50,16 @@ def _audit_denied(code: int) -> None:
     rule = request.url_rule.rule if request.url_rule else ""
     args = request.view_args or {}
     child_id = args.get("public_id") or args.get("child_id") if "/children/<" in rule else None
+    # Elsewhere, the id in the address (a photo's, a review's...): the record's search by a
+    # child finds it among their things (audit/search.py), so a refused look at a child's photo
+    # is tied to the child (QA: these were recorded with no id at all).
+    other = next((str(v) for k, v in args.items() if k.endswith("id") and v), None)
     record(
         current_app.extensions["database"].engine,
         principal.actor,
         "access-denied",
         subject_type="child" if child_id else "url",
-        subject_id=str(child_id)[:32] if child_id else None,
+        subject_id=str(child_id or other)[:32] if (child_id or other) else None,
         outcome=str(code),
         remote_addr=request.remote_addr,
         detail=f"{request.method} {request.url_rule.rule if request.url_rule else request.path}",

@@ -6,10 +6,36 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Child, StaffMember
+from ..models import (
+    AuditEvent,
+    Child,
+    IroChildMeeting,
+    Item,
+    KeyworkerReport,
+    MediaFile,
+    MeetingPlan,
+    MonthlySummary,
+    NetworkPerson,
+    PackSnapshot,
+    PersonalLink,
+    Review,
+    ReviewDecision,
+    SentReportVersion,
+    SignificantEvent,
+    StaffMember,
+    TeamActionNote,
+    WorryAlert,
+)
+
+# What of a child's the record names by its own id (a photo, a review, a pack...): searching
+# for the child finds those events too (QA: "who opened this child's photo?" found nothing).
+_CHILD_OWNED = (
+    MeetingPlan, MonthlySummary, NetworkPerson, PackSnapshot, PersonalLink, Review,
+    SentReportVersion, SignificantEvent, KeyworkerReport, TeamActionNote, WorryAlert, Item,
+)  # fmt: skip
 
 PAGE_SIZE = 50
 LONDON = ZoneInfo("Europe/London")
@@ -60,14 +86,29 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), LONDON)
 
 
-def _conditions(filters: AuditFilters) -> list[ColumnElement[bool]]:
+def _about(session: Session, subject_id: str) -> ColumnElement[bool]:
+    """Events about `subject_id`; for a child's id, about anything of theirs too."""
+    child_id = session.scalar(select(Child.id).where(Child.public_id == subject_id))
+    if child_id is None:
+        return AuditEvent.subject_id == subject_id
+    owned = [
+        select(model.public_id).where(model.child_id == child_id)
+        for model in _CHILD_OWNED
+    ]
+    owned.append(select(MediaFile.public_id).join(Item).where(Item.child_id == child_id))
+    for model in (ReviewDecision, IroChildMeeting):
+        owned.append(select(model.public_id).join(Review).where(Review.child_id == child_id))
+    return or_(AuditEvent.subject_id == subject_id, AuditEvent.subject_id.in_(union_all(*owned)))
+
+
+def _conditions(session: Session, filters: AuditFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.actor_id:
         conditions.append(AuditEvent.actor_id == filters.actor_id)
     if filters.action:
         conditions.append(AuditEvent.action == filters.action)
     if filters.subject_id:
-        conditions.append(AuditEvent.subject_id == filters.subject_id)
+        conditions.append(_about(session, filters.subject_id))
     if filters.outcome:
         conditions.append(AuditEvent.outcome == filters.outcome)
     if filters.from_day is not None:
@@ -90,7 +131,7 @@ def search(
     Pages are keyed by event id (`before`: older than this event; `after`: newer than it), so a
     page stays cheap however deep it is and new events arriving do not shift what is shown.
     """
-    conditions = _conditions(filters)
+    conditions = _conditions(session, filters)
     query: Select[AuditEvent] = select(AuditEvent).where(*conditions)
     if after is not None:
         rows = list(

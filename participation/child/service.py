@@ -162,6 +162,8 @@ def _new_assignments(
         Assignment.active.is_(True),
         Assignment.role.in_(CASEWORK_ROLES),
         Assignment.started_at > told_at,
+        # Not someone whose account was disabled since: they read nothing (QA).
+        Assignment.staff.has(StaffMember.active.is_(True)),
     )
 
 

@@ -15,10 +15,12 @@ from .. import clock
 from ..db import db
 from ..models import AgeBand, AuthSession, SessionKind, utcnow
 from ..security.access import here
-from ..security.principal import ChildPrincipal, live_session
+from ..security.principal import ChildPrincipal, end_reason, live_session
 from . import held, service
 
 CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
+# This device's space was closed because the child left care (until another space opens here).
+CLOSED_LEFT_CARE_KEY = "closed_left_care"
 # Every child page reads the child and their space (display choices, language): one query with
 # the session rather than three.
 CHILD_LOADS = (joinedload(AuthSession.child), joinedload(AuthSession.child_space))
@@ -40,7 +42,10 @@ def load_child_principal() -> None:
         load=CHILD_LOADS,
     )
     if row is None or row.child is None:
-        session.pop(CHILD_TOKEN_KEY, None)
+        token = session.pop(CHILD_TOKEN_KEY, None)
+        if end_reason(db_session, token, SessionKind.CHILD) == "left-care":
+            # Closed for good: the closed page must not say an adult can open it again (QA).
+            session[CLOSED_LEFT_CARE_KEY] = True
         return
     idle_for = now - row.last_seen_at
     if row.unlocked_at is not None and idle_for > config["CHILD_IDLE_LOCK"]:

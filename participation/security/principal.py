@@ -137,6 +137,16 @@ def live_session(
     return row
 
 
+def end_reason(session: Session, token: str, kind: SessionKind) -> str | None:
+    """Why the session for `token` was ended ("idle", "left-care"...), None if it was not (or
+    there is none): for the page a closed space shows next."""
+    return session.scalar(
+        select(AuthSession.end_reason).where(
+            AuthSession.token_hash == hash_token(token), AuthSession.kind == kind
+        )
+    )
+
+
 def seconds_left(
     row: AuthSession, now: datetime, idle: timedelta, absolute: timedelta
 ) -> tuple[int, int]:

@@ -349,6 +349,16 @@ def _brought_forward(session: Session, child_ids: Sequence[int]) -> dict[int, da
     return {review_id: day for review_id, day in rows if review_id is not None and day}
 
 
+def _reinstate_cancelled(child: Child) -> None:
+    """Only leaving care cancels a review. In care again (a mistaken date taken away, QA), the
+    review comes back as it was, with its meeting, the child's plan and what they shared for
+    it: a new empty review in its place left the IRO's pack without the child's views, while
+    the child's page still said they were shared."""
+    for review in child.reviews:
+        if review.status == ReviewStatus.CANCELLED and review.held_on is None:
+            review.status = ReviewStatus.ADJOURNED if review.adjourned_on else ReviewStatus.PLANNED
+
+
 def _recompute(
     session: Session,
     child: Child,
@@ -358,6 +368,8 @@ def _recompute(
     policy: TimetablePolicy,
     today: date,
 ) -> None:
+    if child.left_care_on is None:
+        _reinstate_cancelled(child)
     held, pending = _open_reviews(child)
     upcoming = pending[0] if pending else None
     adjourned = (

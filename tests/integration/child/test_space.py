@@ -315,6 +315,10 @@ def test_leaving_care_closes_the_childs_space_on_every_device(
     session.commit()
     for device in (tablet.client, phone):
         assert device.get("/me").status_code != 200
+        # Said as it is, on every later try too: no adult can open it again (QA).
+        again = device.get("/me", follow_redirects=True).text
+        assert "because you are not in care any more" in again
+        assert "hands the tablet over" not in again
     ended = session.scalars(
         select(AuthSession.end_reason).where(AuthSession.child_id == mia_with_code.id)
     ).all()

@@ -290,6 +290,27 @@ def test_leaving_care_cancels_the_next_review(session, make_child, today):
     assert service.meeting_countdown(child, today) == service.Countdown(None, None, False)
 
 
+def test_a_left_care_date_taken_away_brings_the_same_review_back(session, make_child, today):
+    """A mistaken "left care" date, then cleared: the review the child planned and shared for
+    comes back, not a new empty one (QA: the pack lost the child's views)."""
+    child = make_child(became=today - timedelta(days=10))
+    review = child.reviews[0]
+    review.venue = "The quiet lounge"
+    child.left_care_on = today
+    session.flush()
+    service.recompute_child(session, child, today)
+    session.commit()
+    assert review.status == ReviewStatus.CANCELLED
+    child.left_care_on = None
+    session.flush()
+    service.recompute_child(session, child, today)
+    session.commit()
+    assert [r.number for r in child.reviews] == [1]
+    assert service.next_review(child) is review and review.status == ReviewStatus.PLANNED
+    assert review.venue == "The quiet lounge"
+    assert tasks(session, review)  # its task list is back
+
+
 def test_meeting_countdown_in_days_or_still_being_planned(session, make_child, today):
     child = make_child()
     assert service.meeting_countdown(child, today) == service.Countdown(None, None, True)

@@ -223,6 +223,13 @@ def test_staff_cannot_see_a_childs_private_media(role, mias_media, app, session,
     ).all()
     assert len(denied) >= 6
     assert all("Me" not in (event.detail or "") for event in denied)
+    # Each names the file asked for, and a search of the record for the child finds them
+    # (QA: refused looks at a child's photo named nothing, so nobody could find them).
+    assert {event.subject_id for event in denied} == {m.public_id for m in mias_media.values()}
+    from participation.audit import search
+
+    found = search.search(session, search.AuditFilters(subject_id=mia_with_code.public_id))
+    assert {e.id for e in denied} <= {e.id for e in found.events}
 
 
 def test_staff_have_no_page_showing_a_private_item(views, mias_media, app, session, keyworker):

@@ -194,6 +194,16 @@ def test_the_child_is_told_when_someone_new_takes_up_a_role(session, jay, team, 
     assert count_statements(full_page.client, "/me") == MY_PAGE_STATEMENTS
 
 
+def test_someone_whose_account_was_disabled_is_not_news(session, jay, team, full_page):
+    """Assigned, then the account disabled: they read nothing, so they are not named (QA)."""
+    newcomer = factories.make_staff(session, Role.KEYWORKER, name="Kim Lee")
+    factories.assign(session, newcomer, jay)
+    newcomer.active = False
+    session.commit()
+    page = full_page.client.get("/me").text
+    assert "Someone new is helping you" not in page and "Kim Lee" not in page
+
+
 def test_a_childs_first_people_are_not_news_however_early_their_space_was_made(
     session, jay, team, desk, tablet
 ):
