@@ -91,10 +91,7 @@ def _about(session: Session, subject_id: str) -> ColumnElement[bool]:
     child_id = session.scalar(select(Child.id).where(Child.public_id == subject_id))
     if child_id is None:
         return AuditEvent.subject_id == subject_id
-    owned = [
-        select(model.public_id).where(model.child_id == child_id)
-        for model in _CHILD_OWNED
-    ]
+    owned = [select(model.public_id).where(model.child_id == child_id) for model in _CHILD_OWNED]
     owned.append(select(MediaFile.public_id).join(Item).where(Item.child_id == child_id))
     for model in (ReviewDecision, IroChildMeeting):
         owned.append(select(model.public_id).join(Review).where(Review.child_id == child_id))
