@@ -136,6 +136,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _crash(error: Exception) -> tuple[str, int]:
         log.exception("Unhandled error on %s %s", request.method, request.path)
+        # A failed statement leaves the session unusable until rolled back, and the error page
+        # itself reads from it (the page's language): without this it fell to werkzeug's bare
+        # English "Internal Server Error" (QA: two "new staff" sent at once).
+        db.session.rollback()
         try:
             return render_template(_page(500, "errors/500.html")), 500
         except Exception:

@@ -321,3 +321,29 @@ def test_a_crash_on_a_child_page_says_sorry_in_the_childs_space(views, monkeypat
     assert page.status_code == 500
     assert "secret internal detail" not in page.text
     assert "It was not your fault" in page.text and "Take a break" in page.text
+
+
+def test_a_failed_statement_still_gets_the_childs_sorry_page(views, monkeypatch):
+    """A statement the database refused leaves the session needing a rollback; the error page
+    reads from it (its language, the child's space), and fell to werkzeug's bare English page
+    (QA: two "new staff" sent at once)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from participation.child import routes
+    from participation.db import db
+    from participation.models import Home
+
+    def refused(*args, **kwargs):
+        session = db.session()
+        session.add(Home())  # no name, no kind: the database refuses it
+        session.flush()
+
+    monkeypatch.setattr(routes, "read_cards", refused)
+    with pytest.raises(IntegrityError):
+        refused()
+    db.session.rollback()
+
+    monkeypatch.setattr(routes, "read_cards", refused)
+    page = views.client.get("/me")
+    assert page.status_code == 500
+    assert "It was not your fault" in page.text and "Take a break" in page.text
