@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar, TypeVar
 
+from flask import request
 from flask_babel import LazyString, format_number
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -88,6 +89,13 @@ _FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 def new_form_key() -> str:
     return secrets.token_urlsafe(16)
+
+
+def form_key_sent() -> str:
+    """The key a page sent with its save, as FormKeyField reads it, for a form written by hand
+    (a new key on a GET, or when none or an odd one was sent)."""
+    sent = request.form.get("form_key", "") if request.method == "POST" else ""
+    return sent if _FORM_KEY.fullmatch(sent) else new_form_key()
 
 
 class FormKeyField(HiddenField):

@@ -29,6 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from ..forms import FormKeyField
 from ..labels import HOME_KINDS, ROLES
 from ..models import CASEWORK_ROLES, HomeKind, NetworkRole, PlacementType, Role
 from ..timetable.forms import DayField
@@ -282,6 +283,7 @@ def _date_field(label: LazyString, invalid: LazyString, *, required: bool) -> Da
 
 
 class ChildForm(FlaskForm):
+    form_key = FormKeyField()  # a new child's page sent twice makes one child (sent_once)
     legal_name = StringField(_l("Legal name"), validators=[Required()])
     preferred_name = StringField(_l("Preferred name"), validators=[Required()])
     date_of_birth = _date_field(
@@ -374,6 +376,7 @@ class StaffForm(FlaskForm):
 
 
 class NewStaffForm(StaffForm):
+    form_key = FormKeyField()  # sent twice makes one account (sent_once)
     password = PasswordField(
         _l("Temporary password"),
         validators=[Required()],

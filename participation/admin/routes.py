@@ -38,7 +38,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import catalogs, clock
+from .. import catalogs, clock, sent_once
 from ..accounts import second_factor
 from ..audit.web import audit
 from ..csvsafe import csv_text
@@ -370,6 +370,12 @@ def children() -> str:
     )
 
 
+def _made_before(key: str | None) -> str | None:
+    """What this page's save made already (sent_once), if this sending is that save again."""
+    sent = sent_once.sent_before(db.session(), g.principal.actor, key)
+    return sent.made_id if sent is not None else None
+
+
 @bp.route("/children/new", methods=["GET", "POST"])
 @staff(ADMIN)
 @rerender_on_timeout
@@ -377,6 +383,10 @@ def new_child() -> Resp:
     session = db.session()
     form = ChildForm()
     _home_choices(form, None)
+    if request.method == "POST" and (made := _made_before(form.form_key.data)):
+        # Sent twice (a double click on a slow line): one child, and the first one's page, not
+        # "There is already a child called ..." about the record just made (QA).
+        return redirect(url_for("admin.child", child_id=made))
     if _submitted(form):
         home, unknown = _chosen_home(form, None)
         try:
@@ -387,6 +397,7 @@ def new_child() -> Resp:
                 already_wrong=set(form.errors),
                 home_unknown=unknown,
             )
+            sent_once.remember(session, g.principal.actor, form.form_key.data, child.public_id)
             session.commit()
         except service.Invalid as error:
             session.rollback()
@@ -703,9 +714,12 @@ def staff_list() -> str:
 def new_staff() -> Resp:
     session = db.session()
     form = NewStaffForm()
+    if request.method == "POST" and _made_before(form.form_key.data):
+        return redirect(url_for("admin.staff_list"))  # sent twice: one account (QA)
     if _submitted(form):
         try:
             member = service.create_staff(session, _staff_values(form), form.password.data or "")
+            sent_once.remember(session, g.principal.actor, form.form_key.data, member.public_id)
             session.commit()
         except service.Invalid as error:
             session.rollback()

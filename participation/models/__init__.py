@@ -36,6 +36,7 @@ from .planning import (
 )
 from .review import Lateness, Review, ReviewStatus
 from .second_factor import RecoveryCode, SecondFactor
+from .sent_forms import SentForm
 from .sessions import AuthSession, SessionKind
 from .sharing import (
     Audience,
@@ -152,6 +153,7 @@ __all__ = [
     "Role",
     "RoomNeed",
     "SecondFactor",
+    "SentForm",
     "SentReportVersion",
     "SessionKind",
     "SessionVia",

@@ -17,6 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from .. import sent_once
 from ..child import held
 from ..db import db
 from ..media.storage import FolderStorage, S3Storage, Storage
@@ -122,6 +123,8 @@ def media_sweep(older_than_minutes: int) -> None:
     click.echo(f"Let go of {result.held} photos and videos held for forms never sent again.")
     # Not media, but the same kind of leftover: answers held for a page never saved again.
     click.echo(f"Let go of {answers} pages of answers held for pages never saved again.")
+    forgotten = sent_once.sweep(db.session(), datetime.now(UTC))
+    click.echo(f"Forgot {forgotten} keys of forms sent over a week ago.")
 
 
 @click.command("worker", help="Get children's videos ready (the task queue's consumer).")

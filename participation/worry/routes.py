@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from .. import sent_once
 from ..audit.web import audit
 from ..child.session import held_here, saved_here
 from ..db import db
-from ..forms import rerender_on_timeout
+from ..forms import form_key_sent, new_form_key, rerender_on_timeout
 from ..models import WorryAlert
 from ..security.access import child, holds_answers, staff
 from ..security.principal import StaffPrincipal
@@ -31,17 +33,31 @@ def worried() -> str | Response:
     # told until the child presses again. The page shows the note again, and says so.
     the_child = g.principal.child
     people = service.who_will_know(db.session(), the_child)
+    key = form_key_sent()
     if request.method == "POST" and g.get("csrf_timed_out"):
         # Open too long (or from before a hand-over): nobody is told on a page's old token,
         # and nothing is lost either (QA: a 400 page, the words gone). One more press sends it.
         return render_template(
-            "worry/worried.html", people=people, timed_out=True, note=request.form.get("note", "")
+            "worry/worried.html",
+            people=people,
+            timed_out=True,
+            note=request.form.get("note", ""),
+            form_key=key,
         )
     if request.method == "POST":
         note = request.form.get("note", "")
-        alert = service.raise_worry(db.session(), the_child, note)
+        session = db.session()
+        actor = g.principal.actor
+        # Pressed twice, or the thank-you page reloaded (the browser sends it again): the
+        # adults were told once; the child is thanked again, and nobody is told twice (QA).
+        if sent_once.sent_before(session, actor, key) is None:
+            try:
+                alert = service.raise_worry(session, the_child, note, sent=(actor, key))
+            except IntegrityError:
+                session.rollback()  # the same press, sent twice at once: the other told them
+            else:
+                audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
         saved_here()
-        audit("worry-raised", subject_type="worry", subject_id=alert.public_id)
         return render_template(
             "worry/raised.html", people=people, left_out=service.words_left_out(note)
         )
@@ -51,6 +67,7 @@ def worried() -> str | Response:
         people=people,
         kept=kept is not None,
         note=kept.get("note", "") if kept else "",
+        form_key=kept.get("form_key") if kept and kept.get("form_key") else new_form_key(),
     )
 
 

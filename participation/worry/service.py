@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from .. import sent_once
+from ..audit.service import Actor
 from ..models import Assignment, Child, Role, StaffMember, WorryAlert, utcnow
 
 # A note is kept whole up to this many characters (some 3,500 words: more than a worried child
@@ -33,8 +35,15 @@ def who_will_know(session: Session, child: Child) -> list[StaffMember]:
     )
 
 
-def raise_worry(session: Session, child: Child, note: str = "") -> WorryAlert:
+def raise_worry(
+    session: Session,
+    child: Child,
+    note: str = "",
+    *,
+    sent: tuple[Actor, str | None] | None = None,
+) -> WorryAlert:
     """Record the alert. It appears at once on every page of the staff who will know.
+    `sent`: who pressed, and the page's key (sent_once), kept in the same commit.
 
     A note longer than NOTE_LIMIT is kept as far as it fits, ending with CUT_MARK (see
     note_was_cut): the alert is raised all the same."""
@@ -43,6 +52,9 @@ def raise_worry(session: Session, child: Child, note: str = "") -> WorryAlert:
         note = note[: NOTE_LIMIT - len(CUT_MARK)] + CUT_MARK
     alert = WorryAlert(child_id=child.id, note=note)
     session.add(alert)
+    if sent is not None:
+        session.flush()
+        sent_once.remember(session, sent[0], sent[1], alert.public_id)
     session.commit()
     return alert
 

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired
 
-from ...forms import KEEP_THIS_DATE
+from ...forms import KEEP_THIS_DATE, FormKeyField
 from ...timetable.forms import DayField, RecordHeldForm, TimetableDateForm
 from .words import CODES, IN_MEETING, KINDS, MEETING_WAYS, OWNERS, PRESENCE, VIEWS_AWAY
 
@@ -73,6 +73,7 @@ class DecisionForm(VersionedForm):
     owner_staff = SelectField(_l("Member of staff"), validate_choice=False)
     owner_name = StringField(_l("Their name"))
     due_on = DayField(_l("Due by"), invalid=INVALID_DATE)
+    form_key = FormKeyField()
 
 
 class CirculateForm(TimetableDateForm):

@@ -23,11 +23,12 @@ from flask import (
 )
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from ... import clock
+from ... import clock, sent_once
 from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
@@ -442,20 +443,29 @@ def add_decision(review_id: str) -> ResponseLike:
     if refused := _not_now(review, lambda: service.decisions_open(session, review), "decisions"):
         return refused
     form = _decision_form(review, posted=True)
+    if sent_once.sent_before(session, g.principal.actor, form.form_key.data) is not None:
+        # "Add it" pressed twice on a slow line: the child would read it twice (QA).
+        flash(_("Added."), "success")
+        return _back(review, "decisions")
     if not form.validate_on_submit():
         _problems_too(
             form, service.decision_problems(review, _decision_input(form), today=clock.today())
         )
         return _render_outcome(review, ("decision", form))
     try:
-        service.add_decision(
+        made = service.add_decision(
             session, review, g.principal.staff, _decision_input(form), today=clock.today()
         )
+        sent_once.remember(session, g.principal.actor, form.form_key.data, made.public_id)
         session.commit()
     except InputProblem as error:
         session.rollback()
         _problem(form, error)
         return _render_outcome(review, ("decision", form))
+    except IntegrityError:
+        session.rollback()  # the same press, sent twice at once: the other one added it
+        flash(_("Added."), "success")
+        return _back(review, "decisions")
     audit("add-review-decision", subject_type="review", subject_id=review.public_id)
     flash(_("Added."), "success")
     return _back(review, "decisions")

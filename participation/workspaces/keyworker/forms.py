@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
+from ...forms import FormKeyField
 from ...models import ReportReaction, ReportSection
 from .words import CHILD_REACTIONS, STAFF_TITLES
 
@@ -62,6 +63,7 @@ class MonthlySummaryForm(LoadedTexts):
     """The month (when writing a new one) and a box per section."""
 
     month = SelectField(_l("Month"), validate_choice=False)
+    form_key = FormKeyField()
 
     @staticmethod
     def text_fields() -> list[str]:

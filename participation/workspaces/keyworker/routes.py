@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from ... import clock
+from ... import clock, sent_once
 from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
@@ -170,6 +170,11 @@ def new_summary(public_id: str) -> ResponseLike:
     session = db.session()
     form = MonthlySummaryForm()
     form.month.choices = _month_choices(the_child)
+    if request.method == "POST" and (sent := _summary_sent_before(the_child, form)):
+        # Save pressed twice: the second said "already a summary for that month", took the
+        # month off the list, and a third press saved the words again under another (QA).
+        flash(_("Summary for %(month)s saved.", month=_month_label(sent.month)), "success")
+        return redirect(url_for("keyworker.summaries", public_id=public_id))
     if form.validate_on_submit():
         try:
             summary = service.add_summary(
@@ -180,6 +185,7 @@ def new_summary(public_id: str) -> ResponseLike:
                 form.texts(),
                 today=clock.today(),
             )
+            sent_once.remember(session, g.principal.actor, form.form_key.data, summary.public_id)
             session.commit()
         except InputProblem as error:
             session.rollback()
@@ -191,6 +197,14 @@ def new_summary(public_id: str) -> ResponseLike:
     return render_template(
         "workspaces/keyworker/summary_form.html", child=the_child, form=form, summary=None
     )
+
+
+def _summary_sent_before(the_child: Child, form: MonthlySummaryForm) -> MonthlySummary | None:
+    """The summary this page's save made already (sent_once), if this is it sent again."""
+    sent = sent_once.sent_before(db.session(), g.principal.actor, form.form_key.data)
+    if sent is None or sent.made_id is None:
+        return None
+    return service.find_summary(db.session(), the_child, sent.made_id)
 
 
 def _chosen_month(value: str | None) -> date:

@@ -65,6 +65,21 @@ def test_an_admin_adds_a_child_and_their_timetable_is_worked_out(admin, session,
     assert "Added Jay." in page and "Jayden Marcus Clarke" in page
 
 
+def test_a_new_child_sent_twice_is_one_child(admin, session, homes):
+    """A double click on a slow line made two children, or told the admin "there is already a
+    child called ..." about the record just made (QA)."""
+    import re
+
+    page = admin.get("/admin/children/new").text
+    key = re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {**_child_data(homes), "csrf_token": csrf_from(page), "form_key": key}
+    first = admin.post("/admin/children/new", data=data)
+    again = admin.post("/admin/children/new", data=data)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(session.scalars(select(Child).where(Child.preferred_name == "Jay")).all()) == 1
+
+
 def test_an_empty_form_names_every_field_it_needs(admin, session, homes):
     data = dict.fromkeys(_child_data(homes), "")
     page = post_form(admin, "/admin/children/new", data).text

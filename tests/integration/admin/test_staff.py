@@ -80,6 +80,19 @@ def test_an_admin_adds_an_account_with_a_temporary_password(admin, session, peop
     assert _signed_in(client)
 
 
+def test_a_new_account_sent_twice_is_one_account(admin, session, people):
+    """Sent twice at once it failed on the unique email with a bare error page (QA)."""
+    import re
+
+    page = admin.get("/admin/staff/new").text
+    key = re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"name": "Ola Bell", "email": "ola@example.org", "role": "keyworker",
+            "password": NEW_PASSWORD, "csrf_token": csrf_from(page), "form_key": key}  # fmt: skip
+    assert admin.post("/admin/staff/new", data=data).status_code == 302
+    assert admin.post("/admin/staff/new", data=data).status_code == 302
+    assert len(session.scalars(select(StaffMember).where(StaffMember.name == "Ola Bell")).all()) == 1
+
+
 def test_each_field_of_an_account_is_checked(admin, session, people):
     page = post_form(admin, "/admin/staff/new", {"name": "", "email": "", "role": ""}).text
     for message in ("Enter the name", "Enter the email address", "Choose a role"):

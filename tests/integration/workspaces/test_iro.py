@@ -269,6 +269,23 @@ def test_decisions_and_actions_with_owner_and_due_date(session, ivy, jay, team, 
     assert "Kim Keyworker" in page and "Dad to call weekly." in page
 
 
+def test_add_it_pressed_twice_adds_the_decision_once(session, ivy, jay):
+    """Two presses on a slow line stored the decision twice, and the child would read it twice
+    in "you said, we did" (QA). The page's key says it is the same press."""
+    review = next_review(session, jay)
+    page = ivy.get(outcome_url(review)).text
+    key = re.search(r'name="decision-form_key" type="hidden" value="([^"]+)"', page).group(1)
+    sent = {"kind": "decision", "text": "Jay stays.", "child_text": "You stay.", "form_key": key}
+    assert add(ivy, review, **sent).status_code == 302
+    assert add(ivy, review, **sent).status_code == 302
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 1
+    # The next decision, from the page shown after it, is a new one.
+    page = ivy.get(outcome_url(review)).text
+    fresh = re.search(r'name="decision-form_key" type="hidden" value="([^"]+)"', page).group(1)
+    assert add(ivy, review, **{**sent, "form_key": fresh}).status_code == 302
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 2
+
+
 def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy, jay, team):
     review = next_review(session, jay)
     # Without the tick the child's words are needed; with it they are a note, and may be empty.

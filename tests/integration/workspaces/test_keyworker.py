@@ -99,6 +99,22 @@ def test_one_summary_per_month_and_not_for_the_future(session, kim, jay):
     assert f'value="{last_month().isoformat()}"' in offered
 
 
+def test_save_pressed_twice_keeps_the_summary_under_its_month_once(session, kim, jay):
+    """The second press said "already a summary for that month" and took the month off the
+    list; pressing again saved the words under another month (QA)."""
+    import re
+
+    page = kim.get(f"/children/{jay.public_id}/monthly-summaries/new").text
+    key = re.search(r'name="form_key" type="hidden" value="([^"]+)"', page).group(1)
+    sent = {**summary_data(last_month(), home="Went well."), "form_key": key}
+    first = kim.post(f"/children/{jay.public_id}/monthly-summaries/new", sent)
+    again = kim.post(f"/children/{jay.public_id}/monthly-summaries/new", sent)
+    assert first.status_code == again.status_code == 302
+    assert "There is already" not in kim.get(again.location).text
+    rows = session.scalars(select(MonthlySummary)).all()
+    assert [(r.month, r.home) for r in rows] == [(last_month(), "Went well.")]
+
+
 def test_with_every_month_written_the_new_summary_page_says_so(session, kim, jay):
     from participation.models import Child
 

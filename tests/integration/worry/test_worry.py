@@ -157,3 +157,27 @@ def test_a_worry_sent_from_a_timed_out_page_keeps_its_words_and_asks_again(
     assert "nobody has been told yet" in page and "Dad shouted." in page
     assert 'class="child' in page  # the child's own page, with their buttons
     assert session.scalar(select(WorryAlert)) is None
+
+
+def test_a_worry_pressed_twice_or_reloaded_tells_the_adults_once(
+    client, auth, session, mia_with_code, keyworker
+):
+    """Two presses on slow wifi made two alerts, and reloading the thank-you page (which the
+    browser sends again) a third: each needed its own "I have spoken with Mia" (QA)."""
+    import re
+
+    _child_signed_in(client, auth, mia_with_code, keyworker)
+    page = client.get("/me/worried").text
+    key = re.search(r'name="form_key" value="([A-Za-z0-9_-]+)"', page).group(1)
+    sent = {"csrf_token": csrf_from(page), "form_key": key, "note": "Someone at school"}
+    for _ in range(3):
+        done = client.post("/me/worried", data=sent)
+        assert "Thank you for telling us" in done.text
+    alerts = session.scalars(select(WorryAlert)).all()
+    assert [alert.note for alert in alerts] == ["Someone at school"]
+    # A new press of the button (a new page) is a new worry.
+    again = client.get("/me/worried").text
+    fresh = re.search(r'name="form_key" value="([A-Za-z0-9_-]+)"', again).group(1)
+    assert fresh != key
+    client.post("/me/worried", data={**sent, "csrf_token": csrf_from(again), "form_key": fresh})
+    assert len(session.scalars(select(WorryAlert)).all()) == 2
