@@ -1,5 +1,6 @@
-"""sent forms: a worry, a decision, a summary or a record sent twice (a double press, a reload,
-an answer lost on weak wifi) is made once
+"""sent forms: a worry, a decision, a summary, a record or a person on the child's list sent
+twice (a double press, a reload, an answer lost on weak wifi) is made once; a planning step's
+own save sent again is not taken for another tablet's
 
 Revision ID: 0031_sent_forms
 Revises: 0030_sent_twice
@@ -28,8 +29,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sender", "key", name=op.f("pk_sent_forms")),
     )
     op.create_index(op.f("ix_sent_forms_sent_at"), "sent_forms", ["sent_at"])
+    with op.batch_alter_table("meeting_plans") as batch:
+        batch.add_column(sa.Column("step_saved_with", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("meeting_plans") as batch:
+        batch.drop_column("step_saved_with")
     op.drop_index(op.f("ix_sent_forms_sent_at"), table_name="sent_forms")
     op.drop_table("sent_forms")

@@ -176,6 +176,9 @@ class MeetingPlan(HasPublicId, Base):
     # Each step's own version: a form carries the one it was loaded with, so a save from a
     # second tablet is told when the same step changed meanwhile (other steps do not clash).
     step_versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Step slug -> the key of the page that saved it last (forms.FormKeyField): a save from
+    # that page with an older version is its own earlier save sent again, not a clash.
+    step_saved_with: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
     updated_by_child: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import CHILD_COUNT, CHILD_TOO_LONG, KeepDateForm, NoLongerThan
+from ..forms import CHILD_COUNT, CHILD_TOO_LONG, FormKeyField, KeepDateForm, NoLongerThan
 from ..models import AgeBand, DecisionOutcome
 from . import steps
 from .service import DayWarning
@@ -78,6 +78,9 @@ class MultiCheckboxField(SelectMultipleField):
 class StepForm(FlaskForm):
     # The step's version when the page was loaded (the two-tablet check).
     version = HiddenField()
+    # This page's own: its save sent again (an answer lost on weak wifi, a double press) is not
+    # taken for another tablet's (service.save_step), nor adds a person twice.
+    form_key = FormKeyField()
     # Plainer questions for 4-7s (the band the keyworker chose, or the child's age): a field not
     # named here asks every child the same. Its words under the question are in the template.
     young_labels: ClassVar[dict[str, LazyString]] = {}

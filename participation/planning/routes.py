@@ -163,6 +163,16 @@ def _not_saved(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify(saved=False, message=message, **extra), status
 
 
+def _held_after_clash(form: StepForm) -> tuple[Response, int] | None:
+    """After a clash with another tablet the page saves nothing by itself; what the child
+    typed since is sent as the page goes or the space locks (planning.js, "X-Hold") and held
+    for the page, shown again with the clash to settle (QA: it was lost at the break)."""
+    if not (_autosaving() and request.headers.get("X-Hold") == "1"):
+        return None
+    hold_this_page(form)
+    return _not_saved(202, "")
+
+
 def _refused_autosave(form: StepForm) -> tuple[Response, int]:
     """Answers saved as the child went were refused: hold them for the child (a break before
     they are fixed would otherwise lose them)."""
@@ -195,6 +205,8 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
         }
         return _page(current, plan, form_class(data=data))
     form = form_class()
+    if held := _held_after_clash(form):
+        return held
     if not form.validate_on_submit():
         if _autosaving():
             return _refused_autosave(form)
@@ -217,6 +229,7 @@ def _answers_step(the_child: Child, review: Review, current: Step) -> ResponseLi
             form.answers(current.fields),
             form.loaded_version(),
             finish=not _autosaving() and request.form.get("go") != "skip",
+            key=form.form_key.data,
         )
     except service.PlanConflict:
         return _conflict(the_child, review, current, form)
@@ -289,6 +302,8 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
         rows = _rows(form, cards)
         return _page(current, plan, form, rows=rows, errors=[])
     form = WhoComesForm()
+    if held := _held_after_clash(form):
+        return held
     rows = _posted_rows(form, cards)
     go = request.form.get("go")
     valid = form.validate_on_submit()
@@ -306,6 +321,8 @@ def _who_comes(the_child: Child, review: Review, current: Step) -> ResponseLike:
             form.loaded_version(),
             finish=not _autosaving() and go == "next",
             add=adding,
+            key=form.form_key.data,
+            sender=g.principal.actor,
         )
     except service.UnknownPerson:
         _not_found("plan-person")

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import sent_once
+from ..audit.service import Actor
 from ..caseload.service import next_review
 from ..models import (
     AgeBand,
@@ -233,13 +235,26 @@ class Saver:
 CHILD = Saver()
 
 
-def _touch(plan: MeetingPlan, slug: str, by: Saver) -> None:
+def _touch(plan: MeetingPlan, slug: str, by: Saver, key: str | None) -> None:
     versions = dict(plan.step_versions or {})
     versions[slug] = versions.get(slug, 0) + 1
     plan.step_versions = versions
+    saved_with = dict(plan.step_saved_with or {})
+    if key:
+        saved_with[slug] = key
+    else:
+        saved_with.pop(slug, None)
+    plan.step_saved_with = saved_with
     plan.updated_at = utcnow()
     plan.updated_by_child = by.staff_id is None
     plan.updated_by_staff_id = by.staff_id
+
+
+def _clash(plan: MeetingPlan, slug: str, loaded_version: int, key: str | None) -> bool:
+    """Did another page save this step since the form was loaded? Not when the page that saved
+    it last is this one: that was its own save, whose answer never reached it (weak wifi)."""
+    own = bool(key) and (plan.step_saved_with or {}).get(slug) == key
+    return plan.step_version(slug) != loaded_version and not own
 
 
 def _mark_done(plan: MeetingPlan, slug: str) -> bool:
@@ -268,18 +283,20 @@ def save_step(
     *,
     finish: bool,
     by: Saver = CHILD,
+    key: str | None = None,
 ) -> MeetingPlan:
     """Save one step's answers (not the people: see `save_people`).
 
     `loaded_version` is the step's version the form was loaded with. If the step changed since
     (another tablet) and these answers differ from what is saved now, nothing is written and
     PlanConflict is raised, so no answer is silently overwritten. `finish` marks the step done.
+    `key`: the page's own (see _clash).
     """
     answers = clean_answers(slug, posted)
     existing = find_plan(session, review)
     current = existing or MeetingPlan.blank(child, review)
     changed = answers != answers_of(current, slug)
-    if changed and current.step_version(slug) != loaded_version:
+    if changed and _clash(current, slug, loaded_version, key):
         raise PlanConflict
     if not changed and not (finish and slug not in (current.steps_done or [])):
         return current
@@ -287,7 +304,7 @@ def save_step(
     if changed:
         for name, value in answers.items():
             setattr(plan, name, _stored(plan, name, value))
-        _touch(plan, slug, by)
+        _touch(plan, slug, by, key)
     if finish and _mark_done(plan, slug) and not changed:
         plan.updated_at = utcnow()
     _commit(session)
@@ -465,12 +482,18 @@ def save_people(
     finish: bool,
     add: NewPerson | None = None,
     by: Saver = CHILD,
+    key: str | None = None,
+    sender: Actor | None = None,
 ) -> MeetingPlan:
     """Save the child's wish for each person, take off anyone they added and no longer want on
-    the list, and add someone else.
+    the list, and add someone else. `key` and `sender`: the page's own and who sent it; a page
+    adds its person once, however many times its press is sent (sent_once).
 
     Every posted key must be one of this child's cards, else UnknownPerson (a tampered form or
     another child's person: the route answers 404). Two-tablet rule as in `save_step`."""
+    adding_as = f"{key}:add" if key else None
+    if add is not None and sender is not None and sent_once.sent_before(session, sender, adding_as):
+        add = None  # "Add them to my list" pressed twice: they are on the list already (QA)
     existing = find_plan(session, review)
     current = existing or MeetingPlan.blank(child, review)
     cards = {card.key: card for card in people_cards(session, child, current)}
@@ -494,7 +517,7 @@ def save_people(
     changed = add is not None or any(
         remove or values != (card.wish, card.part, card.why) for card, values, remove in wanted
     )
-    if changed and current.step_version(WHO_COMES) != loaded_version:
+    if changed and _clash(current, WHO_COMES, loaded_version, key):
         raise PlanConflict
     if not changed and not (finish and WHO_COMES not in (current.steps_done or [])):
         return current
@@ -524,14 +547,16 @@ def save_people(
             invitee.part = part
             invitee.why = why
         if add is not None:
-            plan.invitees.append(
-                PlanInvitee(
-                    name=kept_words(add.name),
-                    described_as=kept_words(add.described_as),
-                    position=position + 1,
-                )
+            added = PlanInvitee(
+                name=kept_words(add.name),
+                described_as=kept_words(add.described_as),
+                position=position + 1,
             )
-        _touch(plan, WHO_COMES, by)
+            plan.invitees.append(added)
+            if sender is not None:
+                session.flush()
+                sent_once.remember(session, sender, adding_as, added.public_id)
+        _touch(plan, WHO_COMES, by, key)
     if finish and _mark_done(plan, WHO_COMES) and not changed:
         plan.updated_at = utcnow()
     _commit(session)

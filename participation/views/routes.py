@@ -699,6 +699,11 @@ def _change_page(found: Item) -> ResponseLike:
         return _item_form_page(page, form, found, files, kept=bool(kept))
     sent_again = service.saved_last_by(found, form.form_key.data)
     if form.version.loaded() != found.version and not sent_again:
+        if _autosaving() and request.headers.get("X-Hold") == "1":
+            # After a clash with another tablet (views.js): what this one typed since is held
+            # for the page, not saved over the other's words, and shown with the clash to settle.
+            hold_this_page(form)
+            return _not_saved(202, "")
         return _conflict(page, form, found, files)
     child_words = _child_words(form, scribe)
     storage = _storage()

@@ -124,6 +124,27 @@
     });
   });
 
+  // After a clash nothing is saved over the other tablet's answers; what was typed since is
+  // held for this page as it goes or the space locks, and shown again with the clash to
+  // settle (QA: it was lost at the break).
+  function hold() {
+    window.clearTimeout(timer);
+    timer = null;
+    dirty = false;
+    var body = new FormData(form);
+    body.delete("go");
+    chain = chain.then(function () {
+      return fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: true,
+        headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", "X-Hold": "1", Accept: "application/json" },
+        body: body,
+      }).catch(function () {});
+    });
+    return chain;
+  }
+
   // Back, a swipe back, a reload, or the tablet going to another app before the pause after
   // typing (QA: the last words typed were lost): what is not saved yet goes as the page does.
   var submitted = false;
@@ -131,7 +152,9 @@
     if (!event.defaultPrevented) submitted = true;
   });
   function leaving() {
-    if (!submitted && (timer !== null || dirty)) send(true);
+    if (submitted || (timer === null && !dirty)) return;
+    if (stopped) hold();
+    else send(true);
   }
   window.addEventListener("pagehide", leaving);
   document.addEventListener("visibilitychange", function () {
@@ -141,7 +164,8 @@
   // child.js asks for this before "Take a break", "Give the tablet back" and the idle lock, and
   // waits for the save handed back: it must reach the server before the session ends.
   document.addEventListener("myreview:before-lock", function (event) {
-    var saved = timer !== null || dirty ? send(true) : chain;
+    var unsaved = timer !== null || dirty;
+    var saved = unsaved ? (stopped ? hold() : send(true)) : chain;
     if (event.detail && event.detail.waitFor) event.detail.waitFor(saved);
   });
 })();

@@ -168,22 +168,26 @@
     form.addEventListener("submit", function (event) {
       if (!event.defaultPrevented) submitted = true;
     });
-    function leaving() {
-      if (submitted || (timer === null && !dirty) || (isNew && !hasWords())) return;
-      if (!isNew) {
-        send(true);
-        return;
-      }
+    // Held for the page, not saved: a new thing's words (see above), and after a clash with
+    // another tablet what was typed since (saved, it would go over the other tablet's words;
+    // QA: it was lost at the break). Shown again when the child comes back to the page.
+    function holdForPage() {
       window.clearTimeout(timer);
       timer = null;
       dirty = false;
-      fetch(form.action, {
+      return fetch(form.action, {
         method: "POST",
         credentials: "same-origin",
         keepalive: true,
         headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", "X-Hold": "1", Accept: "application/json" },
         body: wordsOnly(),
       }).catch(function () {});
+    }
+
+    function leaving() {
+      if (submitted || (timer === null && !dirty) || (isNew && !hasWords())) return;
+      if (isNew || stopped) holdForPage();
+      else send(true);
     }
     window.addEventListener("pagehide", leaving);
     document.addEventListener("visibilitychange", function () {
@@ -194,7 +198,8 @@
     // waits for the save handed back (even one already on its way): it must reach the server
     // before the session ends, and a new item's address must be known before the break.
     document.addEventListener("myreview:before-lock", function (event) {
-      var saved = timer !== null || dirty ? send(true) : chain;
+      var unsaved = timer !== null || dirty;
+      var saved = unsaved ? (stopped ? holdForPage() : send(true)) : chain;
       // A photo or video chosen and not sent yet: autosave carries words only, so it is sent
       // as "Save" would send it, words and all (a break must not drop it). Where it is saved
       // to (the item's page) is where the child comes back after the break.

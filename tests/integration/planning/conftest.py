@@ -15,6 +15,13 @@ from tests.support.child_fixtures import CODE
 VERSION_RE = re.compile(r'id="version" name="version" type="hidden" value="(-?\d*)"')
 
 
+def key_from(html: str) -> str:
+    """The page's own key (forms.FormKeyField), as the browser sends it with every save."""
+    found = re.search(r'id="form_key" name="form_key" type="hidden" value="([^"]+)"', html)
+    assert found, "no form key on the page"
+    return found.group(1)
+
+
 def version_from(html: str) -> str:
     match = VERSION_RE.search(html)
     assert match, "no version on the page"

@@ -17,8 +17,9 @@ from participation.models import (
     StaffMember,
 )
 from participation.planning import service
+from tests.conftest import csrf_from
 
-from .conftest import is_checked, version_from
+from .conftest import is_checked, key_from, version_from
 
 STEP_ANSWERS = {
     "taking-part": (
@@ -431,3 +432,35 @@ def test_answers_are_kept_without_control_characters(planner, session, on_tablet
     """Stored as typed, they printed as boxes in the IRO's PDF (QA: "a▯b▯c")."""
     planner.post("food-and-drink", {"diet": "a\x01b\x1bc\x0bd\x7fe"}, go="next")
     assert plan_of(session, on_tablet).diet == "abcde"
+
+
+def test_an_autosave_whose_answer_was_lost_is_no_clash_for_the_next(planner, session, on_tablet):
+    """Weak wifi: the first autosave was saved but its answer (the new version) never came
+    back; the next one, with the old version, was "changed on another tablet", autosave stopped,
+    and what was typed after was lost at the break (QA)."""
+    page = planner.page("where-and-when")
+    key = key_from(page.text)
+    planner.post("where-and-when", {"avoid": "Not on a"}, page=page, autosave=True, form_key=key)
+    later = planner.post(
+        "where-and-when", {"avoid": "Not on a Friday"}, page=page, autosave=True, form_key=key
+    )
+    assert later.status_code == 200 and later.json["saved"] is True
+    assert plan_of(session, on_tablet).avoid == "Not on a Friday"
+    # Another page (another tablet) with the old version is still told.
+    other = planner.post("where-and-when", {"avoid": "Mondays"}, page=page, autosave=True)
+    assert other.status_code == 409
+
+
+def test_answers_typed_after_a_clash_are_held_for_the_page(planner, session, on_tablet):
+    page = planner.page("where-and-when")
+    planner.post("where-and-when", {"avoid": "Mondays"}, page=page, autosave=True)
+    clash = planner.post("where-and-when", {"avoid": "Not Friday"}, page=page, autosave=True)
+    assert clash.status_code == 409
+    held = planner.client.post(
+        "/me/plan/where-and-when",
+        data={"csrf_token": csrf_from(page.text), "version": "0", "avoid": "Not Friday please"},
+        headers={"X-Autosave": "1", "X-Hold": "1"},
+    )
+    assert held.status_code == 202
+    assert plan_of(session, on_tablet).avoid == "Mondays"
+    assert "Not Friday please" in planner.page("where-and-when").text

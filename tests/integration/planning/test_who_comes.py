@@ -18,7 +18,7 @@ from participation.planning import service
 from tests.conftest import Auth
 from tests.support import factories
 
-from .conftest import is_checked, people_on, wishes_form
+from .conftest import is_checked, key_from, people_on, wishes_form
 
 
 def invitees(session, child):
@@ -341,3 +341,16 @@ def test_a_name_in_which_nothing_shows_adds_nobody(planner, session, on_tablet):
     assert response.status_code == 200
     assert "Write their name, then press" in response.text
     assert invitees(session, on_tablet) == {}
+
+
+def test_add_them_pressed_twice_adds_them_once_and_is_no_clash(planner, session, on_tablet):
+    """The second press carried the old version: "changed on another tablet", and saving
+    again as it asked added the person a second time (QA)."""
+    page = planner.page("who-comes")
+    data = {**wishes_form(page.text, {}), "new_name": "Uncle Bo", "form_key": key_from(page.text)}
+    first = planner.post("who-comes", data, page=page, go="add")
+    again = planner.post("who-comes", data, page=page, go="add")
+    assert first.status_code == again.status_code == 302
+    invitees(session, on_tablet)  # read afresh
+    plan = session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == on_tablet.id))
+    assert [i.name for i in plan.invitees].count("Uncle Bo") == 1

@@ -142,3 +142,25 @@ def test_a_deleted_thing_is_not_brought_back_by_its_save_sent_again(views, sessi
     assert _items(session) == []
     again = _send(views.client, ADD, fields)
     assert views.item_id(again) != item_id  # a new thing, as the child asked again
+
+
+def test_words_typed_after_a_clash_are_held_for_the_page(views, session):
+    """Two tablets: the later one's autosave is refused (a clash) and stops; what it typed
+    after was lost at the break (QA). It is held for the page as the page goes, and shown with
+    the clash to settle, nothing saved over the other tablet's words."""
+    item_id = views.item_id(views.add(text="My weekend"))
+    url = f"/me/views/items/{item_id}/change"
+    one, two = views.client.get(url).text, views.client.get(url).text
+    fields = {"csrf_token": csrf_from(one), "version": version_from(one)}
+    views.client.post(url, data={**fields, "text": "Tablet one", "form_key": form_key_from(one)},
+                      headers={"X-Autosave": "1"})  # fmt: skip
+    later = {**fields, "form_key": form_key_from(two), "text": "Tablet two, a long story"}
+    assert views.client.post(url, data=later, headers={"X-Autosave": "1"}).status_code == 409
+    held = views.client.post(url, data=later, headers={"X-Autosave": "1", "X-Hold": "1"})
+    assert held.status_code == 202
+    assert _items(session)[0].text == "Tablet one"  # nothing saved over it
+    back = views.client.get(url).text
+    assert "Tablet two, a long story" in back
+    # Saved from there, the clash is shown to settle, both words on the page.
+    settled = views.change(item_id, page=views.client.get(url), text="Tablet two, a long story")
+    assert "changed on another tablet" in settled.text and "Tablet one" in settled.text
