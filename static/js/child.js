@@ -519,6 +519,9 @@
         focusedBefore = document.activeElement;
         warning.hidden = false;
         document.getElementById("still-here").focus({ preventScroll: true });
+        // Its own scroll, not the page's: at 400% zoom the button was below the panel's fold
+        // and could not be seen (QA). The warning's own events do not count as the child.
+        warning.scrollTop = warning.scrollHeight;
       }
     }, 1000);
   }

@@ -102,6 +102,12 @@
                   // The new item exists now: save into it from here on, and come back to it
                   // after a break.
                   form.action = data.change_url;
+                  // Forms that come back to this page (the language switch, a break) come back
+                  // to the thing now, not to an empty "add" page (QA: the words looked lost).
+                  var here = window.location.pathname + window.location.search;
+                  document.querySelectorAll('input[name="next"]').forEach(function (next) {
+                    if (next.value === here) next.value = data.change_url;
+                  });
                   if (window.history && window.history.replaceState) {
                     window.history.replaceState(null, "", data.change_url);
                   }

@@ -242,6 +242,39 @@ def test_with_strong_colours_what_the_brand_colour_drew_still_shows(page: Page, 
     )
 
 
+def test_strong_and_calm_colours_together_can_be_read(page: Page, jay):
+    """Both ticked: calm's background came after strong colours' and left white words on
+    near white, on every page (QA)."""
+    shown_as(jay, high_contrast=True, calm_colours=True)
+    hand_over(page, jay)
+    for name in CODE:
+        page.get_by_role("button", name=name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
+    assert axe_violations(page) == []
+    assert style(page.locator("body"), "backgroundColor") == "rgb(0, 0, 0)"
+
+
+def test_in_windows_high_contrast_the_code_dots_fill(browser, base_url, jay):
+    """Forced colours drop backgrounds: the filled dots looked empty (QA)."""
+    context = browser.new_context(base_url=base_url, forced_colors="active")
+    page = context.new_page()
+    hand_over(page, jay)
+    page.get_by_role("button", name=CODE[0], exact=True).click()
+    # As drawn on the screen: the computed style keeps the colours forced colours replaced.
+    filled, empty = page.locator(".dot.filled").first, page.locator(".dot:not(.filled)").first
+    assert middle_pixel(filled) != middle_pixel(empty)
+    context.close()
+
+
+def middle_pixel(locator) -> tuple[int, ...]:
+    import io
+
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    return tuple(shot.getpixel((shot.width // 2, shot.height // 2)))
+
+
 def test_bigger_words_make_the_whole_page_bigger(page: Page, jay):
     """Only the body text grew: step names and small print stayed small and some headings ended
     smaller than the words under them (QA). The page grows from its root now."""

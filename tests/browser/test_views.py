@@ -666,6 +666,42 @@ def test_the_idle_warning_stays_where_the_child_has_scrolled_to(browser, base_ur
     context.close()
 
 
+def test_changing_language_after_the_first_save_comes_back_to_the_words(browser, base_url, jay):
+    """The switch still pointed at the empty "add" page it was drawn on: the child thought the
+    words were gone and typed them again (QA)."""
+    context = browser.new_context(
+        base_url=base_url, viewport=VIEWPORTS["tablet-portrait"], has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.goto("/me/views/things-i-enjoy/add")
+    page.get_by_label("What would you like to say?").fill("football every saturday")
+    expect(page.locator("#autosave-status")).to_have_text("Saved")
+    page.locator("#language-choice").select_option("cy")
+    page.locator(".language-switch button").click()
+    expect(page).to_have_url(re.compile(r"/me/views/items/[^/]+/change$"))
+    expect(page.locator("textarea[name=text]")).to_have_value("football every saturday")
+    context.close()
+
+
+def test_the_idle_warnings_button_can_be_seen_at_400_percent_zoom(browser, base_url, app, jay):
+    """At 400% zoom on a tablet the panel scrolls, and its only button was below its fold: a
+    child saw "Are you still there?" and nothing to press (QA)."""
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1024, "height": 768}, has_touch=True
+    )
+    page = context.new_page()
+    hand_over_and_unlock(page, jay)
+    page.set_viewport_size({"width": 256, "height": 192})
+    page.clock.install()
+    page.goto("/me")
+    page.clock.fast_forward(app.config["CHILD_IDLE_LOCK"].total_seconds() * 1000 - 30_000)
+    still = page.get_by_role("button", name="I'm still here")
+    expect(still).to_be_focused()
+    expect(still).to_be_in_viewport()
+    context.close()
+
+
 def test_words_typed_just_before_going_back_are_kept(browser, base_url, jay):
     """A child typed and pressed the browser's Back at once: the words were in nothing (QA).
     They are held for the page as it goes: Forward shows them again, and "Save" makes one
