@@ -110,9 +110,7 @@ def test_hand_over_ends_the_staff_session_and_opens_the_child_space(
     assert "still being planned" in my_page
 
 
-def test_during_a_code_focus_starts_again_on_the_pictures(
-    tablet, client, mia_with_code, keyworker
-):
+def test_during_a_code_focus_starts_again_on_the_pictures(tablet, client, mia_with_code, keyworker):
     """Each tap sends the page, and focus went back to its top: a keyboard or switch user tabbed
     a dozen times for each picture (QA). Not on the picture tapped: that would show the code;
     nor on the first picture, which then looked chosen (QA): on the group of pictures."""
