@@ -332,14 +332,23 @@ def last_read(session: Session, review: Review, audience: Audience) -> PackRead 
     )
 
 
+@dataclass(frozen=True)
+class SinceRead:
+    """A pack's things since its reader last marked it read."""
+
+    new: int = 0  # new or changed
+    taken_back: int = 0  # in the pack as read, not now (the child took them back, or deleted)
+
+
 def new_since_read(
     session: Session, reviews: Sequence[Review], audience: Audience, reader_id: int
-) -> dict[int, int | None]:
-    """Review id -> how many of the things the child shared in its pack for `audience` are new
-    or changed since `reader_id` last marked it read (None: never marked read), for a list of
-    children at once in three queries whatever their number: the IRO's workspace says where
-    there is something to read without opening every pack (QA). Things only, as the pack's
-    own "new or changed" counts them (the meeting plan's parts are not counted here)."""
+) -> dict[int, SinceRead | None]:
+    """Review id -> what of the things the child shared in its pack for `audience` is new or
+    changed, and how many were taken back, since `reader_id` last marked it read (None: never
+    marked read), for a list of children at once in three queries whatever their number: the
+    IRO's workspace says where there is something to read without opening every pack (QA), and
+    that views read before can no longer be relied on (QA: "Nothing new" after a child took one
+    back). Things only, as the pack's own "new or changed" counts them (not the plan's parts)."""
     if not reviews:
         return {}
     wanted = {review.child_id: review.id for review in reviews}
@@ -361,14 +370,19 @@ def new_since_read(
         .order_by(PackRead.id)
     ):
         read[row.review_id] = {entry["subject"]: entry["version"] for entry in row.contents}
-    found: dict[int, int | None] = {
-        review_id: (0 if review_id in read else None) for review_id in wanted.values()
-    }
+    new: dict[int, int] = {}
+    now: dict[int, set[str]] = {}
     for item in policy.items_visible_to_audience(session, items, audience):
         review_id = wanted[item.child_id]
+        subject = f"item:{item.public_id}"
+        now.setdefault(review_id, set()).add(subject)
         before = read.get(review_id)
-        if before is not None and before.get(f"item:{item.public_id}") != item.version:
-            found[review_id] = (found[review_id] or 0) + 1
+        if before is not None and before.get(subject) != item.version:
+            new[review_id] = new.get(review_id, 0) + 1
+    found: dict[int, SinceRead | None] = dict.fromkeys(wanted.values())
+    for review_id, before in read.items():
+        gone = {s for s in before if s.startswith("item:")} - now.get(review_id, set())
+        found[review_id] = SinceRead(new.get(review_id, 0), len(gone))
     return found
 
 

@@ -700,16 +700,40 @@ def waiting_named(plan: MeetingPlan, cards: list[PersonCard]) -> list[tuple[str,
     ]
 
 
-def unanswered_at_meeting(session: Session, review: Review) -> list[tuple[str, str | LazyString]]:
-    """The child's wishes for a meeting already held that never got an answer (waiting_named):
-    the next plan starts afresh, so without this they would go out of sight, and the child with
-    them. Empty while the meeting is still to come (the staff plan page lists them then)."""
-    if review.held_on is None:
-        return []
-    plan = find_plan(session, review)
+@dataclass(frozen=True)
+class Unanswered:
+    """One of the child's wishes that had no answer: what it is about, and what they asked
+    (a person's card, or the plan step whose answers it is about)."""
+
+    label: str | LazyString
+    card: PersonCard | None = None
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class LeftUnanswered:
+    plan: MeetingPlan | None
+    wishes: list[Unanswered]
+
+
+def unanswered_at_meeting(session: Session, review: Review) -> LeftUnanswered:
+    """The child's wishes for a meeting already held that never got an answer (waiting_named),
+    with what the child asked: the next plan starts afresh, so without this they would go out
+    of sight, and the child with them; a name alone did not say what to answer (QA). None
+    while the meeting is still to come (the staff plan page lists them then)."""
+    plan = find_plan(session, review) if review.held_on is not None else None
     if plan is None:
-        return []
-    return waiting_named(plan, people_cards(session, review.child, plan))
+        return LeftUnanswered(None, [])
+    cards = people_cards(session, review.child, plan)
+    by_subject = {f"who-{c.invitee.public_id}": c for c in cards if c.invitee is not None}
+    step_of = {topic: slug for slug, topics in STEP_TOPICS.items() for topic in topics}
+    return LeftUnanswered(
+        plan,
+        [
+            Unanswered(label, by_subject.get(subject), step_of.get(subject))
+            for subject, label in waiting_named(plan, cards)
+        ],
+    )
 
 
 def waiting_for_answer(plan: MeetingPlan) -> int:

@@ -69,6 +69,7 @@ from ..security.access import child, holds_answers, staff
 from ..security.headers import camera_allowed
 from ..security.principal import ChildPrincipal, StaffPrincipal
 from ..security.requests import accepts_files
+from ..sharing import service as sharing_service
 from ..templating import template_globals
 from . import service, topics, uploads, words
 from .forms import (
@@ -224,7 +225,13 @@ def topic(topic: str) -> str:
 def item(item_id: str) -> str:
     found = _own_item(item_id)
     page = _topic_page(found.topic, must_be_visible=False)
-    return render_template("views/item.html", page=page, item=found, **_items_context(child_band()))
+    return render_template(
+        "views/item.html",
+        page=page,
+        item=found,
+        seen_before=sharing_service.seen_by_staff(db.session(), found),
+        **_items_context(child_band()),
+    )
 
 
 @bp.route("/me/views/items/<item_id>/status")

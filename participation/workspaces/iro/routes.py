@@ -40,6 +40,7 @@ from ...models import Audience, Review, ReviewDecision, Role, utcnow
 from ...pack import service as packs
 from ...pack.routes import STYLESHEET as PACK_STYLESHEET
 from ...planning import service as planning
+from ...planning import steps as plan_steps
 from ...security.access import staff
 from ...security.policy import may_record_review_outcome
 from ...templating import template_globals, when_in_words
@@ -336,6 +337,8 @@ def _render_outcome(
         part=part,
         decisions=service.decisions_for(session, review),
         unanswered=planning.unanswered_at_meeting(session, review),
+        words=plan_steps.words_for,  # the child's plan in words (planning/_summary.html)
+        labels=plan_steps,
         circulated=part.outcome is not None and part.outcome.circulated_at is not None,
         next_review=timetable.next_review(review.child),
         flags=outcomes.flagged(session, g.principal, clock.today(), review.child),

@@ -150,6 +150,12 @@ def test_the_iro_workspace_says_which_packs_have_something_new(team, session, st
     again.text = "Wren marker, and more"
     session.commit()
     assert "2 things new or changed since you read it" in iro.get("/iro").text
+    # Taken back since it was read: what was read can no longer be relied on (QA: "Nothing
+    # new since you read it", and the IRO trusted it).
+    share(session, session.get(type(item), item.id), Audience.IRO, shared=False)
+    page = iro.get("/iro").text
+    assert "1 thing taken back since you read it: do not rely on it" in page
+    assert "Wren marker" not in page  # a count, never what
 
 
 def test_the_iro_workspace_counts_new_things_in_the_same_queries_for_more_children(

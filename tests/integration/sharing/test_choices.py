@@ -408,3 +408,28 @@ def test_an_item_staff_saw_without_marking_the_pack_read_is_kept_too(on_tablet, 
     )
     page = on_tablet.client.get(url)
     assert "cannot be deleted" in page.text and "Yes, delete it" not in page.text
+
+
+def test_a_thing_made_private_after_it_was_read_does_not_say_nobody_saw_it(
+    on_tablet, team, session
+):
+    """Taking a share back does not unsay what was read: the thing's page said "Nobody else
+    can, until you choose to share it" while "Who has seen my things" named the IRO (QA)."""
+    from participation.audit.service import Actor, record
+
+    seen = make_item(session, team.child, team.review, "Maths is hard")
+    share(session, seen, Audience.IRO)
+    url = f"/me/views/items/{seen.public_id}"
+    iro = session.merge(team.iro)
+    record(
+        session.get_bind(),
+        Actor("staff", iro.public_id, iro.role.value),
+        "read-shared-item",
+        subject_type="view-item",
+        subject_id=seen.public_id,
+    )
+    share(session, session.merge(seen), Audience.IRO, shared=False)
+    page = on_tablet.client.get(url).text
+    assert "Someone saw it before you made it private." in page
+    assert "until you choose to share it" not in page
+    assert 'href="/me/who-has-seen"' in page

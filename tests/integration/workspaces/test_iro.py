@@ -20,10 +20,12 @@ from participation.models import (
     IroChildMeeting,
     MeetingPlan,
     ParticipationCode,
+    PlanInvitee,
     ReviewDecision,
     ReviewOutcome,
     ReviewStatus,
     SignificantEvent,
+    Wish,
 )
 from participation.models.review import LONDON
 from participation.timetable import service as timetable
@@ -165,13 +167,17 @@ def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session
 def test_wishes_the_meeting_never_answered_are_put_to_the_iro(session, ivy, jay, team):
     # The next plan starts afresh: without this the child's unanswered wishes went out of sight.
     review = next_review(session, jay)
-    add_plan(session, jay, review, attendance=Attendance.ALL, food=["pizza"])
+    plan = add_plan(session, jay, review, attendance=Attendance.ALL, food=["pizza"])
+    plan.invitees.append(PlanInvitee(name="Uncle Bo", wish=Wish.PART, part="The start", position=1))
+    session.commit()
     assert "wishes for the meeting had no answer" not in ivy.get(outcome_url(review)).text
     hold(session, jay, team)
     page = ivy.get(outcome_url(review)).text
-    notice = page[page.index('id="unanswered"') :].split("</div>")[0]
-    assert "2 of Jay's wishes for the meeting had no answer" in notice
+    notice = page[page.index('id="unanswered"') :].split("Answer them in the decisions")[0]
+    assert "3 of Jay's wishes for the meeting had no answer" in notice
     assert "Food and drink" in notice and "How they take part" in notice
+    # What Jay asked, not only what it was about (QA: names and headings alone).
+    assert "Pizza" in notice and "Uncle Bo" in notice and "The start" in notice
 
 
 def test_a_child_under_four_is_pn0_and_views_only_is_pn5(session, ivy, team):
@@ -512,6 +518,18 @@ def test_the_workspace_shows_the_caseload_with_links(session, ivy, jay, zoe):
     assert "IRO meets the child" in page
     assert "/timetable" in page
     assert session.get(Child, jay.id) is not None
+
+
+def test_a_child_in_foster_care_has_no_keyworker_report_to_wait_for(session, ivy, jay):
+    """ "Not sent yet" for a child with no keyworker: a report the IRO would chase that will
+    never come (QA)."""
+    from participation.models import PlacementType
+
+    assert "Not sent yet" in ivy.get("/iro").text
+    session.get(Child, jay.id).placement_type = PlacementType.FOSTER
+    session.commit()
+    page = ivy.get("/iro").text
+    assert "None: in foster care, there is no keyworker" in page and "Not sent yet" not in page
 
 
 def test_a_held_review_without_its_code_or_circulation_is_said_first(session, ivy, jay, team):
