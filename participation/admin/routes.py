@@ -452,8 +452,32 @@ def edit_child(child_id: str) -> Resp:
                     detail="fields=" + ",".join(changed),
                 )
             flash(_("Saved %(name)s's record.", name=child.preferred_name), "success")
+            if "home" in changed:
+                _check_keyworkers_after_move(child)
             return redirect(url_for("admin.child", child_id=child.public_id))
     return render_template("admin/child_form.html", form=form, child=child, conflict=conflict)
+
+
+def _check_keyworkers_after_move(child: Child) -> None:
+    """A child who moved home keeps their keyworkers until someone ends them, and those still
+    read what the child shares with "my keyworker" (QA: nothing said so). Staff belong to no
+    home here, so the administrator is asked, not told who to end."""
+    keyworkers = [
+        a.staff.name
+        for a in child.assignments
+        if a.active and a.role == Role.KEYWORKER and a.staff.active
+    ]
+    if keyworkers:
+        flash(
+            _(
+                "%(name)s has moved home. %(keyworkers)s still read what %(name)s shares with "
+                "their keyworker: if they do not work at the new home, end that below and "
+                "assign a keyworker from there.",
+                name=child.preferred_name,
+                keyworkers=", ".join(keyworkers),
+            ),
+            "info",
+        )
 
 
 # --- one child: who works with them, the people in their life ----------------------------------

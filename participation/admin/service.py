@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..accounts import service as accounts
@@ -1098,10 +1098,33 @@ class Overview:
     left_care: int
     staff: int
     disabled_staff: int
+    # Children in care with nobody active in a role they need, by role: an account disabled (a
+    # leaver, at once) or an assignment ended left them with nobody, and nothing said so (QA).
+    nobody_in: dict[Role, list[Child]] = field(default_factory=dict)
+
+
+# A child in a children's home has a keyworker; every child a social worker and an IRO.
+NEEDED_ROLES = (Role.SOCIAL_WORKER, Role.IRO, Role.KEYWORKER)
+SHOWN_WITHOUT = 50  # a long list is a data problem for the import, not a page
+
+
+def without_anyone_in(session: Session, role: Role) -> list[Child]:
+    """Children in care with no active assignment in `role` held by an active account."""
+    held = exists().where(
+        Assignment.child_id == Child.id,
+        Assignment.role == role,
+        Assignment.active.is_(True),
+        Assignment.staff.has(StaffMember.active.is_(True)),
+    )
+    query = select(Child).where(Child.left_care_on.is_(None), ~held)
+    if role == Role.KEYWORKER:
+        query = query.where(Child.placement_type == PlacementType.RESIDENTIAL)
+    return list(session.scalars(query.order_by(Child.preferred_name).limit(SHOWN_WITHOUT)))
 
 
 def overview(session: Session) -> Overview:
-    """How many homes, children and staff accounts there are (three small queries)."""
+    """How many homes, children and staff accounts there are, and who has nobody in a role
+    they need (six small queries)."""
     homes_count = session.scalar(select(func.count(Home.id)).where(Home.active.is_(True))) or 0
     looked_after, left = session.execute(
         select(
@@ -1115,4 +1138,5 @@ def overview(session: Session) -> Overview:
             func.count(StaffMember.id).filter(StaffMember.active.is_(False)),
         )
     ).one()
-    return Overview(homes_count, looked_after or 0, left or 0, active or 0, disabled or 0)
+    nobody = {role: found for role in NEEDED_ROLES if (found := without_anyone_in(session, role))}
+    return Overview(homes_count, looked_after or 0, left or 0, active or 0, disabled or 0, nobody)

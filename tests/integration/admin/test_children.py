@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from participation.models import AuditEvent, Child, Milestone, Review, ReviewStatus
+from participation.models import AuditEvent, Child, Milestone, Review, ReviewStatus, Role
 from tests.conftest import csrf_from
 from tests.integration.admin.conftest import TODAY, days_ago, fresh, post_form
 from tests.support import factories
@@ -276,6 +276,27 @@ def test_an_admin_changes_a_record_and_the_timetable_follows(admin, session, jay
     moved = session.scalar(select(SignificantEvent).where(SignificantEvent.child_id == jay.id))
     assert moved.kind == EventKind.PLACEMENT_CHANGE and moved.occurred_on == days_ago(5)
     assert "to The Adeyemi family" in moved.note
+
+
+def test_after_a_move_the_admin_is_asked_to_check_the_keyworkers(admin, session, jay, homes):
+    """The old home's keyworker stayed assigned, and still read what Jay shared with "my
+    keyworker"; nothing said so (QA)."""
+    keyworker = factories.make_staff(session, Role.KEYWORKER, name="Tom Evans")
+    factories.assign(session, keyworker, jay)
+    session.commit()
+    url = f"/admin/children/{jay.public_id}/edit"
+    data = _edit_data(
+        admin.get(url).text,
+        jay,
+        placement_type="foster",
+        home=homes["adeyemi"].public_id,
+        placement_start=days_ago(5).isoformat(),
+    )
+    response = admin.post(url, data=data, follow_redirects=True)
+    assert "has moved home. Tom Evans still read what" in response.text
+    # A change that is not a move says nothing of it.
+    again = admin.post(url, data=_edit_data(admin.get(url).text, jay), follow_redirects=True)
+    assert "has moved home" not in again.text
 
 
 def test_a_move_needs_the_day_of_the_move(admin, session, jay, homes):

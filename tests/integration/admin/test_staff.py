@@ -330,3 +330,18 @@ def test_the_staff_page_says_whose_only_keyworker_they_are(admin, session, peopl
         admin, f"/admin/staff/{other.public_id}", {}, url=f"/admin/staff/{other.public_id}/disable"
     )
     assert "Jay, Zoe still have Kim Keyworker" in admin.get(url).text
+
+
+def test_children_left_with_nobody_in_a_role_are_named_on_the_overview(admin, session, people):
+    """Disabling the only social worker (it must stay possible at once: a leaver, a concern)
+    left four children with none, and nothing said so (QA)."""
+    child = factories.make_child(session, preferred_name="Noor")
+    for role in (Role.SOCIAL_WORKER, Role.IRO, Role.KEYWORKER):
+        factories.assign(session, people[role], child)
+    session.commit()
+    assert 'id="nobody-in-role"' not in admin.get("/admin/").text
+    url = f"/admin/staff/{people[Role.SOCIAL_WORKER].public_id}"
+    post_form(admin, url, {}, url=f"{url}/disable")
+    page = admin.get("/admin/").text
+    notice = page.split('id="nobody-in-role"')[1].split("</div>\n</div>")[0]
+    assert "Social worker" in notice and "Noor" in notice and "IRO" not in notice
