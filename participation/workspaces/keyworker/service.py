@@ -516,8 +516,9 @@ def save_report(
     loaded_revision: int | None,
 ) -> bool:
     """Save the keyworker's changes to each section ("keyworker says", "<child> says"). False
-    when nothing changed. VersionConflict if the report was saved since the form was loaded."""
-    check_version(report.revision, loaded_revision)
+    when nothing changed. VersionConflict if the report was saved since the form was loaded
+    and these words differ from it: the same words sent again (a double press on "Share", an
+    answer lost) overwrite nothing, and were told "someone else saved this report" (QA)."""
     rows = sections_of(report)
     wanted: dict[ReportSection, tuple[str, str]] = {}
     for section in SECTIONS:
@@ -526,17 +527,19 @@ def save_report(
             clean_text(keyworker, f"{section.column}_keyworker", REPORT_TEXT_MAX),
             clean_text(said, f"{section.column}_child", REPORT_TEXT_MAX),
         )
-    changed = False
+    def saved(section: ReportSection) -> tuple[str, str]:
+        row = rows.get(section)
+        return (row.keyworker_text, row.child_text) if row is not None else ("", "")
+
+    if all(saved(section) == words for section, words in wanted.items()):
+        return False
+    check_version(report.revision, loaded_revision)
     for section, (keyworker, said) in wanted.items():
         row = rows.get(section)
         if row is None:
             row = KeyworkerReportSection(section=section, keyworker_text="", child_text="")
             report.sections.append(row)
-        if (row.keyworker_text, row.child_text) != (keyworker, said):
-            row.keyworker_text, row.child_text = keyworker, said
-            changed = True
-    if not changed:
-        return False
+        row.keyworker_text, row.child_text = keyworker, said
     report.revision += 1
     report.updated_at = utcnow()
     report.updated_by_id = staff.id

@@ -113,6 +113,20 @@ def test_share_from_a_stale_page_keeps_the_words_and_shares_nothing(session, kim
     assert fresh(session, report).shared_at is None
 
 
+def test_share_pressed_twice_shares_once_with_no_false_conflict(session, kim, jay, report):
+    """The second press carried the old version: "Someone else saved this report a moment
+    ago", though nobody had and the share had worked (QA). The same words overwrite nothing."""
+    page = read_report_form(kim.get(report_url(jay)).text)
+    share = next(to for words, to in page.buttons.items() if words.startswith("Share"))
+    sent = {**page.fields, "home_keyworker": "Settled in well."}
+    first = kim.post(share, sent)
+    again = kim.post(share, sent)
+    assert first.status_code == again.status_code == 302
+    assert "Someone else saved" not in flashed(kim, again)
+    assert home_of(session, report) == "Settled in well."
+    assert fresh(session, report).shared_at is not None
+
+
 def test_after_a_save_from_another_tab_saving_again_keeps_both_tabs_words(
     session, kim, jay, report
 ):
