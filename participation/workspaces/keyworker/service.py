@@ -527,6 +527,7 @@ def save_report(
             clean_text(keyworker, f"{section.column}_keyworker", REPORT_TEXT_MAX),
             clean_text(said, f"{section.column}_child", REPORT_TEXT_MAX),
         )
+
     def saved(section: ReportSection) -> tuple[str, str]:
         row = rows.get(section)
         return (row.keyworker_text, row.child_text) if row is not None else ("", "")
