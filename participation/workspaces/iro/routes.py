@@ -685,6 +685,7 @@ def decisions_record(review_id: str) -> Response:
         # Numbered as on the IRO's page, gaps and all: "action 4" is one thing in both (QA).
         decisions=[(number, d) for number, d in enumerate(decided, 1) if d not in not_told],
         not_told=len(not_told),
+        next_review=timetable.next_review(review.child),
     )
     body = packs.render_pdf(
         html,

@@ -884,6 +884,23 @@ def test_the_circulated_decisions_download_as_a_record_to_send(session, ivy, jay
     assert jay.legal_name in text and decision.text in text
     assert decision.child_text not in text  # the child's words are theirs, on their tablet
     assert audited(session, "download-review-decisions")
+    # The facts the team needs with them (QA: the record had none of these).
+    after = next_review(session, jay)
+    flat = " ".join(text.split())
+    assert f"Next review Review {after.number}, due by" in flat
+    from participation.models import Presence
+
+    outcome = session.scalar(select(ReviewOutcome))
+    outcome.presence, outcome.code = Presence.ATTENDED, ParticipationCode.PN1
+    session.commit()
+    flat = " ".join(
+        subprocess.run(
+            ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split()
+    )
+    assert "Attended the review" in flat and "Participation code PN1" in flat
     # News to be told in person is not on paper for others before the child has been told.
     told = session.get(ReviewDecision, decision.id)
     told.in_person = True
