@@ -1480,6 +1480,7 @@ def _workers(session: Session) -> list[tuple[int, str, str, Role]]:
         .where(
             StaffMember.id.in_(select(Assignment.staff_id).where(Assignment.active.is_(True))),
             StaffMember.role.in_(CASEWORK_ROLES),
+            StaffMember.active.is_(True),  # a disabled account works with nobody (QA)
         )
         .order_by(StaffMember.name, StaffMember.id)
     )

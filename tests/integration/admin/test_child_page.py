@@ -29,6 +29,8 @@ def test_the_page_shows_the_record_and_is_audited_as_a_view(admin, session, jay)
     assert "Nobody is assigned to Jay yet." in page
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "admin-view-child"))
     assert event.subject_id == jay.public_id
+    # One link to who looked at the child's things (QA: there was none).
+    assert f'href="/admin/audit?subject_id={jay.public_id}"' in page
 
 
 def test_an_admin_assigns_a_keyworker_who_then_sees_the_child(admin, session, people, jay, app):

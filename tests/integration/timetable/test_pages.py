@@ -1132,6 +1132,10 @@ def test_a_manager_sees_one_workers_children(client, auth, session, people, make
     # Not one of the council's workers: everyone, as with an unknown home.
     unknown = client.get("/council/timetable?worker=nobody").text
     assert "Aria" in unknown and "Bilal" in unknown
+    # A disabled account is no longer one to choose (QA).
+    session.get(type(other_sw), other_sw.id).active = False
+    session.commit()
+    assert "Olu Other" not in client.get("/council/timetable").text
     # Casework staff see their own children only: no such filter for them.
     auth.sign_out()
     auth.sign_in(people[Role.SOCIAL_WORKER])
