@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from ..security.access import child_session_or_not_found
 from ..security.principal import ChildPrincipal
 from ..security.throttle import attempts_limit
+from ..templating import template_globals
 from . import service
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,17 @@ def failed_message() -> str:
 
 # A child session, locked or not: the picture-code page is read aloud too (a child who cannot
 # read is told what to tap). It speaks only what it is sent, in the page's language.
+def has_reading_voice(language: str) -> bool:
+    """Can the server read this language aloud? When neither it nor the tablet can, the
+    pages offer no "Read this page to me" (child.js): a child who cannot read pressed it and
+    got a written message (QA: Pashto, Tigrinya)."""
+    binary = current_app.config.get("ESPEAK_NG", service.ESPEAK)
+    return service.voice_for(language, binary) is not None
+
+
+template_globals(bp, {"has_reading_voice": has_reading_voice})
+
+
 @bp.route("/me/read-aloud", methods=["POST"])
 @child_session_or_not_found
 @attempts_limit("READ_ALOUD_LIMIT", key_func=_session_key)

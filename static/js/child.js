@@ -26,7 +26,8 @@
   var synth = window.speechSynthesis || null;
   var lang = (document.documentElement.lang || "en").toLowerCase();
   var readAloud = document.getElementById("read-aloud");
-  var server = readAloud && window.fetch && window.FormData ? {
+  var server = readAloud && readAloud.getAttribute("data-server-voice") !== "no" &&
+    window.fetch && window.FormData ? {
     url: readAloud.getAttribute("data-url"),
     noVoice: readAloud.getAttribute("data-no-voice"),
     failed: readAloud.getAttribute("data-failed"),
@@ -243,7 +244,9 @@
           pause.textContent = server.carryOn;
         }
       });
-      button.hidden = false;
+      // Shown once there is a voice to read with, the tablet's or the server's: with none, a
+      // button that only says so in writing is no help to a child who cannot read (QA).
+      voiceKnown.then(function (voice) { if (voice || server) button.hidden = false; });
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", function () {
         var again = current && current.button === button;
