@@ -96,7 +96,9 @@ def test_the_button_plays_server_audio_by_keyboard(page: Page, jay, cache):
     expect(page.locator(".read-aloud-status").first).to_have_text("")
 
 
-def test_a_language_with_no_voice_anywhere_offers_no_read_aloud(page: Page, app, jay, cache, monkeypatch):
+def test_a_language_with_no_voice_anywhere_offers_no_read_aloud(
+    page: Page, app, jay, cache, monkeypatch
+):
     """Pashto: no voice on this device and none in espeak-ng. The button used to answer with a
     written message, no help to the child who cannot read and pressed it (QA): it is not
     offered. (Whether its catalog is compiled or not, the page's lang is what decides.)"""
@@ -107,7 +109,6 @@ def test_a_language_with_no_voice_anywhere_offers_no_read_aloud(page: Page, app,
     assert page.evaluate("document.documentElement.lang") == "ps"
     assert page.get_attribute("#read-aloud", "data-server-voice") == "no"
     page.wait_for_timeout(2000)  # the tablet's voices are waited for (1.5 s at most)
-    expect(page.locator("button.read-aloud")).to_have_count(page.locator("button.read-aloud[hidden]").count())
     expect(page.locator("#read-aloud button.read-aloud")).to_be_hidden()
     # In English, on the same device, it is offered (espeak-ng reads English).
     page.context.add_cookies([{"name": "lang", "value": "en", "url": page.url}])
