@@ -42,7 +42,7 @@ from ...security.policy import (
     may_keep_keyworker_records,
     may_read_sent_keyworker_report,
 )
-from ...templating import template_globals
+from ...templating import template_globals, when_in_words
 from ...timetable import service as timetable
 from ..common import InputProblem, VersionConflict, milestones_by_review
 from ..web import loaded_version, not_found, page_asked, visible_child
@@ -676,6 +676,21 @@ def send_report(public_id: str) -> ResponseLike:
     except InputProblem as error:
         # Nothing is sent; words changed just now stay saved ("not-shared": share them first).
         session.rollback()
+        if error.code == "already-sent" and found.sent_versions:
+            # "Send" pressed twice, or again later: where the first press went, and when (QA:
+            # the second press said only "sent already", so it was unclear the first worked).
+            last = found.sent_versions[-1]
+            flash(
+                _(
+                    "This version was sent already, as version %(number)d, %(when)s.",
+                    number=last.number,
+                    when=when_in_words(last.sent_at),
+                ),
+                "success",
+            )
+            return redirect(
+                url_for("keyworker.sent_report", public_id=public_id, version_id=last.public_id)
+            )
         flash(problem(error.code), "error")
         return redirect(_report_url(public_id, acting.review))
     except (VersionConflict, StaleDataError):

@@ -212,6 +212,18 @@ def test_send_with_what_was_shared_sends_it(session, kim, jay, report):
     )
 
 
+def test_send_pressed_twice_sends_once_and_the_second_says_where_it_went(session, kim, jay, report):
+    """The second press said only "sent already": it was unclear the first had worked (QA)."""
+    press(kim, jay, "Share with Jay", home_keyworker="As Jay read it.")
+    page = read_report_form(kim.get(report_url(jay)).text)
+    send = next(to for words, to in page.buttons.items() if words.startswith("Send"))
+    first = kim.post(send, page.fields)
+    again = kim.post(send, page.fields)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "This version was sent already, as version 1," in flashed(kim, again)
+    assert len(session.scalars(select(SentReportVersion)).all()) == 1
+
+
 def test_too_long_words_with_send_stay_on_the_page_and_nothing_is_sent(session, kim, jay, report):
     press(kim, jay, "Share with Jay", home_keyworker="Shared words.")
     pressed = press(
