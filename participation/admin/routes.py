@@ -807,7 +807,46 @@ def edit_staff(staff_id: str) -> Resp:
         is_self=member.id == _acting().id,
         locked_until=service.locked_until(member, utcnow()),
         only_one=service.only_one_in_role(session, member),
+        colleagues=service.colleagues_to_take_over(session, member),
+        children_now=sum(
+            1
+            for a in member.assignments
+            if a.active and a.role == member.role and a.child.left_care_on is None
+        ),
     )
+
+
+@bp.route("/staff/<staff_id>/hand-over", methods=["POST"])
+@staff(ADMIN)
+def hand_over_children(staff_id: str) -> Resp:
+    """All of one worker's children to a colleague in the same role, in one go."""
+    session = db.session()
+    member = _member(staff_id)
+    back = redirect(url_for("admin.edit_staff", staff_id=member.public_id, _anchor="hand-over"))
+    if not ActionForm().validate_on_submit():
+        return back
+    try:
+        to, moved = service.hand_over_children(session, member, request.form.get("to", ""))
+        session.commit()
+    except service.Invalid:
+        session.rollback()
+        flash(_("Choose who takes over."), "error")
+        return back
+    detail = f"role={member.role.value} from={member.public_id} to={to.public_id}"
+    for child in moved:
+        audit("admin-children-handed-over", subject_type="child", subject_id=child.public_id,
+              detail=detail)  # fmt: skip
+    flash(
+        ngettext(
+            "%(num)d child now has %(to)s in place of %(name)s.",
+            "%(num)d children now have %(to)s in place of %(name)s.",
+            len(moved),
+            to=to.name,
+            name=member.name,
+        ),
+        "success",
+    )
+    return back
 
 
 @bp.route("/staff/<staff_id>/disable", methods=["POST"])

@@ -345,3 +345,39 @@ def test_children_left_with_nobody_in_a_role_are_named_on_the_overview(admin, se
     page = admin.get("/admin/").text
     notice = page.split('id="nobody-in-role"')[1].split("</div>\n</div>")[0]
     assert "Social worker" in notice and "Noor" in notice and "IRO" not in notice
+
+
+def test_a_workers_children_are_handed_over_at_once(admin, session, people):
+    """A social worker leaving with their children: each was End, then Assign, on its own
+    page, with a gap where the child had nobody (QA). One form hands them all over."""
+    from participation.models import Assignment
+
+    leaving = people[Role.SOCIAL_WORKER]
+    taking = factories.make_staff(session, Role.SOCIAL_WORKER, name="Alex Taylor")
+    other_role = factories.make_staff(session, Role.KEYWORKER, name="Kit Key")
+    children = [factories.make_child(session, preferred_name=n) for n in ("Ana", "Ben")]
+    for child in children:
+        factories.assign(session, leaving, child)
+    factories.assign(session, taking, children[1])  # Ben has both: he keeps Alex, once
+    session.commit()
+    url = f"/admin/staff/{leaving.public_id}"
+    page = admin.get(url).text
+    assert "Who takes over Sam Social's 2 children" in page
+    assert "Alex Taylor" in page.split('id="hand-over"')[1] and "Kit Key" not in page
+    # Only a colleague in the same role can take over.
+    refused = post_form(admin, url, {"to": other_role.public_id}, url=f"{url}/hand-over")
+    assert "Choose who takes over." in admin.get(refused.headers["Location"]).text
+    done = post_form(admin, url, {"to": taking.public_id}, url=f"{url}/hand-over")
+    assert (
+        "2 children now have Alex Taylor in place of Sam Social."
+        in admin.get(done.headers["Location"]).text
+    )
+    session.expire_all()
+    active = session.scalars(
+        select(Assignment).where(Assignment.active.is_(True), Assignment.role == Role.SOCIAL_WORKER)
+    ).all()
+    assert sorted((a.child.preferred_name, a.staff.name) for a in active) == [
+        ("Ana", "Alex Taylor"),
+        ("Ben", "Alex Taylor"),
+    ]
+    assert "admin-children-handed-over" in audit_actions(session)

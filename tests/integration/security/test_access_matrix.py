@@ -183,6 +183,7 @@ MAY: dict[str, May] = {
     "admin.new_staff": form(ADMIN),
     "admin.edit_staff": form(ADMIN),
     "admin.disable_staff": write(ADMIN),
+    "admin.hand_over_children": write(ADMIN),
     "admin.enable_staff": write(ADMIN),
     "admin.reset_password": form(ADMIN),
     "admin.reset_second_factor": write(ADMIN),
