@@ -128,6 +128,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(lambda value: in_digits(f"{value:%H:%M}"), "clock")
 
     app.add_template_filter(when_in_words, "when")
+    # A bare number in the reader's digits ("۴." in Persian), where no sentence carries it.
+    app.add_template_filter(lambda value: in_digits(str(value)), "digits")
 
     @app.context_processor
     def _principal() -> dict[str, object]:

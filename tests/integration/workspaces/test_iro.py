@@ -935,3 +935,13 @@ def test_the_decisions_record_numbers_them_as_the_iros_page_does(session, ivy, j
         ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
     ).stdout.decode()
     assert re.search(r"2\.\s*Action:", text) and not re.search(r"1\.\s*Action:", text), text
+    # In Persian, the numbers in Persian digits, as every other number on its pages (QA).
+    from participation.models import Role, StaffMember
+
+    session.scalar(select(StaffMember).where(StaffMember.role == Role.IRO)).language = "fa"
+    session.commit()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=ivy.get(url).data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "۲" in text and not re.search(r"2\.\s", text)
+    assert "<h3>۱. " in ivy.get(outcome_url(review)).text
