@@ -338,6 +338,7 @@ def _render_outcome(
         decisions=service.decisions_for(session, review),
         unanswered=planning.unanswered_at_meeting(session, review),
         words=plan_steps.words_for,  # the child's plan in words (planning/_summary.html)
+        is_working_day=timetable.calendar_for(session).is_working_day,
         labels=plan_steps,
         circulated=part.outcome is not None and part.outcome.circulated_at is not None,
         next_review=timetable.next_review(review.child),

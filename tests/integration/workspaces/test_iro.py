@@ -945,3 +945,18 @@ def test_the_decisions_record_numbers_them_as_the_iros_page_does(session, ivy, j
     ).stdout.decode()
     assert "۲" in text and not re.search(r"2\.\s", text)
     assert "<h3>\u06f1. " in ivy.get(outcome_url(review)).text  # Persian one
+
+
+def test_an_action_due_on_a_day_nobody_works_is_pointed_out(session, ivy, jay):
+    """Due on Christmas Day, saved without a word, and the child read "By: Friday 25 December"
+    (QA). Said next to it before circulating (a date may be meant, so not refused)."""
+    review = next_review(session, jay)
+    day = TODAY + timedelta(days=30)
+    while ENG.is_working_day(day):
+        day += timedelta(days=1)
+    add(ivy, review, owner="child", due_on=day.isoformat())
+    assert "not a working day: check the date" in ivy.get(outcome_url(review)).text
+    decision = session.scalar(select(ReviewDecision))
+    decision.due_on = ENG.next_working_day_on_or_after(day)
+    session.commit()
+    assert "not a working day" not in ivy.get(outcome_url(review)).text
