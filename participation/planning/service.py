@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import sent_once
 from ..audit.service import Actor
 from ..caseload.service import next_review
+from ..labels import ROLES
 from ..models import (
     AgeBand,
     Answer,
@@ -334,6 +335,12 @@ class PersonCard:
         """The name on the child's own pages: what they call a member of staff (staff pages
         keep the full name)."""
         return self.staff.name_for_children if self.staff else self.name
+
+    @property
+    def who_for_staff(self) -> str | LazyString:
+        """What they are to the child on staff pages: a member of staff's role in the
+        profession's words ("IRO", not "Your IRO"), anyone else as the child described them."""
+        return ROLES[self.staff_role] if self.staff_role else self.who
 
     @property
     def known_by_relation(self) -> bool:
