@@ -788,6 +788,18 @@ def arrangement(public_id: str) -> ResponseLike:
             )
         else:
             flash(_("The venue and time are saved."), "success")
+        sent_on = service.invitations_sent_on(db.session(), review)
+        if sent_on is not None:
+            # Everyone invited has the old day, time or place (QA: nothing said so, and the
+            # letters page quietly printed the new one).
+            flash(
+                _(
+                    "The invitations were marked sent on %(date)s, with what was arranged then: "
+                    "tell everyone invited about this change.",
+                    date=day_in_words(sent_on),
+                ),
+                "warning",
+            )
         if venue_taken_off:
             flash(
                 _(

@@ -32,6 +32,7 @@ from ..models import (
     DecisionOutcome,
     DecisionTopic,
     MeetingPlan,
+    Milestone,
     NetworkPerson,
     NetworkRole,
     PlanDecision,
@@ -644,6 +645,14 @@ def decide(
     if decision is None:
         decision = PlanDecision(topic=topic, subject=subject, invitee=invitee)
         plan.decisions.append(decision)
+    elif (
+        outcome == DecisionOutcome.AGREED
+        and decision.outcome != DecisionOutcome.AGREED
+        and reason == decision.reason_for_child
+    ):
+        # A "no" turned into a "yes" with its reason left in the box, untouched: that was why
+        # not, and the child read a yes and a no in one sentence (QA). Words changed are kept.
+        reason = ""
     decision.outcome = outcome
     decision.reason_for_child = reason
     decision.answered_wish = invitee.wish.value if invitee else ""
@@ -655,6 +664,15 @@ def decide(
         session.rollback()
         raise PlanConflict from None
     return decision
+
+
+def invitations_sent_on(session: Session, review: Review) -> date | None:
+    """The day the review's invitations were marked sent (the timetable's task), if they were."""
+    return session.scalar(
+        select(Milestone.done_on).where(
+            Milestone.review_id == review.id, Milestone.name == "invitations-sent"
+        )
+    )
 
 
 def wish_changed_since(decision: PlanDecision) -> bool:
@@ -998,8 +1016,10 @@ class AnswerForChild:
 
 
 def for_child(decision: PlanDecision | None) -> AnswerForChild | None:
-    """A staff answer in a child's words: "Your social worker said: Not this time, sorry. ..."."""
-    if decision is None:
+    """A staff answer in a child's words: "Your social worker said: Not this time, sorry. ...".
+    None when the child changed their wish since: the answer was to something else (QA: "No
+    thanks" shown with "Yes, that's OK"), and the wish waits for a new one."""
+    if decision is None or wish_changed_since(decision):
         return None
     return AnswerForChild(
         said_by=steps.SAID_BY.get(decision.decided_by.role, steps.SAID_BY_ANYONE),
@@ -1012,8 +1032,13 @@ def for_staff(decision: PlanDecision) -> AnswerForChild:
     """The same answer in staff words, for the review pack: "Tom Evans answered: Not possible.
     <the reason written for the child>" (QA: the pack showed the child's wish and not what
     was answered, so the IRO could not see it had been turned down)."""
+    said_by = (
+        _l("%(name)s answered an earlier wish:", name=decision.decided_by.name)
+        if wish_changed_since(decision)
+        else _l("%(name)s answered:", name=decision.decided_by.name)
+    )
     return AnswerForChild(
-        said_by=_l("%(name)s answered:", name=decision.decided_by.name),
+        said_by=said_by,
         outcome=steps.OUTCOME_SENTENCES[decision.outcome],
         reason=decision.reason_for_child,
     )

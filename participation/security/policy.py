@@ -14,11 +14,13 @@ from ..models import (
     Assignment,
     Audience,
     Child,
+    EventKind,
     HeldFile,
     Item,
     MediaFile,
     Review,
     Role,
+    SignificantEvent,
     StaffMember,
 )
 from ..sharing import state as sharing_state
@@ -92,6 +94,24 @@ def may_consider_events(principal: Principal) -> bool:
     """Only the child's Independent Reviewing Officer decides whether a significant event brings
     the review forward."""
     return isinstance(principal, StaffPrincipal) and principal.role == Role.IRO
+
+
+# Events that may be about the people who look after the child day to day: their notes are not
+# for the home's staff (QA: an allegation against a member of staff at the child's home was read
+# by its keyworkers). That the event happened still shows: the timetable needs it.
+CONFIDENTIAL_EVENT_KINDS = frozenset({EventKind.SAFEGUARDING_ENQUIRY, EventKind.COMPLAINT})
+EVENT_NOTE_READERS = (Role.SOCIAL_WORKER, Role.IRO, Role.MANAGER)
+
+
+def may_read_event_note(principal: Principal, event: SignificantEvent) -> bool:
+    """May this staff member read the note of a significant event? Anyone who may open the
+    timetable, but for a safeguarding enquiry or a complaint only the social worker, the IRO,
+    managers and whoever recorded it."""
+    if not isinstance(principal, StaffPrincipal):
+        return False
+    if event.kind not in CONFIDENTIAL_EVENT_KINDS:
+        return True
+    return principal.role in EVENT_NOTE_READERS or event.recorded_by_id == principal.staff.id
 
 
 def may_record_held_review(principal: Principal) -> bool:

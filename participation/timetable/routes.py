@@ -40,6 +40,7 @@ from ..security.policy import (
     may_complete_milestone,
     may_consider_events,
     may_open_timetable,
+    may_read_event_note,
     may_record_held_review,
 )
 from ..templating import template_globals
@@ -602,6 +603,7 @@ def significant_event(event_id: str) -> str | Response:
         child=child,
         next_review=service.next_review(child),
         may_decide=may_decide and event.decision is None,
+        may_read_note=may_read_event_note(g.principal, event),
         conflict=conflict,
         # Opened from the IRO's workspace or a list of what is due: back there too (QA: only
         # the child's record was offered).

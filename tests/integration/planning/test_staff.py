@@ -285,6 +285,28 @@ def test_the_child_changing_their_mind_shows_on_the_answer(
     )
     page = client.get(f"/children/{mia.public_id}/plan").text
     assert "Wish changed since this answer" in page
+    # The child is not shown the answer to what they asked before (QA: "No thanks" beside
+    # "Yes, that's OK"); the pack says it answered an earlier wish.
+    decision = session.scalar(select(PlanDecision))
+    assert service.for_child(decision) is None
+    assert "answered an earlier wish" in str(service.for_staff(decision).said_by)
+
+
+def test_a_no_turned_into_a_yes_drops_the_reason_for_the_no(
+    client, auth, session, plan, mia, keyworker
+):
+    """Changed to "Agreed", the refusal's reason stayed in its box and was saved with the yes:
+    the child read a yes and a no in one sentence (QA). Words written for the yes are kept."""
+    auth.sign_in(keyworker)
+    subject = f"who-{mum_invitee(session, plan).public_id}"
+    answer(client, mia, subject, "not-possible", "Mum has exams that day.")
+    answer(client, mia, subject, "agreed", "Mum has exams that day.", version="1")
+    session.expire_all()
+    decision = session.scalar(select(PlanDecision))
+    assert decision.outcome == DecisionOutcome.AGREED and decision.reason_for_child == ""
+    answer(client, mia, subject, "agreed", "She will bring cake.", version="2")
+    session.expire_all()
+    assert session.scalar(select(PlanDecision)).reason_for_child == "She will bring cake."
 
 
 def arrange(client, mia, **data):
@@ -346,6 +368,21 @@ def test_staff_set_the_venue_and_time(client, auth, session, plan, mia, keyworke
     assert later <= due
     arrange(client, mia, venue="Willow House", day=later.isoformat(), time="16:30")
     assert milestone_days(session, review) != before
+    assert "tell everyone invited" not in client.get(f"/children/{mia.public_id}/plan").text
+    # Moved after the invitations went: everyone invited has the old day (QA: nothing said).
+    from participation.models import Milestone
+
+    sent = session.scalar(
+        select(Milestone).where(
+            Milestone.review_id == review.id, Milestone.name == "invitations-sent"
+        )
+    )
+    sent.done_on = clock.today()
+    session.commit()
+    arrange(client, mia, venue="Willow House, the hall", day=later.isoformat(), time="16:30")
+    assert "tell everyone invited about this change" in html.unescape(
+        client.get(f"/children/{mia.public_id}/plan").text
+    )
     # Emptying the date and time takes the meeting off, and the page says what that means.
     arrange(client, mia, venue="Willow House", day="", time="")
     session.expire_all()

@@ -354,3 +354,25 @@ def test_add_them_pressed_twice_adds_them_once_and_is_no_clash(planner, session,
     invitees(session, on_tablet)  # read afresh
     plan = session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == on_tablet.id))
     assert [i.name for i in plan.invitees].count("Uncle Bo") == 1
+
+
+def test_the_answers_about_where_and_when_say_which_is_which(
+    planner, session, on_tablet, social_worker
+):
+    """Two boxes alike, "Your social worker said: ...", and the child could not tell which
+    was about the place and which about the time (QA)."""
+    from participation.planning.service import plan_or_blank
+
+    planner.post("where-and-when", {"place": "home", "avoid": "Thursdays"}, go="next")
+    plan = plan_or_blank(session, on_tablet, planner_review(session, on_tablet))
+    for topic, words in ((DecisionTopic.VENUE, "At home."), (DecisionTopic.TIME, "After school.")):
+        service.decide(session, plan, topic, None, DecisionOutcome.CHANGED, words, social_worker, 0)
+    for page in (planner.page("where-and-when").text, planner.page("my-plan").text):
+        assert "<strong>Where:</strong> <strong>Your social worker said:</strong>" in page
+        assert "<strong>When:</strong> <strong>Your social worker said:</strong>" in page
+
+
+def planner_review(session, child):
+    from participation.models import MeetingPlan
+
+    return session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == child.id)).review

@@ -421,6 +421,37 @@ def test_keyworker_records_a_significant_event(client, auth, session, people, ma
     assert "Waiting for the IRO" in record
 
 
+def test_safeguarding_notes_are_not_for_the_homes_staff(
+    client, auth, session, people, make_child, today
+):
+    """A section 47 note about an allegation against a member of staff at the child's home was
+    read by its keyworkers (QA). The event shows; its note only to the social worker, the IRO
+    and managers (and whoever wrote it)."""
+    child = make_child(name="Olly")
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = client.get(f"/children/{child.public_id}/significant-events/new")
+    client.post(
+        f"/children/{child.public_id}/significant-events/new",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "kind": "safeguarding-enquiry",
+            "occurred_on": today.isoformat(),
+            "note": "Allegation against a member of staff",
+        },
+    )
+    event = session.scalar(select(SignificantEvent))
+    url = f"/significant-events/{event.public_id}"
+    assert "Allegation against a member of staff" in client.get(url).text
+    for role, reads in ((Role.KEYWORKER, False), (Role.IRO, True), (Role.MANAGER, True)):
+        auth.sign_out()
+        auth.sign_in(people[role])
+        shown = client.get(url).text
+        assert ("Allegation against a member of staff" in shown) is reads, role
+        assert "Safeguarding" in shown
+        if not reads:
+            assert "Kept for the social worker, the IRO and managers." in shown
+
+
 @pytest.mark.parametrize(
     ("kind", "occurred", "message", "field"),
     [
