@@ -180,6 +180,15 @@ def _refused_autosave(form: StepForm) -> tuple[Response, int]:
     return _not_saved(422, _("Not saved yet. Press “Save and go on” to see why."))
 
 
+def _autosave_clash_message() -> str:
+    """Said beside the answers when a save as the child goes meets another tablet's change: the
+    page's "here is what it says now" is shown only by the button, so not promised here (QA)."""
+    return _(
+        "This was changed on another tablet a moment ago. Your answer is still here: press "
+        "“Save and go on” to see what it says now."
+    )
+
+
 def _conflict_message() -> str:
     return _(
         "This was changed on another tablet a moment ago. Here is what it says now; your answer "
@@ -244,7 +253,7 @@ def _conflict(
 ) -> ResponseLike:
     """Tell the later tablet: show what is saved now, and their own answer to check again."""
     if _autosaving():
-        return _not_saved(409, _conflict_message(), conflict=True)
+        return _not_saved(409, _autosave_clash_message(), conflict=True)
     session = db.session()
     session.expire_all()
     plan = service.plan_or_blank(session, the_child, review)

@@ -733,12 +733,17 @@ class Unanswered:
     label: str | LazyString
     card: PersonCard | None = None
     step: str | None = None
+    count: int = 1  # wishes it stands for (where and when: two, shown together)
 
 
 @dataclass(frozen=True)
 class LeftUnanswered:
     plan: MeetingPlan | None
     wishes: list[Unanswered]
+
+    @property
+    def count(self) -> int:
+        return sum(wish.count for wish in self.wishes)
 
 
 def unanswered_at_meeting(session: Session, review: Review) -> LeftUnanswered:
@@ -752,13 +757,19 @@ def unanswered_at_meeting(session: Session, review: Review) -> LeftUnanswered:
     cards = people_cards(session, review.child, plan)
     by_subject = {f"who-{c.invitee.public_id}": c for c in cards if c.invitee is not None}
     step_of = {topic: slug for slug, topics in STEP_TOPICS.items() for topic in topics}
-    return LeftUnanswered(
-        plan,
-        [
-            Unanswered(label, by_subject.get(subject), step_of.get(subject))
-            for subject, label in waiting_named(plan, cards)
-        ],
-    )
+    wishes: list[Unanswered] = []
+    for subject, label in waiting_named(plan, cards):
+        step = step_of.get(subject)
+        same_step = next((i for i, w in enumerate(wishes) if step and w.step == step), None)
+        if same_step is None:
+            wishes.append(Unanswered(label, by_subject.get(subject), step))
+        else:
+            # Where and when are one step of the plan: its answers once, under both (QA: the
+            # same rows twice read as two sets of wishes).
+            earlier = wishes[same_step]
+            both = f"{earlier.label}, {label}"
+            wishes[same_step] = Unanswered(both, None, step, earlier.count + 1)
+    return LeftUnanswered(plan, wishes)
 
 
 def waiting_for_answer(plan: MeetingPlan) -> int:
@@ -904,10 +915,20 @@ def _words(name: str, codes: Iterable[str]) -> list[str | LazyString]:
 
 
 def coming_count(plan: MeetingPlan) -> int:
-    """People the child would like in the room for all or part of it (not counting the child)."""
+    """People the child would like in the room for all or part of it (not counting the child),
+    less those staff answered "not possible" (QA: the chairs counted them still)."""
     if plan.id is None:
         return 0
-    return sum(1 for i in plan.invitees if i.wish in (Wish.YES, Wish.PART))
+
+    def turned_down(invitee: PlanInvitee) -> bool:
+        answer = invitee.decision
+        return (
+            answer is not None
+            and answer.outcome == DecisionOutcome.NOT_POSSIBLE
+            and not wish_changed_since(answer)
+        )
+
+    return sum(1 for i in plan.invitees if i.wish in (Wish.YES, Wish.PART) and not turned_down(i))
 
 
 def checklist(plan: MeetingPlan) -> list[ChecklistLine]:

@@ -372,6 +372,8 @@ def test_autosave_from_the_later_tablet_gets_a_conflict_in_json(planner):
     assert response.status_code == 409
     assert response.json["conflict"] is True
     assert "changed on another tablet" in response.json["message"]
+    # Not "here is what it says now": only the button's page shows it (QA).
+    assert "press “Save and go on” to see what it says now" in response.json["message"]
 
 
 def test_a_timed_out_page_keeps_the_answers_and_saves_nothing(planner, session, on_tablet):

@@ -292,6 +292,19 @@ def test_the_child_changing_their_mind_shows_on_the_answer(
     assert "answered an earlier wish" in str(service.for_staff(decision).said_by)
 
 
+def test_the_chairs_leave_out_someone_answered_not_possible(
+    client, auth, session, plan, mia, keyworker
+):
+    """The day's checklist still counted a chair for someone staff had said could not come
+    (QA)."""
+    before = service.coming_count(session.get(MeetingPlan, plan.id))
+    auth.sign_in(keyworker)
+    subject = f"who-{mum_invitee(session, plan).public_id}"
+    answer(client, mia, subject, "not-possible", "Mum is away that week.")
+    session.expire_all()
+    assert service.coming_count(session.get(MeetingPlan, plan.id)) == before - 1
+
+
 def test_a_no_turned_into_a_yes_drops_the_reason_for_the_no(
     client, auth, session, plan, mia, keyworker
 ):

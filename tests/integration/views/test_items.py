@@ -256,6 +256,7 @@ def test_autosave_makes_the_item_then_saves_into_it(views, session):
         headers={"X-Autosave": "1"},
     )
     assert stale.status_code == 409 and stale.json["conflict"] is True
+    assert "press “Save” to see what it says now" in stale.json["message"]  # not shown here
     assert _item(session, item_id).text == "Half a thought"
 
 

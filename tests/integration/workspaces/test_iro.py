@@ -20,6 +20,7 @@ from participation.models import (
     IroChildMeeting,
     MeetingPlan,
     ParticipationCode,
+    Place,
     PlanInvitee,
     ReviewDecision,
     ReviewOutcome,
@@ -167,14 +168,19 @@ def test_the_suggestion_starts_from_the_childs_plan_and_the_iro_confirms(session
 def test_wishes_the_meeting_never_answered_are_put_to_the_iro(session, ivy, jay, team):
     # The next plan starts afresh: without this the child's unanswered wishes went out of sight.
     review = next_review(session, jay)
-    plan = add_plan(session, jay, review, attendance=Attendance.ALL, food=["pizza"])
+    plan = add_plan(
+        session, jay, review, attendance=Attendance.ALL, food=["pizza"], avoid="Thursdays",
+        place=Place.HOME,
+    )  # fmt: skip
     plan.invitees.append(PlanInvitee(name="Uncle Bo", wish=Wish.PART, part="The start", position=1))
     session.commit()
     assert "wishes for the meeting had no answer" not in ivy.get(outcome_url(review)).text
     hold(session, jay, team)
     page = ivy.get(outcome_url(review)).text
     notice = page[page.index('id="unanswered"') :].split("Answer them in the decisions")[0]
-    assert "3 of Jay's wishes for the meeting had no answer" in notice
+    assert "5 of Jay's wishes for the meeting had no answer" in notice
+    # Where and when are one step: its answers once, under both (QA: the same rows twice).
+    assert notice.count("Thursdays") == 1
     assert "Food and drink" in notice and "How they take part" in notice
     # What Jay asked, not only what it was about (QA: names and headings alone).
     assert "Pizza" in notice and "Uncle Bo" in notice and "The start" in notice
