@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -421,7 +421,9 @@ def _to_tell(session, decisions, team, *, days_ago=0):
     session.add(
         ReviewOutcome(
             review_id=review.id,
-            circulated_at=datetime.now(UTC) - timedelta(days=days_ago),
+            # From the tests' TODAY, not the clock: run across midnight, "8 days ago" from
+            # the clock was 7 from TODAY, and the flag was not due yet.
+            circulated_at=datetime.combine(TODAY, time(12), UTC) - timedelta(days=days_ago),
             circulated_by_id=team["iro"].id,
         )
     )
