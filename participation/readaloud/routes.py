@@ -82,8 +82,6 @@ def failed_message() -> str:
     return _("The reading voice is not working just now. Try again, or ask the adult with you.")
 
 
-# A child session, locked or not: the picture-code page is read aloud too (a child who cannot
-# read is told what to tap). It speaks only what it is sent, in the page's language.
 def has_reading_voice(language: str) -> bool:
     """Can the server read this language aloud? When neither it nor the tablet can, the
     pages offer no "Read this page to me" (child.js): a child who cannot read pressed it and
@@ -95,6 +93,8 @@ def has_reading_voice(language: str) -> bool:
 template_globals(bp, {"has_reading_voice": has_reading_voice})
 
 
+# A child session, locked or not: the picture-code page is read aloud too (a child who cannot
+# read is told what to tap). It speaks only what it is sent, in the page's language.
 @bp.route("/me/read-aloud", methods=["POST"])
 @child_session_or_not_found
 @attempts_limit("READ_ALOUD_LIMIT", key_func=_session_key)
