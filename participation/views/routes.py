@@ -560,7 +560,10 @@ def add(topic: str) -> ResponseLike:
     made = service.made_with(session, the_child, sent)
     if made is not None:
         # This page's first save made a thing, but its answer never reached the tablet (weak
-        # wifi) and it was sent again, or "Save" was pressed twice: one thing, not two.
+        # wifi) and it was sent again, or "Save" was pressed twice: one thing, not two. (Shared
+        # into a pack since, it cannot be changed: the thing as it is.)
+        if not policy.can_change_item(g.principal, made):
+            return redirect(url_for("views.item", item_id=made.public_id))
         return _change_page(made)
     files = _Files(form, the_child)
     form.set_up(child_band(), scribe.name_for_children if scribe else None, files.choices())
