@@ -133,16 +133,15 @@
     dirty = false;
     var body = new FormData(form);
     body.delete("go");
-    chain = chain.then(function () {
-      return fetch(form.action, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: true,
-        headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", "X-Hold": "1", Accept: "application/json" },
-        body: body,
-      }).catch(function () {});
-    });
-    return chain;
+    // Sent at once, not after the saves before it (there are none after a clash): as the page
+    // goes, a request started later may never start.
+    return fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "X-CSRFToken": csrfToken, "X-Autosave": "1", "X-Hold": "1", Accept: "application/json" },
+      body: body,
+    }).catch(function () {});
   }
 
   // Back, a swipe back, a reload, or the tablet going to another app before the pause after

@@ -3,6 +3,8 @@ axe finding nothing wrong on any step at tablet and phone sizes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -320,3 +322,25 @@ def test_a_long_welsh_heading_in_bigger_words_fits_a_small_screen(page: Page, de
     assert page.evaluate("document.documentElement.lang") == "cy"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page scrolls sideways ({width}px)"
+
+
+def test_words_typed_after_a_clash_with_another_tab_are_there_after_a_break(page: Page, demo):
+    """Two tabs: the later one's saves stop at the clash, and what it typed after was lost at
+    "Take a break" (QA). It is held for the page and shown again, the other tab's kept."""
+    open_space(page, demo, "Jay")
+    page.goto("/me/plan/food-and-drink")
+    other = page.context.new_page()
+    other.goto("/me/plan/food-and-drink")
+    box = "Allergies, or food you don't eat"
+    other.get_by_label(box).fill("From the other tab")
+    expect(other.locator("#autosave-status")).to_have_text("Saved")
+    page.get_by_label(box).fill("Nuts")
+    expect(page.locator("#autosave-status")).to_contain_text("changed on another tablet")
+    page.get_by_label(box).press_sequentially(" and sesame")
+    other.close()
+    page.get_by_role("button", name="Take a break").click()
+    expect(page).to_have_url(re.compile(r"/me/unlock"))
+    for picture in CODE:
+        page.get_by_role("button", name=picture, exact=True).click()
+    page.goto("/me/plan/food-and-drink")
+    expect(page.get_by_label(box)).to_have_value("Nuts and sesame")
