@@ -91,25 +91,28 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+def _kept_or_new(sent: str) -> str:
+    """A key as sent, or a new one when none or an odd one was sent (a page from before keys:
+    saved as it always was)."""
+    return sent if _FORM_KEY.fullmatch(sent) else new_form_key()
+
+
 def form_key_sent() -> str:
     """The key a page sent with its save, as FormKeyField reads it, for a form written by hand
-    (a new key on a GET, or when none or an odd one was sent)."""
-    sent = request.form.get("form_key", "") if request.method == "POST" else ""
-    return sent if _FORM_KEY.fullmatch(sent) else new_form_key()
+    (a new key on a GET)."""
+    return _kept_or_new(request.form.get("form_key", "") if request.method == "POST" else "")
 
 
 class FormKeyField(HiddenField):
     """A key of its own for each page of a form, made when the page is, and sent with every
     save from it: the same key twice is that page's save sent again (weak wifi lost the answer,
-    or a button was pressed twice), not a second thing. A missing or odd key gets a new one
-    (a page from before keys: saved as it always was)."""
+    or a button was pressed twice), not a second thing."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(default=new_form_key, **kwargs)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        sent = next((value for value in valuelist if isinstance(value, str)), "")
-        self.data = sent if _FORM_KEY.fullmatch(sent) else new_form_key()
+        self.data = _kept_or_new(next((v for v in valuelist if isinstance(v, str)), ""))
 
 
 class KeepDateForm(FlaskForm):

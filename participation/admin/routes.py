@@ -808,11 +808,7 @@ def edit_staff(staff_id: str) -> Resp:
         locked_until=service.locked_until(member, utcnow()),
         only_one=service.only_one_in_role(session, member),
         colleagues=service.colleagues_to_take_over(session, member),
-        children_now=sum(
-            1
-            for a in member.assignments
-            if a.active and a.role == member.role and a.child.left_care_on is None
-        ),
+        children_now=len(service.caseload_to_hand_over(member)),
     )
 
 

@@ -999,6 +999,15 @@ def colleagues_to_take_over(session: Session, member: StaffMember) -> list[Staff
     ]
 
 
+def caseload_to_hand_over(member: StaffMember) -> list[Assignment]:
+    """`member`'s active assignments in their own role, for children still in care."""
+    return [
+        a
+        for a in member.assignments
+        if a.active and a.role == member.role and a.child.left_care_on is None
+    ]
+
+
 def hand_over_children(
     session: Session, member: StaffMember, to_public_id: str
 ) -> tuple[StaffMember, list[Child]]:
@@ -1010,10 +1019,8 @@ def hand_over_children(
     if to is None or to not in colleagues_to_take_over(session, member):
         raise Invalid({"staff": Issue("required" if not to_public_id else "unknown", {})})
     moved: list[Child] = []
-    for assignment in list(member.assignments):
+    for assignment in caseload_to_hand_over(member):
         child = assignment.child
-        if not assignment.active or assignment.role != member.role or child.left_care_on:
-            continue
         assignment.active = False
         session.flush()
         has_them = any(a.active and a.staff_id == to.id for a in child.assignments)

@@ -32,7 +32,6 @@ from ..models import (
     DecisionOutcome,
     DecisionTopic,
     MeetingPlan,
-    Milestone,
     NetworkPerson,
     NetworkRole,
     PlanDecision,
@@ -668,11 +667,8 @@ def decide(
 
 def invitations_sent_on(session: Session, review: Review) -> date | None:
     """The day the review's invitations were marked sent (the timetable's task), if they were."""
-    return session.scalar(
-        select(Milestone.done_on).where(
-            Milestone.review_id == review.id, Milestone.name == "invitations-sent"
-        )
-    )
+    task = timetable.milestone_for(session, review, "invitations-sent")
+    return task.done_on if task is not None else None
 
 
 def wish_changed_since(decision: PlanDecision) -> bool:

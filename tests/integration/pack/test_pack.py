@@ -807,35 +807,37 @@ def test_the_pack_shows_the_answer_to_a_wish_and_where_and_when_it_is(
     assert "Your keyworker said:" in preview and "Not this time, sorry." in preview
 
 
+def _plan_step(session, team, slug: str, answers: dict) -> None:
+    """The child saves one step of their plan, from the version saved now."""
+    from participation.models import Child, Review
+    from participation.planning import service as planning_service
+
+    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
+    plan = planning_service.find_plan(session, review)
+    version = plan.step_version(slug) if plan is not None else 0
+    planning_service.save_step(session, child, review, slug, answers, version, finish=True)
+
+
+def _iro_read_the_pack(session, team, staff_client):
+    """The IRO marks the pack read, as it is now; their client."""
+    session.refresh(team.iro)
+    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
+    pack_service.mark_read(session, pack, team.iro)
+    return staff_client(team.iro)
+
+
 def test_a_change_to_a_part_kept_private_does_not_mark_the_shared_parts(
     team, session, staff_client
 ):
     """One version for the whole plan marked every shared part "changed" when the child changed
     only a part they had kept private (QA), and hinted that they had."""
-    from participation.models import Child, Review
-    from participation.planning import service as planning_service
-
-    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
-    planning_service.save_step(
-        session, child, review, "food-and-drink", {"food": ["pizza"]}, 0, finish=True
-    )
+    _plan_step(session, team, "food-and-drink", {"food": ["pizza"]})
     _share_part(session, team, "food-and-drink")
-    session.refresh(team.iro)
-    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
-    pack_service.mark_read(session, pack, team.iro)
-    iro = staff_client(team.iro)
+    iro = _iro_read_the_pack(session, team, staff_client)
     assert "Changed since you read it" not in iro.get(_url(team)).text
-    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
-    planning_service.save_step(
-        session, child, review, "the-room", {"room": ["quiet"]}, 0, finish=True
-    )
+    _plan_step(session, team, "the-room", {"room": ["quiet"]})
     assert "Changed since you read it" not in iro.get(_url(team)).text
-    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
-    plan = planning_service.find_plan(session, review)
-    planning_service.save_step(
-        session, child, review, "food-and-drink", {"food": ["pizza", "fruit"]},
-        plan.step_version("food-and-drink"), finish=True,
-    )  # fmt: skip
+    _plan_step(session, team, "food-and-drink", {"food": ["pizza", "fruit"]})
     assert "Changed since you read it" in iro.get(_url(team)).text
 
 
@@ -860,25 +862,11 @@ def test_english_words_in_an_arabic_pdf_keep_their_full_stop_at_the_end(
 
 def test_a_change_to_how_the_child_takes_part_is_marked_for_the_reader(team, session, staff_client):
     """QA: every shared part of the plan was marked when changed but "How Mia will take part"."""
-    from participation.models import Child, Review
-    from participation.planning import service as planning_service
-
-    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
-    planning_service.save_step(
-        session, child, review, "taking-part", {"attendance": "all"}, 0, finish=True
-    )
+    _plan_step(session, team, "taking-part", {"attendance": "all"})
     _share_part(session, team, "taking-part")
-    session.refresh(team.iro)
-    pack = pack_service.build_pack(session, team.child, team.review, Audience.IRO)
-    pack_service.mark_read(session, pack, team.iro)
-    iro = staff_client(team.iro)
+    iro = _iro_read_the_pack(session, team, staff_client)
     assert "Changed since you read it" not in iro.get(_url(team)).text
-    child, review = session.get(Child, team.child.id), session.get(Review, team.review.id)
-    plan = planning_service.find_plan(session, review)
-    planning_service.save_step(
-        session, child, review, "taking-part", {"attendance": "views-only"},
-        plan.step_version("taking-part"), finish=True,
-    )  # fmt: skip
+    _plan_step(session, team, "taking-part", {"attendance": "views-only"})
     section = (
         iro.get(_url(team)).text.split('id="pack-taking-part-title"')[1].split("</section>")[0]
     )
