@@ -282,6 +282,27 @@ class SentReportVersion(HasPublicId, Base):
     sent_by: Mapped[StaffMember] = relationship()
 
 
+class InvitationsSent(Base):
+    """The invitation list as it was when the social worker marked the invitations sent (or
+    marked the changes to it sent): what later changes to the child's wishes, or to the answers
+    given them, are compared with, so someone the child asks for after the letters went out is
+    not left uninvited without anyone noticing."""
+
+    __tablename__ = "invitations_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[Timestamp]
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    # One line for each person on the list then: {"key": the person's card key, "invitee": the
+    # plan invitee's id or None, "name", "who" (as the child described them), "role" (a staff
+    # role's code, shown in the reader's language), "invitation" (the invitation's code), "part"}.
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    sent_by: Mapped[StaffMember] = relationship()
+
+
 class LockedRecord(Exception):
     """Something tried to change or delete a record that is kept as it was."""
 

@@ -6,7 +6,7 @@ Every view and download is audited: the list holds the child's wishes about thei
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -74,12 +74,15 @@ def invitation_list(public_id: str) -> str:
         if invitations.review
         else None
     )
+    sent = service.last_sent(db.session(), invitations.review)
     audit("view-invitation-list", subject_type="child", subject_id=the_child.public_id)
     return render_template(
         "workspaces/invitations/list.html",
         child=the_child,
         invitations=invitations,
         task=task,
+        sent=sent,
+        changes=service.changes_since_sent(invitations, sent),
         outcome_label=steps.OUTCOME_SHORT.__getitem__,
         sent_form=FlaskForm(formdata=None),
     )
@@ -124,11 +127,20 @@ def invitation_csv(public_id: str) -> Response:
 def letters(public_id: str) -> str:
     the_child = _social_worker_child(public_id)
     invitations = _list(the_child)
+    invitees = invitations.invitees
+    only_changes = request.args.get("changed") == "1"
+    if only_changes:
+        # The letters to send for what changed since the invitations went out, not everyone's.
+        sent = service.last_sent(db.session(), invitations.review)
+        changed = {c.key for c in service.changes_since_sent(invitations, sent) if c.now_invited}
+        invitees = [invitee for invitee in invitees if invitee.key in changed]
     audit("view-invitation-letters", subject_type="child", subject_id=the_child.public_id)
     return render_template(
         "workspaces/invitations/letters.html",
         child=the_child,
         invitations=invitations,
+        invitees=invitees,
+        only_changes=only_changes,
         review=invitations.review,
         social_worker=invitations.staff_in_role(Role.SOCIAL_WORKER),
         iro=invitations.staff_in_role(Role.IRO),
@@ -145,17 +157,20 @@ def mark_sent(public_id: str) -> Response:
         not_found("invitations-review")
     if FlaskForm().validate_on_submit():
         session = db.session()
+        changes = service.last_sent(session, invitations.review) is not None
         try:
-            marked = service.mark_sent(
-                session, invitations.review, g.principal.staff, today=clock.today()
-            )
+            marked = service.mark_sent(session, invitations, g.principal.staff, today=clock.today())
             session.commit()
         except (timetable.InputError, timetable.TimetableConflict, StaleDataError):
             session.rollback()
             marked = False
         if marked:
-            audit("invitations-sent", subject_type="child", subject_id=the_child.public_id)
-            flash(_("Invitations marked as sent today."), "success")
+            action = "invitation-changes-sent" if changes else "invitations-sent"
+            audit(action, subject_type="child", subject_id=the_child.public_id)
+            if changes:
+                flash(_("The changes to the invitations were marked as sent today."), "success")
+            else:
+                flash(_("Invitations marked as sent today."), "success")
         else:
             flash(_("The invitations were already marked as sent."), "success")
     return redirect(url_for("invitations.invitation_list", public_id=public_id))

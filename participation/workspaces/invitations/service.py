@@ -7,21 +7,28 @@ answered "not possible" turns round: someone the child wanted is not invited, an
 the child did not want (or wanted in writing only) is invited after all. A wish changed since it
 was answered counts as not answered yet. The IRO always comes: they chair the meeting.
 
+Marking the invitations sent keeps the list as it was (`InvitationsSent`): a wish or an answer
+that changes someone's invitation afterwards is shown as a change to send, until the changes are
+marked sent too.
+
 No Flask here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import (
     Child,
     DecisionOutcome,
+    DecisionTopic,
+    InvitationsSent,
     MeetingPlan,
     PlanDecision,
     Review,
@@ -85,6 +92,8 @@ def invitation_for(wish: Wish, outcome: DecisionOutcome | None, always_comes: bo
 class Invitee:
     """One line of the list."""
 
+    key: str  # the person's card on the child's plan (planning.PersonCard.key)
+    invitee_id: int | None  # their line on the plan, once the child has chosen
     name: str
     who: str
     wish: Wish
@@ -144,6 +153,8 @@ def invitation_list(
         person = card.network_person
         invitees.append(
             Invitee(
+                key=card.key,
+                invitee_id=invitee.id if invitee is not None else None,
                 name=card.name,
                 who=role_words(card.staff_role) if card.staff_role else str(card.who),
                 wish=wish,
@@ -185,7 +196,157 @@ def csv_rows(
     return rows
 
 
-def mark_sent(session: Session, review: Review, staff: StaffMember, *, today: date) -> bool:
-    """Mark the review's ``invitations-sent`` milestone done today. False if there is no such
-    task or it was already done."""
-    return mark_milestone(session, review, SENT_MILESTONE, staff, today, today=today)
+INVITED: Final = frozenset({INVITE, INVITE_PART, WRITTEN, AS_CHANGED})
+
+
+def _sent_line(invitee: Invitee) -> dict[str, Any]:
+    return {
+        "key": invitee.key,
+        "invitee": invitee.invitee_id,
+        "name": invitee.name,
+        # The role's code for staff, shown in the reader's language; a family member or someone
+        # the child added as the child described them.
+        "who": "" if invitee.staff_role else invitee.who,
+        "role": invitee.staff_role.value if invitee.staff_role else None,
+        "invitation": invitee.invitation,
+        "part": invitee.part if invitee.invitation == INVITE_PART else "",
+    }
+
+
+def mark_sent(
+    session: Session, invitations: InvitationList, staff: StaffMember, *, today: date
+) -> bool:
+    """Mark the review's ``invitations-sent`` milestone done today and keep the list as sent.
+    Once it is done, marking again keeps the list as it is now only when it changed since (the
+    changes were sent). False when there was nothing to mark."""
+    review = invitations.review
+    assert review is not None
+    first = mark_milestone(session, review, SENT_MILESTONE, staff, today, today=today)
+    if not first and not changes_since_sent(invitations, last_sent(session, review)):
+        return False
+    session.add(
+        InvitationsSent(
+            review_id=review.id,
+            sent_on=today,
+            sent_by_id=staff.id,
+            lines=[_sent_line(invitee) for invitee in invitations.invitees],
+        )
+    )
+    return True
+
+
+def last_sent(session: Session, review: Review | None) -> InvitationsSent | None:
+    """The list as it was last marked sent for the review (None: never, or no review)."""
+    if review is None:
+        return None
+    return session.scalar(
+        select(InvitationsSent)
+        .where(InvitationsSent.review_id == review.id)
+        .order_by(InvitationsSent.id.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Someone whose invitation is not what was sent: `before` and `after` are invitation codes
+    (None: not on the list then, or not now)."""
+
+    key: str
+    name: str
+    who: str
+    role: Role | None
+    before: str | None
+    after: str | None
+    part_before: str
+    part_after: str
+
+    @property
+    def now_invited(self) -> bool:
+        return self.after in INVITED
+
+    @property
+    def was_invited(self) -> bool:
+        return self.before in INVITED
+
+
+def _what_counts(invitation: str | None, part: str) -> tuple[bool, str, str]:
+    """What a change must change to matter: whether invited, how, and for which part. Between
+    "do not invite", "no wish yet" and not being on the list nobody is told anything."""
+    invited = invitation in INVITED
+    return (invited, invitation or "", part) if invited else (False, "", "")
+
+
+def changes_since_sent(invitations: InvitationList, sent: InvitationsSent | None) -> list[Change]:
+    """Each person whose invitation changed since the list was sent, in the list's order (those no
+    longer on it last). None when it was never sent."""
+    if sent is None:
+        return []
+    before = {line["key"]: line for line in sent.lines}
+    changes = []
+    for invitee in invitations.invitees:
+        line = before.pop(invitee.key, None)
+        was = (line["invitation"], line["part"]) if line else (None, "")
+        part = invitee.part if invitee.invitation == INVITE_PART else ""
+        if _what_counts(*was) != _what_counts(invitee.invitation, part):
+            changes.append(
+                Change(
+                    invitee.key,
+                    invitee.name,
+                    "" if invitee.staff_role else invitee.who,
+                    invitee.staff_role,
+                    was[0],
+                    invitee.invitation,
+                    was[1],
+                    part,
+                )
+            )
+    for line in before.values():  # no longer on the child's list (left their network, say)
+        if line["invitation"] in INVITED:
+            role = Role(line["role"]) if line["role"] else None
+            then = (line["invitation"], None, line["part"], "")
+            changes.append(Change(line["key"], line["name"], line["who"], role, *then))
+    return changes
+
+
+def _invited_on_plan(plan: MeetingPlan) -> dict[int, tuple[str, str]]:
+    """Plan invitee id -> (invitation, part) for each person the plan invites, from the plan
+    alone (its people and answers loaded): the same invitations `invitation_list` gives them."""
+    invited = {}
+    decisions = planning.decisions_by_subject(plan)
+    for invitee in plan.invitees:
+        decision = decisions.get(planning.subject_for(DecisionTopic.WHO, invitee))
+        answered = decision is not None and not planning.wish_changed_since(decision)
+        outcome = decision.outcome if decision is not None and answered else None
+        invitation = invitation_for(invitee.wish, outcome, invitee.staff_role == Role.IRO)
+        if invitation in INVITED:
+            invited[invitee.id] = (invitation, invitee.part if invitation == INVITE_PART else "")
+    return invited
+
+
+def changed_since_sent(
+    session: Session, plans: Mapping[int, MeetingPlan], review_ids: Collection[int]
+) -> set[int]:
+    """Of `review_ids`, those whose invitations were sent and whose plan (review id -> plan with
+    its people and answers, as `social_worker.service.plans_by_review` loads them) invites
+    someone differently since: one query, for a workspace. It compares the people the child
+    chose (a professional or the IRO the child made no choice about, and someone who left the
+    child's network, are seen on the invitation list itself)."""
+    if not review_ids:
+        return set()
+    latest = (
+        select(func.max(InvitationsSent.id))
+        .where(InvitationsSent.review_id.in_(review_ids))
+        .group_by(InvitationsSent.review_id)
+    )
+    changed = set()
+    for sent in session.scalars(select(InvitationsSent).where(InvitationsSent.id.in_(latest))):
+        plan = plans.get(sent.review_id)
+        then = {
+            line["invitee"]: (line["invitation"], line["part"])
+            for line in sent.lines
+            if line["invitee"] is not None and line["invitation"] in INVITED
+        }
+        if then != (_invited_on_plan(plan) if plan is not None else {}):
+            changed.add(sent.review_id)
+    return changed

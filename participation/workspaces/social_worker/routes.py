@@ -13,6 +13,7 @@ from ...models import Milestone, Role
 from ...planning import service as planning
 from ...security.access import staff
 from ...timetable import service as timetable
+from ..invitations import service as invitations
 from ..keyworker import service as keyworker
 from ..web import page_asked
 from . import service
@@ -36,13 +37,14 @@ def workspace() -> str:
     plans = service.plans_by_review(session, next_ids)
     waiting = {review_id: planning.waiting_for_answer(plan) for review_id, plan in plans.items()}
     tasks = service.tasks_by_review(session, next_ids, held_ids)
+    invitations_changed = invitations.changed_since_sent(session, plans, next_ids)
     calendar = timetable.calendar_for(session)
 
     def status(task: Milestone) -> str:
         return timetable.status_of(calendar, task.due_on, task.done_on, day)
 
     # First on the page, what is late or waits on an answer: the rest is there to look up.
-    first: list[tuple[CaseloadRow, int, list[Milestone]]] = []
+    first: list[tuple[CaseloadRow, int, bool, list[Milestone]]] = []
     for row in rows:
         reviews = [r for r in (row.next_review, last_held[row.child.id]) if r is not None]
         late = [
@@ -52,8 +54,9 @@ def workspace() -> str:
             if task.done_on is None and status(task) in LATE
         ]
         answers = waiting.get(row.next_review.id, 0) if row.next_review else 0
-        if answers or late:
-            first.append((row, answers, late))
+        changed = row.next_review is not None and row.next_review.id in invitations_changed
+        if answers or changed or late:
+            first.append((row, answers, changed, late))
     return render_template(
         "workspaces/social_worker/workspace.html",
         found=found,
@@ -62,6 +65,7 @@ def workspace() -> str:
         plans=plans,
         waiting=waiting,
         tasks=tasks,
+        invitations_changed=invitations_changed,
         packs=service.packs_sent(session, shown_ids),
         reports=keyworker.reports_by_review(session, shown_ids),
         status=status,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from participation.models import Child, DecisionOutcome, Review, Wish
 from participation.planning import service as planning
+from participation.planning import steps
 from participation.workspaces.invitations import service as invitations
 from tests.support import factories
 
@@ -179,3 +180,90 @@ def test_a_wish_agreed_with_a_change_is_invited_as_agreed(session, desk, jay, te
     assert "in the way agreed with Jay" in dads
     assert "You are invited to come to the meeting." not in dads
     assert "part of the meeting" not in dads
+
+
+def _change_wish(session, child, review, key, wish, part=""):
+    """The child changes one person's wish on their plan (as from the tablet)."""
+    loaded = planning.find_plan(session, review).step_version(steps.WHO_COMES)
+    answer = planning.WishAnswer(key, wish, part)
+    planning.save_people(session, child, review, [answer], loaded, finish=True)
+
+
+def test_a_change_after_the_invitations_went_out_waits_until_it_is_sent(
+    session, desk, jay, team, wishes
+):
+    """QA: Jay asked for his dad at the whole meeting after the letters went out, and nobody
+    noticed: the list, the letters and the social worker's workspace say so until the change
+    is marked sent."""
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    child = session.get(Child, jay.id)
+    people = {p.name: p for p in child.network}
+    dad = f"person-{people['Dean Clarke'].public_id}"
+    # Not a change to anyone's invitation: the keyworker was not invited and still is not.
+    keyworker = f"staff-{team['keyworker'].public_id}-keyworker"
+    _change_wish(session, child, wishes, keyworker, "no")
+    assert "since the invitations were sent" not in desk.get(url).text
+    assert "after the invitations were sent" not in desk.get("/social-worker").text
+
+    _change_wish(session, child, wishes, dad, "yes")
+    listing = html.unescape(desk.get(url).text)
+    assert "1 change since the invitations were sent" in listing
+    assert "was “Invite for part of the meeting: The start”, now “Invite”" in " ".join(
+        listing.split()
+    )
+    assert "Mark the changes as sent" in listing
+    workspace = desk.get("/social-worker").text
+    assert "who is invited changed after the invitations were sent" in workspace
+    assert "Invitations to send again" in workspace
+    letters = desk.get(f"{url}/letters?changed=1").text
+    assert "Dear Dean Clarke," in letters and "Dear Jean Clarke," not in letters
+    assert "Dear Jean Clarke," in desk.get(f"{url}/letters").text
+
+    assert desk.post(f"{url}/sent").status_code == 302
+    assert len(audited(session, "invitation-changes-sent")) == 1
+    assert "since the invitations were sent" not in desk.get(url).text
+    assert "after the invitations were sent" not in desk.get("/social-worker").text
+    assert desk.post(f"{url}/sent").status_code == 302  # nothing more to send
+    assert len(audited(session, "invitation-changes-sent")) == 1
+    assert milestone(session, wishes, "invitations-sent").done_on == TODAY
+
+
+def test_an_answer_that_turns_an_invitation_round_is_a_change_too(session, desk, jay, team, wishes):
+    """Staff saying "not possible" to Dad after the letters went out un-invites him: the list
+    says he was invited and no longer is, and the workspace counts it."""
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    plan = planning.find_plan(session, wishes)
+    dad = next(i for i in plan.invitees if i.wish == Wish.PART)
+    planning.decide(
+        session,
+        plan,
+        planning.DecisionTopic.WHO,
+        dad,
+        DecisionOutcome.NOT_POSSIBLE,
+        "The court said not this time.",
+        team["social_worker"],
+        0,
+    )
+    listing = " ".join(html.unescape(desk.get(url).text).split())
+    assert "was “Invite for part of the meeting: The start”, now “Do not invite”" in listing
+    assert "Letters for the people now invited" not in listing  # nobody new to write to
+    assert "who is invited changed after" in desk.get("/social-worker").text
+
+
+def test_someone_who_leaves_the_list_after_it_was_sent_is_a_change(
+    session, desk, jay, team, wishes
+):
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    child = session.get(Child, jay.id)
+    dad = next(p for p in child.network if p.name == "Dean Clarke")
+    dad.active = False
+    session.commit()
+    listing = " ".join(html.unescape(desk.get(url).text).split())
+    assert "Dean Clarke" in listing and "now" not in listing.split("Dean Clarke")[1][:200]
+    assert "no longer on the list" in listing
