@@ -245,6 +245,8 @@ def _rows(current: dict[Audience, Any]) -> list[dict[str, Any]]:
             "audience": audience,
             "title": words.AUDIENCE_TITLE[audience],
             "names": [staff.name_for_children for staff in members.get(audience, [])],
+            # Everyone at the meeting is not one job: it is never "nobody".
+            "nobody": audience != Audience.MEETING and not members.get(audience),
             "icon": ICONS[audience],
             "share": words.SHARE_BUTTON[audience],
             "private": words.PRIVATE_BUTTON[audience],

@@ -5,11 +5,23 @@
    2. Typing is work: while someone types into a form, the page tells the server now and then, so
       their session does not end for being idle while they write a long report and they do not
       lose it on "Save". A page left alone still times out as before.
-   3. Before that happens the page says so and offers to stay signed in (below). */
+   3. Before that happens the page says so and offers to stay signed in (below).
+   4. A link to a wish waiting for an answer (#decision-...) opens that wish's answer form: the
+      link promised the answer, not a closed "Answer this wish" to find and open. */
 (function () {
   "use strict";
   var problems = document.getElementById("error-summary");
   if (problems) problems.focus();
+
+  function openAnswer() {
+    var id = window.location.hash.slice(1);
+    if (id.indexOf("decision-") !== 0) return;
+    var form = document.getElementById("answer-" + id.slice("decision-".length));
+    var details = form && form.closest("details");
+    if (details) details.open = true;
+  }
+  openAnswer();
+  window.addEventListener("hashchange", openAnswer);
 
   var me = document.currentScript;
   var url = me && me.getAttribute("data-still-here");

@@ -91,3 +91,21 @@ def test_a_warning_left_alone_says_the_session_has_ended(page: Page, app, monkey
     expect(page.get_by_label("What children call you")).to_have_value("Mr Evans")
     page.reload()
     assert urlsplit(page.url).path == "/sign-in"
+
+
+def test_a_link_to_a_wish_waiting_for_an_answer_opens_its_answer(page: Page, app) -> None:
+    """The plan's "waiting for an answer" list leads to each wish with its answer form open:
+    the link promised the answer, not a closed "Answer this wish" to find (QA)."""
+    load_demo(db.session())
+    db.session.remove()
+    sign_in(page, "grace.okafor@example.org", DEMO_PASSWORD)
+    page.goto("/social-worker")
+    page.get_by_role("link", name="waiting for an answer").first.click()
+    waiting = page.locator("section.notice").filter(has_text="waiting for an answer")
+    link = waiting.get_by_role("link").first
+    target = (link.get_attribute("href") or "").split("#")[1]
+    answer = page.locator(f"#answer-{target.removeprefix('decision-')}")
+    expect(answer).to_be_hidden()  # closed until asked for
+    link.click()
+    expect(answer).to_be_visible()
+    expect(answer.get_by_role("button", name="Save answer")).to_be_visible()

@@ -98,6 +98,27 @@ def test_each_audience_is_named_as_the_child_knows_them(on_tablet, team, session
     assert "share-names" not in names["meeting"]
 
 
+def test_a_job_nobody_has_just_now_is_said_before_the_child_shares(on_tablet, team, session):
+    """Between social workers: sharing waits for whoever starts, and the child is told so
+    rather than shown a card with nobody's name on it (QA)."""
+    from participation.models import Assignment
+
+    for assignment in session.scalars(
+        select(Assignment).where(Assignment.staff_id == team.social_worker.id)
+    ):
+        assignment.active = False
+    session.commit()
+    item = make_item(session, team.child, team.review, "My room")
+    _understand(on_tablet)
+    page = on_tablet.client.get(f"/me/views/items/{item.public_id}/sharing").text
+    cards = page.split('<li class="card share-choice" id="share-')[1:]
+    names = {card.split('"', 1)[0]: card for card in cards}
+    nobody = "Nobody has this job for you just now."
+    assert nobody in names["social-worker"] and "Grace" not in page
+    assert "Share with my social worker" in names["social-worker"]  # still theirs to choose
+    assert all(nobody not in names[a] for a in ("keyworker", "iro", "meeting"))
+
+
 def test_a_share_is_recorded_with_the_words_shown(on_tablet, team, session):
     item = make_item(session, team.child, team.review, "My room")
     _understand(on_tablet)
