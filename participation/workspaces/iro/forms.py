@@ -63,7 +63,7 @@ class CodeForm(VersionedForm):
     note = TextAreaField(_l("Why a different code from the one suggested"))
 
 
-class DecisionForm(VersionedForm):
+class DecisionForm(VersionedForm, TimetableDateForm):
     kind = RadioField(_l("Decision or action"), choices=_choices(KINDS), validate_choice=False)
     text = TextAreaField(_l("In plain words"))
     child_text = TextAreaField(_l("For the child, in words they will understand"))
@@ -73,7 +73,13 @@ class DecisionForm(VersionedForm):
     owner_staff = SelectField(_l("Member of staff"), validate_choice=False)
     owner_name = StringField(_l("Their name"))
     due_on = DayField(_l("Due by"), invalid=INVALID_DATE)
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
     form_key = FormKeyField()
+
+    day_name = "due_on"
+    # Asked, not refused: an action for a children's home may well be due at a weekend.
+    not_working_means = _l("Check the date: whoever does it may not be working then.")
 
 
 class CirculateForm(TimetableDateForm):

@@ -458,10 +458,19 @@ def add_decision(review_id: str) -> ResponseLike:
         return _render_outcome(review, ("decision", form))
     try:
         made = service.add_decision(
-            session, review, g.principal.staff, _decision_input(form), today=clock.today()
+            session,
+            review,
+            g.principal.staff,
+            _decision_input(form),
+            today=clock.today(),
+            confirmed=form.date_kept(),
         )
         sent_once.remember(session, g.principal.actor, form.form_key.data, made.public_id)
         session.commit()
+    except timetable.DayToConfirm as asked:
+        session.rollback()
+        form.ask_to_keep(asked)
+        return _render_outcome(review, ("decision", form))
     except InputProblem as error:
         session.rollback()
         _problem(form, error)
@@ -503,8 +512,12 @@ def change_decision(review_id: str, decision_id: str) -> ResponseLike:
                 _decision_input(form),
                 loaded_version(form.version.data),
                 today=clock.today(),
+                confirmed=form.date_kept(),
             )
             session.commit()
+        except timetable.DayToConfirm as asked:
+            session.rollback()
+            form.ask_to_keep(asked)
         except InputProblem as error:
             session.rollback()
             _problem(form, error)

@@ -495,10 +495,22 @@ def decision_problems(
     return _read_decision(review, data, stored_due=stored_due, today=today)[1]
 
 
-def _apply(decision: ReviewDecision, review: Review, data: DecisionInput, today: date) -> None:
+def _apply(
+    decision: ReviewDecision,
+    review: Review,
+    data: DecisionInput,
+    today: date,
+    calendar: timetable.WorkingCalendar | None,
+) -> None:
+    """``calendar``: ask about a new due date that is not a working day (DayToConfirm) on it;
+    None once the IRO has said to keep the date."""
     read, problems = _read_decision(review, data, stored_due=decision.due_on, today=today)
     if read is None:
         raise InputProblems(problems)
+    if calendar is not None and read.due_on is not None and read.due_on != decision.due_on:
+        warnings = timetable.not_working(calendar, read.due_on)
+        if warnings:
+            raise timetable.DayToConfirm(warnings)
     decision.kind = read.kind
     decision.text = read.text
     decision.child_text = read.child_text
@@ -532,14 +544,17 @@ def add_decision(
     data: DecisionInput,
     *,
     today: date | None = None,
+    confirmed: bool = True,
 ) -> ReviewDecision:
     """Record a decision or action of the review (before the decisions are circulated: NotNow
     after). InputProblems lists every problem with ``data``. ``today`` is the real today unless
-    given."""
+    given. With ``confirmed=False``, a due date that is not a working day raises DayToConfirm
+    (nothing is added)."""
     decisions_open(session, review)
     decision = ReviewDecision(review_id=review.id, created_by_id=staff.id)
     decision.review = review
-    _apply(decision, review, data, today or clock.today())
+    calendar = None if confirmed else timetable.calendar_for(session)
+    _apply(decision, review, data, today or clock.today(), calendar)
     session.add(decision)
     session.flush()
     return decision
@@ -552,15 +567,18 @@ def change_decision(
     loaded_version: int | None,
     *,
     today: date | None = None,
+    confirmed: bool = True,
 ) -> bool:
     """Change a decision or action (before circulation: NotNow after). False if nothing
     changed; VersionConflict if it was saved by someone else since the form was loaded;
-    InputProblems lists every problem with ``data``."""
+    InputProblems lists every problem with ``data``; with ``confirmed=False``, DayToConfirm
+    for a new due date that is not a working day (nothing is changed)."""
     review = decision.review
     decisions_open(session, review)
     check_version(decision.version, loaded_version)
     before = _stored(decision)
-    _apply(decision, review, data, today or clock.today())
+    calendar = None if confirmed else timetable.calendar_for(session)
+    _apply(decision, review, data, today or clock.today(), calendar)
     if _stored(decision) == before:
         return False
     decision.updated_at = utcnow()

@@ -215,14 +215,22 @@ def test_taking_part_needs_the_how(session, ivy, jay, team):
 # --- decisions and actions ---------------------------------------------------------------------
 
 
-def decision(
-    kind="action", text="Find swimming lessons.", child_text="You will start swimming.", **kw
+def decision_form(
+    kind="action",
+    text="Find swimming lessons.",
+    child_text="You will start swimming.",
+    ask=False,
+    **kw,
 ):
+    """A decision form as posted. The due date is one the IRO keeps even if it is not a working
+    day (the tests' days count from the real today), unless `ask`: then it is asked about."""
     data = {
         "decision-kind": kind,
         "decision-text": text,
         "decision-child_text": child_text,
     }
+    if kw.get("due_on") and not ask:
+        kw = {"keep_date": "y", "warned_day": kw["due_on"], **kw}
     data.update({f"decision-{key}": value for key, value in kw.items()})
     return data
 
@@ -230,7 +238,7 @@ def decision(
 def add(desk, review, follow_redirects=False, **data):
     return desk.post(
         f"/reviews/{review.public_id}/decisions",
-        decision(**data),
+        decision_form(**data),
         prefix="decision",
         follow_redirects=follow_redirects,
     )
@@ -328,7 +336,7 @@ def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy
     # Un-ticked, nobody is to tell it in person any more.
     ivy.post(
         f"/reviews/{review.public_id}/decisions/{row.public_id}",
-        decision(
+        decision_form(
             **{**news, "child_text": "No family time for now."},
             version=str(row.version),
             teller_staff=team["social_worker"].public_id,
@@ -339,7 +347,7 @@ def test_a_decision_to_tell_in_person_needs_no_words_for_the_tablet(session, ivy
     assert (row.in_person, row.teller_staff_id) == (False, None)
     ivy.post(
         f"/reviews/{review.public_id}/decisions/{row.public_id}",
-        decision(
+        decision_form(
             **news,
             version=str(row.version),
             in_person="y",
@@ -370,13 +378,13 @@ def test_a_stale_decision_save_is_told(session, ivy, jay, team):
     due = (TODAY + timedelta(days=9)).isoformat()
     first = ivy.post(
         url,
-        {**decision(text="First.", owner="child", due_on=due), "decision-version": loaded},
+        {**decision_form(text="First.", owner="child", due_on=due), "decision-version": loaded},
         prefix="decision",
     )
     assert first.status_code == 302
     second = ivy.post(
         url,
-        {**decision(text="Second.", owner="child", due_on=due), "decision-version": loaded},
+        {**decision_form(text="Second.", owner="child", due_on=due), "decision-version": loaded},
         prefix="decision",
     )
     assert second.status_code == 409
@@ -423,7 +431,7 @@ def test_removing_a_decision_changed_meanwhile_asks_again(session, ivy, jay):
     ivy.post(
         f"/reviews/{review.public_id}/decisions/{found.public_id}",
         {
-            **decision(text="Swimming on Saturdays.", owner="child", due_on=due),
+            **decision_form(text="Swimming on Saturdays.", owner="child", due_on=due),
             "decision-version": version_on(
                 ivy.get(f"/reviews/{review.public_id}/decisions/{found.public_id}").text,
                 "decision-version",
@@ -682,7 +690,7 @@ def test_a_due_date_saved_before_may_stay_while_the_words_change(session, ivy, j
     moved = ivy.post(
         url,
         {
-            **decision(owner="child", due_on=(due - timedelta(days=1)).isoformat()),
+            **decision_form(owner="child", due_on=(due - timedelta(days=1)).isoformat()),
             "decision-version": version,
         },
         prefix="decision",
@@ -691,7 +699,7 @@ def test_a_due_date_saved_before_may_stay_while_the_words_change(session, ivy, j
     reworded = ivy.post(
         url,
         {
-            **decision(text="Book swimming lessons.", owner="child", due_on=due.isoformat()),
+            **decision_form(text="Book swimming lessons.", owner="child", due_on=due.isoformat()),
             "decision-version": version,
         },
         prefix="decision",
@@ -788,7 +796,7 @@ def test_one_submit_shows_every_problem_with_a_change(session, ivy, jay, team):
     version = version_on(ivy.get(url).text, "decision-version")
     emptied = ivy.post(
         url,
-        {**decision(text="", child_text="", due_on="soon"), "decision-version": version},
+        {**decision_form(text="", child_text="", due_on="soon"), "decision-version": version},
         prefix="decision",
     )
     assert summary_links(emptied.text) == [
@@ -953,16 +961,32 @@ def test_the_decisions_record_numbers_them_as_the_iros_page_does(session, ivy, j
     assert "<h3>\u06f1. " in ivy.get(outcome_url(review)).text  # Persian one
 
 
-def test_an_action_due_on_a_day_nobody_works_is_pointed_out(session, ivy, jay):
+def test_an_action_due_on_a_day_nobody_works_is_asked_about_then_pointed_out(session, ivy, jay):
     """Due on Christmas Day, saved without a word, and the child read "By: Friday 25 December"
-    (QA). Said next to it before circulating (a date may be meant, so not refused)."""
+    (QA). The IRO is asked to keep the date first (a date may be meant, so not refused), and
+    it is said next to the action until the decisions are circulated."""
     review = next_review(session, jay)
     day = TODAY + timedelta(days=30)
     while ENG.is_working_day(day):
         day += timedelta(days=1)
-    add(ivy, review, owner="child", due_on=day.isoformat())
+    asked = add(ivy, review, owner="child", due_on=day.isoformat(), ask=True)
+    assert asked.status_code == 200
+    assert "whoever does it may not be working then" in asked.text
+    assert 'name="decision-keep_date"' in asked.text
+    assert session.scalar(select(func.count()).select_from(ReviewDecision)) == 0
+    # "Keep this date" ticked for that date (as the helper does unless asked): it is added.
+    kept = add(ivy, review, owner="child", due_on=day.isoformat())
+    assert kept.status_code == 302
     assert "not a working day: check the date" in ivy.get(outcome_url(review)).text
     decision = session.scalar(select(ReviewDecision))
     decision.due_on = ENG.next_working_day_on_or_after(day)
     session.commit()
     assert "not a working day" not in ivy.get(outcome_url(review)).text
+    # Moved onto the day nobody works on the change page: asked the same way, nothing saved.
+    url = f"/reviews/{review.public_id}/decisions/{decision.public_id}"
+    loaded = version_on(ivy.get(url).text, "decision-version")
+    form = decision_form(owner="child", due_on=day.isoformat(), ask=True)
+    moved = ivy.post(url, {**form, "decision-version": loaded}, prefix="decision")
+    assert "whoever does it may not be working then" in moved.text
+    session.expire_all()
+    assert session.get(ReviewDecision, decision.id).due_on != day
