@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from .audit.service import record
 from .child import held
+from .child.session import CLOSED_LEFT_CARE_KEY
 from .db import db
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,10 @@ def init_errors(app: Flask) -> None:
             _let_go_of_held_answers()
         template = PAGES.get(code)
         if code == 404 and g.get("denied") == "not-child":
-            template = "errors/space_closed.html"  # a child's page, with no child's space open
+            # A child's page, with no child's space open: closed for good if they left care.
+            left_care = bool(session.get(CLOSED_LEFT_CARE_KEY))
+            page = render_template("errors/space_closed.html", left_care=left_care)
+            return page, code
         if template is None:
             return render_template(
                 "errors/generic.html", code=code, message=gettext("Something went wrong.")
