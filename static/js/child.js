@@ -246,7 +246,11 @@
       });
       // Shown once there is a voice to read with, the tablet's or the server's: with none, a
       // button that only says so in writing is no help to a child who cannot read (QA).
-      voiceKnown.then(function (voice) { if (voice || server) button.hidden = false; });
+      // data-voice says what was found ("yes" or "none"), for whoever needs to know it is settled.
+      voiceKnown.then(function (voice) {
+        if (voice || server) button.hidden = false;
+        readAloud.setAttribute("data-voice", voice || server ? "yes" : "none");
+      });
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", function () {
         var again = current && current.button === button;
