@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import logout_user
 from sqlalchemy import select
@@ -47,7 +48,7 @@ from . import service
 from .forms import AgeBandForm, DisplayForm, PictureCodeForm, SpaceLanguageForm
 from .page_cards import read_cards
 from .pictures import PICTURE_FILES, PICTURES
-from .session import CHILD_TOKEN_KEY
+from .session import ADULT_LANGUAGE_KEY, CHILD_TOKEN_KEY
 
 bp = Blueprint("child", __name__)
 
@@ -121,9 +122,11 @@ def _open_space(the_child: Child) -> Response:
         flash(_("Choose a picture code with %(name)s first.", name=the_child.preferred_name))
         return redirect(url_for("child.picture_code", public_id=public_id))
     audit("hand-over", subject_type="child", subject_id=the_child.public_id)
+    adult_language = str(get_locale())
     logout_user()
     session.clear()
     session[CHILD_TOKEN_KEY] = opened.token
+    session[ADULT_LANGUAGE_KEY] = adult_language
     response = redirect(url_for("child.unlock"))
     language = service.space_for(db.session(), the_child).language
     if language is not None and language in current_app.config["LANGUAGES"]:
@@ -395,10 +398,14 @@ def give_back() -> Response:
     name = row.child.preferred_name
     service.end_child_session(db.session(), row, "given-back")
     audit("give-back", subject_type="child", subject_id=row.child.public_id)
+    adult_language = str(session.get(ADULT_LANGUAGE_KEY, ""))
     session.clear()
     # "kept": words too long to save are held for the child's next sitting (child/held.py).
+    # Said in the child's language; the sign-in page that follows is in the adult's.
     flash(_("Thank you, %(name)s. Everything you did is kept.", name=name), "success")
     response = redirect(url_for("accounts.sign_in"))
+    if adult_language in current_app.config["LANGUAGES"]:
+        remember_language(response, adult_language)
     # A shared tablet: nothing of the child's stays in the browser. Not "cookies": the session
     # cookie is emptied above, and the thank-you travels in it.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

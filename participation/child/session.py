@@ -21,6 +21,9 @@ from . import held, service
 CHILD_TOKEN_KEY = "child_token"  # noqa: S105 - a session key name, not a secret
 # This device's space was closed because the child left care (until another space opens here).
 CLOSED_LEFT_CARE_KEY = "closed_left_care"
+# The language of the adult who handed the tablet over: theirs again once it is given back (QA:
+# a keyworker who reads no Arabic came back to a sign-in page and dashboard in Arabic).
+ADULT_LANGUAGE_KEY = "adult_language"
 # Every child page reads the child and their space (display choices, language): one query with
 # the session rather than three.
 CHILD_LOADS = (joinedload(AuthSession.child), joinedload(AuthSession.child_space))

@@ -284,8 +284,8 @@
     });
   }
 
-  /* --- Saving first: before the space locks ("Take a break", or idle) or the tablet is given back,
-     pages with unsaved words save them. Listeners of "myreview:before-lock" (views.js,
+  /* --- Saving first: before the space locks ("Take a break", or idle), the tablet is given back
+     or the language is changed, pages with unsaved words save them. Listeners of "myreview:before-lock" (views.js,
      planning.js) start their save; they may hand back a promise with event.detail.waitFor(),
      and the lock waits for it (never longer than SAVE_WAIT_MS, so a button never hangs, unless
      a photo or video is still moving: STALL_MS): a lock or give-back that reached the server
@@ -443,6 +443,8 @@
   function setUpLockButtons() {
     submitAfterSaving(document.getElementById("lock-form"), lock);
     submitAfterSaving(document.getElementById("give-back-form"));
+    // Changing language leaves the page too: a photo chosen and not saved went with it (QA).
+    submitAfterSaving(document.querySelector("form.language-switch"));
   }
 
   /* --- Idle lock: warn a minute before, offer "I'm still here", then lock (answers are saved). --- */

@@ -150,10 +150,21 @@
   form.addEventListener("submit", function (event) {
     if (!event.defaultPrevented) submitted = true;
   });
+  // "Add someone else" is not saved as the child types (half a name would be added to their
+  // list): as the page goes or the space locks it is held, with the rest of the page, and shown
+  // again after (QA: it was lost while the page said everything was kept).
+  function typedNotAdded() {
+    var boxes = form.querySelectorAll(
+      '[data-no-autosave] input[type="text"], [data-no-autosave] textarea'
+    );
+    return Array.prototype.some.call(boxes, function (box) { return box.value.trim() !== ""; });
+  }
+
   function leaving() {
-    if (submitted || (timer === null && !dirty)) return;
-    if (stopped) hold();
-    else send(true);
+    if (submitted) return;
+    // Held at once, as the page goes (a request chained after a save may never start).
+    if (stopped || typedNotAdded()) hold();
+    else if (timer !== null || dirty) send(true);
   }
   window.addEventListener("pagehide", leaving);
   document.addEventListener("visibilitychange", function () {
@@ -165,6 +176,8 @@
   document.addEventListener("myreview:before-lock", function (event) {
     var unsaved = timer !== null || dirty;
     var saved = unsaved ? (stopped ? hold() : send(true)) : chain;
+    // Held after the save: a save lets go of what was held for the page.
+    if (!stopped) saved = saved.then(function () { if (typedNotAdded()) return hold(); });
     if (event.detail && event.detail.waitFor) event.detail.waitFor(saved);
   });
 })();

@@ -237,8 +237,15 @@
           // Saved: the page it went on to (the thing, or its topic). A page with a problem
           // (a photo refused) is not followed: the words are saved or held, and the child
           // comes back here to choose again.
-          if (request.status === 200 && !stayed && window.history.replaceState) {
-            window.history.replaceState(null, "", back.pathname + back.search);
+          if (request.status === 200 && !stayed) {
+            // Forms that come back to this page (the language switch) come back there too.
+            var here = window.location.pathname + window.location.search;
+            document.querySelectorAll('input[name="next"]').forEach(function (next) {
+              if (next.value === here) next.value = back.pathname + back.search;
+            });
+            if (window.history.replaceState) {
+              window.history.replaceState(null, "", back.pathname + back.search);
+            }
           }
           resolve();
         });

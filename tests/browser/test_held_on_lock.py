@@ -158,3 +158,45 @@ def test_the_idle_warning_says_only_the_words_are_kept_when_a_photo_is_chosen(
     expect(warning).to_have_attribute(
         "aria-describedby", "idle-warning-text-files idle-warning-files"
     )
+
+
+def test_someone_typed_under_add_someone_else_is_there_after_a_break(tablet: Page, jay):
+    """Not saved as the child types (half a name would be added to their list), so it was lost
+    at a break while the page said everything was kept (QA): it is held, and not added."""
+    from participation.models import PlanInvitee
+
+    page = tablet
+    _hand_over_and_unlock(page, jay)
+    page.goto("/me/plan/who-comes")
+    page.get_by_label("Their name").fill("Mr Ahmadi")
+    page.get_by_label("Who are they to you?").fill("my teacher at the mosque")
+    page.get_by_role("button", name="Take a break").tap()
+    _tap_code(page)
+    expect(page).to_have_url(re.compile(r"/me/plan/who-comes"))
+    expect(page.get_by_label("Their name")).to_have_value("Mr Ahmadi")
+    expect(page.get_by_label("Who are they to you?")).to_have_value("my teacher at the mosque")
+    assert _count(PlanInvitee) == 0 or not db.session().scalar(
+        select(func.count()).select_from(PlanInvitee).where(PlanInvitee.name == "Mr Ahmadi")
+    )
+    db.session.remove()
+    page.get_by_role("button", name="Add them to my list").tap()
+    expect(page.get_by_text("Mr Ahmadi is on your list now.")).to_be_visible()
+
+
+def test_a_photo_chosen_before_changing_language_is_saved_first(tablet: Page, jay, tmp_path: Path):
+    """The language switch leaves the page, like a break: the photo chosen went with it,
+    without a word (QA). It is saved first, and the page comes back to the thing."""
+    from participation.models import MediaFile
+
+    page = tablet
+    _hand_over_and_unlock(page, jay)
+    page.goto("/me/views/school/add")
+    photo = tmp_path / "IMG_0002.jpg"
+    two_colour((400, 300)).save(photo, "JPEG")
+    page.set_input_files("#photos", str(photo))
+    switch = page.locator("form.language-switch")
+    switch.locator("select").select_option("cy")
+    switch.get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    assert _count(MediaFile) == 1
+    expect(page).to_have_url(re.compile(r"/me/views/items/"))

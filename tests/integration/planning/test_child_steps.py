@@ -269,6 +269,19 @@ def test_words_for_a_choice_taken_back_are_kept_but_shown_nowhere(planner, sessi
     assert "The library" in planner.page("my-plan").text
 
 
+def test_a_list_in_the_plan_is_joined_with_the_readers_comma(app, monkeypatch, planner, tablet):
+    """QA: "after school, at weekends" kept the English comma in Arabic, Persian and Pashto."""
+    monkeypatch.setitem(app.config["LANGUAGES"], "ar", ("العربية", "rtl"))
+    for step, (answers, _next) in STEP_ANSWERS.items():
+        planner.post(step, answers, go="next")
+    english = planner.page("my-plan").text
+    tablet.post("/language", language="ar", next="/me/plan/my-plan")
+    arabic = planner.page("my-plan").text
+    between = '، <img class="said-picture"'  # between two things chosen, each with its picture
+    assert between in arabic and between.replace("،", ",") not in arabic
+    assert between.replace("،", ",") in english
+
+
 def test_this_is_my_plan_finishes_the_last_part(planner, client, session, on_tablet):
     for step, (answers, _next) in STEP_ANSWERS.items():
         planner.post(step, answers, go="next")

@@ -92,7 +92,7 @@ def test_a_young_childs_family_cards_lead_with_mum_and_nan(planner, session, on_
     in_band(session, on_tablet, AgeBand.MIDDLE)
     page = text(planner.page("who-comes"))
     assert re.search(r"<h2 id=\"[^\"]*-name\"><bdi>Kelly</bdi></h2>", page)
-    assert '<p class="person-who">Mum</p>' in page
+    assert '<p class="person-who" dir="auto">Mum</p>' in page
     assert "Would you like Kelly to come?" in page
 
 

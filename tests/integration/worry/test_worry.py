@@ -23,6 +23,18 @@ def test_every_child_page_offers_im_worried(client, auth, mia_with_code, keywork
     assert 'href="/me/worried"' in client.get("/me").text
 
 
+def test_the_phone_numbers_read_left_to_right_in_every_language(
+    app, monkeypatch, client, auth, mia_with_code, keyworker
+):
+    """QA: in an Arabic sentence Childline's "0800 1111" showed as "1111 0800"."""
+    monkeypatch.setitem(app.config["LANGUAGES"], "ar", ("العربية", "rtl"))
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    tablet.post("/language", language="ar", next="/me/worried")
+    page = client.get("/me/worried").text
+    assert 'dir="rtl"' in page
+    assert '<bdi dir="ltr">0800 1111</bdi>' in page and '<bdi dir="ltr">999</bdi>' in page
+
+
 def test_child_sees_who_will_know_then_raises_a_worry(
     client, auth, session, mia_with_code, keyworker
 ):
