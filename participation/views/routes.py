@@ -764,7 +764,10 @@ def _change_page(found: Item) -> ResponseLike:
     saved_here()
     _queue().queue(service.processing_videos(found))
     audit("change-view-item", subject_type="view-item", subject_id=found.public_id)
-    flash(_("Saved. Only you can see it."), "success")
+    if sharing_service.choices_for_items(session, [found]).get(found.id):
+        flash(_("Saved. The people you shared it with can see the change."), "success")
+    else:
+        flash(_("Saved. Only you can see it."), "success")
     return redirect(url_for("views.item", item_id=found.public_id))
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from difflib import SequenceMatcher
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Exists, exists, func, select
@@ -755,14 +756,35 @@ def keyworker_report_for_pack(
 # --- what the child took back ------------------------------------------------------------------
 
 
+# How alike a paragraph and a thing the child said must be for the paragraph to be taken for
+# it once tidied by the keyworker (a capital, a full stop, a word cut: QA found each let words
+# the child took back through). Erring this way hides a paragraph of the child's part too many,
+# never shows one the child took back.
+ALIKE = 0.75
+# Shorter than this, likeness is chance ("ok", "no"): only the same words count.
+ALIKE_FROM = 12
+
+
+def _plain(text: str) -> str:
+    """Words as compared: no case, punctuation or spacing differences."""
+    return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
 def _said_in(words: str, text: str) -> bool:
     """Whether a thing the child said is in a part of the report: a paragraph of it, as the
-    report's start and "Add to" put it (or, long enough not to be chance, anywhere in it)."""
-    words = words.strip()
-    if not words:
+    report's start and "Add to" put it, or tidied since (case, punctuation, a word or two); or,
+    long enough not to be chance, anywhere in it."""
+    said = _plain(words)
+    if not said:
         return False
-    paragraphs = {paragraph.strip() for paragraph in text.split("\n\n")}
-    return words in paragraphs or (len(words) >= 40 and words in text)
+    for paragraph in (_plain(p) for p in text.split("\n\n")):
+        if said == paragraph or (len(said) >= 40 and said in paragraph):
+            return True
+        if min(len(said), len(paragraph)) >= ALIKE_FROM and (
+            SequenceMatcher(None, said, paragraph, autojunk=False).ratio() >= ALIKE
+        ):
+            return True
+    return False
 
 
 def _child_words(session: Session, child: Child) -> list[Item]:

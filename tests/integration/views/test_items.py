@@ -348,3 +348,25 @@ def test_a_failed_statement_still_gets_the_childs_sorry_page(views, monkeypatch)
     page = views.client.get("/me")
     assert page.status_code == 500
     assert "It was not your fault" in page.text and "Take a break" in page.text
+
+
+def test_changing_a_shared_thing_says_who_will_see_the_change(views, session, media_dir):
+    """QA: "Only you can see what you add" on a thing shared with the IRO, whose pack showed
+    the new photo at once. The page and the message say who sees the change."""
+    from participation.models import Audience, ShareDecision
+    from participation.sharing import service as sharing
+
+    item_id = views.item_id(views.add(text="My room"))
+    url = f"/me/views/items/{item_id}/change"
+    assert "Only you can see what you add" in views.client.get(url).text
+    subject = sharing.item_choice(_item(session, item_id))
+    sharing.decide(
+        session, subject, Audience.IRO, ShareDecision.SHARED, loaded_version=0, words_shown="x"
+    )
+    page = views.client.get(url).text
+    assert "The people you shared this with will see what you change." in page
+    assert "Only you can see what you add" not in page and "my IRO" in page
+    response = views.change(item_id, text="My room", photos=[(jpeg_bytes(tmp=media_dir), "a.jpg")])
+    told = views.client.get(response.headers["Location"]).text
+    assert "The people you shared it with can see the change." in told
+    assert "Saved. Only you can see it." not in told

@@ -600,6 +600,57 @@ def test_words_the_child_took_back_are_not_sent_and_leave_packs_made_after(
     assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "i dont sleep well at night",  # as copied in
+        "I dont sleep well at night.",  # a capital and a full stop (QA)
+        "I don't sleep well.",  # a word cut, an apostrophe added (QA)
+        "Jay says: i dont sleep well at night",  # words put before it
+    ],
+)
+def test_words_the_child_said_are_known_once_tidied(paragraph):
+    """QA: tidying the child's words (a capital, a full stop, one word cut) let words they took
+    back be sent and read: a tidied paragraph is still theirs."""
+    from participation.workspaces.keyworker.service import _said_in
+
+    part = f"Jay is doing well at school.\n\n{paragraph}\n\nHe wants more football."
+    assert _said_in("i dont sleep well at night", part)
+
+
+@pytest.mark.parametrize(
+    ("said", "paragraph"),
+    [
+        ("i dont sleep well at night", "Jay is doing well at school."),
+        ("ok", "no"),  # short words are alike by chance only
+        ("I like football", "He wants more football and to see his dad at weekends."),
+    ],
+)
+def test_other_words_are_not_taken_for_what_the_child_said(said, paragraph):
+    from participation.workspaces.keyworker.service import _said_in
+
+    assert not _said_in(said, paragraph)
+
+
+def test_tidied_words_the_child_took_back_are_not_sent(session, desk, jay, team):
+    words = "I worry about moving school in January"
+    item = said_with_keyworker(
+        session, jay, team["keyworker"], "school", words, shared_with=REPORT_READERS
+    )
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+    page = desk.get(url).text
+    # The keyworker tidies Jay's words: a full stop, and "in January" cut.
+    tidied = report_data(education=("", "I worry about moving school."))
+    desk.post(url, {**tidied, "version": version_on(page)})
+    share(desk, jay)
+    take_back(session, item, Audience.IRO)
+    refused = send(desk, jay)
+    assert "The child has taken back something" in desk.get(refused.location).text
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 0
+
+
 def test_the_child_reads_the_report_as_shared_and_an_old_answer_is_not_sent_as_new(
     session, desk, tablet, jay_with_code, team
 ):

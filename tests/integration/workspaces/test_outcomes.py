@@ -367,7 +367,7 @@ def test_marking_done_asks_first_and_what_the_iro_says_reaches_the_child(
     space_service.set_picture_code(session, session.get(type(jay), jay.id), CODE, team["keyworker"])
     desk.hand_over(tablet, jay)
     child_page = tablet.client.get("/me/you-said-we-did").text
-    assert f"Your IRO says: “{note}”" in child_page
+    assert f"Your IRO says: “<bdi>{note}</bdi>”" in child_page
 
 
 def test_marking_done_an_action_told_in_person_asks_for_no_note(

@@ -113,6 +113,12 @@ def test_the_alert_shows_on_every_staff_page_until_acknowledged(
     page = client.get("/my-children").text
     assert "A child needs you now" in page and "scared" in page
     assert "A child needs you now" in client.get("/accessibility").text
+    # Who and what they wrote open on request: the page may be open with another child beside.
+    closed = page.split('<details class="worry-alert">')[1]
+    summary = closed.split("</summary>")[0]
+    assert "pressed “I'm worried”" in summary
+    assert "Mia" not in summary and "scared" not in summary
+    assert "scared" in closed
     alert = session.scalar(select(WorryAlert))
     client.post(f"/worries/{alert.public_id}/acknowledge", data={"csrf_token": csrf_from(page)})
     assert "A child needs you now" not in client.get("/my-children").text
