@@ -157,6 +157,7 @@ def mark_sent(public_id: str) -> Response:
         not_found("invitations-review")
     if FlaskForm().validate_on_submit():
         session = db.session()
+        # Marked sent before: what is marked now is the changes since.
         changes = service.last_sent(session, invitations.review) is not None
         try:
             marked = service.mark_sent(session, invitations, g.principal.staff, today=clock.today())

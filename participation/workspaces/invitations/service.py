@@ -265,10 +265,6 @@ class Change:
     def now_invited(self) -> bool:
         return self.after in INVITED
 
-    @property
-    def was_invited(self) -> bool:
-        return self.before in INVITED
-
 
 def _what_counts(invitation: str | None, part: str) -> tuple[bool, str, str]:
     """What a change must change to matter: whether invited, how, and for which part. Between
