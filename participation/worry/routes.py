@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -85,8 +86,14 @@ def acknowledge(public_id: str) -> Response:
     return redirect(url_for("pages.home"))
 
 
+# The numbers a child may call, each kept left to right inside any sentence (in an Arabic one
+# "0800 1111" showed as "1111 0800": QA), for the worry pages and the picture-code page.
+PHONE_NUMBERS = {
+    "emergency_number": Markup('<bdi dir="ltr">999</bdi>'),
+    "childline_number": Markup('<bdi dir="ltr">0800 1111</bdi>'),
+}
 # The staff alert says when the child's note was cut, so they ask for the rest.
-template_globals(bp, {"worry_note_was_cut": service.note_was_cut})
+template_globals(bp, {"worry_note_was_cut": service.note_was_cut, **PHONE_NUMBERS})
 
 
 @bp.app_context_processor

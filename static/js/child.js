@@ -287,10 +287,10 @@
   /* --- Saving first: before the space locks ("Take a break", or idle), the tablet is given back
      or the language is changed, pages with unsaved words save them. Listeners of
      "myreview:before-lock" (views.js, planning.js) start their save; they may hand back a
-     promise with event.detail.waitFor(), and the lock waits for it (never longer than SAVE_WAIT_MS, so a button never hangs, unless
-     a photo or video is still moving: STALL_MS): a lock or give-back that reached the server
-     first would end the session and the save with it, and a new item's address is known only
-     once its first save answers. --- */
+     promise with event.detail.waitFor(), and the lock waits for it (never longer than
+     SAVE_WAIT_MS, so a button never hangs, unless a photo or video is still moving: STALL_MS):
+     a lock or give-back that reached the server first would end the session and the save with
+     it, and a new item's address is known only once its first save answers. --- */
   var SAVE_WAIT_MS = 4000;
   // Listeners that hand back nothing (a keepalive save) get a moment to send it.
   var SEND_MOMENT_MS = 300;

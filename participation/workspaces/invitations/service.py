@@ -79,6 +79,14 @@ _RULES: Final[dict[Wish, dict[DecisionOutcome | None, str]]] = {
 }
 
 
+def answer_in_effect(decision: PlanDecision | None) -> DecisionOutcome | None:
+    """The staff answer that decides an invitation: None when there is none, or when the child
+    changed their wish since (it counts as not answered yet)."""
+    if decision is None or planning.wish_changed_since(decision):
+        return None
+    return decision.outcome
+
+
 def invitation_for(wish: Wish, outcome: DecisionOutcome | None, always_comes: bool) -> str:
     """The invitation for one person, from the child's wish and the staff answer."""
     if always_comes:
@@ -148,8 +156,8 @@ def invitation_list(
         invitee = card.invitee
         wish = invitee.wish if invitee is not None else Wish.UNSET
         decision = card.decision
-        answered = decision is not None and not planning.wish_changed_since(decision)
-        outcome = decision.outcome if decision is not None and answered else None
+        outcome = answer_in_effect(decision)
+        answered = outcome is not None
         person = card.network_person
         invitees.append(
             Invitee(
@@ -312,8 +320,7 @@ def _invited_on_plan(plan: MeetingPlan) -> dict[int, tuple[str, str]]:
     decisions = planning.decisions_by_subject(plan)
     for invitee in plan.invitees:
         decision = decisions.get(planning.subject_for(DecisionTopic.WHO, invitee))
-        answered = decision is not None and not planning.wish_changed_since(decision)
-        outcome = decision.outcome if decision is not None and answered else None
+        outcome = answer_in_effect(decision)
         invitation = invitation_for(invitee.wish, outcome, invitee.staff_role == Role.IRO)
         if invitation in INVITED:
             invited[invitee.id] = (invitation, invitee.part if invitation == INVITE_PART else "")
