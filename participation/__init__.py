@@ -95,6 +95,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_views(app)
     init_workspaces(app)
+    from .worry.outbox import init_outbox
+
+    init_outbox(app)  # on the views' task queue
     from .sharing import init_sharing
 
     init_sharing(app)

@@ -111,6 +111,19 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         "READ_ALOUD_CACHE_DAYS": int(os.environ.get("READ_ALOUD_CACHE_DAYS", "30")),
         "ESPEAK_NG": os.environ.get("ESPEAK_NG", "espeak-ng"),
         "SHOW_PLACEMENT_ADDRESS_IN_PACK": _bool("SHOW_PLACEMENT_ADDRESS_IN_PACK", False),
+        # Email, for one thing only: telling people at once that a child pressed "I'm worried"
+        # (participation/mail.py). MAIL_SERVER is host:port; unset, nothing is emailed and the
+        # alerts wait on staff pages (the admin overview says so).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        # starttls, ssl (implicit TLS, port 465) or none (a relay on the same machine only).
+        "MAIL_SECURITY": os.environ.get("MAIL_SECURITY", "starttls"),
+        # The council's out-of-hours (emergency duty) team, emailed when a worry is raised
+        # outside office hours: evenings, weekends, bank holidays and closure days.
+        "WORRY_OUT_OF_HOURS_EMAIL": os.environ.get("WORRY_OUT_OF_HOURS_EMAIL", ""),
+        "OFFICE_HOURS": os.environ.get("OFFICE_HOURS", "09:00-17:00"),
         "HSTS_SECONDS": 63072000,
         # True: the static folder does not change while the server runs (a deploy restarts it),
         # so each file's fingerprint is worked out once (participation/assets.py).

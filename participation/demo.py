@@ -71,10 +71,21 @@ KNOWN_AS = {
     "ruth.bennett@example.org": "Ruth",
 }
 
+# Name, kind, address, and the inbox a child's worry is emailed to (for whoever is on shift).
 HOMES = [
-    ("Willow House", HomeKind.CHILDRENS_HOME, "12 Willow Lane, Northbrook NB1 4AA"),
-    ("Oak Lodge", HomeKind.CHILDRENS_HOME, "3 Oak Road, Northbrook NB2 7QT"),
-    ("The Adeyemi family", HomeKind.FOSTER_FAMILY, "8 Meadow Close, Northbrook NB3 1JP"),
+    (
+        "Willow House",
+        HomeKind.CHILDRENS_HOME,
+        "12 Willow Lane, Northbrook NB1 4AA",
+        "willow.house@example.org",
+    ),
+    (
+        "Oak Lodge",
+        HomeKind.CHILDRENS_HOME,
+        "3 Oak Road, Northbrook NB2 7QT",
+        "oak.lodge@example.org",
+    ),
+    ("The Adeyemi family", HomeKind.FOSTER_FAMILY, "8 Meadow Close, Northbrook NB3 1JP", ""),
 ]
 
 
@@ -253,8 +264,10 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
         if staff_role in REQUIRED_FOR:
             enrol_with_secret(session, staff[email], DEMO_TOTP_SECRET)
     homes = {
-        name: _get_or_add(session, Home, {"kind": kind, "address": address}, name=name)
-        for name, kind, address in HOMES
+        name: _get_or_add(
+            session, Home, {"kind": kind, "address": address, "alert_email": email}, name=name
+        )
+        for name, kind, address, email in HOMES
     }
     calendar = WorkingCalendar("ENG")
     social_worker = staff["grace.okafor@example.org"]

@@ -130,6 +130,10 @@ MESSAGES: dict[str, LazyString] = {
     "email.too-long": _l("Email address must be %(max)d characters or fewer"),
     "email.invalid": _l("Enter an email address in the right format, like name@council.gov.uk"),
     "email.duplicate": _l("There is already an account for %(email)s"),
+    "alert_email.too-long": _l("Email address must be %(max)d characters or fewer"),
+    "alert_email.invalid": _l(
+        "Enter an email address in the right format, like oaklodge@provider.org.uk"
+    ),
     "role.required": _l("Choose a role"),
     "role.own-role": _l("You cannot change your own role: ask another administrator"),
     "role.has-assignments": _l(
@@ -263,6 +267,10 @@ class HomeForm(FlaskForm):
         validate_choice=False,
     )
     address = TextAreaField(_l("Address"), render_kw={"autocomplete": "off", "rows": 4})
+    alert_email = EmailField(
+        _l("Email for a child's worries (optional)"),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
 
 class ActionForm(FlaskForm):

@@ -48,6 +48,7 @@ from ..labels import HOME_KINDS
 from ..models import Child, Home, NetworkPerson, Role, StaffMember, utcnow
 from ..security.access import staff
 from ..security.requests import accepts_files
+from ..worry import service as worry_service
 from . import exports, imports, service
 from .forms import (
     NETWORK_ROLES,
@@ -141,7 +142,12 @@ def _paged_args(**args: Any) -> dict[str, Any]:
 @bp.route("/")
 @staff(*READERS)
 def overview() -> str:
-    return render_template("admin/overview.html", overview=service.overview(db.session()))
+    session = db.session()
+    return render_template(
+        "admin/overview.html",
+        overview=service.overview(session),
+        worry_emails=worry_service.email_state(session, current_app.extensions["worry_alerting"]),
+    )
 
 
 @bp.route("/languages")
@@ -167,7 +173,9 @@ def _home(home_id: str) -> Home:
 
 
 def _home_values(form: HomeForm) -> service.HomeValues:
-    return service.HomeValues(form.name.data or "", form.kind.data, form.address.data or "")
+    return service.HomeValues(
+        form.name.data or "", form.kind.data, form.address.data or "", form.alert_email.data or ""
+    )
 
 
 @bp.route("/homes")
@@ -205,7 +213,14 @@ def edit_home(home_id: str) -> Resp:
     if request.method == "POST":
         form = HomeForm()
     else:
-        form = HomeForm(data={"name": home.name, "kind": home.kind.value, "address": home.address})
+        form = HomeForm(
+            data={
+                "name": home.name,
+                "kind": home.kind.value,
+                "address": home.address,
+                "alert_email": home.alert_email,
+            }
+        )
     if _submitted(form):
         try:
             changed = service.update_home(session, home, _home_values(form))

@@ -155,6 +155,7 @@ class HomeValues:
     name: str
     kind: str | None
     address: str
+    alert_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,15 +225,24 @@ def _check_home(session: Session, values: HomeValues, home: Home | None) -> Home
         if placed:
             issues.add("kind", "children-placed", names=", ".join(placed), count=len(placed))
     _text(issues, "address", address, LONG_TEXT_MAX, required=False)
+    alert_email = clean_line(values.alert_email)
+    if len(alert_email) > EMAIL_MAX:
+        issues.add("alert_email", "too-long", max=EMAIL_MAX)
+    elif alert_email and not _EMAIL.fullmatch(alert_email):
+        issues.add("alert_email", "invalid")
     issues.raise_any()
-    return HomeValues(name, values.kind, address)
+    return HomeValues(name, values.kind, address, alert_email)
 
 
 def create_home(session: Session, values: HomeValues) -> Home:
     """Add a home. Raises Invalid."""
     clean = _check_home(session, values, None)
     home = Home(
-        name=clean.name, kind=HomeKind(clean.kind or ""), address=clean.address, active=True
+        name=clean.name,
+        kind=HomeKind(clean.kind or ""),
+        address=clean.address,
+        alert_email=clean.alert_email,
+        active=True,
     )
     session.add(home)
     session.flush()
@@ -247,6 +257,7 @@ def update_home(session: Session, home: Home, values: HomeValues) -> list[str]:
         ("name", clean.name),
         ("kind", HomeKind(clean.kind or "")),
         ("address", clean.address),
+        ("alert_email", clean.alert_email),
     ):
         if getattr(home, name) != value:
             setattr(home, name, value)

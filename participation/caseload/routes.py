@@ -17,6 +17,7 @@ from ..security.access import staff
 from ..security.policy import can_view_child
 from ..timetable.routes import child_timetable_context
 from ..timetable.service import Counts, Filters, calendar_for, due_counts
+from ..worry import service as worry_service
 from . import service
 
 bp = Blueprint("caseload", __name__)
@@ -76,5 +77,8 @@ def child_record(public_id: str) -> str:
         placements=service.placement_history(session, child, clock.today()),
         space_panel=space_panel(child),
         plan_panel=record_panel(child),
+        worries=worry_service.alerts_of(session, child)
+        if worry_service.alerted_for(session, g.principal.staff, child.id)
+        else None,
         **child_timetable_context(child),
     )

@@ -82,7 +82,7 @@ from .workspaces import (
     TeamActionNote,
     ViewsAway,
 )
-from .worry import WorryAlert
+from .worry import WorryAlert, WorryMessage
 
 __all__ = [
     "CASEWORK_ROLES",
@@ -170,5 +170,6 @@ __all__ = [
     "ViewsSettings",
     "Wish",
     "WorryAlert",
+    "WorryMessage",
     "utcnow",
 ]

@@ -59,6 +59,9 @@ class Home(HasPublicId, Base):
     kind: Mapped[HomeKind] = mapped_column(str_enum(HomeKind))
     # The address is sensitive: it is never put in a review pack unless a council setting allows it.
     address: Mapped[str] = mapped_column(Text, default="")
+    # Where a child's worry is emailed for whoever is on shift (a home's office inbox, or the
+    # foster carers): the keyworker told in My Review may be off until next week.
+    alert_email: Mapped[str] = mapped_column(String(320), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     children: Mapped[list[Child]] = relationship(back_populates="home")

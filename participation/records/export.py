@@ -44,6 +44,8 @@ PARENT_KEYS = {
     "report_id": "keyworker_reports",
     "item_id": "view_items",
     "decision_id": "review_decisions",
+    # The emails telling people of a child's worry: part of the safeguarding record.
+    "alert_id": "worry_alerts",
 }
 
 

@@ -85,6 +85,7 @@ from participation.planning.steps import SLUGS
 from participation.security.access import CHILD, CHILD_SESSION, CHILD_SESSION_OR_404, PUBLIC
 from participation.sharing.state import AUDIENCES
 from participation.workspaces.keyworker import service as keyworker
+from participation.worry import service as worry
 from tests.browser.conftest import VIEWPORTS, WCAG_TAGS, sign_in
 from tests.integration.sharing.helpers import make_item, share
 
@@ -194,6 +195,11 @@ def demo(app: Flask) -> dict[str, list[str]]:
     keyworker.share_with_child(session, report, tom, today=clock.today())
     keyworker.send_report(session, report, tom, keyworker.recipients(jay), today=clock.today())
     session.commit()
+    # A worry Tom has recorded what he did about, and one still open: the banner on his and
+    # Grace's pages, its own page, and the list on Jay's record are crawled too.
+    dealt_with = worry.raise_worry(session, jay, "I don't like it when they shout")
+    worry.acknowledge(session, dealt_with, tom, "Talked with Jay after school; told the manager.")
+    worry.raise_worry(session, jay, "")
     # More than a page of the audit record, whoever is crawled before the administrator (in CI,
     # half the people are crawled on each database): its older and newer pages are pages too.
     events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0

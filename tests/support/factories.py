@@ -28,7 +28,8 @@ _counter = itertools.count(1)
 
 
 def make_home(session: Session, name: str | None = None, **kw: object) -> Home:
-    home = Home(name=name or f"Home {next(_counter)}", kind=HomeKind.CHILDRENS_HOME, **kw)
+    kw.setdefault("kind", HomeKind.CHILDRENS_HOME)
+    home = Home(name=name or f"Home {next(_counter)}", **kw)
     session.add(home)
     session.flush()
     return home

@@ -249,7 +249,7 @@ MAY: dict[str, May] = {
     "timetable.record_held": form(IRO, MANAGER),
     "timetable.record_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
     "timetable.significant_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(IRO,)),
-    "worry.acknowledge": write(KEYWORKER, SOCIAL_WORKER),
+    "worry.alert": form(KEYWORKER, SOCIAL_WORKER),
     # --- the child's own space --------------------------------------------------------------------
     "child.unlock": form(THE_CHILD, status=302),  # already unlocked: on to My page
     "child.lock": write(THE_CHILD),
@@ -309,7 +309,7 @@ CHILDS_RECORDS: dict[str, str] = {
 }
 # Where an endpoint's value means something else than the name says.
 OVERRIDES: dict[tuple[str, str], str] = {
-    ("worry.acknowledge", "public_id"): "worry",
+    ("worry.alert", "public_id"): "worry",
     # The child answers "did it happen?" for a decision of the last review, once circulated.
     ("outcomes.answer", "decision_id"): "circulated_decision",
     ("outcomes.record_told", "decision_id"): "told_decision",

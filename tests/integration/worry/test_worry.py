@@ -120,7 +120,10 @@ def test_the_alert_shows_on_every_staff_page_until_acknowledged(
     assert "Mia" not in summary and "scared" not in summary
     assert "scared" in closed
     alert = session.scalar(select(WorryAlert))
-    client.post(f"/worries/{alert.public_id}/acknowledge", data={"csrf_token": csrf_from(page)})
+    client.post(
+        f"/worries/{alert.public_id}",
+        data={"csrf_token": csrf_from(page), "action_taken": "Talked with Mia after tea."},
+    )
     assert "A child needs you now" not in client.get("/my-children").text
 
     # Staff who do not work with the child never see it, and cannot acknowledge it.
@@ -131,9 +134,11 @@ def test_the_alert_shows_on_every_staff_page_until_acknowledged(
     page = other.get("/my-children").text
     assert "needs you now" not in page
     response = other.post(
-        f"/worries/{alert.public_id}/acknowledge", data={"csrf_token": csrf_from(page)}
+        f"/worries/{alert.public_id}",
+        data={"csrf_token": csrf_from(page), "action_taken": "Not mine to say."},
     )
     assert response.status_code == 404
+    assert other.get(f"/worries/{alert.public_id}").status_code == 404
 
 
 def test_a_long_worry_reaches_the_adults_whole(client, auth, session, mia_with_code, keyworker):
@@ -199,3 +204,38 @@ def test_a_worry_pressed_twice_or_reloaded_tells_the_adults_once(
     assert fresh != key
     client.post("/me/worried", data={**sent, "csrf_token": csrf_from(again), "form_key": fresh})
     assert len(session.scalars(select(WorryAlert)).all()) == 2
+
+
+def test_the_child_may_say_who_they_would_like_to_talk_to_and_nothing_is_chosen_for_them(
+    app, client, auth, session, mia_with_code, keyworker
+):
+    social_worker = factories.make_staff(
+        session, Role.SOCIAL_WORKER, name="Grace Okafor", known_as="Grace"
+    )
+    factories.assign(session, social_worker, mia_with_code)
+    session.commit()
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    page = html.unescape(client.get("/me/worried").text)
+    assert "Who would you like to come and talk with you? You don't have to choose." in page
+    assert 'name="talk_to"' in page and "checked" not in page  # nothing chosen for them
+    assert f'value="{social_worker.public_id}"' in page and "Any of them" in page
+
+    done = tablet.post("/me/worried", note="", talk_to=social_worker.public_id)
+    assert "We told them you would like Grace to come and talk with you." in html.unescape(
+        done.text
+    )
+    assert session.scalar(select(WorryAlert)).talk_to_id == social_worker.id
+    tablet.post("/me/give-back")
+    auth.sign_in(keyworker)
+    staff_page = client.get("/my-children").text
+    assert "They would like Grace Okafor to come and talk with them." in staff_page
+
+
+def test_a_choice_of_someone_not_on_the_list_still_raises_the_alert(
+    client, auth, session, mia_with_code, keyworker
+):
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    done = tablet.post("/me/worried", note="help", talk_to="someone-who-left")
+    assert "Thank you for telling us" in done.text
+    alert = session.scalar(select(WorryAlert))
+    assert alert.note == "help" and alert.talk_to_id is None

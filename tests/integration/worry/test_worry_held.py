@@ -6,11 +6,13 @@ nobody has been told yet. Sending them then tells the adults and lets go of what
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import func, select
 
-from participation.models import AuditEvent, HeldAnswers, WorryAlert
+from participation.models import AuditEvent, HeldAnswers, Role, WorryAlert
 from tests.conftest import csrf_from
+from tests.support import factories
 from tests.support.child_fixtures import CODE, Tablet
 
 NOTE = "Someone at school keeps taking my things.\nI don't like it."
@@ -115,3 +117,29 @@ def test_a_new_sitting_never_opens_on_a_held_worry(client, auth, session, mia_wi
     opened = tablet.tap(CODE)
     assert not opened.headers["Location"].startswith("/me/worried")
     assert NOTE in html.unescape(client.get("/me/worried").text)
+
+
+def test_who_they_chose_to_talk_to_is_held_with_the_words(
+    client, auth, session, mia_with_code, keyworker
+):
+    social_worker = factories.make_staff(session, Role.SOCIAL_WORKER, name="Grace Okafor")
+    factories.assign(session, social_worker, mia_with_code)
+    session.commit()
+    tablet = _on_tablet(client, auth, mia_with_code, keyworker)
+    page = client.get("/me/worried").text
+    token = csrf_from(page)
+    client.post("/me/lock", data={"csrf_token": token, "resume": "/me/worried?"})
+    client.post(
+        "/me/worried",
+        data={"csrf_token": token, "note": NOTE, "talk_to": social_worker.public_id},
+    )
+    assert _count(session, WorryAlert) == 0
+    tablet.tap(CODE)
+    page = client.get("/me/worried").text
+    assert _checked(page, social_worker.public_id)  # their choice is kept too
+
+
+def _checked(page: str, value: str) -> bool:
+    return any(
+        "checked" in tag and f'value="{value}"' in tag for tag in re.findall(r"<input[^>]*>", page)
+    )
