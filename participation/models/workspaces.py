@@ -299,6 +299,9 @@ class InvitationsSent(Base):
     # plan invitee's id or None, "name", "who" (as the child described them), "role" (a staff
     # role's code, shown in the reader's language), "invitation" (the invitation's code), "part"}.
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The meeting the invitations named: {"at": ISO time in UTC or None (not set yet), "venue"}.
+    # None for lists marked sent before this was kept: not compared.
+    meeting: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     sent_by: Mapped[StaffMember] = relationship()
 

@@ -83,6 +83,7 @@ def invitation_list(public_id: str) -> str:
         task=task,
         sent=sent,
         changes=service.changes_since_sent(invitations, sent),
+        moved=service.meeting_moved(invitations.review, sent) if invitations.review else None,
         outcome_label=steps.OUTCOME_SHORT.__getitem__,
         sent_form=FlaskForm(formdata=None),
     )
@@ -129,9 +130,11 @@ def letters(public_id: str) -> str:
     invitations = _list(the_child)
     invitees = invitations.invitees
     only_changes = request.args.get("changed") == "1"
-    if only_changes:
-        # The letters to send for what changed since the invitations went out, not everyone's.
-        sent = service.last_sent(db.session(), invitations.review)
+    sent = service.last_sent(db.session(), invitations.review)
+    moved = service.meeting_moved(invitations.review, sent) if invitations.review else None
+    if only_changes and moved is None:
+        # The letters to send for what changed since the invitations went out, not everyone's
+        # (when the meeting moved, everyone invited needs a letter again).
         changed = {c.key for c in service.changes_since_sent(invitations, sent) if c.now_invited}
         invitees = [invitee for invitee in invitees if invitee.key in changed]
     audit("view-invitation-letters", subject_type="child", subject_id=the_child.public_id)
@@ -141,6 +144,7 @@ def letters(public_id: str) -> str:
         invitations=invitations,
         invitees=invitees,
         only_changes=only_changes,
+        moved=moved,
         review=invitations.review,
         social_worker=invitations.staff_in_role(Role.SOCIAL_WORKER),
         iro=invitations.staff_in_role(Role.IRO),

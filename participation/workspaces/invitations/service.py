@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from sqlalchemy import func, select
@@ -230,7 +230,11 @@ def mark_sent(
     review = invitations.review
     assert review is not None
     first = mark_milestone(session, review, SENT_MILESTONE, staff, today, today=today)
-    if not first and not changes_since_sent(invitations, last_sent(session, review)):
+    if (
+        not first
+        and not changes_since_sent(invitations, last_sent(session, review))
+        and meeting_moved(review, last_sent(session, review)) is None
+    ):
         return False
     session.add(
         InvitationsSent(
@@ -238,9 +242,39 @@ def mark_sent(
             sent_on=today,
             sent_by_id=staff.id,
             lines=[_sent_line(invitee) for invitee in invitations.invitees],
+            meeting=_meeting_of(review),
         )
     )
     return True
+
+
+def _meeting_of(review: Review) -> dict[str, Any]:
+    at = review.scheduled_at
+    return {"at": at.astimezone(UTC).isoformat() if at else None, "venue": review.venue}
+
+
+@dataclass(frozen=True)
+class MeetingMoved:
+    """The meeting's time or place is not what the invitations said (None: not set then)."""
+
+    at_before: datetime | None
+    venue_before: str
+    at_now: datetime | None
+    venue_now: str
+
+
+def meeting_moved(review: Review, sent: InvitationsSent | None) -> MeetingMoved | None:
+    """How the meeting changed since the invitations were marked sent; None when it did not
+    (or they were not sent, or were sent before the meeting was kept with them). A time first
+    set after they were sent counts: the letters said only when it was due."""
+    if sent is None or sent.meeting is None:
+        return None
+    before = sent.meeting.get("at")
+    at_before = datetime.fromisoformat(before) if before else None
+    venue_before = str(sent.meeting.get("venue") or "")
+    if at_before == review.scheduled_at and venue_before.strip() == review.venue.strip():
+        return None
+    return MeetingMoved(at_before, venue_before, review.scheduled_at, review.venue)
 
 
 def last_sent(session: Session, review: Review | None) -> InvitationsSent | None:
@@ -328,21 +362,24 @@ def _invited_on_plan(plan: MeetingPlan) -> dict[int, tuple[str, str]]:
 
 
 def changed_since_sent(
-    session: Session, plans: Mapping[int, MeetingPlan], review_ids: Collection[int]
-) -> set[int]:
-    """Of `review_ids`, those whose invitations were sent and whose plan (review id -> plan with
-    its people and answers, as `social_worker.service.plans_by_review` loads them) invites
-    someone differently since: one query, for a workspace. It compares the people the child
-    chose (a professional or the IRO the child made no choice about, and someone who left the
-    child's network, are seen on the invitation list itself)."""
+    session: Session, plans: Mapping[int, MeetingPlan], reviews: Collection[Review]
+) -> dict[int, frozenset[str]]:
+    """Of `reviews`, the ids of those whose invitations were sent and whose meeting moved since
+    ("meeting"), or whose plan (review id -> plan with its people and answers, as
+    `social_worker.service.plans_by_review` loads them) invites someone differently ("people"):
+    one query, for a workspace. It compares the people the child chose (a professional or the
+    IRO the child made no choice about, and someone who left the child's network, are seen on
+    the invitation list itself)."""
+    by_id = {review.id: review for review in reviews}
+    review_ids = list(by_id)
     if not review_ids:
-        return set()
+        return {}
     latest = (
         select(func.max(InvitationsSent.id))
         .where(InvitationsSent.review_id.in_(review_ids))
         .group_by(InvitationsSent.review_id)
     )
-    changed = set()
+    changed: dict[int, frozenset[str]] = {}
     for sent in session.scalars(select(InvitationsSent).where(InvitationsSent.id.in_(latest))):
         plan = plans.get(sent.review_id)
         then = {
@@ -350,6 +387,11 @@ def changed_since_sent(
             for line in sent.lines
             if line["invitee"] is not None and line["invitation"] in INVITED
         }
+        what = set()
         if then != (_invited_on_plan(plan) if plan is not None else {}):
-            changed.add(sent.review_id)
+            what.add("people")
+        if meeting_moved(by_id[sent.review_id], sent) is not None:
+            what.add("meeting")
+        if what:
+            changed[sent.review_id] = frozenset(what)
     return changed

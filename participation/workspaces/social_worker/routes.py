@@ -37,14 +37,15 @@ def workspace() -> str:
     plans = service.plans_by_review(session, next_ids)
     waiting = {review_id: planning.waiting_for_answer(plan) for review_id, plan in plans.items()}
     tasks = service.tasks_by_review(session, next_ids, held_ids)
-    invitations_changed = invitations.changed_since_sent(session, plans, next_ids)
+    next_reviews = [row.next_review for row in rows if row.next_review]
+    invitations_changed = invitations.changed_since_sent(session, plans, next_reviews)
     calendar = timetable.calendar_for(session)
 
     def status(task: Milestone) -> str:
         return timetable.status_of(calendar, task.due_on, task.done_on, day)
 
     # First on the page, what is late or waits on an answer: the rest is there to look up.
-    first: list[tuple[CaseloadRow, int, bool, list[Milestone]]] = []
+    first: list[tuple[CaseloadRow, int, frozenset[str], list[Milestone]]] = []
     for row in rows:
         reviews = [r for r in (row.next_review, last_held[row.child.id]) if r is not None]
         late = [
@@ -54,7 +55,11 @@ def workspace() -> str:
             if task.done_on is None and status(task) in LATE
         ]
         answers = waiting.get(row.next_review.id, 0) if row.next_review else 0
-        changed = row.next_review is not None and row.next_review.id in invitations_changed
+        changed = (
+            invitations_changed.get(row.next_review.id, frozenset())
+            if row.next_review
+            else frozenset()
+        )
         if answers or changed or late:
             first.append((row, answers, changed, late))
     return render_template(

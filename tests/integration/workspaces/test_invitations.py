@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -266,3 +267,53 @@ def test_someone_who_leaves_the_list_after_it_was_sent_is_a_change(
     session.commit()
     listing = " ".join(html.unescape(desk.get(url).text).split())
     assert "was “Invite for part of the meeting: The start”, no longer on the list" in listing
+
+
+def test_a_meeting_moved_after_the_invitations_went_out_is_a_change_for_everyone_invited(
+    session, desk, jay, team, wishes
+):
+    """QA: the IRO moved the meeting after the letters went out and nothing said so: everyone
+    invited still had the old day. The list, the letters and the workspace say so until the
+    change is marked sent."""
+    review = session.get(Review, wishes.id)
+    review.scheduled_at = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+    review.venue = "Oak Lodge, the quiet room"
+    session.commit()
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    assert "The meeting changed after" not in desk.get(url).text
+    review = session.get(Review, wishes.id)
+    review.scheduled_at = datetime(2026, 12, 17, 14, 0, tzinfo=UTC)
+    session.commit()
+
+    listing = " ".join(html.unescape(desk.get(url).text).split())
+    assert "The meeting changed after the invitations were sent" in listing
+    assert "Tuesday 15 December 2026, 10:00, Oak Lodge, the quiet room" in listing
+    assert "It is now Thursday 17 December 2026, 14:00, Oak Lodge, the quiet room" in listing
+    assert "Mark the changes as sent" in listing
+    workspace = desk.get("/social-worker").text
+    assert "the meeting changed after the invitations were sent" in workspace
+    # Everyone invited gets a letter again, saying what changed.
+    letters = " ".join(html.unescape(desk.get(f"{url}/letters?changed=1").text).split())
+    assert "Dear Dean Clarke," in letters and "Dear Jean Clarke," in letters
+    assert "This letter replaces my earlier one, which said Tuesday 15 December 2026" in letters
+
+    assert desk.post(f"{url}/sent").status_code == 302
+    assert len(audited(session, "invitation-changes-sent")) == 1
+    assert "The meeting changed after" not in desk.get(url).text
+    assert "after the invitations were sent" not in desk.get("/social-worker").text
+
+
+def test_invitations_sent_before_the_meeting_was_kept_are_not_called_moved(
+    session, desk, jay, team, wishes
+):
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    sent = invitations.last_sent(session, session.get(Review, wishes.id))
+    sent.meeting = None  # marked sent before this was kept (migration 0034)
+    review = session.get(Review, wishes.id)
+    review.venue = "Somewhere else"
+    session.commit()
+    assert "The meeting changed after" not in desk.get(url).text
