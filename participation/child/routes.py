@@ -364,6 +364,7 @@ def unlock() -> str | Response:
         pictures=PICTURES,
         picture_files=PICTURE_FILES,
         message=message or ("locked" if space.locked_at else None),
+        tries_left=service.MAX_WRONG_CODES - space.failed_attempts,
         unlocking=True,
     )
 

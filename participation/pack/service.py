@@ -8,7 +8,9 @@ PDF is the same page rendered by WeasyPrint, with photos read straight from the 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from ..models import (
     ReportReaction,
     Review,
     Role,
+    SentReportVersion,
     StaffMember,
 )
 from ..models.review import LONDON
@@ -222,7 +225,19 @@ def contents_of(pack: Pack) -> list[dict[str, Any]]:
     rows += [
         {"subject": f"plan:{s.slug}", "version": _part_version(pack, s.slug)} for s in pack.sections
     ]
+    report = pack.keyworker_report
+    if report is not None:
+        # A corrected version sent, or words the child took back since: "changed" too (QA: the
+        # IRO's "Nothing new since you read it" while a corrected report had been sent).
+        # A digest of the parts as this reader sees them, never their words.
+        seen = json.dumps(report.sections, sort_keys=True, default=str).encode()
+        digest = hashlib.sha256(seen).hexdigest()[:16]
+        rows.append({"subject": REPORT, "version": f"{report.sent.number}:{digest}"})
     return rows
+
+
+# The keyworker report's row in a pack's contents; its version starts with the version number.
+REPORT = "report"
 
 
 def _part_version(pack: Pack, slug: str) -> str:
@@ -338,6 +353,18 @@ class SinceRead:
 
     new: int = 0  # new or changed
     taken_back: int = 0  # in the pack as read, not now (the child took them back, or deleted)
+    report_read: int | None = None  # the keyworker report's version in the pack as read
+    read_at: datetime | None = None
+
+    def report_changed(self, sent: SentReportVersion | None, review_id: int) -> bool:
+        """Whether `sent` (the child's latest sent keyworker report) is for this review and was
+        not the version in the pack as read. Reads from before the report was kept with them
+        compare the times."""
+        if sent is None or sent.review_id != review_id:
+            return False
+        if self.report_read is not None:
+            return sent.number != self.report_read
+        return self.read_at is not None and sent.sent_at > self.read_at
 
 
 def new_since_read(
@@ -360,6 +387,8 @@ def new_since_read(
         if item.review_id in (None, wanted[item.child_id])
     ]
     read: dict[int, dict[str, Any]] = {}
+    reports_read: dict[int, int | None] = {}
+    read_at: dict[int, datetime] = {}
     for row in session.scalars(
         select(PackRead)
         .where(
@@ -370,6 +399,9 @@ def new_since_read(
         .order_by(PackRead.id)
     ):
         read[row.review_id] = {entry["subject"]: entry["version"] for entry in row.contents}
+        report = read[row.review_id].get(REPORT)
+        reports_read[row.review_id] = int(str(report).partition(":")[0]) if report else None
+        read_at[row.review_id] = row.read_at
     new: dict[int, int] = {}
     now: dict[int, set[str]] = {}
     for item in policy.items_visible_to_audience(session, items, audience):
@@ -382,7 +414,9 @@ def new_since_read(
     found: dict[int, SinceRead | None] = dict.fromkeys(wanted.values())
     for review_id, before in read.items():
         gone = {s for s in before if s.startswith("item:")} - now.get(review_id, set())
-        found[review_id] = SinceRead(new.get(review_id, 0), len(gone))
+        found[review_id] = SinceRead(
+            new.get(review_id, 0), len(gone), reports_read[review_id], read_at[review_id]
+        )
     return found
 
 

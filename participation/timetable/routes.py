@@ -32,7 +32,7 @@ from ..audit.web import audit
 from ..db import db
 from ..forms import apply_errors, rerender_on_timeout
 from ..labels import ROLES
-from ..models import Child, Milestone, Review, Role, SignificantEvent
+from ..models import Child, EventKind, Milestone, Review, Role, SignificantEvent
 from ..security.access import here, staff
 from ..security.policy import (
     TIMETABLE_WORKERS,
@@ -516,6 +516,18 @@ def record_event(child_id: str) -> str | Response:
                 ),
                 "success",
             )
+            if event.kind == EventKind.PLACEMENT_CHANGE:
+                # The home on the record is an administrator's to change: until then the
+                # placement history is wrong and a worry goes to the old home (QA).
+                flash(
+                    _(
+                        "%(name)s's home in My Review is still %(home)s. An administrator changes "
+                        "it: the move is listed for them on the administration page.",
+                        name=child.preferred_name,
+                        home=child.home.name if child.home else _("not recorded"),
+                    ),
+                    "warning",
+                )
             return redirect(url_for("caseload.child_record", public_id=child.public_id))
     return render_template("timetable/record_event.html", form=form, child=child)
 

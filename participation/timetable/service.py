@@ -972,15 +972,26 @@ def child_timetable(session: Session, child: Child, today: date) -> ChildTimetab
     held, pending = _open_reviews(child)
     upcoming = pending[0] if pending else None
     shown = [r for r in (upcoming, held[-1] if held else None) if r is not None]
+    # An earlier review's tasks still to do are counted as overdue on every dashboard: they are
+    # shown here too, where they are done (QA: "2 overdue", and nowhere to act on them).
+    earlier = held[:-1]
     rows = list(
         session.scalars(
             select(Milestone)
-            .where(Milestone.review_id.in_([r.id for r in shown]))
+            .where(
+                or_(
+                    Milestone.review_id.in_([r.id for r in shown]),
+                    and_(
+                        Milestone.review_id.in_([r.id for r in earlier]),
+                        Milestone.done_on.is_(None),
+                    ),
+                )
+            )
             .options(selectinload(Milestone.done_by))
             .order_by(Milestone.due_on, Milestone.id)
         )
     )
-    held_on = {r.id: r.held_on for r in shown}
+    held_on = {r.id: r.held_on for r in (*shown, *earlier)}
     by_review: dict[int, list[MilestoneView]] = defaultdict(list)
     for row in rows:
         by_review[row.review_id].append(
@@ -997,6 +1008,10 @@ def child_timetable(session: Session, child: Child, today: date) -> ChildTimetab
             )
         )
     numbers = {id(r): n for n, r in enumerate(held + pending[:1], start=1)}
+    for review in earlier:
+        # Only what is still to do, and not what can no longer be done (missed at the meeting).
+        by_review[review.id] = [v for v in by_review.get(review.id, []) if v.status != "missed"]
+    still_to_do = [r for r in reversed(earlier) if by_review.get(r.id)]
     events = list(
         session.scalars(
             select(SignificantEvent)
@@ -1011,7 +1026,10 @@ def child_timetable(session: Session, child: Child, today: date) -> ChildTimetab
     return ChildTimetable(
         next_review=upcoming,
         late=upcoming.lateness(today) if upcoming else None,
-        reviews=[ReviewTimetable(r, numbers[id(r)], by_review.get(r.id, [])) for r in shown],
+        reviews=[
+            ReviewTimetable(r, numbers[id(r)], by_review.get(r.id, []))
+            for r in (*shown, *still_to_do)
+        ],
         events=events,
     )
 
@@ -1393,16 +1411,15 @@ def _next_reviews(
 ) -> tuple[list[ReviewRow], bool]:
     """The next REVIEWS_SHOWN reviews, soonest due first (so past due first), with how many of
     their tasks are overdue; and whether there are more."""
-    overdue = (
-        select(func.count(Milestone.id))
-        .where(
-            Milestone.review_id == Review.id,
-            Milestone.done_on.is_(None),
-            Milestone.due_on < today,
-        )
-        .correlate(Review)
-        .scalar_subquery()
-    )
+    counted = [
+        Milestone.review_id == Review.id,
+        Milestone.done_on.is_(None),
+        Milestone.due_on < today,
+    ]
+    if filters.owner == "mine":
+        # As the counts and the task list above it do (QA: "0 overdue", then "Jay: 1 overdue").
+        counted.append(Milestone.owner_role == principal.role)
+    overdue = select(func.count(Milestone.id)).where(*counted).correlate(Review).scalar_subquery()
     rows = session.execute(
         select(
             Child.public_id,

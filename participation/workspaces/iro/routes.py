@@ -36,7 +36,7 @@ from ...downloads import attachment, name_part
 from ...forms import apply_errors, rerender_on_timeout
 from ...i18n import text_direction
 from ...labels import ROLES
-from ...models import Audience, Review, ReviewDecision, Role, utcnow
+from ...models import Audience, Milestone, Review, ReviewDecision, ReviewStatus, Role, utcnow
 from ...pack import service as packs
 from ...pack.routes import STYLESHEET as PACK_STYLESHEET
 from ...planning import service as planning
@@ -154,20 +154,41 @@ def workspace() -> str:
     # A review held whose code is not confirmed, decisions not circulated or record not done:
     # the SSDA903 return, the child's "you said, we did" and the record wait on the IRO, so it
     # is said first, not in the list (the record's tasks were on the timetable only: QA).
-    records = milestones_by_review(session, held_ids, RECORD_TASKS)
+    # An earlier review's record tasks never done stay overdue on every count: listed here
+    # too, where they are done (QA: "2 overdue", and only the last review shown).
+    earlier = [
+        review
+        for row in rows
+        for review in row.child.reviews
+        if review.held_on is not None
+        and review.status == ReviewStatus.HELD
+        and review is not last_held[row.child.id]
+    ]
+    records = milestones_by_review(
+        session, [*held_ids, *(review.id for review in earlier)], RECORD_TASKS
+    )
+
+    def still_open(review: Review) -> list[Milestone]:
+        return [
+            task
+            for name in RECORD_TASKS
+            if (task := records.get((review.id, name))) is not None and task.done_on is None
+        ]
+
+    # (child, review, its outcome, its open record tasks, whether the code and circulation are
+    # asked for too: for the last review held only, as reviews from before My Review have none)
     after_review = []
     for row in rows:
         held = last_held[row.child.id]
         if held is None:
             continue
         outcome = by_review.get(held.id)
-        open_tasks = [
-            task
-            for name in RECORD_TASKS
-            if (task := records.get((held.id, name))) is not None and task.done_on is None
-        ]
+        open_tasks = still_open(held)
         if not (outcome and outcome.code and outcome.circulated_at) or open_tasks:
-            after_review.append((row.child, held, outcome, open_tasks))
+            after_review.append((row.child, held, outcome, open_tasks, True))
+    for review in sorted(earlier, key=lambda r: (r.child.preferred_name, r.number)):
+        if open_tasks := still_open(review):
+            after_review.append((review.child, review, None, open_tasks, False))
     # Each may bring the review forward, which only the IRO decides: said first (QA: it was on
     # the timetable only).
     events, event_total = timetable.waiting_events(session, g.principal)

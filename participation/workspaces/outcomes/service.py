@@ -338,21 +338,32 @@ class Flag:
     overdue: bool
     did_not_happen: bool
     not_told: bool = False  # to be told in person, and nobody has recorded telling the child
+    # An open action the child says happened, or its owner says is done: the IRO's to mark done
+    # (the owner's page calls it overdue until then, as it does not show the child's answer).
+    says_happened: bool = False
+    owner_says_done: bool = False
 
 
 def flagged(
     session: Session, principal: StaffPrincipal, today: date, child: Child | None = None
 ) -> list[Flag]:
     """Circulated decisions of the children this person sees (or of one child) that need
-    attention: actions past their due date that nobody marked done and the child has not said
-    happened, anything the child says did not happen (unless the IRO marked it done since), and
-    news to tell in person that nobody has recorded telling them TELL_WITHIN after circulation.
-    Most overdue first. One query."""
+    attention: actions past their due date that nobody marked done, that the child has not said
+    happened and the owner has not said are done; open actions the child says happened or the
+    owner says are done (for the IRO to mark done: QA, the owner's page said "Overdue" while the
+    IRO's said nothing needed attention); anything the child says did not happen (unless the
+    IRO marked it done since); and news to tell in person that nobody has recorded telling them
+    TELL_WITHIN after circulation. Most overdue first. One query."""
     reply = DecisionFollowUp.answer
+    action = ReviewDecision.kind == DecisionKind.ACTION
     overdue = and_(
-        ReviewDecision.kind == DecisionKind.ACTION,
+        action,
         ReviewDecision.due_on < today,
         or_(reply.is_(None), reply != Happened.YES),
+        ReviewDecision.progress_done_on.is_(None),
+    )
+    said_done = and_(
+        action, or_(reply == Happened.YES, ReviewDecision.progress_done_on.is_not(None))
     )
     circulated_before = datetime.combine(today, time(), UTC) - TELL_WITHIN
     not_told = and_(
@@ -371,7 +382,11 @@ def flagged(
             Child.left_care_on.is_(None),
             ReviewOutcome.circulated_at.is_not(None),
             or_(
-                and_(ReviewDecision.done_on.is_(None), or_(overdue, reply == Happened.NO)), not_told
+                and_(
+                    ReviewDecision.done_on.is_(None),
+                    or_(overdue, reply == Happened.NO, said_done),
+                ),
+                not_told,
             ),
         )
         .options(
@@ -386,17 +401,27 @@ def flagged(
         query = query.where(Child.id == child.id)
     flags = []
     for decision, review, who, said, untold in session.execute(query):
-        open_action = decision.done_on is None
+        open_action = decision.done_on is None and decision.kind == DecisionKind.ACTION
+        owner_done = open_action and decision.progress_done_on is not None
         late = (
             open_action
-            and decision.kind == DecisionKind.ACTION
             and decision.due_on is not None
             and decision.due_on < today
             and said != Happened.YES
+            and not owner_done
         )
         # From the query, with its week: a decision flagged as overdue in its first week is not
         # yet "not told" (QA: it said so from the day it was circulated).
         flags.append(
-            Flag(decision, who, review, late, open_action and said == Happened.NO, bool(untold))
+            Flag(
+                decision,
+                who,
+                review,
+                late,
+                decision.done_on is None and said == Happened.NO,
+                bool(untold),
+                says_happened=open_action and said == Happened.YES,
+                owner_says_done=owner_done,
+            )
         )
     return flags

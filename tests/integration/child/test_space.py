@@ -154,8 +154,13 @@ def test_wrong_codes_get_a_kind_message_and_then_lock_until_a_keyworker_unlocks(
     tablet.hand_over(keyworker, mia_with_code)
     wrong = tablet.tap(["sun", "sun", "sun"])
     assert "That wasn&#39;t quite right" in wrong.text or "That wasn't quite right" in wrong.text
-    for _ in range(4):
-        last = tablet.tap(["sun", "sun", "sun"])
+    assert "more times, your space will need a rest" not in wrong.text  # 4 tries left: calm
+    third = [tablet.tap(["sun", "sun", "sun"]) for _ in range(2)][-1]
+    # Told before the last two tries, not after (QA: alone on a phone, then resting).
+    assert "If it is wrong 2 more times, your space will need a rest" in third.text
+    fourth = tablet.tap(["sun", "sun", "sun"])
+    assert "If it is wrong 1 more time, your space will need a rest" in fourth.text
+    last = tablet.tap(["sun", "sun", "sun"])
     assert "Your space is having a rest" in last.text
     assert "Error" not in last.text
     # Even the right code is refused now.

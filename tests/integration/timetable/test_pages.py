@@ -152,8 +152,8 @@ def test_landing_pages_link_to_the_dashboards(client, auth, people, make_child, 
     # due" opens on) and every role's (QA: one unnamed count differed from the other page's).
     summary = text[text.index('id="due-summary-title"') :].split("</section>")[0]
     mine, everyone = summary.split("<p>")[1:]
-    assert "Your tasks:" in mine and 'href="/timetable?owner=mine"' in mine
-    assert "Every role's tasks:" in everyone and 'href="/timetable"' in everyone
+    assert "Your review timetable tasks:" in mine and 'href="/timetable?owner=mine"' in mine
+    assert "Every role's review timetable tasks:" in everyone and 'href="/timetable"' in everyone
     counts = [int(re.search(r"(\d+) overdue", part).group(1)) for part in (mine, everyone)]
     assert 0 <= counts[0] <= counts[1] and counts[1] > 0  # the IRO's are some of everyone's
     auth.sign_out()
@@ -419,6 +419,39 @@ def test_keyworker_records_a_significant_event(client, auth, session, people, ma
     assert audited(session, "significant-event-recorded") == 1
     record = client.get(response.headers["Location"]).text
     assert "Waiting for the IRO" in record
+
+
+def test_a_recorded_move_asks_an_administrator_to_change_the_childs_home(
+    client, auth, session, people, make_child, today
+):
+    """QA: a change of placement recorded as a significant event left the child's home (and
+    where a worry is emailed) as it was, and nothing said so."""
+    home = factories.make_home(session, "Oak Lodge")
+    child = make_child(name="Olly", home=home)
+    admin = factories.make_staff(session, Role.ADMIN)
+    session.commit()
+    auth.sign_in(people[Role.SOCIAL_WORKER])
+    page = client.get(f"/children/{child.public_id}/significant-events/new")
+    response = client.post(
+        f"/children/{child.public_id}/significant-events/new",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "kind": "placement-change",
+            "occurred_on": today.isoformat(),
+            "note": "Moved to the Ahmeds",
+        },
+        follow_redirects=True,
+    )
+    assert "Olly's home in My Review is still Oak Lodge." in html.unescape(response.text)
+    auth.sign_out()
+    auth.sign_in(admin)
+    overview = html.unescape(client.get("/admin/").text)
+    assert "Children who moved: their home here is out of date" in overview
+    assert f"/admin/children/{child.public_id}/edit" in overview
+    # Once the record says they live somewhere from that day on, it is off the list.
+    session.get(type(child), child.id).placement_start = today
+    session.commit()
+    assert "Children who moved" not in client.get("/admin/").text
 
 
 def test_safeguarding_notes_are_not_for_the_homes_staff(

@@ -462,3 +462,43 @@ def test_a_task_before_a_meeting_held_is_missed_not_overdue_for_ever(
     service.mark_done(session, late, people[Role.IRO], today, today=today)
     session.commit()
     assert service.dashboard(session, principal, today, service.Filters()).counts.missed == 0
+
+
+def test_the_next_reviews_count_only_my_tasks_when_the_board_shows_mine(
+    session, make_child, people, today
+):
+    """QA: with "Whose tasks: mine", the counts said 0 overdue and the next reviews beside
+    them "Jay: 1 overdue" (someone else's task)."""
+    make_child(became=today - timedelta(days=40))
+    principal = StaffPrincipal(people[Role.SOCIAL_WORKER], None)  # type: ignore[arg-type]
+    everyone = service.dashboard(session, principal, today, service.Filters())
+    mine = service.dashboard(session, principal, today, service.Filters(owner="mine"))
+    assert mine.counts.overdue < everyone.counts.overdue  # others' tasks are late too
+    for board in (everyone, mine):
+        [row] = board.reviews
+        assert row.overdue_tasks == board.counts.overdue
+
+
+def test_an_earlier_reviews_tasks_still_to_do_are_on_the_childs_timetable(
+    session, make_child, people, today
+):
+    """QA: tasks after review 1 (its record circulated, say) never done were counted overdue
+    on every dashboard once review 2 was held, and shown nowhere they could be done."""
+    first = ENG.last_working_day_on_or_before(today - timedelta(days=200))
+    child = make_child(became=first - timedelta(days=20), held=[first])
+    second = next(r for r in child.reviews if r.number == 2)
+    held_on = ENG.last_working_day_on_or_before(first + timedelta(days=80))
+    service.record_held(session, second, held_on, people[Role.IRO], today=today)
+    session.commit()
+    shown = service.child_timetable(session, child, today)
+    earlier = [item for item in shown.reviews if item.review.number == 1]
+    assert len(earlier) == 1
+    statuses = {view.status for view in earlier[0].milestones}
+    assert "overdue" in statuses and "missed" not in statuses
+    assert all(view.milestone.done_on is None for view in earlier[0].milestones)
+    principal = StaffPrincipal(people[Role.IRO], None)  # type: ignore[arg-type]
+    counted = service.overdue_by_child(session, principal, today)[child.id].all
+    on_the_record = sum(
+        1 for item in shown.reviews for view in item.milestones if view.status == "overdue"
+    )
+    assert on_the_record == counted

@@ -990,3 +990,22 @@ def test_an_action_due_on_a_day_nobody_works_is_asked_about_then_pointed_out(ses
     assert "whoever does it may not be working then" in moved.text
     session.expire_all()
     assert session.get(ReviewDecision, decision.id).due_on != day
+
+
+def test_an_earlier_reviews_record_still_to_do_is_listed_too(session, ivy, jay, team):
+    """QA: once review 3 was held, review 2's record tasks (never done) still counted as
+    overdue everywhere, and the IRO's list showed only review 3."""
+    before = [r for r in session.get(Child, jay.id).reviews if r.held_on][-1]
+    assert milestone(session, before, "full-record").done_on is None
+    hold(session, jay, team)
+    page = ivy.get("/iro").text
+    after = page.split("After a review, still to do")[1].split("</section>")[0]
+    earlier = after.split(f'href="/reviews/{before.public_id}/outcome"')[1].split("</li>")[0]
+    assert "Complete the full review record" in earlier
+    # Not asked for its code or circulation: reviews before My Review have none to give.
+    assert "confirm the participation code" not in earlier
+    for name in ("full-record", "record-distributed"):
+        milestone(session, before, name).done_on = TODAY
+    session.commit()
+    after = ivy.get("/iro").text.split("After a review, still to do")[1].split("</section>")[0]
+    assert f'href="/reviews/{before.public_id}/outcome"' not in after

@@ -21,16 +21,19 @@ from participation.models import (
     ItemKind,
     KeyworkerReport,
     LockedRecord,
+    Milestone,
     MonthlySummary,
     ReportReaction,
     ReportSection,
     Review,
+    Role,
     SentReportVersion,
     ShareDecision,
     TeamActionNote,
 )
 from participation.sharing import service as sharing
 from participation.workspaces.keyworker import service
+from tests.conftest import csrf_from
 from tests.support.child_fixtures import CODE
 from tests.support.pdf import pdf_text
 
@@ -579,7 +582,7 @@ def test_words_the_child_took_back_are_not_sent_and_leave_packs_made_after(
     take_back(session, item, Audience.IRO)
     desk.sign_in(team["iro"])
     page = desk.get(sent_url).text
-    assert words not in page and "Jay has taken back some of what they said here" in page
+    assert words not in page and "Some of what Jay said here is not shared with you" in page
     review = session.get(Review, sent.review_id)
     pack = desk.get(f"/children/{jay.public_id}/reviews/{review.public_id}/pack").text
     assert "Keyworker report" in pack
@@ -731,3 +734,64 @@ def test_saving_a_summary_again_after_a_clash_keeps_a_colleagues_other_changes(s
     session.expire_all()
     saved = session.get(MonthlySummary, found.id)
     assert (saved.health, saved.family_time) == ("Health v2.", "Saw Nan.")
+
+
+def test_the_workspace_says_overdue_tasks_are_for_any_review_and_which_are_yours(session, kim, jay):
+    """QA: "2 overdue tasks" on the next review's line, for an earlier review's tasks and
+    the IRO's, read as the next review's own."""
+    late = session.scalars(
+        select(Milestone)
+        .join(Review, Milestone.review_id == Review.id)
+        .where(Review.child_id == jay.id, Milestone.done_on.is_(None))
+        .where(Milestone.owner_role == Role.IRO)
+    ).first()
+    assert late is not None
+    late.due_on = TODAY - timedelta(days=3)
+    session.commit()
+    page = " ".join(kim.get("/keyworker").text.split())
+    assert "Overdue tasks, any review" in page
+    assert f'href="/children/{jay.public_id}#timetable"' in page
+    assert "of them yours)" in page  # "(none of them yours)", or how many
+
+
+def test_a_corrected_report_sent_after_the_iro_read_the_pack_is_new_to_them(
+    session, desk, jay, team
+):
+    """QA: the IRO's workspace said "Nothing new since you read it" while a corrected keyworker
+    report had been sent after they read the pack."""
+    url = f"/children/{jay.public_id}/keyworker-report"
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    desk.post(
+        url,
+        {**report_data(home=("Jay is settled.", "")), "version": version_on(desk.get(url).text)},
+    )
+    share(desk, jay)
+    send(desk, jay)
+    review = next_review(session, jay)
+    pack_url = f"/children/{jay.public_id}/reviews/{review.public_id}/pack"
+    desk.sign_in(team["iro"])
+    page = desk.get(pack_url).text
+    desk.post(f"{pack_url}/read", data={"csrf_token": csrf_from(page)})
+    assert "Nothing new since you read it" in desk.get("/iro").text
+
+    desk.sign_in(team["keyworker"])
+    desk.post(
+        url,
+        {
+            **report_data(home=("Jay is settled. Correction: he moved school.", "")),
+            "version": version_on(desk.get(url).text),
+        },
+    )
+    share(desk, jay)
+    send(desk, jay)
+    desk.sign_in(team["iro"])
+    workspace = desk.get("/iro").text
+    assert "the keyworker report changed since you read it" in workspace
+    assert "Nothing new since you read it" not in workspace
+    pack = desk.get(pack_url).text
+    report = pack[pack.index('id="pack-report-title"') :]
+    assert "Changed since you read it" in report[:600]
+    # Read again: nothing new.
+    desk.post(f"{pack_url}/read", data={"csrf_token": csrf_from(pack)})
+    assert "Nothing new since you read it" in desk.get("/iro").text

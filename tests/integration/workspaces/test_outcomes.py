@@ -307,11 +307,39 @@ def test_overdue_and_didnt_happen_are_flagged_to_the_iro(session, desk, jay, tea
     assert desk.get("/iro").status_code == 404
 
 
-def test_a_child_saying_it_happened_clears_the_overdue_flag(session, jay, team, decisions):
+def test_a_child_saying_it_happened_asks_the_iro_to_mark_it_done(
+    session, desk, jay, team, decisions
+):
+    """Not overdue any more, but not dropped either (QA: the owner's page said "Overdue" for
+    ever while the IRO's said nothing needed attention): the IRO is asked to mark it done."""
     circulate(session, jay.reviews[1], team)
     session.add(DecisionFollowUp(decision_id=decisions[1].id, answer=Happened.YES))
     session.commit()
-    assert outcomes.flagged(session, _principal(session, team["iro"]), TODAY) == []
+    iro = _principal(session, team["iro"])
+    [flag] = outcomes.flagged(session, iro, TODAY)
+    assert (flag.decision.id, flag.overdue, flag.says_happened) == (decisions[1].id, False, True)
+    desk.sign_in(team["iro"])
+    page = desk.get("/iro").text
+    assert "Jay says it happened: mark it done if it is" in page
+    assert "Overdue: due by" not in page  # the flag's own tag (review tasks may be late)
+    session.get(ReviewDecision, decisions[1].id).done_on = TODAY
+    session.commit()
+    assert outcomes.flagged(session, iro, TODAY) == []
+
+
+def test_an_owner_saying_it_is_done_asks_the_iro_to_mark_it_done(
+    session, desk, jay, team, decisions
+):
+    circulate(session, jay.reviews[1], team)
+    action = session.get(ReviewDecision, decisions[1].id)
+    action.progress_done_on = TODAY
+    action.progress_by_id = team["keyworker"].id
+    session.commit()
+    [flag] = outcomes.flagged(session, _principal(session, team["iro"]), TODAY)
+    assert (flag.overdue, flag.owner_says_done) == (False, True)
+    desk.sign_in(team["iro"])
+    page = desk.get("/iro").text
+    assert f"{team['keyworker'].name} says it is done: mark it done if it is" in page
 
 
 def _principal(session, staff):
