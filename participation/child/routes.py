@@ -403,7 +403,18 @@ def give_back() -> Response:
     session.clear()
     # "kept": words too long to save are held for the child's next sitting (child/held.py).
     # Said in the child's language; the sign-in page that follows is in the adult's.
-    flash(_("Thank you, %(name)s. Everything you did is kept.", name=name), "success")
+    if row.personal_link_id is not None:
+        # Their own phone, opened with their link: nobody to give it back to.
+        flash(
+            _(
+                "Thank you, %(name)s. Everything you did is kept. To come back, open your link "
+                "again.",
+                name=name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Thank you, %(name)s. Everything you did is kept.", name=name), "success")
     response = redirect(url_for("accounts.sign_in"))
     if adult_language in current_app.config["LANGUAGES"]:
         remember_language(response, adult_language)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,8 +15,9 @@ from participation.models import (
     SessionKind,
     utcnow,
 )
-from tests.conftest import csrf_from
+from tests.conftest import Auth, csrf_from
 from tests.support import factories
+from tests.support.child_fixtures import Tablet
 
 from .conftest import CODE
 
@@ -278,6 +280,27 @@ def test_stopping_a_link_closes_the_space_on_the_device_using_it(
     session.expire_all()
     row = session.scalar(select(AuthSession).where(AuthSession.kind == SessionKind.CHILD))
     assert row.end_reason == "link-stopped"
+
+
+def test_on_their_own_phone_the_child_finishes_instead_of_giving_a_tablet_back(
+    app, client, session, mia_with_code, keyworker
+):
+    """QA: "Give the tablet back" on a 15-year-old's own phone, alone in the evening."""
+    _link, token = space_service.create_personal_link(session, mia_with_code, keyworker)
+    phone = app.test_client()
+    phone.get(f"/link/{token}")
+    for picture in CODE:
+        page = phone.get("/me/unlock").text
+        phone.post("/me/unlock", data={"pick": picture, "csrf_token": csrf_from(page)})
+    page = html.unescape(phone.get("/me").text)
+    assert "I've finished" in page and "Give the tablet back" not in page
+    done = phone.post("/me/give-back", data={"csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "To come back, open your link again." in html.unescape(done.text)
+    # On a tablet handed over by a keyworker it is still given back.
+    tablet = app.test_client()
+    Tablet(tablet, Auth(tablet)).hand_over(keyworker, mia_with_code)
+    Tablet(tablet, Auth(tablet)).tap(CODE)
+    assert "Give the tablet back" in tablet.get("/me").text
 
 
 def test_a_link_opened_before_the_picture_code_says_so_and_binds_no_device(

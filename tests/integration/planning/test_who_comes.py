@@ -3,6 +3,8 @@ else", and a child only ever reaching their own people."""
 
 from __future__ import annotations
 
+import html
+
 from sqlalchemy import select
 
 from participation.models import (
@@ -54,6 +56,13 @@ def test_a_card_for_each_person_and_professional_with_what_they_do(planner, soci
     # No word a child would not use.
     for jargon in ("LAC", "placement", "contact", "care plan"):
         assert jargon not in page
+
+
+def test_the_why_on_a_staff_members_card_says_they_can_read_it(planner, social_worker):
+    """QA: a reason written about a social worker was read by her, and nothing said so."""
+    page = html.unescape(planner.page("who-comes").text)
+    assert f"{social_worker.name_for_children} can read this too." in page
+    assert "Kelly can read this too." not in page  # family do not read the plan
 
 
 def test_the_iro_card_has_no_no_thanks(planner):
