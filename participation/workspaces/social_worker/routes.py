@@ -9,7 +9,7 @@ from flask import Blueprint, g, render_template
 from ... import clock
 from ...caseload.service import CaseloadRow, caseload, page_of
 from ...db import db
-from ...models import Milestone, Role
+from ...models import Milestone, ReviewStatus, Role
 from ...planning import service as planning
 from ...security.access import staff
 from ...timetable import service as timetable
@@ -33,7 +33,15 @@ def workspace() -> str:
     next_ids = [row.next_review.id for row in rows if row.next_review]
     shown_ids = [row.next_review.id for row in found.rows if row.next_review]
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
-    held_ids = [review.id for review in last_held.values() if review is not None]
+    # Every review held, not only the last: an earlier one's tasks never done are counted as
+    # overdue on every dashboard, so they are said here too (QA).
+    held = {
+        row.child.id: [
+            r for r in row.child.reviews if r.held_on is not None and r.status == ReviewStatus.HELD
+        ]
+        for row in rows
+    }
+    held_ids = [review.id for reviews in held.values() for review in reviews]
     plans = service.plans_by_review(session, next_ids)
     waiting = {review_id: planning.waiting_for_answer(plan) for review_id, plan in plans.items()}
     tasks = service.tasks_by_review(session, next_ids, held_ids)
@@ -47,7 +55,7 @@ def workspace() -> str:
     # First on the page, what is late or waits on an answer: the rest is there to look up.
     first: list[tuple[CaseloadRow, int, frozenset[str], list[Milestone]]] = []
     for row in rows:
-        reviews = [r for r in (row.next_review, last_held[row.child.id]) if r is not None]
+        reviews = [r for r in (row.next_review, *held[row.child.id]) if r is not None]
         late = [
             task
             for review in reviews

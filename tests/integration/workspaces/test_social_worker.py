@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from participation.models import Child, Milestone, NetworkPerson, Review, Role
 from participation.planning import service as planning
+from participation.timetable import service as timetable
 
 from .conftest import TODAY, next_review
+from .test_iro import held_day
 
 BACK = "?next=/social-worker"
 
@@ -151,3 +153,17 @@ def test_what_waits_reads_as_separate_links(session, sue, jay, care_plan_done):
     assert first.count("</a>; <a") == 2, first
     page = sue.get("/social-worker").text
     assert "Jay's invitations" in page and "Read Jay's review pack" in page
+
+
+def test_an_earlier_reviews_care_plan_never_updated_is_said_first_too(session, sue, jay, team):
+    """QA: once a later review was held, the earlier one's care plan task (never marked done)
+    still counted as overdue everywhere, and the workspace looked only at the last review."""
+    earlier = last_held(session, jay)
+    review = session.get(Review, next_review(session, jay).id)
+    timetable.record_held(session, review, held_day(), team["iro"], today=TODAY)
+    session.commit()
+    first = first_section(sue.get("/social-worker").text)
+    assert f'href="/reviews/{earlier.public_id}/milestones/care-plan-updated{BACK}"' in first
+    set_task(session, earlier.id, "care-plan-updated", done_on=TODAY)
+    page = sue.get("/social-worker").text
+    assert f"/reviews/{earlier.public_id}/milestones/care-plan-updated" not in page
