@@ -25,11 +25,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import (
+    Assignment,
     Child,
     DecisionOutcome,
     DecisionTopic,
     InvitationsSent,
     MeetingPlan,
+    NetworkPerson,
     PlanDecision,
     Review,
     Role,
@@ -347,12 +349,54 @@ def changes_since_sent(invitations: InvitationList, sent: InvitationsSent | None
     return changes
 
 
-def _invited_on_plan(plan: MeetingPlan) -> dict[int, tuple[str, str]]:
-    """Plan invitee id -> (invitation, part) for each person the plan invites, from the plan
-    alone (its people and answers loaded): the same invitations `invitation_list` gives them."""
+@dataclass(frozen=True)
+class _StillThere:
+    """Who can be on the children's lists today: people in their lives still active, staff
+    still working with them (by staff id and role), and each child's IRO's card key."""
+
+    people: set[int]
+    staff: set[tuple[int, Role]]
+    iro_keys: dict[int, set[str]]
+
+
+def _still_there(session: Session, child_ids: Collection[int]) -> _StillThere:
+    people = set(
+        session.scalars(
+            select(NetworkPerson.id).where(
+                NetworkPerson.child_id.in_(child_ids), NetworkPerson.active.is_(True)
+            )
+        )
+    )
+    staff: set[tuple[int, Role]] = set()
+    iro_keys: dict[int, set[str]] = {}
+    for child_id, staff_id, role, public_id in session.execute(
+        select(Assignment.child_id, Assignment.staff_id, Assignment.role, StaffMember.public_id)
+        .join(StaffMember, Assignment.staff_id == StaffMember.id)
+        .where(
+            Assignment.child_id.in_(child_ids),
+            Assignment.active.is_(True),
+            StaffMember.active.is_(True),
+        )
+    ):
+        staff.add((staff_id, role))
+        if role == Role.IRO:
+            iro_keys.setdefault(child_id, set()).add(f"staff-{public_id}-{role.value}")
+    return _StillThere(people, staff, iro_keys)
+
+
+def _invited_on_plan(plan: MeetingPlan, there: _StillThere) -> dict[int, tuple[str, str]]:
+    """Plan invitee id -> (invitation, part) for each person the plan invites who is still on
+    the child's list, from the plan (its people and answers loaded): the same invitations
+    `invitation_list` gives them."""
     invited = {}
     decisions = planning.decisions_by_subject(plan)
     for invitee in plan.invitees:
+        if invitee.network_person_id is not None and invitee.network_person_id not in there.people:
+            continue  # left the child's network: off the list
+        if invitee.staff_id is not None and (invitee.staff_id, invitee.staff_role) not in (
+            there.staff
+        ):
+            continue  # no longer works with the child
         decision = decisions.get(planning.subject_for(DecisionTopic.WHO, invitee))
         outcome = answer_in_effect(decision)
         invitation = invitation_for(invitee.wish, outcome, invitee.staff_role == Role.IRO)
@@ -367,9 +411,9 @@ def changed_since_sent(
     """Of `reviews`, the ids of those whose invitations were sent and whose meeting moved since
     ("meeting"), or whose plan (review id -> plan with its people and answers, as
     `social_worker.service.plans_by_review` loads them) invites someone differently ("people"):
-    one query, for a workspace. It compares the people the child chose (a professional or the
-    IRO the child made no choice about, and someone who left the child's network, are seen on
-    the invitation list itself)."""
+    three queries, for a workspace. It compares the people the child chose, and the IRO (who
+    always comes), with those still on the child's list: someone who left the child's network
+    or stopped working with them counts, as on the invitation list itself."""
     by_id = {review.id: review for review in reviews}
     review_ids = list(by_id)
     if not review_ids:
@@ -380,6 +424,7 @@ def changed_since_sent(
         .group_by(InvitationsSent.review_id)
     )
     changed: dict[int, frozenset[str]] = {}
+    there = _still_there(session, {review.child_id for review in reviews})
     for sent in session.scalars(select(InvitationsSent).where(InvitationsSent.id.in_(latest))):
         plan = plans.get(sent.review_id)
         then = {
@@ -388,7 +433,15 @@ def changed_since_sent(
             if line["invitee"] is not None and line["invitation"] in INVITED
         }
         what = set()
-        if then != (_invited_on_plan(plan) if plan is not None else {}):
+        iro_then = {
+            line["key"]
+            for line in sent.lines
+            if line["role"] == Role.IRO.value and line["invitation"] in INVITED
+        }
+        iro_now = there.iro_keys.get(by_id[sent.review_id].child_id, set())
+        if then != (_invited_on_plan(plan, there) if plan is not None else {}) or (
+            iro_then != iro_now
+        ):
             what.add("people")
         if meeting_moved(by_id[sent.review_id], sent) is not None:
             what.add("meeting")

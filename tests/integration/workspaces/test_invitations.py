@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from participation.models import Child, DecisionOutcome, Review, Wish
+from participation.models import Assignment, Child, DecisionOutcome, Review, Role, Wish
 from participation.planning import service as planning
 from participation.planning import steps
 from participation.workspaces.invitations import service as invitations
@@ -267,6 +267,28 @@ def test_someone_who_leaves_the_list_after_it_was_sent_is_a_change(
     session.commit()
     listing = " ".join(html.unescape(desk.get(url).text).split())
     assert "was “Invite for part of the meeting: The start”, no longer on the list" in listing
+    # The workspace says so too (it compared only the child's own choices).
+    assert (
+        "who is invited changed after the invitations were sent" in desk.get("/social-worker").text
+    )
+
+
+def test_a_new_iro_after_the_invitations_were_sent_is_a_change_on_the_workspace(
+    session, desk, jay, team, wishes
+):
+    desk.sign_in(team["social_worker"])
+    url = f"/children/{jay.public_id}/invitations"
+    desk.post(f"{url}/sent")
+    assert "after the invitations were sent" not in desk.get("/social-worker").text
+    old = session.scalar(
+        select(Assignment).where(Assignment.child_id == jay.id, Assignment.role == Role.IRO)
+    )
+    old.active = False
+    factories.assign(session, team["other_iro"], session.get(Child, jay.id))
+    session.commit()
+    assert (
+        "who is invited changed after the invitations were sent" in desk.get("/social-worker").text
+    )
 
 
 def test_a_meeting_moved_after_the_invitations_went_out_is_a_change_for_everyone_invited(
