@@ -269,6 +269,9 @@ class PlanInvitee(HasPublicId, Base):
     wish: Mapped[Wish] = mapped_column(str_enum(Wish), default=Wish.UNSET)
     part: Mapped[str] = mapped_column(Text, default="")  # which part, for Wish.PART
     why: Mapped[str] = mapped_column(Text, default="")
+    # The wish the child chose when they last wrote `why` ("" before this was kept): a reason
+    # written for "Yes please" and left beside a later "No thanks" is said to be older.
+    why_wish: Mapped[str] = mapped_column(String(20), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[Timestamp]
 

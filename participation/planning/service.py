@@ -383,6 +383,15 @@ class PersonCard:
         return self.invitee.why if self.invitee else ""
 
     @property
+    def why_was_for(self) -> str:
+        """The wish the reason was written beside, when the child has changed the wish since
+        and not the reason ("" otherwise, or when not known)."""
+        invitee = self.invitee
+        if invitee is None or not invitee.why or not invitee.why_wish:
+            return ""
+        return invitee.why_wish if invitee.why_wish != invitee.wish.value else ""
+
+    @property
     def decision(self) -> PlanDecision | None:
         return self.invitee.decision if self.invitee else None
 
@@ -550,6 +559,8 @@ def save_people(
                     position=position,
                 )
                 plan.invitees.append(invitee)
+            if why != invitee.why or not why:
+                invitee.why_wish = wish if why else ""
             invitee.wish = Wish(wish)
             invitee.part = part
             invitee.why = why

@@ -4,6 +4,7 @@ else", and a child only ever reaching their own people."""
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from participation.models import (
     Wish,
 )
 from participation.planning import service
-from tests.conftest import Auth
+from tests.conftest import Auth, csrf_from
 from tests.support import factories
 
 from .conftest import is_checked, key_from, people_on, wishes_form
@@ -385,3 +386,36 @@ def planner_review(session, child):
     from participation.models import MeetingPlan
 
     return session.scalar(select(MeetingPlan).where(MeetingPlan.child_id == child.id)).review
+
+
+def test_a_reason_left_from_an_earlier_wish_is_said_to_be_older_on_staff_pages(
+    planner, session, on_tablet, client, keyworker
+):
+    """QA: "I miss her" written beside "Yes please", then the wish changed to "No thanks" and the
+    reason left as it was: staff read it as the reason for "No thanks"."""
+    page = planner.page("who-comes")
+    planner.post(
+        "who-comes",
+        wishes_form(page.text, {"Kelly": {"wish": "yes", "why": "I miss her"}}),
+        page=page,
+        go="next",
+    )
+    page = planner.page("who-comes")
+    planner.post(
+        "who-comes",
+        wishes_form(page.text, {"Kelly": {"wish": "no", "why": "I miss her"}}),
+        page=page,
+        go="next",
+    )
+    assert invitees(session, on_tablet)["Kelly"].why_wish == "yes"
+    # The child's own summary is as they left it.
+    mine = html.unescape(client.get("/me/plan/my-plan").text)
+    assert "I miss her" in mine and "written when their wish was" not in mine
+    client.post("/me/give-back", data={"csrf_token": csrf_from(client.get("/me").text)})
+    Auth(client).sign_in(keyworker)
+    staff = " ".join(
+        html.unescape(client.get(f"/children/{on_tablet.public_id}/plan").text).split()
+    )
+    assert "Why: I miss her (written when their wish was “Yes please”)" in re.sub(
+        r"<[^>]+>", "", staff
+    )
