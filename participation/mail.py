@@ -7,6 +7,7 @@ time and not on the evening a child needs someone.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -55,17 +56,31 @@ def settings_from(config: Mapping[str, Any]) -> MailSettings | None:
     )
 
 
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
+)
+
+
 def looks_like_address(text: str) -> bool:
-    """One address with something before and after the @ and a dot in the domain: a check
-    for typing mistakes, not a proof that the mailbox exists."""
+    """One plain address (name@example.org, or "Name <name@example.org>"): no empty part, no
+    two dots together, no dot or semicolon at the end (QA: "oak.lodge@example..org" was saved,
+    and the mail server was given an empty address). A check for typing mistakes, not a proof
+    that the mailbox exists."""
+    text = text.strip()
     _name, address = parseaddr(text)
-    local, at, domain = address.rpartition("@")
-    return bool(at and local and "." in domain.strip(".") and " " not in address)
+    if not _ADDRESS.fullmatch(address):
+        return False
+    # Nothing around it but a name: parseaddr forgives a stray ";" that a mail server may not.
+    return text == address or text.endswith(f"<{address}>")
 
 
 def send(settings: MailSettings, to: str, subject: str, body: str) -> None:
     """Send one message. Raises OSError or smtplib.SMTPException when it could not be handed
     to the mail server (the caller keeps it to try again)."""
+    if not looks_like_address(to):
+        # Kept and shown as not sent, never handed over as an empty address.
+        raise ValueError(f"not an email address: {to!r}")
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = to

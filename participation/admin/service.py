@@ -21,6 +21,7 @@ from typing import Any, Final
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from .. import mail
 from ..accounts import service as accounts
 from ..models import (
     CASEWORK_ROLES,
@@ -229,7 +230,7 @@ def _check_home(session: Session, values: HomeValues, home: Home | None) -> Home
     alert_email = clean_line(values.alert_email)
     if len(alert_email) > EMAIL_MAX:
         issues.add("alert_email", "too-long", max=EMAIL_MAX)
-    elif alert_email and not _EMAIL.fullmatch(alert_email):
+    elif alert_email and not mail.looks_like_address(alert_email):
         issues.add("alert_email", "invalid")
     issues.raise_any()
     return HomeValues(name, values.kind, address, alert_email)

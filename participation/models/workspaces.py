@@ -305,6 +305,20 @@ class InvitationsSent(Base):
 
     sent_by: Mapped[StaffMember] = relationship()
 
+    def meeting_as_sent(self) -> tuple[datetime | None, str] | None:
+        """(time, venue) as the invitations said them; None when not kept with them."""
+        if self.meeting is None:
+            return None
+        at = self.meeting.get("at")
+        return (datetime.fromisoformat(at) if at else None, str(self.meeting.get("venue") or ""))
+
+    def says_meeting_is(self, at: datetime | None, venue: str) -> bool | None:
+        """Whether the invitations said this time and place (None: not known)."""
+        said = self.meeting_as_sent()
+        if said is None:
+            return None
+        return said[0] == at and said[1].strip() == venue.strip()
+
 
 class LockedRecord(Exception):
     """Something tried to change or delete a record that is kept as it was."""

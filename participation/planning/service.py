@@ -31,6 +31,7 @@ from ..models import (
     DayChecklistItem,
     DecisionOutcome,
     DecisionTopic,
+    InvitationsSent,
     MeetingPlan,
     NetworkPerson,
     NetworkRole,
@@ -677,9 +678,22 @@ def decide(
 
 
 def invitations_sent_on(session: Session, review: Review) -> date | None:
-    """The day the review's invitations were marked sent (the timetable's task), if they were."""
+    """The day the review's invitations were marked sent (the timetable's task), if they were
+    and they say another time or place than the review has now (QA: moving the meeting back to
+    what the letters said was "a change to tell everyone about"). Invitations marked sent
+    before the meeting was kept with them are taken to say otherwise."""
     task = timetable.milestone_for(session, review, "invitations-sent")
-    return task.done_on if task is not None else None
+    if task is None or task.done_on is None:
+        return None
+    sent = session.scalar(
+        select(InvitationsSent)
+        .where(InvitationsSent.review_id == review.id)
+        .order_by(InvitationsSent.id.desc())
+        .limit(1)
+    )
+    if sent is not None and sent.says_meeting_is(review.scheduled_at, review.venue):
+        return None
+    return task.done_on
 
 
 def wish_changed_since(decision: PlanDecision) -> bool:

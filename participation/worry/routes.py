@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -108,6 +110,7 @@ def worried() -> str | Response:
         people=people,
         also=also,
         choice=choice,
+        told_lately=service.raised_lately(db.session(), the_child, TOLD_LATELY),
         kept=kept is not None,
         note=kept.get("note", "") if kept else "",
         form_key=kept.get("form_key") if kept and kept.get("form_key") else new_form_key(),
@@ -137,6 +140,9 @@ def alert(public_id: str) -> str | Response:
         audit("worry-viewed", subject_type="worry", subject_id=found.public_id)
     return render_template("worry/alert.html", alert=found, form=form)
 
+
+# How long after pressing the page says they told them already.
+TOLD_LATELY = timedelta(hours=2)
 
 # The numbers a child may call, each kept left to right inside any sentence (in an Arabic one
 # "0800 1111" showed as "1111 0800": QA), for the worry pages and the picture-code page.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -195,8 +195,10 @@ def email_body(
             "Anything they wrote is in My Review, not in this email, for their keyworker and "
             "social worker."
         )
-    lines += ["", "Told at the same time:"]
-    lines += [f"- {other.who}" for other in everyone]
+    others = [other for other in everyone if other != told]
+    if others:
+        lines += ["", "Also told:"]
+        lines += [f"- {other.who}" for other in others]
     lines += ["", "This email was sent by My Review. Replies are not read."]
     return "\n".join(lines)
 
@@ -229,7 +231,11 @@ def open_alerts_for(session: Session, staff: StaffMember) -> list[WorryAlert]:
                 Assignment.active.is_(True),
                 Assignment.role.in_(ALERTED_ROLES),
             )
-            .options(joinedload(WorryAlert.child), joinedload(WorryAlert.talk_to))
+            .options(
+                joinedload(WorryAlert.child),
+                joinedload(WorryAlert.talk_to),
+                selectinload(WorryAlert.messages),
+            )
             .order_by(WorryAlert.raised_at)
         )
     )
@@ -308,3 +314,15 @@ def email_state(session: Session, alerting: Alerting) -> EmailState:
         select(func.count(Home.id)).where(Home.active.is_(True), Home.alert_email == "")
     )
     return EmailState(alerting.emails, failing or 0, homes_without or 0)
+
+
+def raised_lately(session: Session, child: Child, within: timedelta) -> WorryAlert | None:
+    """The child's latest worry if raised within `within`: their "I'm worried" page says they
+    told them already (QA: the thank-you page reloaded in another language showed the empty
+    form, and a second press raised the same worry again)."""
+    return session.scalar(
+        select(WorryAlert)
+        .where(WorryAlert.child_id == child.id, WorryAlert.raised_at > utcnow() - within)
+        .order_by(WorryAlert.raised_at.desc())
+        .limit(1)
+    )

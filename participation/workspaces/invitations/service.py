@@ -269,14 +269,11 @@ def meeting_moved(review: Review, sent: InvitationsSent | None) -> MeetingMoved 
     """How the meeting changed since the invitations were marked sent; None when it did not
     (or they were not sent, or were sent before the meeting was kept with them). A time first
     set after they were sent counts: the letters said only when it was due."""
-    if sent is None or sent.meeting is None:
+    if sent is None or sent.says_meeting_is(review.scheduled_at, review.venue) in (None, True):
         return None
-    before = sent.meeting.get("at")
-    at_before = datetime.fromisoformat(before) if before else None
-    venue_before = str(sent.meeting.get("venue") or "")
-    if at_before == review.scheduled_at and venue_before.strip() == review.venue.strip():
-        return None
-    return MeetingMoved(at_before, venue_before, review.scheduled_at, review.venue)
+    said = sent.meeting_as_sent()
+    assert said is not None
+    return MeetingMoved(said[0], said[1], review.scheduled_at, review.venue)
 
 
 def last_sent(session: Session, review: Review | None) -> InvitationsSent | None:

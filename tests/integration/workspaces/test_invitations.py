@@ -339,3 +339,24 @@ def test_invitations_sent_before_the_meeting_was_kept_are_not_called_moved(
     review.venue = "Somewhere else"
     session.commit()
     assert "The meeting changed after" not in desk.get(url).text
+
+
+def test_moving_the_meeting_back_to_what_the_invitations_said_is_no_change(
+    session, desk, jay, team, wishes
+):
+    """QA: moved, then moved back, and the plan still said "tell everyone invited"."""
+    from participation.planning import service as planning_service
+
+    review = session.get(Review, wishes.id)
+    review.scheduled_at = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+    session.commit()
+    desk.sign_in(team["social_worker"])
+    desk.post(f"/children/{jay.public_id}/invitations/sent")
+    review = session.get(Review, wishes.id)
+    assert planning_service.invitations_sent_on(session, review) is None
+    review.scheduled_at = datetime(2026, 12, 16, 10, 0, tzinfo=UTC)
+    session.commit()
+    assert planning_service.invitations_sent_on(session, review) == TODAY
+    review.scheduled_at = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+    session.commit()
+    assert planning_service.invitations_sent_on(session, review) is None

@@ -239,3 +239,15 @@ def test_a_choice_of_someone_not_on_the_list_still_raises_the_alert(
     assert "Thank you for telling us" in done.text
     alert = session.scalar(select(WorryAlert))
     assert alert.note == "help" and alert.talk_to_id is None
+
+
+def test_back_on_the_page_after_pressing_the_child_is_told_they_told_them(
+    client, auth, session, mia_with_code, keyworker
+):
+    """QA: the thank-you page, reloaded in another language, showed the empty form again, and
+    a second press raised the same worry twice."""
+    tablet = _child_signed_in(client, auth, mia_with_code, keyworker)
+    assert "You told them on" not in client.get("/me/worried").text
+    tablet.post("/me/worried", note="scared")
+    again = html.unescape(client.get("/me/worried").text)
+    assert "You told them on" in again and "They know." in again

@@ -4,6 +4,7 @@ queue (immediate in tests). The emails say who and when, never what the child wr
 
 from __future__ import annotations
 
+import html
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
@@ -113,6 +114,10 @@ def test_a_worry_is_emailed_to_each_adult_and_the_home_with_no_words_of_the_chil
     _client, before, done = _press(mail_app, oak_lodge_mia, keyworker, WORDS)
     # Told before pressing, and after: the adults working at the home today. In office hours
     # the duty team is not emailed, and the child is not told it is.
+    # Who reads their words, and who is only told that they pressed.
+    assert "can read what you write. The others are told that you pressed the button" in (
+        html.unescape(before)
+    )
     for page in (before, done.text):
         assert "the adults working at your home" in page
         assert "work at night and at weekends" not in page
@@ -129,6 +134,7 @@ def test_a_worry_is_emailed_to_each_adult_and_the_home_with_no_words_of_the_chil
     assert f"http://localhost/worries/{alert.public_id}" in body
     assert "Mia, who lives at Oak Lodge, pressed “I'm worried”" in body
     assert "Oak Lodge (the staff on shift)" in body and "Grace Okafor (social worker)" in body
+    assert f"{keyworker.name} (keyworker)" not in body  # the reader is not "also told"
     to_home = mail_server.to("office@oaklodge.example").get_payload(decode=True).decode()
     assert "/worries/" not in to_home  # a link the shift's inbox could not open
     for _rcpt, message in mail_server.received:
@@ -148,7 +154,8 @@ def test_out_of_hours_the_duty_team_is_emailed_and_the_child_is_told_so(
     _client, before, _done = _press(mail_app, oak_lodge_mia, keyworker, "", talk_to=grace.public_id)
     assert "the council's social workers who work at night and at weekends" in before
     duty = mail_server.to("duty@council.example").get_payload(decode=True).decode()
-    assert "Mia, who lives at Oak Lodge" in duty and "The out-of-hours team" in duty
+    assert "Mia, who lives at Oak Lodge" in duty and "Oak Lodge (the staff on shift)" in duty
+    assert "The out-of-hours team" not in duty  # the reader is not "also told"
     # Whom she would like to come: the shift and the duty team can send the right person.
     assert "They would like to talk with Grace Okafor." in duty
 
@@ -164,6 +171,14 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_email_goes_later(
     session.expire_all()
     rows = session.scalars(select(WorryMessage)).all()
     assert len(rows) == 3 and all(row.sent_at is None and row.failure for row in rows)
+    # Said first on the staff page, as something to do (QA: nothing said the shift did not know).
+    staff = mail_app.test_client()
+    Auth(staff).sign_in(keyworker)
+    assert "Some emails about it have not gone" in staff.get("/my-children").text
+    alert = session.scalar(select(WorryAlert))
+    page = " ".join(html.unescape(staff.get(f"/worries/{alert.public_id}").text).split())
+    assert "Not told yet: " in page and "Oak Lodge (the staff on shift)" in page
+    assert "Phone them." in page
     server = MailServer(port).start()
     try:
         box = outbox.Outbox(

@@ -64,6 +64,7 @@ def test_the_banner_leads_to_the_worry_where_what_was_done_is_recorded(
     )
     assert "Saved: what you did is on Mia's record." in html.unescape(done.text)
     assert "Told Sue (DSL)." in done.text and "action_taken" not in done.text  # no form now
+    assert f"{keyworker.name} recorded what was done, on" in html.unescape(done.text)
     assert "A child needs you now" not in client.get("/my-children").text
 
     # The social worker was told too: the alert has gone from their pages, and the child's
@@ -125,6 +126,18 @@ def test_a_homes_email_for_worries_is_kept_and_checked(app, session, client):
         },
     )
     assert "Enter an email address in the right format" in wrong.text
+    # Mistakes a mail server would not take (QA: saved, then sent to an empty address).
+    for typo in ("office@oaklodge..example", "office@oaklodge.example.", "office@oaklodge.org;"):
+        refused = client.post(
+            "/admin/homes/new",
+            data={
+                "csrf_token": csrf_from(page),
+                "name": "Oak Lodge",
+                "kind": "childrens-home",
+                "alert_email": typo,
+            },
+        )
+        assert "Enter an email address in the right format" in refused.text, typo
     assert 'value="office at oaklodge"' in wrong.text  # what was typed stays
     client.post(
         "/admin/homes/new",
