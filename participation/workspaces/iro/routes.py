@@ -36,7 +36,7 @@ from ...downloads import attachment, name_part
 from ...forms import apply_errors, rerender_on_timeout
 from ...i18n import text_direction
 from ...labels import ROLES
-from ...models import Audience, Milestone, Review, ReviewDecision, ReviewStatus, Role, utcnow
+from ...models import Audience, Milestone, Review, ReviewDecision, Role, utcnow
 from ...pack import service as packs
 from ...pack.routes import STYLESHEET as PACK_STYLESHEET
 from ...planning import service as planning
@@ -159,10 +159,8 @@ def workspace() -> str:
     earlier = [
         review
         for row in rows
-        for review in row.child.reviews
-        if review.held_on is not None
-        and review.status == ReviewStatus.HELD
-        and review is not last_held[row.child.id]
+        for review in keyworker.held_reviews(row.child)
+        if review is not last_held[row.child.id]
     ]
     records = milestones_by_review(
         session, [*held_ids, *(review.id for review in earlier)], RECORD_TASKS

@@ -205,9 +205,14 @@ def change_summary(
 # --- the report: where it starts from ----------------------------------------------------------
 
 
+def held_reviews(child: Child) -> list[Review]:
+    """The reviews held, from the child's loaded reviews (no query)."""
+    return [r for r in child.reviews if r.held_on is not None and r.status == ReviewStatus.HELD]
+
+
 def last_held_review(child: Child) -> Review | None:
     """The most recent review held (None before the first)."""
-    held = [r for r in child.reviews if r.held_on is not None and r.status == ReviewStatus.HELD]
+    held = held_reviews(child)
     return max(held, key=lambda r: r.number) if held else None
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, g, render_template
 from ... import clock
 from ...caseload.service import CaseloadRow, caseload, page_of
 from ...db import db
-from ...models import Milestone, ReviewStatus, Role
+from ...models import Milestone, Role
 from ...planning import service as planning
 from ...security.access import staff
 from ...timetable import service as timetable
@@ -35,12 +35,7 @@ def workspace() -> str:
     last_held = {row.child.id: keyworker.last_held_review(row.child) for row in rows}
     # Every review held, not only the last: an earlier one's tasks never done are counted as
     # overdue on every dashboard, so they are said here too (QA).
-    held = {
-        row.child.id: [
-            r for r in row.child.reviews if r.held_on is not None and r.status == ReviewStatus.HELD
-        ]
-        for row in rows
-    }
+    held = {row.child.id: keyworker.held_reviews(row.child) for row in rows}
     held_ids = [review.id for reviews in held.values() for review in reviews]
     plans = service.plans_by_review(session, next_ids)
     waiting = {review_id: planning.waiting_for_answer(plan) for review_id, plan in plans.items()}
