@@ -32,6 +32,9 @@ NOTE_LIMIT = 20000
 CUT_MARK = "…"
 # The people told straight away: those who know the child and can act today.
 ALERTED_ROLES = (Role.KEYWORKER, Role.SOCIAL_WORKER)
+# An assignment that makes someone one of those people today: for who is told, whose pages
+# show the alert, and who may open it (one rule, so the three never disagree).
+_ALERTED = (Assignment.active.is_(True), Assignment.role.in_(ALERTED_ROLES))
 # What staff write about what they did: a few lines, kept whole on the child's record.
 ACTION_LIMIT = 5000
 # The emails are in English, like the council's records they end up in.
@@ -102,8 +105,7 @@ def who_will_know(session: Session, child: Child) -> list[StaffMember]:
             .join(Assignment, Assignment.staff_id == StaffMember.id)
             .where(
                 Assignment.child_id == child.id,
-                Assignment.active.is_(True),
-                Assignment.role.in_(ALERTED_ROLES),
+                *_ALERTED,
                 StaffMember.active.is_(True),
             )
             .order_by(Assignment.role, StaffMember.name)
@@ -228,8 +230,7 @@ def open_alerts_for(session: Session, staff: StaffMember) -> list[WorryAlert]:
             .where(
                 WorryAlert.acknowledged_at.is_(None),
                 Assignment.staff_id == staff.id,
-                Assignment.active.is_(True),
-                Assignment.role.in_(ALERTED_ROLES),
+                *_ALERTED,
             )
             .options(
                 joinedload(WorryAlert.child),
@@ -275,8 +276,7 @@ def alerted_for(session: Session, staff: StaffMember, child_id: int) -> bool:
         .where(
             Assignment.staff_id == staff.id,
             Assignment.child_id == child_id,
-            Assignment.active.is_(True),
-            Assignment.role.in_(ALERTED_ROLES),
+            *_ALERTED,
         )
         .limit(1)
     )
