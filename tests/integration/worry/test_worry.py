@@ -221,8 +221,9 @@ def test_the_child_may_say_who_they_would_like_to_talk_to_and_nothing_is_chosen_
     assert f'value="{social_worker.public_id}"' in page and "Any of them" in page
 
     done = tablet.post("/me/worried", note="", talk_to=social_worker.public_id)
-    assert "We told them you would like Grace to come and talk with you." in html.unescape(
-        done.text
+    # The name in its own direction, whatever the sentence's (a child reading Arabic).
+    assert "We told them you would like <bdi>Grace</bdi> to come and talk with you." in (
+        html.unescape(done.text)
     )
     assert session.scalar(select(WorryAlert)).talk_to_id == social_worker.id
     tablet.post("/me/give-back")

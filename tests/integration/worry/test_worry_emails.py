@@ -115,9 +115,10 @@ def test_a_worry_is_emailed_to_each_adult_and_the_home_with_no_words_of_the_chil
     # Told before pressing, and after: the adults working at the home today. In office hours
     # the duty team is not emailed, and the child is not told it is.
     # Who reads their words, and who is only told that they pressed.
-    assert "can read what you write. The others are told that you pressed the button" in (
-        html.unescape(before)
-    )
+    assert (
+        f"Only <bdi>{keyworker.name_for_children}</bdi>, <bdi>Grace Okafor</bdi> can read what "
+        "you write. The others are told that you pressed the button"
+    ) in html.unescape(before)
     for page in (before, done.text):
         assert "the adults working at your home" in page
         assert "work at night and at weekends" not in page
