@@ -215,6 +215,10 @@ def build_pack(
     return pack
 
 
+# The keyworker report's row in a pack's contents; its version starts with the version number.
+REPORT = "report"
+
+
 def contents_of(pack: Pack) -> list[dict[str, Any]]:
     """What a pack holds, as ids and versions (never content): for snapshots and reads."""
     rows: list[dict[str, Any]] = [
@@ -234,10 +238,6 @@ def contents_of(pack: Pack) -> list[dict[str, Any]]:
         digest = hashlib.sha256(seen).hexdigest()[:16]
         rows.append({"subject": REPORT, "version": f"{report.sent.number}:{digest}"})
     return rows
-
-
-# The keyworker report's row in a pack's contents; its version starts with the version number.
-REPORT = "report"
 
 
 def _part_version(pack: Pack, slug: str) -> str:
