@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import select
 
 from participation.models import AuditEvent, Home, Role, WorryAlert
@@ -138,3 +139,16 @@ def test_a_homes_email_for_worries_is_kept_and_checked(app, session, client):
     assert session.scalar(select(Home.alert_email)) == "office@oaklodge.example"
     # Without a mail server, the overview says plainly that nobody is emailed.
     assert "A child's worry is not emailed to anyone" in html.unescape(client.get("/admin/").text)
+
+
+def test_the_service_keeps_no_record_without_words_of_what_was_done(
+    session, mia_with_code, keyworker
+):
+    from participation.worry import service
+
+    alert = service.raise_worry(session, mia_with_code, "scared")
+    with pytest.raises(service.NothingSaid):
+        service.acknowledge(session, alert, keyworker, " \n ")
+    assert session.get(WorryAlert, alert.id).acknowledged_at is None
+    assert service.acknowledge(session, alert, keyworker, "Spoke with Mia.") is True
+    assert service.acknowledge(session, alert, keyworker, "Again.") is False  # the first stands
