@@ -182,6 +182,16 @@ def items_visible_to_audience(
     ]
 
 
+def items_ever_visible_to_audience(
+    session: Session, items: Iterable[Item], audience: Audience
+) -> set[int]:
+    """The ids of the items, of those given, that `audience` could see at some time, now or
+    before the child took them back (deleted ones too). Not a licence to show them: only to
+    know which words a reader may have copied somewhere (the keyworker's report)."""
+    given = {sharing_state.item_subject(item): item.id for item in items}
+    return {given[key] for key in sharing_state.ever_reached(session, given, audience)}
+
+
 def plan_sections_visible_to_audience(
     session: Session, review: Review, sections: Iterable[str], audience: Audience
 ) -> list[str]:

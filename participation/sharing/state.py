@@ -65,6 +65,25 @@ def latest_shares(
     return found
 
 
+def ever_reached(session: Session, subject_keys: Iterable[str], reader: Audience) -> set[str]:
+    """The subject keys, of those given, that some choice (the latest or an earlier one) shared
+    with an audience reaching `reader`: what that reader may have seen at some time."""
+    keys = sorted(set(subject_keys))
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(Share.subject_key)
+            .where(
+                Share.subject_key.in_(keys),
+                Share.decision == ShareDecision.SHARED,
+                Share.audience.in_([a for a in AUDIENCES if reaches(a, reader)]),
+            )
+            .distinct()
+        )
+    )
+
+
 def shared_with(current: Current) -> set[Audience]:
     """The audiences the child chose to share with (as chosen, before "reaches")."""
     return {a for a, row in current.items() if row.decision == ShareDecision.SHARED}

@@ -210,3 +210,14 @@ def test_a_keyworker_writes_saves_and_shares_the_report_with_the_keyboard_alone(
     press_and_wait(page, "Space")
     expect(page.get_by_role("status").first).to_contain_text("Shared with Jay.")
     expect(page.get_by_text("This version is shared with Jay")).to_be_visible()
+
+
+def test_a_focused_header_link_is_dark_on_the_focus_colour(page: Page, jay: dict[str, str]) -> None:
+    """QA: a staff header link took the yellow focus band but kept its white words (1.6:1)."""
+    sign_in_by_keyboard(page, TOM)
+    tab_to(page, "href", "/timetable/mine")
+    colours = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.color, s.backgroundColor]; })()"
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 191, 71)"], colours

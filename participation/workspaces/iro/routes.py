@@ -199,7 +199,7 @@ def workspace() -> str:
         after_review=after_review,
         meets=milestones_by_review(session, next_ids, [service.MEETS_CHILD]),
         outcomes=by_review,
-        sent=keyworker.latest_sent_by_child(session, [row.child.id for row in shown]),
+        sent=keyworker.latest_sent_by_review(session, next_ids),
         new_in_pack=packs.new_since_read(
             session,
             [row.next_review for row in shown if row.next_review],

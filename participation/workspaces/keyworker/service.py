@@ -44,7 +44,12 @@ from ...models import (
     utcnow,
 )
 from ...models.review import LONDON
-from ...security.policy import items_visible_to_audience, split_for_report
+from ...security.policy import (
+    audience_of,
+    items_ever_visible_to_audience,
+    items_visible_to_audience,
+    split_for_report,
+)
 from ...security.principal import StaffPrincipal
 from ...timetable import service as timetable
 from ..common import (
@@ -710,19 +715,20 @@ def sent_for_child(session: Session, child: Child) -> list[SentReportVersion]:
     )
 
 
-def latest_sent_by_child(
-    session: Session, child_ids: Sequence[int]
+def latest_sent_by_review(
+    session: Session, review_ids: Sequence[int]
 ) -> dict[int, SentReportVersion]:
-    """Child id -> their most recently sent report version (one query)."""
-    if not child_ids:
+    """Review id -> the latest version of its report that was sent (one query). By review, not
+    by child: the last review's report read as the next one's for months after it (QA)."""
+    if not review_ids:
         return {}
     latest = (
         select(func.max(SentReportVersion.id))
-        .where(SentReportVersion.child_id.in_(child_ids))
-        .group_by(SentReportVersion.child_id)
+        .where(SentReportVersion.review_id.in_(review_ids))
+        .group_by(SentReportVersion.review_id)
     )
     rows = session.scalars(select(SentReportVersion).where(SentReportVersion.id.in_(latest)))
-    return {row.child_id: row for row in rows}
+    return {row.review_id: row for row in rows}
 
 
 def reports_by_review(session: Session, review_ids: Sequence[int]) -> dict[int, KeyworkerReport]:
@@ -775,21 +781,27 @@ def _plain(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
 
 
-def _said_in(words: str, text: str) -> bool:
-    """Whether a thing the child said is in a part of the report: a paragraph of it, as the
+def _paragraph_saying(words: str, text: str) -> str | None:
+    """The paragraph of a part of the report that holds a thing the child said, as the
     report's start and "Add to" put it, or tidied since (case, punctuation, a word or two); or,
-    long enough not to be chance, anywhere in it."""
+    long enough not to be chance, anywhere in it. None when no paragraph does."""
     said = _plain(words)
     if not said:
-        return False
-    for paragraph in (_plain(p) for p in text.split("\n\n")):
+        return None
+    for written in text.split("\n\n"):
+        paragraph = _plain(written)
         if said == paragraph or (len(said) >= 40 and said in paragraph):
-            return True
+            return written.strip()
         if min(len(said), len(paragraph)) >= ALIKE_FROM and (
             SequenceMatcher(None, said, paragraph, autojunk=False).ratio() >= ALIKE
         ):
-            return True
-    return False
+            return written.strip()
+    return None
+
+
+def _said_in(words: str, text: str) -> bool:
+    """Whether a thing the child said is in a part of the report (see _paragraph_saying)."""
+    return _paragraph_saying(words, text) is not None
 
 
 def _child_words(session: Session, child: Child) -> list[Item]:
@@ -803,22 +815,32 @@ def _child_words(session: Session, child: Child) -> list[Item]:
 
 def taken_back(
     session: Session, principal: StaffPrincipal, child: Child, texts: Mapping[ReportSection, str]
-) -> list[tuple[ReportSection, Item]]:
-    """The child's words in "<child> says" that the report may no longer quote: things copied
-    in while shared with its readers, which the child has since taken back (or deleted). The
-    report page says so, and the report is not sent with them (QA: they reached the packs)."""
+) -> list[tuple[ReportSection, str]]:
+    """The paragraphs of "<child> says" that the report may not quote, by part: words the
+    keyworker could see (copied in while shared, or written down with the child) that the
+    child has taken back, deleted, or not shared with everyone who reads the report. The report
+    page says so, and the report is not sent with them (QA: they reached the packs).
+
+    Only words the keyworker could have seen count, and the page names the report's own
+    paragraph, never the child's item: a private thing the child wrote alone, which the
+    keyworker happened to write alike, was quoted back to them whole (QA)."""
     said = _child_words(session, child)
     quotable, _kept = split_for_report(
         session, principal, child, [item for item in said if item.deleted_at is None]
     )
     may = {item.id for item in quotable}
-    return [
-        (section, item)
-        for item in said
-        if item.id not in may
-        for section, text in texts.items()
-        if _said_in(item.text, text)
-    ]
+    audience = audience_of(principal)
+    known = items_ever_visible_to_audience(session, said, audience) if audience else set()
+    known |= {item.id for item in said if item.written_by_id == principal.staff.id}
+    found: list[tuple[ReportSection, str]] = []
+    for item in said:
+        if item.id in may or item.id not in known:
+            continue
+        for section, text in texts.items():
+            paragraph = _paragraph_saying(item.text, text)
+            if paragraph is not None and (section, paragraph) not in found:
+                found.append((section, paragraph))
+    return found
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ PROBLEMS: dict[str, LazyString] = {
     "month-unknown": _l("Choose a month from the list."),
     "not-shared": _l("Share this version with the child before you send it."),
     "taken-back": _l(
-        "The child has taken back something that is in their words in this report: take it "
-        "out before you send it (the report shows where)."
+        "Something in the child's words in this report is not shared with everyone who reads "
+        "it: take it out before you send it (the report shows where)."
     ),
     "already-sent": _l(
         "This version has been sent already. Change the report to send a new version."

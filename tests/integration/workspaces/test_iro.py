@@ -546,6 +546,38 @@ def test_a_child_in_foster_care_has_no_keyworker_report_to_wait_for(session, ivy
     assert "None: in foster care, there is no keyworker" in page and "Not sent yet" not in page
 
 
+def test_the_last_reviews_report_is_not_shown_as_the_next_ones(session, ivy, jay, team):
+    """QA: after review 6 was held, its report read "Version 1, sent ..." beside review 7 for
+    months, while the social worker's workspace said the next one was not started."""
+    from participation.models import KeyworkerReport, SentReportVersion, utcnow
+
+    review = next_review(session, jay)
+    keyworker = team["keyworker"].id
+    report = KeyworkerReport(
+        child_id=jay.id, review_id=review.id, started_by_id=keyworker, updated_by_id=keyworker
+    )
+    session.add(report)
+    session.flush()
+    session.add(
+        SentReportVersion(
+            report_id=report.id,
+            child_id=jay.id,
+            review_id=review.id,
+            number=1,
+            revision=1,
+            sent_at=utcnow(),
+            sent_by_id=keyworker,
+            sections=[],
+        )
+    )
+    session.commit()
+    card = ivy.get("/iro").text.split("Keyworker report</dt>")[1].split("</dd>")[0]
+    assert "Version 1, sent" in card
+    hold(session, jay, team)
+    card = ivy.get("/iro").text.split("Keyworker report</dt>")[1].split("</dd>")[0]
+    assert "Not sent yet" in card and "Version 1" not in card
+
+
 def test_a_held_review_without_its_code_or_circulation_is_said_first(session, ivy, jay, team):
     review = hold(session, jay, team)
     page = ivy.get("/iro").text

@@ -597,10 +597,58 @@ def test_words_the_child_took_back_are_not_sent_and_leave_packs_made_after(
     desk.sign_in(team["keyworker"])
     url = f"/children/{jay.public_id}/keyworker-report"
     page = desk.get(url).text
-    assert "Jay has taken back something that is in “Jay says”" in html.unescape(page)
+    assert (
+        "Something in “Jay says” is not shared with everyone who reads the report"
+        in html.unescape(page)
+    )
     refused = send(desk, jay)
-    assert "The child has taken back something" in desk.get(refused.location).text
+    assert "is not shared with everyone who reads it" in desk.get(refused.location).text
     assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
+
+
+def test_a_private_thing_the_child_wrote_alone_is_never_named_to_the_keyworker(
+    session, desk, jay, team
+):
+    """QA: Tom wrote in "Jay says" what Jay told him in person, alike to a thing Jay had written
+    alone and shared with nobody (or with the IRO only): the page said Jay had "taken back"
+    something and quoted Jay's private item whole, and the report could not be sent."""
+    private = "I like my room now I've got my posters up. The rota for the Xbox is unfair."
+    for shared_with in ((), (Audience.IRO,)):
+        session.add(
+            Item(child_id=jay.id, topic="home", kind=ItemKind.TEXT, text=private + str(shared_with))
+        )
+    session.commit()
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+    page = desk.get(url).text
+    told = "I like my room now I got my posters up, the Xbox rota is unfair"
+    saved = desk.post(url, {**report_data(home=("", told)), "version": version_on(page)})
+    page = html.unescape(desk.get(saved.location if saved.status_code == 302 else url).text)
+    assert 'id="taken-back"' not in page
+    assert "The rota for the Xbox is unfair" not in page
+    share(desk, jay)
+    assert send(desk, jay).status_code == 302
+    assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 1
+
+
+def test_the_page_names_the_reports_own_paragraph_not_the_childs_item(session, desk, jay, team):
+    words = "I worry about moving school in January"
+    item = said_with_keyworker(
+        session, jay, team["keyworker"], "school", words, shared_with=REPORT_READERS
+    )
+    desk.sign_in(team["keyworker"])
+    start(desk, jay)
+    url = f"/children/{jay.public_id}/keyworker-report"
+    page = desk.get(url).text
+    tidied = report_data(education=("", "I worry about moving school."))
+    desk.post(url, {**tidied, "version": version_on(page)})
+    # Taken back from everyone, the keyworker too: its words are not shown again.
+    for audience in REPORT_READERS:
+        take_back(session, item, audience)
+    notice = html.unescape(desk.get(url).text).split('id="taken-back"')[1].split("</div>")[0]
+    assert "“I worry about moving school.”" in notice
+    assert "in January" not in notice
 
 
 @pytest.mark.parametrize(
@@ -650,7 +698,7 @@ def test_tidied_words_the_child_took_back_are_not_sent(session, desk, jay, team)
     share(desk, jay)
     take_back(session, item, Audience.IRO)
     refused = send(desk, jay)
-    assert "The child has taken back something" in desk.get(refused.location).text
+    assert "is not shared with everyone who reads it" in desk.get(refused.location).text
     assert session.scalar(select(func.count()).select_from(SentReportVersion)) == 0
 
 

@@ -340,6 +340,8 @@ def test_an_owner_saying_it_is_done_asks_the_iro_to_mark_it_done(
     desk.sign_in(team["iro"])
     page = desk.get("/iro").text
     assert f"{team['keyworker'].name} says it is done: mark it done if it is" in page
+    # Each tag ends with a space: a screen reader read the next one on in the same word (QA).
+    assert "mark it done if it is</span> " in page
 
 
 def _principal(session, staff):
