@@ -123,6 +123,8 @@ def base_settings(instance_path: str) -> dict[str, Any]:
         # The council's out-of-hours (emergency duty) team, emailed when a worry is raised
         # outside office hours: evenings, weekends, bank holidays and closure days.
         "WORRY_OUT_OF_HOURS_EMAIL": os.environ.get("WORRY_OUT_OF_HOURS_EMAIL", ""),
+        # Their phone, on the staff worry page: for an email to them that did not go.
+        "WORRY_OUT_OF_HOURS_PHONE": os.environ.get("WORRY_OUT_OF_HOURS_PHONE", ""),
         "OFFICE_HOURS": os.environ.get("OFFICE_HOURS", "09:00-17:00"),
         "HSTS_SECONDS": 63072000,
         # True: the static folder does not change while the server runs (a deploy restarts it),

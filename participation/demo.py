@@ -78,14 +78,22 @@ HOMES = [
         HomeKind.CHILDRENS_HOME,
         "12 Willow Lane, Northbrook NB1 4AA",
         "willow.house@example.org",
+        "0161 496 0123",
     ),
     (
         "Oak Lodge",
         HomeKind.CHILDRENS_HOME,
         "3 Oak Road, Northbrook NB2 7QT",
         "oak.lodge@example.org",
+        "0161 496 0456",
     ),
-    ("The Adeyemi family", HomeKind.FOSTER_FAMILY, "8 Meadow Close, Northbrook NB3 1JP", ""),
+    (
+        "The Adeyemi family",
+        HomeKind.FOSTER_FAMILY,
+        "8 Meadow Close, Northbrook NB3 1JP",
+        "",
+        "0161 496 0789",
+    ),
 ]
 
 
@@ -265,9 +273,12 @@ def load_demo(session: Session, today: date | None = None) -> list[tuple[str, st
             enrol_with_secret(session, staff[email], DEMO_TOTP_SECRET)
     homes = {
         name: _get_or_add(
-            session, Home, {"kind": kind, "address": address, "alert_email": email}, name=name
+            session,
+            Home,
+            {"kind": kind, "address": address, "alert_email": email, "phone": phone},
+            name=name,
         )
-        for name, kind, address, email in HOMES
+        for name, kind, address, email, phone in HOMES
     }
     calendar = WorkingCalendar("ENG")
     social_worker = staff["grace.okafor@example.org"]

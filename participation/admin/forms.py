@@ -25,6 +25,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional
@@ -134,6 +135,8 @@ MESSAGES: dict[str, LazyString] = {
     "alert_email.invalid": _l(
         "Enter an email address in the right format, like oaklodge@provider.org.uk"
     ),
+    "phone.too-long": _l("Phone number must be %(max)d characters or fewer"),
+    "phone.invalid": _l("Enter a phone number in the right format, like 0161 496 0123"),
     "role.required": _l("Choose a role"),
     "role.own-role": _l("You cannot change your own role: ask another administrator"),
     "role.has-assignments": _l(
@@ -270,6 +273,10 @@ class HomeForm(FlaskForm):
     alert_email = EmailField(
         _l("Email for a child's worries (optional)"),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    phone = TelField(
+        _l("Phone number (optional)"),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "tel"},
     )
 
 

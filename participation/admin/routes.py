@@ -174,7 +174,11 @@ def _home(home_id: str) -> Home:
 
 def _home_values(form: HomeForm) -> service.HomeValues:
     return service.HomeValues(
-        form.name.data or "", form.kind.data, form.address.data or "", form.alert_email.data or ""
+        form.name.data or "",
+        form.kind.data,
+        form.address.data or "",
+        form.alert_email.data or "",
+        form.phone.data or "",
     )
 
 
@@ -219,6 +223,7 @@ def edit_home(home_id: str) -> Resp:
                 "kind": home.kind.value,
                 "address": home.address,
                 "alert_email": home.alert_email,
+                "phone": home.phone,
             }
         )
     if _submitted(form):

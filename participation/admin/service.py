@@ -21,7 +21,7 @@ from typing import Any, Final
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from .. import mail
+from .. import mail, phone
 from ..accounts import service as accounts
 from ..models import (
     CASEWORK_ROLES,
@@ -158,6 +158,7 @@ class HomeValues:
     kind: str | None
     address: str
     alert_email: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,16 @@ def _check_home(session: Session, values: HomeValues, home: Home | None) -> Home
         issues.add("alert_email", "too-long", max=EMAIL_MAX)
     elif alert_email and not mail.looks_like_address(alert_email):
         issues.add("alert_email", "invalid")
+    number = clean_line(values.phone)
+    if len(number) > phone.PHONE_MAX:
+        issues.add("phone", "too-long", max=phone.PHONE_MAX)
+    elif number:
+        # Kept as the UK writes it, so every page and email shows it the same way.
+        number = phone.written(number) or ""
+        if not number:
+            issues.add("phone", "invalid")
     issues.raise_any()
-    return HomeValues(name, values.kind, address, alert_email)
+    return HomeValues(name, values.kind, address, alert_email, number)
 
 
 def create_home(session: Session, values: HomeValues) -> Home:
@@ -244,6 +253,7 @@ def create_home(session: Session, values: HomeValues) -> Home:
         kind=HomeKind(clean.kind or ""),
         address=clean.address,
         alert_email=clean.alert_email,
+        phone=clean.phone,
         active=True,
     )
     session.add(home)
@@ -260,6 +270,7 @@ def update_home(session: Session, home: Home, values: HomeValues) -> list[str]:
         ("kind", HomeKind(clean.kind or "")),
         ("address", clean.address),
         ("alert_email", clean.alert_email),
+        ("phone", clean.phone),
     ):
         if getattr(home, name) != value:
             setattr(home, name, value)

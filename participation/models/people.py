@@ -62,6 +62,10 @@ class Home(HasPublicId, Base):
     # Where a child's worry is emailed for whoever is on shift (a home's office inbox, or the
     # foster carers): the keyworker told in My Review may be off until next week.
     alert_email: Mapped[str] = mapped_column(String(320), default="")
+    # The number whoever is on shift answers (or the foster carers'), as phone.written keeps
+    # it: the worry emails and the staff worry page give it, so the duty team at night, or a
+    # social worker whose email did not go, can ring the home at once.
+    phone: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     children: Mapped[list[Child]] = relationship(back_populates="home")

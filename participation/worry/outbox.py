@@ -18,7 +18,7 @@ from huey import crontab
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from .. import mail
+from .. import mail, phone
 from ..config import ConfigError
 from ..models import WorryAlert, WorryMessage, utcnow
 from .service import Alerting
@@ -102,9 +102,14 @@ def init_outbox(app: Flask) -> None:
     out_of_hours = str(app.config.get("WORRY_OUT_OF_HOURS_EMAIL") or "").strip()
     if out_of_hours and not mail.looks_like_address(out_of_hours):
         raise ConfigError("WORRY_OUT_OF_HOURS_EMAIL must be an email address.")
+    number = str(app.config.get("WORRY_OUT_OF_HOURS_PHONE") or "").strip()
+    out_of_hours_phone = phone.written(number) if number else ""
+    if out_of_hours_phone is None:
+        raise ConfigError(f"WORRY_OUT_OF_HOURS_PHONE must be a phone number, not {number!r}.")
     app.extensions["worry_alerting"] = Alerting(
         emails=settings is not None,
         out_of_hours_email=out_of_hours,
+        out_of_hours_phone=out_of_hours_phone,
         office_hours=office_hours(str(app.config.get("OFFICE_HOURS") or "09:00-17:00")),
     )
     outbox = Outbox(app.extensions["database_engine"], settings)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from .. import sent_once
+from .. import phone, sent_once
 from ..audit.web import audit
 from ..child.session import held_here, saved_here
 from ..db import db
@@ -138,7 +138,13 @@ def alert(public_id: str) -> str | Response:
         return redirect(url_for("worry.alert", public_id=public_id))
     if request.method == "GET":
         audit("worry-viewed", subject_type="worry", subject_id=found.public_id)
-    return render_template("worry/alert.html", alert=found, form=form)
+    alerting: service.Alerting = current_app.extensions["worry_alerting"]
+    return render_template(
+        "worry/alert.html",
+        alert=found,
+        form=form,
+        out_of_hours_phone=alerting.out_of_hours_phone,
+    )
 
 
 # How long after pressing the page says they told them already.
@@ -146,12 +152,15 @@ TOLD_LATELY = timedelta(hours=2)
 
 # The numbers a child may call, each kept left to right inside any sentence (in an Arabic one
 # "0800 1111" showed as "1111 0800": QA), for the worry pages and the picture-code page.
+# Read aloud digit by digit (data-say, child.js), as a child would dial them.
 PHONE_NUMBERS = {
-    "emergency_number": Markup('<bdi dir="ltr">999</bdi>'),
-    "childline_number": Markup('<bdi dir="ltr">0800 1111</bdi>'),
+    "emergency_number": Markup('<bdi dir="ltr" data-say="9, 9, 9">999</bdi>'),
+    "childline_number": Markup('<bdi dir="ltr" data-say="0 8 0 0, 1 1 1 1">0800 1111</bdi>'),
 }
 # The staff alert says when the child's note was cut, so they ask for the rest.
-template_globals(bp, {"worry_note_was_cut": service.note_was_cut, **PHONE_NUMBERS})
+template_globals(
+    bp, {"worry_note_was_cut": service.note_was_cut, "dial": phone.dial, **PHONE_NUMBERS}
+)
 
 
 @bp.app_context_processor

@@ -47,6 +47,7 @@ class Alerting:
 
     emails: bool = False  # a mail server is set up
     out_of_hours_email: str = ""
+    out_of_hours_phone: str = ""  # as phone.written keeps it
     office_hours: tuple[time, time] = (time(9), time(17))
 
 
@@ -184,6 +185,9 @@ def email_body(
         "safeguarding procedure.",
         "",
     ]
+    if child.home is not None and child.home.phone and told.kind not in ("home", "carers"):
+        # The duty team at night knows neither the child nor the home: the number to ring.
+        lines += [f"{child.home.name}'s phone: {child.home.phone}", ""]
     if talk_to is not None:
         lines += [f"They would like to talk with {talk_to.name}.", ""]
     if told.kind == "staff":
@@ -302,6 +306,11 @@ class EmailState:
     emails: bool
     failing: int  # emails tried and not sent (the mail server refused, or was down)
     homes_without: int  # open homes with no inbox for a child's worries
+    # The first of them by name, for the administrator to open each one from the overview.
+    homes_named: tuple[Home, ...] = ()
+
+
+HOMES_NAMED = 10
 
 
 def email_state(session: Session, alerting: Alerting) -> EmailState:
@@ -310,10 +319,10 @@ def email_state(session: Session, alerting: Alerting) -> EmailState:
             WorryMessage.sent_at.is_(None), WorryMessage.failure != ""
         )
     )
-    homes_without = session.scalar(
-        select(func.count(Home.id)).where(Home.active.is_(True), Home.alert_email == "")
-    )
-    return EmailState(alerting.emails, failing or 0, homes_without or 0)
+    without = (Home.active.is_(True), Home.alert_email == "")
+    homes_without = session.scalar(select(func.count(Home.id)).where(*without))
+    named = session.scalars(select(Home).where(*without).order_by(Home.name).limit(HOMES_NAMED))
+    return EmailState(alerting.emails, failing or 0, homes_without or 0, tuple(named))
 
 
 def raised_lately(session: Session, child: Child, within: timedelta) -> WorryAlert | None:

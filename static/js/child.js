@@ -79,6 +79,8 @@
       if (node.nodeType !== 1 || node.matches(SKIP)) return;
       var style = window.getComputedStyle(node);
       if (style.display === "none" || style.visibility === "hidden") return;
+      var say = node.getAttribute("data-say");
+      if (say) { parts.push(say); return; } // "9 9 9", not "nine hundred and ninety-nine"
       var block = style.display !== "inline"; // a heading, a paragraph, a button: its own line
       if (block) parts.push("\n");
       for (var child = node.firstChild; child; child = child.nextSibling) walk(child);

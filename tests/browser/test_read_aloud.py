@@ -145,3 +145,22 @@ def test_one_question_can_be_read_on_its_own(page: Page, jay, cache):
     text = asked.value.post_data or ""
     assert "Pizza" in text and "Save and go on" not in text and "Read this to me" not in text
     assert axe_violations(page) == []
+
+
+def test_the_numbers_to_call_are_read_digit_by_digit(page: Page, jay, cache):
+    """ "999" was read "nine hundred and ninety-nine" on the "I'm worried" page: a child who
+    cannot read heard a number nobody dials. The numbers are read as a child would press
+    them."""
+    open_space(page, jay)
+    page.goto("/me/worried")
+    with page.expect_request("**/me/read-aloud") as asked:
+        page.get_by_role("button", name="Read this page to me").click()
+    text = " ".join(
+        line.split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
+        for line in (asked.value.post_data or "").split('name="text"')[1:]
+    )
+    assert "call 9, 9, 9." in text
+    assert "free on 0 8 0 0, 1 1 1 1." in text
+    assert "999" not in text
+    # On screen they are as written.
+    expect(page.get_by_text("call 999", exact=False).first).to_be_visible()

@@ -32,7 +32,8 @@ def test_the_phone_numbers_read_left_to_right_in_every_language(
     tablet.post("/language", language="ar", next="/me/worried")
     page = client.get("/me/worried").text
     assert 'dir="rtl"' in page
-    assert '<bdi dir="ltr">0800 1111</bdi>' in page and '<bdi dir="ltr">999</bdi>' in page
+    assert '<bdi dir="ltr" data-say="0 8 0 0, 1 1 1 1">0800 1111</bdi>' in page
+    assert '<bdi dir="ltr" data-say="9, 9, 9">999</bdi>' in page
 
 
 def test_child_sees_who_will_know_then_raises_a_worry(
@@ -120,6 +121,9 @@ def test_the_alert_shows_on_every_staff_page_until_acknowledged(
     assert "Mia" not in summary and "scared" not in summary
     assert "scared" in closed
     alert = session.scalar(select(WorryAlert))
+    # Its own page is a press away, without opening the details first (it names nobody).
+    after = closed.split("</details>", 1)[1].split("</li>")[0]
+    assert f'href="/worries/{alert.public_id}"' in after
     client.post(
         f"/worries/{alert.public_id}",
         data={"csrf_token": csrf_from(page), "action_taken": "Talked with Mia after tea."},

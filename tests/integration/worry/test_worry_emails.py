@@ -5,6 +5,7 @@ queue (immediate in tests). The emails say who and when, never what the child wr
 from __future__ import annotations
 
 import html
+import re
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
@@ -85,7 +86,9 @@ def _mail_app(make_app, app, port: int, **more):
 @pytest.fixture
 def oak_lodge_mia(session, mia_with_code, keyworker):
     """Mia at Oak Lodge, whose office inbox is told; her keyworker and social worker."""
-    home = factories.make_home(session, "Oak Lodge", alert_email="office@oaklodge.example")
+    home = factories.make_home(
+        session, "Oak Lodge", alert_email="office@oaklodge.example", phone="0161 496 0456"
+    )
     mia_with_code.home_id = home.id
     social_worker = factories.make_staff(
         session, Role.SOCIAL_WORKER, name="Grace Okafor", email="grace@council.example"
@@ -159,6 +162,10 @@ def test_out_of_hours_the_duty_team_is_emailed_and_the_child_is_told_so(
     assert "The out-of-hours team" not in duty  # the reader is not "also told"
     # Whom she would like to come: the shift and the duty team can send the right person.
     assert "They would like to talk with Grace Okafor." in duty
+    # The duty team does not know the home: the number to ring it. The home is not told its own.
+    assert "Oak Lodge's phone: 0161 496 0456" in duty
+    to_home = mail_server.to("office@oaklodge.example").get_payload(decode=True).decode()
+    assert "0161 496 0456" not in to_home
 
 
 def test_a_mail_server_that_is_down_loses_nothing_and_the_email_goes_later(
@@ -166,7 +173,7 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_email_goes_later(
 ):
     monkeypatch.setattr(routes, "utcnow", lambda: WEDNESDAY_MORNING)
     port = _free_port()  # nothing listens there yet
-    mail_app = _mail_app(make_app, app, port)
+    mail_app = _mail_app(make_app, app, port, WORRY_OUT_OF_HOURS_PHONE="+44 161 496 0999")
     _client, _before, done = _press(mail_app, oak_lodge_mia, keyworker, WORDS)
     assert "Thank you for telling us" in done.text  # the child never waits on the mail server
     session.expire_all()
@@ -180,6 +187,13 @@ def test_a_mail_server_that_is_down_loses_nothing_and_the_email_goes_later(
     page = " ".join(html.unescape(staff.get(f"/worries/{alert.public_id}").text).split())
     assert "Not told yet: " in page and "Oak Lodge (the staff on shift)" in page
     assert "Phone them." in page
+    # The numbers to ring are on the page, as links a work phone dials (the duty team's written
+    # the UK way, however it was set).
+    raw = staff.get(f"/worries/{alert.public_id}").text
+    words = " ".join(re.sub(r"<[^>]+>", "", html.unescape(raw)).split())
+    assert "Where Mia lives, Oak Lodge: 0161 496 0456" in words
+    assert "The out-of-hours team: 0161 496 0999" in words
+    assert 'href="tel:+44-161-496-0456"' in raw and 'href="tel:+44-161-496-0999"' in raw
     server = MailServer(port).start()
     try:
         box = outbox.Outbox(
@@ -259,6 +273,11 @@ def test_office_hours_follow_london_time_and_the_working_calendar(session, momen
 def test_mail_settings_that_cannot_work_stop_the_app_starting(config):
     with pytest.raises(ConfigError):
         outbox.mail.settings_from(config)
+
+
+def test_a_duty_phone_that_is_not_a_number_stops_the_app_starting(app, make_app):
+    with pytest.raises(ConfigError, match="WORRY_OUT_OF_HOURS_PHONE"):
+        _mail_app(make_app, app, _free_port(), WORRY_OUT_OF_HOURS_PHONE="the duty team")
 
 
 def test_office_hours_and_the_duty_address_are_checked():

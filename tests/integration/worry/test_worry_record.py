@@ -141,6 +141,62 @@ def test_a_homes_email_for_worries_is_kept_and_checked(app, session, client):
     assert "A child's worry is not emailed to anyone" in html.unescape(client.get("/admin/").text)
 
 
+def test_a_homes_phone_is_checked_and_kept_as_the_uk_writes_it(app, session, client):
+    admin = factories.make_staff(session, Role.ADMIN)
+    session.commit()
+    Auth(client).sign_in(admin)
+    page = client.get("/admin/homes/new").text
+
+    def new_home(number: str):
+        return client.post(
+            "/admin/homes/new",
+            data={
+                "csrf_token": csrf_from(page),
+                "name": "Oak Lodge",
+                "kind": "childrens-home",
+                "phone": number,
+            },
+        )
+
+    for wrong in ("ring the office", "0161 496", "999"):
+        answer = new_home(wrong)
+        assert "Enter a phone number in the right format" in answer.text, wrong
+        assert f'value="{wrong}"' in answer.text  # what was typed stays
+    new_home("+44 (0)161-4960456")
+    assert session.scalar(select(Home.phone)) == "0161 496 0456"
+    homes = html.unescape(client.get("/admin/homes").text)
+    assert "0161 496 0456" in homes
+    assert "No email: nobody on shift is told" in homes
+
+
+def test_the_overview_names_the_homes_whose_shift_is_not_told(app, make_app, session):
+    for n in range(24):
+        factories.make_home(session, f"Home {n:02}", alert_email="" if n % 2 else "a@b.example")
+    factories.make_home(session, "Closed home", active=False)
+    admin = factories.make_staff(session, Role.ADMIN)
+    session.commit()
+    mail_app = make_app(
+        {
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "MEDIA_STORAGE": app.config["MEDIA_STORAGE"],
+            "MAIL_SERVER": "127.0.0.1:2525",
+            "MAIL_FROM": "no-reply@council.example",
+        }
+    )
+    client = mail_app.test_client()
+    Auth(client).sign_in(admin)
+    page = html.unescape(client.get("/admin/").text)
+    notice = page.split('id="homes-without-alert-email"')[1].split("</div>")[0]
+    assert "12 open homes have no email for a child's worries" in notice
+    # The first ten by name, each a link to put it right; the rest are counted.
+    named = [f"Home {n:02}" for n in range(1, 20, 2)]
+    assert all(name in notice for name in named) and "Closed home" not in notice
+    assert "Home 00" not in notice and "Home 21" not in notice
+    assert "2 more: see all homes" in notice
+    home = session.scalar(select(Home).where(Home.name == "Home 01"))
+    assert f'href="/admin/homes/{home.public_id}"' in notice
+
+
 def test_the_service_keeps_no_record_without_words_of_what_was_done(
     session, mia_with_code, keyworker
 ):
