@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..models import Child, Lateness, Placement, Review, ReviewStatus
+from ..models import OPEN_REVIEW, Child, Lateness, Placement, Review
 from ..models.review import meeting_day
 from ..security.policy import children_visible_to
 from ..security.principal import StaffPrincipal
@@ -46,9 +46,10 @@ def load_reviews(session: Session, child: Child) -> None:
 
 
 def next_review(child: Child) -> Review | None:
-    """The first review not yet held, adjourned or cancelled."""
-    for review in child.reviews:
-        if review.status == ReviewStatus.PLANNED:
+    """The first review still to come (planned, or adjourned to another day), by number: the
+    same review the timetable works from (timetable.service.next_review)."""
+    for review in child.reviews:  # by number (the relationship's order)
+        if review.status in OPEN_REVIEW and review.held_on is None:
             return review
     return None
 
@@ -105,7 +106,7 @@ def caseload_page(
     are loaded with their homes and reviews: a fixed number of queries, and little memory."""
     first_planned = (
         select(Review.child_id, func.min(Review.number).label("number"))
-        .where(Review.status == ReviewStatus.PLANNED)
+        .where(Review.status.in_(OPEN_REVIEW), Review.held_on.is_(None))
         .group_by(Review.child_id)
         .subquery()
     )

@@ -34,7 +34,7 @@ from .planning import (
     RoomNeed,
     Wish,
 )
-from .review import Lateness, Review, ReviewStatus
+from .review import OPEN_REVIEW, Lateness, Review, ReviewStatus
 from .second_factor import RecoveryCode, SecondFactor
 from .sent_forms import SentForm
 from .sessions import AuthSession, SessionKind
@@ -86,6 +86,7 @@ from .worry import WorryAlert, WorryMessage
 
 __all__ = [
     "CASEWORK_ROLES",
+    "OPEN_REVIEW",
     "AgeBand",
     "Answer",
     "Assignment",

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, HasPublicId, str_enum
-from .people import Child
+from .people import Child, StaffMember
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -20,6 +20,11 @@ class ReviewStatus(StrEnum):
     HELD = "held"
     ADJOURNED = "adjourned"
     CANCELLED = "cancelled"
+
+
+# A review still to come: planned, or adjourned to another day. One rule for every page that
+# names a child's next review (caseload, timetable, the child's own page).
+OPEN_REVIEW = (ReviewStatus.PLANNED, ReviewStatus.ADJOURNED)
 
 
 def meeting_day(due_on: date, scheduled_at: datetime | None) -> date:
@@ -61,10 +66,18 @@ class Review(HasPublicId, Base):
         str_enum(ReviewStatus), default=ReviewStatus.PLANNED
     )
     held_on: Mapped[date | None] = mapped_column(Date)
+    # The IRO may adjourn a review once, for at most 20 working days (Bexley s.8): the day the
+    # meeting met and was adjourned, who adjourned it, what was missing, and the effect of the
+    # wait on the child (what they and their family said). The review is then due within the
+    # 20 working days (timetable.rules.review_schedule).
     adjourned_on: Mapped[date | None] = mapped_column(Date)
+    adjourned_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    adjourned_why: Mapped[str] = mapped_column(Text, default="")
+    adjourned_child_effect: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     child: Mapped[Child] = relationship(back_populates="reviews")
+    adjourned_by: Mapped[StaffMember | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

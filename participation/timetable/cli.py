@@ -156,7 +156,7 @@ def timetable_command(
     try:
         calendar = WorkingCalendar(nation)
         reviews = review_schedule(calendar, became_looked_after, list(held), today=on)
-        milestones = schedule_milestones(calendar, reviews)
+        milestones = schedule_milestones(calendar, reviews, became_looked_after=became_looked_after)
     except TimetableError as error:
         option = _OPTION_FOR_FIELD.get(error.field, "--" + error.field.replace("_", "-"))
         raise click.BadParameter(error.message, param_hint=f"'{option}'") from None

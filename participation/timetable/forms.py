@@ -30,7 +30,14 @@ from ..forms import KEEP_THIS_DATE, KeepDateForm, NoLongerThan
 from ..models import EventDecision, EventKind
 from .labels import DECISIONS, EVENT_KINDS, NATIONS
 from .rules import NATIONS as NATION_CODES
-from .service import CLOSURE_REASON_MAX, NOTE_MAX, DayToConfirm, DayWarning, InputError
+from .service import (
+    ADJOURN_WORDS_MAX,
+    CLOSURE_REASON_MAX,
+    NOTE_MAX,
+    DayToConfirm,
+    DayWarning,
+    InputError,
+)
 
 
 class DayField(DateField):
@@ -266,6 +273,34 @@ class RecordHeldForm(TimetableDateForm):
     not_working_means = _l("Reviews are rarely held then: check the date.")
 
 
+class AdjournForm(TimetableDateForm):
+    adjourned_on = DayField(
+        _l("Date the meeting was adjourned"),
+        invalid=_l("Date the meeting was adjourned must be a real date, written like 2026-11-23"),
+        required=_l("Enter the date the meeting was adjourned"),
+    )
+    keep_date = BooleanField(KEEP_THIS_DATE)
+    warned_day = HiddenField()
+    why = TextAreaField(
+        _l("What was missing"),
+        render_kw={"rows": 4},
+        validators=[
+            NoLongerThan(
+                ADJOURN_WORDS_MAX, _l("What was missing must be 2,000 characters or fewer")
+            )
+        ],
+    )
+    child_effect = TextAreaField(
+        _l("The effect of waiting on the child, and what they and their family said"),
+        render_kw={"rows": 4},
+        validators=[NoLongerThan(ADJOURN_WORDS_MAX, _l("This must be 2,000 characters or fewer"))],
+    )
+    version = HiddenField()
+
+    day_name = "adjourned_on"
+    not_working_means = _l("Meetings are rarely held then: check the date.")
+
+
 class NationForm(FlaskForm):
     nation = SelectField(
         _l("Nation"),
@@ -310,6 +345,22 @@ INPUT_ERRORS: dict[str, LazyString] = {
         "Date the review was held must be on or before the day the child left care (%(date)s)"
     ),
     "not-next-review": _l("Only the child's next review can be recorded as held"),
+    "not-next-review-adjourn": _l("Only the child's next review can be adjourned"),
+    "adjourned-once": _l(
+        "This review was adjourned already, on %(date)s: a review can be adjourned only once"
+    ),
+    "adjourned-future": _l("Date the meeting was adjourned must be today or in the past"),
+    "adjourned-before-looked-after": _l(
+        "Date the meeting was adjourned must be on or after the day the child became looked "
+        "after (%(date)s)"
+    ),
+    "adjourned-out-of-order": _l(
+        "Date the meeting was adjourned must be after the review held before it (%(date)s)"
+    ),
+    "adjourned-why-required": _l("Enter what was missing, so that it can be ready next time"),
+    "adjourned-effect-required": _l(
+        "Enter the effect of waiting on the child, and what they and their family said"
+    ),
     "done-future": _l("Date it was done must be today or in the past"),
     "done-before-looked-after": _l(
         "Date it was done must be on or after the day the child became looked after (%(date)s)"

@@ -4,6 +4,7 @@ working-day settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -47,6 +48,7 @@ from ..templating import template_globals
 from . import service
 from .elsewhere import DONE_WITH_THE_PLAN, done_elsewhere
 from .forms import (
+    AdjournForm,
     ClosureDayForm,
     ConsiderEventForm,
     DashboardFiltersForm,
@@ -56,6 +58,7 @@ from .forms import (
     RecordEventForm,
     RecordHeldForm,
     RemoveClosureDayForm,
+    TimetableDateForm,
     input_error_message,
     written_day,
 )
@@ -282,8 +285,10 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
             # Marked done only by doing the work on its own page (see timetable.elsewhere).
             refused = True
         elif form.validate_on_submit():
-            try:
-                service.mark_done(
+            outcome = _saved(
+                form,
+                task,
+                lambda: service.mark_done(
                     session,
                     task,
                     g.principal.staff,
@@ -292,19 +297,10 @@ def milestone(review_id: str, name: str) -> str | Response | tuple[str, int]:
                     version=_int(form.version.data),
                     note=form.note.data or "",
                     confirmed=form.date_kept(),
-                )
-                session.commit()
-            except service.DayToConfirm as asked:
-                session.rollback()
-                form.ask_to_keep(asked)
-            except service.InputError as error:
-                session.rollback()
-                apply_errors(form, {error.field: input_error_message(error)})
-            except (service.TimetableConflict, StaleDataError):
-                session.rollback()
-                session.refresh(task)
-                conflict = True
-            else:
+                ),
+            )
+            conflict = outcome == "conflict"
+            if outcome == "saved":
                 audit(
                     "milestone-done",
                     subject_type="review",
@@ -427,6 +423,29 @@ def dashboard_for_role() -> Response:
 # --- reviews held --------------------------------------------------------------------------
 
 
+def _saved(form: TimetableDateForm, row: object, save: Callable[[], object]) -> str:
+    """Run `save` (a service call about `row`: a review, a task, an event) and commit: "saved",
+    "conflict" (someone else changed the row: it is shown again as it is now), or "again" with
+    the form's problems set (a date to confirm, or an input error on its field)."""
+    session = db.session()
+    try:
+        save()
+        session.commit()
+    except service.DayToConfirm as asked:
+        session.rollback()
+        form.ask_to_keep(asked)
+    except service.InputError as error:
+        session.rollback()
+        apply_errors(form, {error.field: input_error_message(error)})
+    except (service.TimetableConflict, StaleDataError):
+        session.rollback()
+        session.refresh(row)
+        return "conflict"
+    else:
+        return "saved"
+    return "again"
+
+
 @bp.route("/reviews/<review_id>/held", methods=["GET", "POST"])
 @staff(Role.IRO, Role.MANAGER)
 @rerender_on_timeout
@@ -436,10 +455,12 @@ def record_held(review_id: str) -> str | Response:
     if not may_record_held_review(g.principal) or review.held_on is not None:
         _not_found("review-held")
     form = RecordHeldForm()
-    conflict = False
+    outcome = ""
     if form.validate_on_submit():
-        try:
-            service.record_held(
+        outcome = _saved(
+            form,
+            review,
+            lambda: service.record_held(
                 session,
                 review,
                 _entered(form.held_on.data),
@@ -447,32 +468,78 @@ def record_held(review_id: str) -> str | Response:
                 today=clock.today(),
                 version=_int(form.version.data),
                 confirmed=form.date_kept(),
-            )
-            session.commit()
-        except service.DayToConfirm as asked:
-            session.rollback()
-            form.ask_to_keep(asked)
-        except service.InputError as error:
-            session.rollback()
-            apply_errors(form, {error.field: input_error_message(error)})
-        except (service.TimetableConflict, StaleDataError):
-            session.rollback()
-            session.refresh(review)
-            conflict = True
-        else:
-            audit("review-held", subject_type="review", subject_id=review.public_id)
-            flash(_("Review %(number)d recorded as held.", number=review.number), "success")
-            if g.principal.role == Role.IRO and "iro.outcome" in current_app.view_functions:
-                # What the IRO does next: the decisions, how the child took part, the code.
-                return redirect(url_for("iro.outcome", review_id=review.public_id))
-            return redirect(url_for("caseload.child_record", public_id=review.child.public_id))
+            ),
+        )
+    if outcome == "saved":
+        audit("review-held", subject_type="review", subject_id=review.public_id)
+        flash(_("Review %(number)d recorded as held.", number=review.number), "success")
+        if g.principal.role == Role.IRO and "iro.outcome" in current_app.view_functions:
+            # What the IRO does next: the decisions, how the child took part, the code.
+            return redirect(url_for("iro.outcome", review_id=review.public_id))
+        return redirect(url_for("caseload.child_record", public_id=review.child.public_id))
     form.version.data = str(review.version)
     return render_template(
         "timetable/record_held.html",
         form=form,
         review=review,
         child=review.child,
-        conflict=conflict,
+        conflict=outcome == "conflict",
+    )
+
+
+@bp.route("/reviews/<review_id>/adjourned", methods=["GET", "POST"])
+@staff(Role.IRO, Role.MANAGER)
+@rerender_on_timeout
+def record_adjourned(review_id: str) -> str | Response:
+    """The IRO adjourned the meeting (once, for at most 20 working days): what was missing, the
+    effect of the wait on the child, and the day it must now be held by. Once adjourned, the
+    page shows the record instead of the form."""
+    session = db.session()
+    review = _review(review_id)
+    if not may_record_held_review(g.principal) or review.held_on is not None:
+        _not_found("review-held")
+    form = AdjournForm()
+    outcome = ""
+    if review.adjourned_on is None and form.validate_on_submit():
+        outcome = _saved(
+            form,
+            review,
+            lambda: service.adjourn(
+                session,
+                review,
+                _entered(form.adjourned_on.data),
+                g.principal.staff,
+                form.why.data or "",
+                form.child_effect.data or "",
+                today=clock.today(),
+                version=_int(form.version.data),
+                confirmed=form.date_kept(),
+            ),
+        )
+    if outcome == "saved":
+        audit("review-adjourned", subject_type="review", subject_id=review.public_id)
+        flash(
+            _(
+                "Review %(number)d adjourned. It must now be held by %(date)s: arrange the "
+                "meeting again, and let everyone invited know.",
+                number=review.number,
+                date=written_day(review.due_on),
+            ),
+            "success",
+        )
+        return redirect(
+            url_for("caseload.child_record", public_id=review.child.public_id, _anchor="timetable")
+        )
+    if request.method == "GET" and review.adjourned_on is None:
+        form.adjourned_on.data = form.adjourned_on.data or clock.today()
+    form.version.data = str(review.version)
+    return render_template(
+        "timetable/record_adjourned.html",
+        form=form,
+        adjourn_days=service.policy_for(session).adjourn_max_working_days,
+        review=review,
+        child=review.child,
+        conflict=outcome == "conflict",
     )
 
 
@@ -551,8 +618,10 @@ def significant_event(event_id: str) -> str | Response:
         if event.decision is not None:
             conflict = True
         elif form.validate_on_submit():
-            try:
-                service.consider_event(
+            outcome = _saved(
+                form,
+                event,
+                lambda: service.consider_event(
                     session,
                     event,
                     g.principal.staff,
@@ -562,19 +631,10 @@ def significant_event(event_id: str) -> str | Response:
                     reason=form.reason.data or "",
                     version=_int(form.version.data),
                     confirmed=form.date_kept(),
-                )
-                session.commit()
-            except service.DayToConfirm as asked:
-                session.rollback()
-                form.ask_to_keep(asked)
-            except service.InputError as error:
-                session.rollback()
-                apply_errors(form, {error.field: input_error_message(error)})
-            except (service.TimetableConflict, StaleDataError):
-                session.rollback()
-                session.refresh(event)
-                conflict = True
-            else:
+                ),
+            )
+            conflict = outcome == "conflict"
+            if outcome == "saved":
                 audit(
                     "significant-event-considered",
                     subject_type="child",

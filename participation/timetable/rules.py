@@ -94,7 +94,7 @@ class WorkingCalendar:
     Bank holidays are loaded one year at a time, when first needed, and cached.
     """
 
-    __slots__ = ("_closed_by_year", "_working_by_year", "closures", "nation")
+    __slots__ = ("_closed_by_year", "_statutory", "_working_by_year", "closures", "nation")
 
     def __init__(self, nation: Nation, closures: Iterable[date] = ()) -> None:
         if nation not in NATIONS:
@@ -112,6 +112,7 @@ class WorkingCalendar:
         self.closures: frozenset[date] = frozenset(days)
         self._closed_by_year: dict[int, frozenset[date]] = {}
         self._working_by_year: dict[int, tuple[int, ...]] = {}
+        self._statutory: WorkingCalendar | None = None
 
     def __repr__(self) -> str:
         return f"WorkingCalendar({self.nation!r}, closures={sorted(self.closures)!r})"
@@ -181,6 +182,19 @@ class WorkingCalendar:
                 days = self._working_days(year)
                 position += len(days)
         return date.fromordinal(days[position])
+
+    def within_working_days(self, d: date, n: int) -> date:
+        """The day something due "within ``n`` working days of" ``d`` is due by (``n > 0``):
+        counted in the law's working days (weekends and the nation's bank holidays), then moved
+        earlier off a council closure day. A closure day never makes a deadline later than the
+        law's (QA: the record was due to be sent on 24 December by law, on 29 December with
+        the council's Christmas Eve closure counted); counting back (``add_working_days`` with
+        ``n < 0``), closures only make deadlines earlier, which is safe."""
+        if not self.closures:
+            return self.add_working_days(d, n)
+        if self._statutory is None:
+            self._statutory = WorkingCalendar(self.nation)
+        return self.last_working_day_on_or_before(self._statutory.add_working_days(d, n))
 
     def last_working_day_on_or_before(self, d: date) -> date:
         """``d`` if it is a working day, else the nearest working day before it. Rule: a review
@@ -420,7 +434,9 @@ def review_schedule(
     basis = became_looked_after
     for number in range(1, total + 1):
         if number == 1:
-            due = calendar.add_working_days(became_looked_after, policy.first_review_working_days)
+            due = calendar.within_working_days(
+                became_looked_after, policy.first_review_working_days
+            )
         else:
             months = policy.second_review_months if number == 2 else policy.later_review_months
             due = calendar.last_working_day_on_or_before(add_months_clamped(basis, months))
@@ -432,12 +448,12 @@ def review_schedule(
                 and placement_start is not None
                 and placement_start > (last_held or became_looked_after)
             ):
-                after_move = calendar.add_working_days(
+                after_move = calendar.within_working_days(
                     placement_start, policy.first_review_working_days
                 )
                 due = min(due, after_move)
             if adjourned is not None:
-                due = calendar.add_working_days(adjourned, policy.adjourn_max_working_days)
+                due = calendar.within_working_days(adjourned, policy.adjourn_max_working_days)
         if held_on is None and left_care is not None and due > left_care:
             break
         reviews.append(ReviewDue(number=number, due=due, held=held_on))
@@ -453,6 +469,7 @@ def milestones_for_review(
     *,
     policy: TimetablePolicy = DEFAULT_POLICY,
     decisions_received: date | None = None,
+    starts: date | None = None,
 ) -> list[MilestoneDue]:
     """The tasks of review ``number`` and the working day each is due by, in date order (ties
     keep the order of ``BEFORE_MEETING`` then ``AFTER_MEETING``).
@@ -466,6 +483,12 @@ def milestones_for_review(
     it: decisions circulated 5 (Bexley s.12), Care Plan updated 10 (s.6), full record 15 and
     copies distributed 20 (s.12); the manager considers the decisions 5 working days after
     ``decisions_received``, or after the decisions-circulated deadline when not given (s.13).
+
+    ``starts``: the day the review's period began (the child became looked after, for a first
+    review; the review before was held, for a later one). No task before the meeting is due
+    before it: counted back from a first review 20 working days after coming into care,
+    "consult the child" fell on or before that day, overdue from the moment the child was
+    added (QA).
     """
     if number < 1:
         raise TimetableError("number", f"Review number {number} must be 1 or more")
@@ -495,26 +518,27 @@ def milestones_for_review(
         "child-views-ready": policy.child_views_ready,
         "social-worker-documents": documents,
     }
+    earliest = calendar.next_working_day_on_or_after(starts) if starts is not None else date.min
     result = [
         MilestoneDue(
             review=number,
             name=name,
             owner=owner,
-            due=calendar.add_working_days(meeting_date, -back[name]),
+            due=max(calendar.add_working_days(meeting_date, -back[name]), earliest),
             phase="before",
         )
         for name, owner in BEFORE_MEETING
     ]
     if held is not None:
-        circulated = calendar.add_working_days(held, policy.decisions_circulated)
+        circulated = calendar.within_working_days(held, policy.decisions_circulated)
         forward: dict[str, date] = {
             "decisions-circulated": circulated,
-            "manager-considers-decisions": calendar.add_working_days(
+            "manager-considers-decisions": calendar.within_working_days(
                 decisions_received or circulated, policy.manager_considers_decisions
             ),
-            "care-plan-updated": calendar.add_working_days(held, policy.care_plan_updated),
-            "full-record": calendar.add_working_days(held, policy.full_record),
-            "record-distributed": calendar.add_working_days(held, policy.record_distributed),
+            "care-plan-updated": calendar.within_working_days(held, policy.care_plan_updated),
+            "full-record": calendar.within_working_days(held, policy.full_record),
+            "record-distributed": calendar.within_working_days(held, policy.record_distributed),
         }
         result.extend(
             MilestoneDue(review=number, name=name, owner=owner, due=forward[name], phase="after")
@@ -531,14 +555,17 @@ def schedule_milestones(
     policy: TimetablePolicy = DEFAULT_POLICY,
     *,
     decisions_received: Mapping[int, date] = _NO_DATES,
+    became_looked_after: date | None = None,
 ) -> list[MilestoneDue]:
     """The milestones of every review given, review by review (see ``milestones_for_review``).
 
     Each review's meeting date is the day it was held when it has been, else its date in
     ``scheduled`` (review number -> meeting date), else its due date. ``decisions_received`` maps a
-    review number to the day the manager received its decisions (Bexley s.13).
+    review number to the day the manager received its decisions (Bexley s.13). Each review's
+    tasks start from ``became_looked_after`` (the first) or the review before it.
     """
     result: list[MilestoneDue] = []
+    starts = became_looked_after
     for review in reviews:
         meeting = review.held or scheduled.get(review.number, review.due)
         result.extend(
@@ -549,8 +576,10 @@ def schedule_milestones(
                 review.held,
                 policy=policy,
                 decisions_received=decisions_received.get(review.number),
+                starts=starts,
             )
         )
+        starts = review.held or meeting
     return result
 
 

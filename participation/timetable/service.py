@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from ..models import (
     CASEWORK_ROLES,
+    OPEN_REVIEW,
     Assignment,
     Child,
     ClosureDay,
@@ -92,7 +93,7 @@ OWNER_FILTERS: Final = ("everyone", "mine")
 # Review windows offered on the dashboards, in days ahead.
 WINDOWS: Final = (28, 91, 182)
 
-_OPEN_REVIEW: Final = (ReviewStatus.PLANNED, ReviewStatus.ADJOURNED)
+_OPEN_REVIEW: Final = OPEN_REVIEW
 _STATUS_RANK: Final[dict[str, int]] = {
     "overdue": 0,
     "due-today": 1,
@@ -428,8 +429,10 @@ def _recompute(
     for number, review in enumerate(ordered, start=1):
         if id(review) not in current and review.id not in existing:
             continue  # reviews held before the app knew of them keep no task list
+        before = ordered[number - 2] if number > 1 else None
+        starts = before.held_on if before is not None else child.became_looked_after
         _sync_milestones(
-            session, child, review, number, existing.get(review.id, {}), calendar, policy
+            session, child, review, number, existing.get(review.id, {}), calendar, policy, starts
         )
 
 
@@ -441,6 +444,7 @@ def _sync_milestones(
     existing: dict[str, Milestone],
     calendar: WorkingCalendar,
     policy: TimetablePolicy,
+    starts: date | None,
 ) -> None:
     circulated = existing.get("decisions-circulated")
     received = None
@@ -453,7 +457,13 @@ def _sync_milestones(
         received = circulated.done_on
     meeting = review.held_on or review.meeting_date
     wanted = milestones_for_review(
-        calendar, number, meeting, review.held_on, policy=policy, decisions_received=received
+        calendar,
+        number,
+        meeting,
+        review.held_on,
+        policy=policy,
+        decisions_received=received,
+        starts=starts,
     )
     if child.placement_type == PlacementType.FOSTER:
         # The keyworker tasks come from the residential keyworker guide; children in foster care
@@ -831,6 +841,85 @@ def record_held(
     review.status = ReviewStatus.HELD
     session.flush()
     recompute_child(session, child, today, calendar=calendar, policy=policy)
+
+
+# What the IRO writes when adjourning: why, and the effect of waiting on the child.
+ADJOURN_WORDS_MAX: Final = 2000
+
+
+def adjourn(
+    session: Session,
+    review: Review,
+    adjourned_on: date,
+    staff: StaffMember,
+    why: str,
+    child_effect: str,
+    *,
+    today: date,
+    version: int | None = None,
+    confirmed: bool = True,
+) -> date:
+    """The IRO adjourned ``review``'s meeting on ``adjourned_on`` (Bexley s.8: once, for no more
+    than 20 working days, when the council has not given enough to consider). Returns the day
+    it must now be held by, ``adjourn_max_working_days`` after, as the timetable works it out.
+
+    ``why``: what was missing. ``child_effect``: the effect of waiting on the child, and what
+    they (and their carers and parents) said. Both are needed: the procedure asks the IRO to
+    weigh them. The meeting's day is cleared (it is to be arranged again, and the invitations
+    say so); its place and everything planned and shared for it stay.
+
+    Raises InputError (``adjourned_on``: once only, the day's rules as for a review held;
+    ``why``/``child_effect``: empty or too long), TimetableConflict, and with ``confirmed=False``
+    DayToConfirm for a day that is not a working day."""
+    if (version is not None and version != review.version) or review.held_on is not None:
+        raise TimetableConflict
+    if review.adjourned_on is not None:
+        raise InputError("adjourned_on", "adjourned-once", date=review.adjourned_on)
+    child = review.child
+    held, pending = _open_reviews(child)
+    if not pending or pending[0].id != review.id:
+        raise InputError("adjourned_on", "not-next-review-adjourn")
+    previous = [r.held_on for r in held if r.held_on is not None]
+    if adjourned_on > today:
+        raise InputError("adjourned_on", "adjourned-future")
+    if adjourned_on < child.became_looked_after:
+        raise InputError(
+            "adjourned_on", "adjourned-before-looked-after", date=child.became_looked_after
+        )
+    if previous and adjourned_on <= previous[-1]:
+        raise InputError("adjourned_on", "adjourned-out-of-order", date=previous[-1])
+    why = _clean(why, "why", ADJOURN_WORDS_MAX)
+    child_effect = _clean(child_effect, "child_effect", ADJOURN_WORDS_MAX)
+    if not why:
+        raise InputError("why", "adjourned-why-required")
+    if not child_effect:
+        raise InputError("child_effect", "adjourned-effect-required")
+    calendar = calendar_for(session)
+    policy = policy_for(session)
+    try:
+        schedule = review_schedule(
+            calendar,
+            child.became_looked_after,
+            previous,
+            today=today,
+            count=len(previous) + 1,
+            policy=policy,
+            left_care=child.left_care_on,
+            placement_start=child.placement_start,
+            adjourned=adjourned_on,
+        )
+    except TimetableError as error:
+        raise InputError("adjourned_on", "rules", message=error.message) from None
+    _ask(confirmed, not_working(calendar, adjourned_on))
+    review.adjourned_on = adjourned_on
+    review.adjourned_by_id = staff.id
+    review.adjourned_why = why
+    review.adjourned_child_effect = child_effect
+    review.status = ReviewStatus.ADJOURNED
+    review.scheduled_at = None
+    session.flush()
+    recompute_child(session, child, today, calendar=calendar, policy=policy)
+    return schedule[len(previous)].due
 
 
 def set_nation(session: Session, nation: str, today: date) -> None:

@@ -247,6 +247,7 @@ MAY: dict[str, May] = {
     "timetable.milestone": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(KEYWORKER, MANAGER)),
     "timetable.mark_not_done": write(KEYWORKER, MANAGER),
     "timetable.record_held": form(IRO, MANAGER),
+    "timetable.record_adjourned": form(IRO, MANAGER),
     "timetable.record_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER),
     "timetable.significant_event": form(KEYWORKER, SOCIAL_WORKER, IRO, MANAGER, post=(IRO,)),
     "worry.alert": form(KEYWORKER, SOCIAL_WORKER),

@@ -29,6 +29,8 @@ from participation.timetable.rules import (
     review_schedule,
 )
 
+from .conftest import task as task_of
+
 ENG = WorkingCalendar("ENG")
 
 
@@ -347,18 +349,22 @@ def test_set_nation_refuses_an_unknown_nation(session, council, today):
 
 
 def test_a_closure_day_moves_the_dates_of_every_child(session, make_child, today):
+    """Tasks counted back from the meeting move earlier over a closure day; the review's own
+    date, counted forward in the law's working days, does not move later."""
     child = make_child(became=today - timedelta(days=5))
     review = child.reviews[0]
     before = review.due_on
-    closed = ENG.next_working_day_on_or_after(today)
+    invitations = task_of(session, child, "invitations-sent").due_on
+    closed = ENG.add_working_days(before, -2)
     service.add_closure_day(session, closed, "Staff training", today)
     session.commit()
-    assert review.due_on == WorkingCalendar("ENG", [closed]).add_working_days(
-        child.became_looked_after, 20
-    )
+    assert review.due_on == before == ENG.add_working_days(child.became_looked_after, 20)
+    moved = task_of(session, child, "invitations-sent").due_on
+    assert moved == WorkingCalendar("ENG", [closed]).add_working_days(before, -10) < invitations
     service.remove_closure_day(session, closed, today)
     session.commit()
     assert review.due_on == before
+    assert task_of(session, child, "invitations-sent").due_on == invitations
 
 
 def test_sql_status_boundaries_agree_with_the_rules(session, council):

@@ -448,3 +448,50 @@ def test_a_missed_task_is_missed_whatever_its_due_day_and_done_is_done() -> None
         )
         == "done"
     )
+
+
+def test_no_task_of_a_first_review_is_due_before_the_child_came_into_care() -> None:
+    """QA: counted back from a first review 20 working days after coming into care, "consult
+    the child" was due on (or, across a bank holiday, before) that day: overdue the moment the
+    child was added. Tasks before the meeting start no earlier than the child's first working
+    day in care (Sami: looked after from Monday 7 September 2026)."""
+    came = date(2026, 9, 7)
+    reviews = review_schedule(ENG, came, [], today=came)
+    tasks = {
+        m.name: m.due
+        for m in schedule_milestones(ENG, reviews[:1], became_looked_after=came)
+        if m.phase == "before"
+    }
+    assert min(tasks.values()) == came
+    # Looked after from a Saturday: the Monday after.
+    saturday = date(2026, 9, 5)
+    reviews = review_schedule(ENG, saturday, [], today=saturday)
+    first = schedule_milestones(ENG, reviews[:1], became_looked_after=saturday)
+    assert min(m.due for m in first) == date(2026, 9, 7)
+    # A later review's tasks start no earlier than the review before it.
+    held = date(2026, 10, 2)
+    reviews = review_schedule(ENG, came, [held], today=date(2026, 10, 5), count=2)
+    second = [
+        m for m in schedule_milestones(ENG, reviews, became_looked_after=came) if m.review == 2
+    ]
+    assert all(m.due > held for m in second)
+
+
+def test_a_closure_day_never_makes_a_deadline_later_than_the_law() -> None:
+    """QA: a review held on Thursday 26 November 2026 must have its record sent within 20
+    working days: 24 December by law. With the council's Christmas Eve closure counted as a day
+    off, the page said 29 December, and a record sent late read as on time. Counted forward,
+    deadlines are the law's, moved earlier off a closure day; counted back, a closure day moves
+    them earlier too."""
+    held = date(2026, 11, 26)
+    law = {m.name: m.due for m in milestones_for_review(ENG, 2, held, held)}
+    assert law["record-distributed"] == date(2026, 12, 24)
+    closed = WorkingCalendar("ENG", [date(2026, 12, 24)])
+    council = {m.name: m.due for m in milestones_for_review(closed, 2, held, held)}
+    assert council["record-distributed"] == date(2026, 12, 23)
+    assert all(council[name] <= law[name] for name in law)
+    # The first review, 20 working days after coming into care across the closure.
+    came = date(2026, 11, 26)
+    first_by_law = review_schedule(ENG, came, [], today=came)[0].due
+    first = review_schedule(closed, came, [], today=came)[0].due
+    assert first <= first_by_law and closed.is_working_day(first)
