@@ -115,6 +115,10 @@ class FormKeyField(HiddenField):
         self.data = _kept_or_new(next((v for v in valuelist if isinstance(v, str)), ""))
 
 
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
 class KeepDateForm(FlaskForm):
     """A form whose date may be a typing mistake: saved only once "Keep this date" is ticked for
     the date warned about. ``warned_day`` holds that date, so a tick given for one date never

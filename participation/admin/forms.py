@@ -280,10 +280,6 @@ class HomeForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 # --- children ----------------------------------------------------------------------------------
 
 

@@ -43,7 +43,7 @@ from ..accounts import second_factor
 from ..audit.web import audit
 from ..csvsafe import csv_text
 from ..db import db
-from ..forms import rerender_on_timeout
+from ..forms import ActionForm, rerender_on_timeout
 from ..labels import HOME_KINDS
 from ..models import Child, Home, NetworkPerson, Role, StaffMember, utcnow
 from ..security.access import staff
@@ -52,7 +52,6 @@ from ..worry import service as worry_service
 from . import exports, imports, service
 from .forms import (
     NETWORK_ROLES,
-    ActionForm,
     AssignForm,
     ChildFiltersForm,
     ChildForm,

@@ -165,8 +165,20 @@ def _render_dashboard(template: str) -> str:
         can_complete=lambda row: (
             may_complete_milestone(g.principal, row.owner_role) and done_elsewhere(row.name) is None
         ),
+        work_page=_work_page,
         may_consider=may_consider_events(g.principal),
     )
+
+
+def _work_page(row: Any) -> tuple[str, str] | None:
+    """For a dashboard row of a task done on its own page (timetable.elsewhere) that this person
+    may open: that page's address and its button's words, so the list leads straight there
+    (QA: "View", then the task page, then "Go to meeting the child", then the form)."""
+    where = done_elsewhere(row.name)
+    if where is None or not where.may_open(g.principal):
+        return None
+    args = {"review_id": row.review_id} if where.names == "review" else {"public_id": row.child_id}
+    return url_for(where.endpoint, **args), str(where.go)
 
 
 def child_timetable_context(child: Child) -> dict[str, Any]:

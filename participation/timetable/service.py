@@ -590,15 +590,18 @@ def mark_done(
         recompute_child(session, milestone.review.child, today)
 
 
-def mark_not_done(session: Session, milestone: Milestone, *, version: int | None = None) -> date:
+def mark_not_done(
+    session: Session, milestone: Milestone, *, version: int | None = None, by_its_work: bool = False
+) -> date:
     """Put back a milestone marked done by mistake: who did it, when and their note are cleared,
     so it counts as still to do. Returns the day it had been marked done (for the audit record).
 
     RecordedElsewhere for a task the app marks done when its work is done: the work stays done,
-    so the task does too. TimetableConflict if it is not done, or was changed since the page was
-    loaded (``version``).
+    so the task does too (``by_its_work``: its own page took the work back, so it is not).
+    TimetableConflict if it is not done, or was changed since the page was loaded
+    (``version``).
     """
-    if done_elsewhere(milestone.name) is not None:
+    if done_elsewhere(milestone.name) is not None and not by_its_work:
         raise RecordedElsewhere
     if (version is not None and version != milestone.version) or milestone.done_on is None:
         raise TimetableConflict

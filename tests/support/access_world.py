@@ -89,6 +89,7 @@ class Side:
     private_media: str
     summary: str  # a monthly summary
     sent_report: str  # the keyworker report as sent
+    iro_meeting: str  # the IRO meeting the child before the coming review
     decision: str  # a decision on the coming review (not yet circulated)
     circulated_decision: str  # one on the last review, in "you said, we did"
     told_decision: str  # one on the last review, to be told to the child in person
@@ -241,7 +242,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
     session.commit()
 
     # The IRO's records: meeting the child, a decision coming, decisions circulated last time.
-    iro_service.record_meeting(
+    met = iro_service.record_meeting(
         session, review, iro, today - timedelta(days=1), "video", "", today=today
     )
     decision = iro_service.add_decision(
@@ -317,6 +318,7 @@ def _side(session: Session, app: Flask, letter: str, today: date) -> Side:
         private_media=private.media[0].public_id,
         summary=summary.public_id,
         sent_report=sent.public_id,
+        iro_meeting=met.public_id,
         decision=decision.public_id,
         circulated_decision=before.public_id,
         told_decision=in_person.public_id,

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -33,10 +34,18 @@ from ...audit.web import audit
 from ...caseload.service import caseload, page_of
 from ...db import db
 from ...downloads import attachment, name_part
-from ...forms import apply_errors, rerender_on_timeout
+from ...forms import ActionForm, apply_errors, rerender_on_timeout
 from ...i18n import text_direction
 from ...labels import ROLES
-from ...models import Audience, Milestone, Review, ReviewDecision, Role, utcnow
+from ...models import (
+    Audience,
+    IroChildMeeting,
+    Milestone,
+    Review,
+    ReviewDecision,
+    Role,
+    utcnow,
+)
 from ...pack import service as packs
 from ...pack.routes import STYLESHEET as PACK_STYLESHEET
 from ...planning import service as planning
@@ -260,6 +269,35 @@ def meeting(review_id: str) -> ResponseLike:
         meetings=service.meetings_for(session, review),
         plan=planning.find_plan(session, review),
     )
+
+
+@bp.route("/reviews/<review_id>/meeting-the-child/<meeting_id>/remove", methods=["POST"])
+@staff(Role.IRO)
+def remove_meeting(review_id: str, meeting_id: str) -> ResponseLike:
+    """Take back a meeting recorded by mistake, before the review is held."""
+    review = _iro_review(review_id)
+    session = db.session()
+    if not ActionForm().validate_on_submit():
+        not_found("iro-meeting-form")
+    found = session.scalar(
+        select(IroChildMeeting).where(
+            IroChildMeeting.public_id == meeting_id, IroChildMeeting.review_id == review.id
+        )
+    )
+    if found is None:
+        not_found("iro-meeting")
+    try:
+        service.remove_meeting(session, review, found, today=clock.today())
+        session.commit()
+    except InputProblem as error:
+        session.rollback()
+        flash(problem(error.code), "error")
+    else:
+        audit("remove-iro-meeting-child", subject_type="review", subject_id=review.public_id)
+        flash(
+            _("Removed. The task “IRO meets the child” counts from the meetings left."), "success"
+        )
+    return redirect(url_for("iro.meeting", review_id=review_id))
 
 
 # --- the outcome of a review --------------------------------------------------------------------

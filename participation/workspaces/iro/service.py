@@ -197,6 +197,26 @@ def record_meeting(
     return meeting
 
 
+def remove_meeting(
+    session: Session, review: Review, meeting: IroChildMeeting, *, today: date
+) -> None:
+    """Take back a meeting recorded by mistake (a wrong day, "chose not to" pressed for "in
+    person"): QA found no way to. The task "IRO meets the child" then counts from the earliest
+    meeting left, or is to do again. NotNow once the review is held: the record stands."""
+    if review.held_on is not None or meeting.review_id != review.id:
+        raise NotNow("held")
+    session.delete(meeting)
+    session.flush()
+    task = timetable.milestone_for(session, review, MEETS_CHILD)
+    if task is None or task.done_on is None:
+        return
+    left = meetings_for(session, review)
+    timetable.mark_not_done(session, task, by_its_work=True)
+    if left:
+        first = min(left, key=lambda m: (m.met_on, m.id))
+        timetable.mark_done(session, task, first.recorded_by, first.met_on, today=today)
+
+
 # --- how the child took part, and the code ------------------------------------------------------
 
 

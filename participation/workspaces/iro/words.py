@@ -128,6 +128,7 @@ PROBLEMS: dict[str, LazyString] = {
         "are recorded after the meeting. Record it as held from the timetable, or give the day "
         "it was held when you circulate the decisions."
     ),
+    "held": _l("The review has been held: what was recorded before it stays on the record."),
     "not-an-action": _l("Only an action can be marked done."),
     "already-done": _l(
         "Someone marked it done a moment ago (perhaps in another tab), so your words were not "

@@ -70,6 +70,24 @@ def test_social_worker_sees_their_childrens_tasks_overdue_first(
         assert f'<label for="{name}"' in text
 
 
+def test_a_task_done_on_its_own_page_leads_straight_there(
+    client, auth, session, people, make_child, today
+):
+    """QA: the IRO's "IRO meets the child" took "View", the task page, "Go to meeting the
+    child", then the form. The list leads to the page where it is done; the others' tasks
+    still lead to the task page."""
+    child = make_child(became=today - timedelta(days=5), name="Olly")
+    review = child.reviews[0]
+    auth.sign_in(people[Role.IRO])
+    page = client.get("/timetable?owner=mine").text
+    meeting = f'<a href="/reviews/{review.public_id}/meeting-the-child">Go to meeting the child'
+    assert meeting in page
+    everyone = client.get("/timetable?owner=everyone").text
+    # The social worker's invitations: not the IRO's page to open, so the task page.
+    assert f"/reviews/{review.public_id}/milestones/invitations-sent?next=" in everyone
+    assert '/invitations"' not in everyone
+
+
 def test_filters_by_status_owner_home_and_window(client, auth, session, people, make_child, today):
     willow = factories.make_home(session, "Willow House")
     oak = factories.make_home(session, "Oak Lodge")

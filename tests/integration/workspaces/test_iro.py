@@ -92,6 +92,42 @@ def test_the_child_choosing_not_to_meet_is_recorded_too(session, ivy, jay):
     assert session.scalar(select(IroChildMeeting)).way.value == "child-chose-not-to"
 
 
+def test_a_meeting_recorded_by_mistake_is_removed_and_the_task_follows(session, ivy, jay, team):
+    """QA: "the child chose not to meet" pressed by mistake showed the task done, and could only
+    be added to. Before the review, a record is removed; the task counts from the meetings
+    left, or is to do again."""
+    review = next_review(session, jay)
+    url = f"/reviews/{review.public_id}/meeting-the-child"
+    met = ENG.last_working_day_on_or_before(TODAY - timedelta(days=3))
+    ivy.post(url, {"met_on": met.isoformat(), "way": "child-chose-not-to"})
+    ivy.post(url, {"met_on": TODAY.isoformat(), "way": "in-person"})
+    assert milestone(session, review, "iro-meets-child").done_on == met
+    mistaken = session.scalar(
+        select(IroChildMeeting).where(IroChildMeeting.way == "child-chose-not-to")
+    )
+    page = html.unescape(ivy.get(url).text)
+    assert f"/meeting-the-child/{mistaken.public_id}/remove" in page
+    removed = ivy.post(f"{url}/{mistaken.public_id}/remove")
+    assert removed.status_code == 302
+    session.expire_all()
+    task = milestone(session, next_review(session, jay), "iro-meets-child")
+    assert task.done_on == TODAY
+    assert audited(session, "remove-iro-meeting-child")
+    last = session.scalar(select(IroChildMeeting))
+    ivy.post(f"{url}/{last.public_id}/remove")
+    session.expire_all()
+    task = milestone(session, next_review(session, jay), "iro-meets-child")
+    assert task.done_on is None and task.done_by_id is None
+    # Once the review is held, the record stands.
+    ivy.post(url, {"met_on": met.isoformat(), "way": "video"})
+    kept = session.scalar(select(IroChildMeeting))
+    hold(session, jay, team)
+    refused = ivy.post(f"{url}/{kept.public_id}/remove", follow_redirects=True)
+    assert "The review has been held" in html.unescape(refused.text)
+    assert session.scalar(select(func.count()).select_from(IroChildMeeting)) == 1
+    assert "/remove" not in ivy.get(url).text
+
+
 # --- the participation code --------------------------------------------------------------------
 
 
