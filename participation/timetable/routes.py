@@ -33,7 +33,7 @@ from ..audit.web import audit
 from ..db import db
 from ..forms import apply_errors, rerender_on_timeout
 from ..labels import ROLES
-from ..models import Child, EventKind, Milestone, Review, Role, SignificantEvent
+from ..models import Child, EventDecision, EventKind, Milestone, Review, Role, SignificantEvent
 from ..security.access import here, staff
 from ..security.policy import (
     TIMETABLE_WORKERS,
@@ -623,6 +623,17 @@ def significant_event(event_id: str) -> str | Response:
     child = _visible_child(event.child)
     may_decide = may_consider_events(g.principal) and event.decision is None
     form = ConsiderEventForm()
+    # A review held since it happened has most likely taken it into account: said, and the
+    # decision and reason filled in for the IRO to check (QA: a week-old exclusion waited, after
+    # the review that discussed it, to bring forward the review six months on).
+    held_since = service.held_since(child, event.occurred_on)
+    if may_decide and held_since is not None and request.method == "GET":
+        form.decision.data = EventDecision.NO_CHANGE.value
+        form.reason.data = _(
+            "Considered at review %(number)d, held on %(date)s.",
+            number=held_since.number,
+            date=written_day(held_since.held_on or event.occurred_on),
+        )
     conflict = False
     if request.method == "POST":
         if not may_consider_events(g.principal):
@@ -686,6 +697,7 @@ def significant_event(event_id: str) -> str | Response:
         event=event,
         child=child,
         next_review=service.next_review(child),
+        held_since=held_since,
         may_decide=may_decide and event.decision is None,
         may_read_note=may_read_event_note(g.principal, event),
         conflict=conflict,

@@ -647,6 +647,14 @@ def record_event(
     return event
 
 
+def held_since(child: Child, day: date) -> Review | None:
+    """The latest review held on or after ``day``, if any: one that could consider what
+    happened that day."""
+    held, _pending = _open_reviews(child)
+    after = [r for r in held if r.held_on is not None and r.held_on >= day]
+    return after[-1] if after else None
+
+
 def next_review(child: Child) -> Review | None:
     """The child's next review: the first one not held, adjourned or planned, not cancelled."""
     _held, pending = _open_reviews(child)

@@ -540,6 +540,52 @@ def _event_for(session, child, people, today):
     return event
 
 
+def test_an_event_from_before_a_review_held_since_is_offered_as_considered_there(
+    client, auth, session, people, make_child, today
+):
+    """QA: an exclusion a week before review 6 still waited after it, offering to bring review
+    7 forward. The page says a review was held since, with "No change" and its reason filled in
+    for the IRO to check; an event since the last review is asked about as before."""
+    held = today - timedelta(days=60)
+    child = make_child(became=today - timedelta(days=200), held=[today - timedelta(days=150), held])
+    before = service.record_event(
+        session,
+        child,
+        people[Role.KEYWORKER],
+        "school-exclusion",
+        held - timedelta(days=7),
+        "",
+        today=today,
+    )
+    after = service.record_event(
+        session,
+        child,
+        people[Role.KEYWORKER],
+        "missing",
+        today - timedelta(days=2),
+        "",
+        today=today,
+    )
+    session.commit()
+    auth.sign_in(people[Role.IRO])
+    page = html.unescape(client.get(f"/significant-events/{before.public_id}").text)
+    assert f"Review 2 was held on {held:%A} {held.day} {held:%B %Y}, after this happened" in page
+    assert 'checked id="decision-1" name="decision" required type="radio" value="no-change"' in page
+    assert f"Considered at review 2, held on {held:%A} {held.day} {held:%B %Y}." in page
+    answer = client.post(
+        f"/significant-events/{before.public_id}",
+        data={
+            "csrf_token": csrf_from(page),
+            "decision": "no-change",
+            "reason": f"Considered at review 2, held on {held:%A} {held.day} {held:%B %Y}.",
+            "version": str(before.version),
+        },
+    )
+    assert answer.status_code == 302
+    fresh = html.unescape(client.get(f"/significant-events/{after.public_id}").text)
+    assert 'id="held-since"' not in fresh and "Considered at review" not in fresh
+
+
 def test_iro_brings_the_review_forward(client, auth, session, people, make_child, today):
     # Review 3 is due six months after review 2: some way off.
     child = make_child(

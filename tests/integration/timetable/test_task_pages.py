@@ -85,13 +85,15 @@ def test_a_task_done_on_its_own_page_points_there_and_cannot_be_marked_done_here
 def test_the_dashboard_offers_view_not_mark_done_for_a_task_done_elsewhere(
     client, auth, session, people, make_child, today
 ):
-    make_child(became=today - timedelta(days=45), name="Olly")
+    olly = make_child(became=today - timedelta(days=45), name="Olly")
     auth.sign_in(people[Role.SOCIAL_WORKER])
     board = client.get("/timetable?status=all&owner=mine").text
     rows = re.findall(r"<tr>.*?</tr>", board, re.S)
     invitations = next(row for row in rows if "Send invitations and consultation papers" in row)
     consult = next(row for row in rows if "Consult the child about who comes and where" in row)
-    assert ">View<" in invitations and ">Mark done<" not in invitations
+    # Straight to the page where it is done (QA: View, the task page, then "Go to ...").
+    assert f'href="/children/{olly.public_id}/invitations">Go to the invitations<' in invitations
+    assert ">Mark done<" not in invitations
     assert ">Mark done<" in consult
 
 
