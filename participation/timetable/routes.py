@@ -435,10 +435,11 @@ def dashboard_for_role() -> Response:
 # --- reviews held --------------------------------------------------------------------------
 
 
-def _saved(form: TimetableDateForm, row: object, save: Callable[[], object]) -> str:
-    """Run `save` (a service call about `row`: a review, a task, an event) and commit: "saved",
-    "conflict" (someone else changed the row: it is shown again as it is now), or "again" with
-    the form's problems set (a date to confirm, or an input error on its field)."""
+def _saved(form: TimetableDateForm, row: object | None, save: Callable[[], object]) -> str:
+    """Run `save` (a service call about `row`: a review, a task, an event; None for a closure
+    day) and commit: "saved", "conflict" (someone else changed the row: it is shown again as it
+    is now), or "again" with the form's problems set (a date to confirm, or an input error on
+    its field)."""
     session = db.session()
     try:
         save()
@@ -451,7 +452,8 @@ def _saved(form: TimetableDateForm, row: object, save: Callable[[], object]) -> 
         apply_errors(form, {error.field: input_error_message(error)})
     except (service.TimetableConflict, StaleDataError):
         session.rollback()
-        session.refresh(row)
+        if row is not None:
+            session.refresh(row)
         return "conflict"
     else:
         return "saved"
@@ -756,22 +758,18 @@ def add_closure_day() -> str | Response:
     session = db.session()
     form = ClosureDayForm(prefix="closure")
     if form.validate_on_submit():
-        try:
-            service.add_closure_day(
+        saved = _saved(
+            form,
+            None,
+            lambda: service.add_closure_day(
                 session,
                 _entered(form.day.data),
                 form.reason.data or "",
                 clock.today(),
                 confirmed=form.date_kept(),
-            )
-            session.commit()
-        except service.DayToConfirm as asked:
-            session.rollback()
-            form.ask_to_keep(asked)
-        except service.InputError as error:
-            session.rollback()
-            apply_errors(form, {error.field: input_error_message(error)})
-        else:
+            ),
+        )
+        if saved == "saved":
             audit(
                 "closure-day-added",
                 subject_type="council",
