@@ -175,3 +175,30 @@ def test_only_the_iro_and_a_manager_adjourn(client, auth, session, people, met_t
         auth.sign_in(people[role])
         assert client.get(f"/reviews/{review.public_id}/adjourned").status_code == 404
         auth.sign_out()
+
+
+def test_the_child_is_told_their_meeting_will_carry_on_another_day(
+    client, auth, session, people, met_today
+):
+    from participation.child import service as space_service
+    from tests.support.child_fixtures import CODE, Tablet
+
+    child, review, met = met_today
+    space_service.set_picture_code(session, child, list(CODE), people[Role.KEYWORKER])
+    tablet = Tablet(client, auth)
+    tablet.hand_over(people[Role.KEYWORKER], child)
+    tablet.tap(CODE)
+    assert "carry on another day" not in client.get("/me").text
+    service.adjourn(
+        session,
+        session.get(Review, review.id),
+        met,
+        session.get(StaffMember, people[Role.IRO].id),
+        WHY,
+        EFFECT,
+        today=met,
+    )
+    session.commit()
+    page = client.get("/me").text
+    assert "My meeting will carry on another day." in page
+    assert "The date for my meeting is still being planned." in page
