@@ -93,7 +93,6 @@ OWNER_FILTERS: Final = ("everyone", "mine")
 # Review windows offered on the dashboards, in days ahead.
 WINDOWS: Final = (28, 91, 182)
 
-_OPEN_REVIEW: Final = OPEN_REVIEW
 _STATUS_RANK: Final[dict[str, int]] = {
     "overdue": 0,
     "due-today": 1,
@@ -680,7 +679,7 @@ def bring_forward(
     tasks of the review overdue at once (not done, and now due before today) raises
     DayToConfirm with their ``count``.
     """
-    if review.held_on is not None or review.status not in _OPEN_REVIEW:
+    if review.held_on is not None or review.status not in OPEN_REVIEW:
         raise TimetableConflict
     calendar = calendar_for(session)
     if new_due < today:
@@ -1537,7 +1536,7 @@ def _next_reviews(
         .where(
             *_child_scope(principal, home, filters.worker_id),
             Review.held_on.is_(None),
-            Review.status.in_(_OPEN_REVIEW),
+            Review.status.in_(OPEN_REVIEW),
             _window(today, filters.window),
         )
         .order_by(Review.due_on, Child.preferred_name, Review.id)

@@ -45,6 +45,14 @@ def open_space(page: Page, child) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Jay's page")
 
 
+def spoken(post_data: str | None) -> str:
+    """The words a read-aloud request sent for speech (each piece's "text" form field)."""
+    return " ".join(
+        part.split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
+        for part in (post_data or "").split('name="text"')[1:]
+    )
+
+
 def tab_to_read_aloud(page: Page) -> None:
     """Press Tab until the page's read-aloud button has the focus."""
     for _ in range(30):
@@ -126,10 +134,7 @@ def test_reading_a_page_says_which_choices_are_ticked(page: Page, jay, cache):
     page.get_by_label("Pizza").check()
     with page.expect_request("**/me/read-aloud") as asked:
         page.get_by_role("button", name="Read this page to me").click()
-    text = " ".join(
-        line.split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
-        for line in (asked.value.post_data or "").split('name="text"')[1:]
-    )
+    text = spoken(asked.value.post_data)
     assert "Pizza (you chose this)" in text
     assert "Fruit (you chose this)" not in text and "Fruit" in text
 
@@ -155,10 +160,7 @@ def test_the_numbers_to_call_are_read_digit_by_digit(page: Page, jay, cache):
     page.goto("/me/worried")
     with page.expect_request("**/me/read-aloud") as asked:
         page.get_by_role("button", name="Read this page to me").click()
-    text = " ".join(
-        line.split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
-        for line in (asked.value.post_data or "").split('name="text"')[1:]
-    )
+    text = spoken(asked.value.post_data)
     assert "call 9, 9, 9." in text
     assert "free on 0 8 0 0, 1 1 1 1." in text
     assert "999" not in text
